@@ -1,0 +1,7 @@
+/* idw-cbor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "idw-cbor.h"

@@ -1,0 +1,2 @@
+/* idw-mdoc.h: placeholder until the mdoc module lands */
+#pragma once

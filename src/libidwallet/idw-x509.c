@@ -1,0 +1,7 @@
+/* idw-x509.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "idw-x509.h"
