@@ -1,0 +1,185 @@
+/* idw-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "idw-window.h"
+
+struct _IdwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwViewStack         *stack;
+  AdwToastOverlay      *toast_overlay;
+  AdwStatusPage        *wallet_empty;
+  AdwStatusPage        *verify_empty;
+
+  GSettings            *settings;
+};
+
+G_DEFINE_FINAL_TYPE (IdwWindow, idw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+IdwWindow *
+idw_window_new (IdwApplication *application)
+{
+  return g_object_new (IDW_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+/**
+ * idw_window_show_view:
+ * @name: "wallet" or "verify"
+ *
+ * Switches the main view.
+ */
+void
+idw_window_show_view (IdwWindow  *self,
+                      const char *name)
+{
+  g_return_if_fail (IDW_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+const char *
+idw_window_get_view (IdwWindow *self)
+{
+  g_return_val_if_fail (IDW_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+void
+idw_window_add_toast (IdwWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (IDW_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * idw_window_open_file:
+ * @file: a file given on the command line or by the file manager
+ *
+ * Opens @file in the view that handles it.
+ */
+void
+idw_window_open_file (IdwWindow *self,
+                      GFile     *file)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (IDW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+  /* Translators: %s is a file name. */
+  message = g_strdup_printf (_("“%s” cannot be opened by this version of ID Wallet."), name);
+  idw_window_add_toast (self, adw_toast_new (message));
+}
+
+static void
+idw_window_show_view_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  idw_window_show_view (IDW_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static gboolean
+idw_window_close_request (GtkWindow *window)
+{
+  IdwWindow *self = IDW_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (idw_window_parent_class)->close_request (window);
+}
+
+static void
+idw_window_constructed (GObject *object)
+{
+  IdwWindow *self = IDW_WINDOW (object);
+
+  G_OBJECT_CLASS (idw_window_parent_class)->constructed (object);
+
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* The wallet, the camera and the verifier arrive with their own
+   * issues; until then the empty states say what will be possible. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paste", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-image", FALSE);
+}
+
+static void
+idw_window_unused_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+}
+
+static void
+idw_window_dispose (GObject *object)
+{
+  IdwWindow *self = IDW_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (idw_window_parent_class)->dispose (object);
+}
+
+static void
+idw_window_class_init (IdwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = idw_window_constructed;
+  object_class->dispose = idw_window_dispose;
+
+  window_class->close_request = idw_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_empty);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, verify_empty);
+
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", idw_window_show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_unused_action);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, idw_window_unused_action);
+  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, idw_window_unused_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "win.show-view", "s", "wallet");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "win.show-view", "s", "verify");
+}
+
+static void
+idw_window_init (IdwWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
