@@ -1,0 +1,1639 @@
+/* test-x509.c: certificates, x5chain and trust-anchor validation
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "idw-cbor.h"
+#include "idw-error.h"
+#include "idw-x509.h"
+
+#define ANNEXD_DS_FINGERPRINT "b79798ebbc0cafb406683b60a75ad78df735bc3535e31151db0e2dfc4bb98d3b"
+#define ANNEXD_DS_PUBLIC_KEY                                              \
+  "04ace7ab7340e5d9648c5a72a9a6f56745c7aad436a03a43efea77b5fa7b88f019"    \
+  "7d57d8983e1b37d3a539f4d588365e38cbbf5b94d68c547b5bc8731dcd2f146b"
+#define ANNEXD_MSO_SIGNED "2020-10-01T13:30:02Z"
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_privkey_t, gnutls_x509_privkey_deinit, NULL)
+
+/* Helpers */
+
+static GDateTime *
+utc (const char *iso8601)
+{
+  GDateTime *datetime = g_date_time_new_from_iso8601 (iso8601, NULL);
+
+  g_assert_nonnull (datetime);
+  return datetime;
+}
+
+static char *
+iso (GDateTime *datetime)
+{
+  return g_date_time_format (datetime, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static char *
+to_hex (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *hex = g_string_new (NULL);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02x", data[i]);
+  return g_string_free (hex, FALSE);
+}
+
+static IdwCertificate *
+load_annexd_ds (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "annexd",
+                                                 "annexd-issuer-cert.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  IdwCertificate *cert = idw_certificate_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  return cert;
+}
+
+static IdwCertificate *
+load_data_cert (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "x509", name, NULL);
+  g_autoptr(GError) error = NULL;
+  IdwCertificate *cert = idw_certificate_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  return cert;
+}
+
+static IdwCertificate *
+cert_from_pem (const char *pem)
+{
+  g_autoptr(GError) error = NULL;
+  IdwCertificate *cert = idw_certificate_new_from_data ((const guint8 *) pem, strlen (pem), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  return cert;
+}
+
+static GPtrArray *
+cert_list (IdwCertificate *first,
+           ...)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  va_list args;
+
+  va_start (args, first);
+  for (IdwCertificate *cert = first; cert != NULL; cert = va_arg (args, IdwCertificate *))
+    g_ptr_array_add (list, idw_certificate_ref (cert));
+  va_end (args);
+
+  return list;
+}
+
+/* A certificate whose DER has one byte changed at @offset (counted from
+ * the end when negative). */
+static IdwCertificate *
+tampered_copy (IdwCertificate *cert,
+               gssize          offset,
+               GError        **error)
+{
+  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  g_autofree guint8 *copy = g_memdup2 (data, len);
+  gsize at = offset < 0 ? len + offset : (gsize) offset;
+
+  g_assert_cmpuint (at, <, len);
+  copy[at] ^= 0x01;
+  return idw_certificate_new_from_der (copy, len, error);
+}
+
+typedef struct
+{
+  gboolean    ca;
+  gboolean    basic_constraints;
+  gboolean    ds_usage;
+  gboolean    no_authority_key_id;
+} TestCertOptions;
+
+/* Makes a certificate with GnuTLS directly, for key types and structures
+ * the issuer code does not make. @issuer NULL: self-signed. */
+static IdwCertificate *
+make_test_cert (gnutls_x509_privkey_t  key,
+                const char            *dn,
+                IdwCertificate        *issuer,
+                gnutls_x509_privkey_t  issuer_key,
+                GDateTime             *not_before,
+                GDateTime             *not_after,
+                const TestCertOptions *options)
+{
+  g_auto(gnutls_x509_crt_t) crt = NULL;
+  g_auto(gnutls_x509_crt_t) issuer_crt = NULL;
+  g_autoptr(GError) error = NULL;
+  gnutls_datum_t der = { NULL, 0 };
+  guint8 serial[16];
+  guint8 key_id[64];
+  size_t key_id_size = sizeof key_id;
+  IdwCertificate *cert;
+
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
+  for (guint i = 0; i < sizeof serial; i++)
+    serial[i] = (guint8) g_random_int_range (0, 256);
+  serial[0] = 0x42;
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, g_date_time_to_unix (not_before)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, g_date_time_to_unix (not_after)), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+
+  if (options->basic_constraints)
+    g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, options->ca, -1), ==, 0);
+  if (options->ca)
+    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN), ==, 0);
+  if (options->ds_usage)
+    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
+
+  g_assert_cmpint (gnutls_x509_privkey_get_key_id (key, 0, key_id, &key_id_size), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size), ==, 0);
+
+  if (issuer != NULL)
+    {
+      g_autoptr(GBytes) issuer_der = idw_certificate_get_der (issuer);
+      gnutls_datum_t datum;
+      gsize len;
+
+      datum.data = (unsigned char *) g_bytes_get_data (issuer_der, &len);
+      datum.size = (unsigned int) len;
+      g_assert_cmpint (gnutls_x509_crt_init (&issuer_crt), ==, 0);
+      g_assert_cmpint (gnutls_x509_crt_import (issuer_crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
+
+      if (!options->no_authority_key_id)
+        {
+          key_id_size = sizeof key_id;
+          g_assert_cmpint (gnutls_x509_privkey_get_key_id (issuer_key, 0, key_id, &key_id_size), ==, 0);
+          g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size), ==, 0);
+        }
+      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer_crt, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+    }
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
+  cert = idw_certificate_new_from_der (der.data, der.size, &error);
+  gnutls_free (der.data);
+  g_assert_no_error (error);
+  return cert;
+}
+
+static gnutls_x509_privkey_t
+make_ec_key (gnutls_ecc_curve_t curve)
+{
+  gnutls_x509_privkey_t key;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (curve), 0), ==, 0);
+  return key;
+}
+
+/* Annex D: parsing */
+
+static void
+test_annexd_parse (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (ds);
+  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (ds);
+  g_autofree char *subject = idw_certificate_get_subject (ds);
+  g_autofree char *issuer = idw_certificate_get_issuer (ds);
+  g_autofree char *cn = idw_certificate_get_common_name (ds);
+  g_autofree char *country = idw_certificate_get_country (ds);
+  g_autofree char *organization = idw_certificate_get_organization (ds);
+  g_autofree char *fingerprint = idw_certificate_get_fingerprint (ds);
+  g_autofree char *from = iso (not_before);
+  g_autofree char *until = iso (not_after);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  g_autoptr(GBytes) public_bytes = NULL;
+  g_autofree char *public_hex = NULL;
+
+  /* RFC 4514 order: the last RDN of the encoding (C) first. */
+  g_assert_cmpstr (subject, ==, "C=US,CN=utopia ds");
+  g_assert_cmpstr (issuer, ==, "C=US,CN=utopia iaca");
+  g_assert_cmpstr (cn, ==, "utopia ds");
+  g_assert_cmpstr (country, ==, "US");
+  g_assert_null (organization);
+  g_assert_cmpstr (from, ==, "2020-10-01T00:00:00Z");
+  g_assert_cmpstr (until, ==, "2021-10-01T00:00:00Z");
+  g_assert_true (g_date_time_get_utc_offset (not_before) == 0);
+  g_assert_cmpstr (fingerprint, ==, ANNEXD_DS_FINGERPRINT);
+  g_assert_false (idw_certificate_is_test_issuer (ds));
+
+  key = idw_certificate_get_public_key (ds, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_cmpint (idw_key_get_curve (key), ==, IDW_CURVE_P256);
+  g_assert_false (idw_key_has_private (key));
+  g_assert_true (idw_key_allows_alg (key, IDW_COSE_ALG_ES256));
+  public_bytes = idw_key_get_public_bytes (key);
+  public_hex = to_hex (public_bytes);
+  g_assert_cmpstr (public_hex, ==, ANNEXD_DS_PUBLIC_KEY);
+}
+
+static void
+test_annexd_pem_der (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+  g_autofree char *pem = idw_certificate_to_pem (ds);
+  g_autoptr(IdwCertificate) from_der = NULL;
+  g_autoptr(IdwCertificate) from_pem = NULL;
+  g_autoptr(IdwCertificate) from_noisy_pem = NULL;
+  g_autofree char *noisy = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+
+  g_assert_cmpuint (len, ==, 499);
+  g_assert_true (g_str_has_prefix (pem, "-----BEGIN CERTIFICATE-----\n"));
+  g_assert_true (g_str_has_suffix (pem, "-----END CERTIFICATE-----\n"));
+
+  from_der = idw_certificate_new_from_data (data, len, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_certificate_equal (ds, from_der));
+
+  from_pem = cert_from_pem (pem);
+  g_assert_true (idw_certificate_equal (ds, from_pem));
+
+  /* Text around the block, as in "openssl x509 -text" output. */
+  noisy = g_strconcat ("Certificate:\n    Subject: CN = utopia ds\n", pem, "trailing\n", NULL);
+  from_noisy_pem = cert_from_pem (noisy);
+  g_assert_true (idw_certificate_equal (ds, from_noisy_pem));
+
+  /* Two certificates: the first one counts. */
+  {
+    g_autoptr(IdwCertificate) rsa = load_data_cert ("rsa-cert.pem");
+    g_autofree char *rsa_pem = idw_certificate_to_pem (rsa);
+    g_autofree char *both = g_strconcat (pem, rsa_pem, NULL);
+    g_autofree char *both_reversed = g_strconcat (rsa_pem, pem, NULL);
+    g_autoptr(IdwCertificate) first = cert_from_pem (both);
+    g_autoptr(IdwCertificate) first_reversed = cert_from_pem (both_reversed);
+
+    g_assert_true (idw_certificate_equal (first, ds));
+    g_assert_true (idw_certificate_equal (first_reversed, rsa));
+  }
+
+  g_assert_true (idw_certificate_equal (NULL, NULL));
+  g_assert_false (idw_certificate_equal (ds, NULL));
+}
+
+/* Annex D: validation with the DS pinned */
+
+static void
+test_annexd_pinned_valid (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (ds, NULL);
+  g_autoptr(GDateTime) signed_at = utc (ANNEXD_MSO_SIGNED);
+  g_autoptr(GDateTime) now = utc ("2021-01-01T00:00:00Z");
+  g_autoptr(IdwCertificate) anchor = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = idw_x509_validate_chain (chain, anchors, signed_at, now, &anchor, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_true (anchor == ds);
+
+  /* The anchor loaded separately (another object, same bytes). */
+  {
+    g_autoptr(IdwCertificate) pinned = load_annexd_ds ();
+    g_autoptr(GPtrArray) other_anchors = cert_list (pinned, NULL);
+    g_autoptr(IdwCertificate) used = NULL;
+
+    ok = idw_x509_validate_chain (chain, other_anchors, signed_at, now, &used, &error);
+    g_assert_no_error (error);
+    g_assert_true (ok);
+    g_assert_true (used == pinned);
+  }
+
+  /* The last instants of the validity period are inside it. */
+  {
+    g_autoptr(GDateTime) last = utc ("2021-10-01T00:00:00Z");
+
+    ok = idw_x509_validate_chain (chain, anchors, signed_at, last, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (ok);
+  }
+}
+
+static void
+test_annexd_expired (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (ds, NULL);
+  g_autoptr(GDateTime) signed_at = utc (ANNEXD_MSO_SIGNED);
+  g_autoptr(GDateTime) now = utc ("2026-01-01T00:00:00Z");
+  g_autoptr(IdwCertificate) anchor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, signed_at, now, &anchor, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+  g_assert_cmpstr (error->message, ==,
+                   "The document signer certificate “C=US,CN=utopia ds” expired on "
+                   "2021-10-01 00:00:00 UTC.");
+  g_assert_null (anchor);
+  g_clear_error (&error);
+
+  /* One second after the end. */
+  {
+    g_autoptr(GDateTime) just_after = utc ("2021-10-01T00:00:01Z");
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, signed_at, just_after, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+  }
+}
+
+static void
+test_annexd_not_yet_valid (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (ds, NULL);
+  g_autoptr(GDateTime) signed_at = utc (ANNEXD_MSO_SIGNED);
+  g_autoptr(GDateTime) now = utc ("2020-06-01T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, signed_at, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID);
+  g_assert_cmpstr (error->message, ==,
+                   "The document signer certificate “C=US,CN=utopia ds” is not valid until "
+                   "2020-10-01 00:00:00 UTC.");
+}
+
+static void
+test_annexd_signed_outside (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (ds, NULL);
+  g_autoptr(GDateTime) now = utc ("2021-01-01T00:00:00Z");
+  g_autoptr(GDateTime) early = utc ("2020-09-30T23:59:59Z");
+  g_autoptr(GDateTime) late = utc ("2021-10-02T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, early, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID);
+  g_assert_cmpstr (error->message, ==,
+                   "The document was signed on 2020-09-30 23:59:59 UTC, before the document "
+                   "signer certificate “C=US,CN=utopia ds” became valid on 2020-10-01 00:00:00 UTC.");
+  g_clear_error (&error);
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, late, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+  g_assert_nonnull (strstr (error->message, "utopia ds"));
+  g_clear_error (&error);
+
+  /* Without a signing time only @now counts. */
+  g_assert_true (idw_x509_validate_chain (chain, anchors, NULL, now, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_annexd_untrusted (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(IdwCertificate) rsa = load_data_cert ("rsa-cert.pem");
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) empty = cert_list (NULL);
+  g_autoptr(GPtrArray) unrelated = cert_list (rsa, NULL);
+  g_autoptr(GDateTime) signed_at = utc (ANNEXD_MSO_SIGNED);
+  g_autoptr(GDateTime) now = utc ("2021-01-01T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (idw_x509_validate_chain (chain, empty, signed_at, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+  g_assert_cmpstr (error->message, ==,
+                   "No trusted issuer certificate matches “C=US,CN=utopia iaca”.");
+  g_clear_error (&error);
+
+  g_assert_false (idw_x509_validate_chain (chain, NULL, signed_at, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+
+  g_assert_false (idw_x509_validate_chain (chain, unrelated, signed_at, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+}
+
+/* Issuer creation */
+
+static IdwIssuerFiles *
+create_issuer (const char *name,
+               gboolean    test,
+               GDateTime  *not_before)
+{
+  g_autoptr(GError) error = NULL;
+  IdwIssuerFiles *files = idw_x509_create_issuer (name, "UT", test, not_before, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (files);
+  g_assert_nonnull (files->iaca_pem);
+  g_assert_nonnull (files->iaca_key_pem);
+  g_assert_nonnull (files->ds_pem);
+  g_assert_nonnull (files->ds_key_pem);
+  return files;
+}
+
+static void
+check_serial (IdwCertificate *cert)
+{
+  g_auto(gnutls_x509_crt_t) crt = NULL;
+  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
+  gnutls_datum_t datum;
+  guint8 serial[64];
+  size_t serial_size = sizeof serial;
+  gsize len;
+
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = (unsigned int) len;
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_serial (crt, serial, &serial_size), ==, 0);
+  g_assert_cmpuint (serial_size, >=, 16);
+  g_assert_cmpuint (serial[0] & 0x80, ==, 0);  /* positive */
+  g_assert_cmpuint (serial[0], !=, 0);         /* minimal */
+}
+
+static gnutls_x509_crt_t
+gnutls_crt_from (IdwCertificate *cert)
+{
+  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t datum;
+  gsize len;
+
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = (unsigned int) len;
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
+  return crt;
+}
+
+static void
+test_issuer_create (void)
+{
+  g_autoptr(GDateTime) start = utc ("2025-03-01T12:00:00Z");
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, start);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
+  g_auto(gnutls_x509_crt_t) iaca_crt = gnutls_crt_from (iaca);
+  g_auto(gnutls_x509_crt_t) ds_crt = gnutls_crt_from (ds);
+  g_autofree char *iaca_subject = idw_certificate_get_subject (iaca);
+  g_autofree char *iaca_issuer = idw_certificate_get_issuer (iaca);
+  g_autofree char *ds_subject = idw_certificate_get_subject (ds);
+  g_autofree char *ds_issuer = idw_certificate_get_issuer (ds);
+  g_autofree char *ds_cn = idw_certificate_get_common_name (ds);
+  g_autofree char *ds_o = idw_certificate_get_organization (ds);
+  g_autofree char *ds_c = idw_certificate_get_country (ds);
+  g_autoptr(GDateTime) iaca_from = idw_certificate_get_not_before (iaca);
+  g_autoptr(GDateTime) iaca_until = idw_certificate_get_not_after (iaca);
+  g_autoptr(GDateTime) ds_from = idw_certificate_get_not_before (ds);
+  g_autoptr(GDateTime) ds_until = idw_certificate_get_not_after (ds);
+  g_autofree char *iaca_from_s = iso (iaca_from);
+  g_autofree char *iaca_until_s = iso (iaca_until);
+  g_autofree char *ds_from_s = iso (ds_from);
+  g_autofree char *ds_until_s = iso (ds_until);
+  g_autoptr(IdwKey) iaca_key = NULL;
+  g_autoptr(IdwKey) ds_key = NULL;
+  g_autoptr(GError) error = NULL;
+  unsigned int ca = 0, critical = 0, usage = 0;
+  int pathlen = -2;
+  char oid[64];
+  size_t oid_size = sizeof oid;
+  guint8 ski[64], aki[64];
+  size_t ski_size = sizeof ski, aki_size = sizeof aki;
+
+  g_assert_cmpstr (iaca_subject, ==, "CN=Utopia IACA,O=Utopia,C=UT");
+  g_assert_cmpstr (iaca_issuer, ==, iaca_subject);
+  g_assert_cmpstr (ds_subject, ==, "CN=Utopia DS,O=Utopia,C=UT");
+  g_assert_cmpstr (ds_issuer, ==, iaca_subject);
+  g_assert_cmpstr (ds_cn, ==, "Utopia DS");
+  g_assert_cmpstr (ds_o, ==, "Utopia");
+  g_assert_cmpstr (ds_c, ==, "UT");
+
+  g_assert_cmpstr (iaca_from_s, ==, "2025-03-01T12:00:00Z");
+  g_assert_cmpstr (iaca_until_s, ==, "2035-03-01T12:00:00Z");
+  g_assert_cmpstr (ds_from_s, ==, "2025-03-01T12:00:00Z");
+  g_assert_cmpstr (ds_until_s, ==, "2028-03-01T12:00:00Z");
+
+  iaca_key = idw_certificate_get_public_key (iaca, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_curve (iaca_key), ==, IDW_CURVE_ED25519);
+  ds_key = idw_certificate_get_public_key (ds, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_curve (ds_key), ==, IDW_CURVE_ED25519);
+  g_assert_false (idw_key_equal (iaca_key, ds_key));
+
+  /* IACA: CA, path length 0, keyCertSign + cRLSign, self-signed. */
+  g_assert_cmpint (gnutls_x509_crt_get_basic_constraints (iaca_crt, &critical, &ca, &pathlen), >=, 0);
+  g_assert_true (ca);
+  g_assert_cmpint (pathlen, ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_key_usage (iaca_crt, &usage, &critical), >=, 0);
+  g_assert_cmpuint (usage, ==, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
+  g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (iaca_crt), ==, GNUTLS_SIGN_EDDSA_ED25519);
+  g_assert_true (gnutls_x509_crt_check_issuer (iaca_crt, iaca_crt));
+
+  /* DS: no CA, digitalSignature, mdlDS extended key usage, key identifiers. */
+  ca = 1;
+  g_assert_cmpint (gnutls_x509_crt_get_basic_constraints (ds_crt, &critical, &ca, &pathlen), >=, 0);
+  g_assert_false (ca);
+  g_assert_cmpint (gnutls_x509_crt_get_key_usage (ds_crt, &usage, &critical), >=, 0);
+  g_assert_cmpuint (usage, ==, GNUTLS_KEY_DIGITAL_SIGNATURE);
+  g_assert_cmpint (gnutls_x509_crt_get_key_purpose_oid (ds_crt, 0, oid, &oid_size, &critical), ==, 0);
+  g_assert_cmpstr (oid, ==, "1.0.18013.5.1.2");
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (iaca_crt, ski, &ski_size, &critical), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_authority_key_id (ds_crt, aki, &aki_size, &critical), ==, 0);
+  g_assert_cmpmem (ski, ski_size, aki, aki_size);
+  ski_size = sizeof ski;
+  g_assert_cmpint (gnutls_x509_crt_get_subject_key_id (ds_crt, ski, &ski_size, &critical), ==, 0);
+
+  check_serial (iaca);
+  check_serial (ds);
+
+  /* Keys are unencrypted PKCS#8. */
+  g_assert_true (g_str_has_prefix (files->iaca_key_pem, "-----BEGIN PRIVATE KEY-----\n"));
+  g_assert_true (g_str_has_prefix (files->ds_key_pem, "-----BEGIN PRIVATE KEY-----\n"));
+  g_assert_cmpstr (files->iaca_key_pem, !=, files->ds_key_pem);
+}
+
+static void
+test_issuer_validate (void)
+{
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) chain_with_root = cert_list (ds, iaca, NULL);
+  g_autoptr(GPtrArray) root_only = cert_list (iaca, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) signed_at = g_date_time_ref (now);
+  g_autoptr(IdwCertificate) anchor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (idw_x509_validate_chain (chain, anchors, signed_at, now, &anchor, &error));
+  g_assert_no_error (error);
+  g_assert_true (anchor == iaca);
+  g_clear_pointer (&anchor, idw_certificate_unref);
+
+  g_assert_true (idw_x509_validate_chain (chain_with_root, anchors, signed_at, now, &anchor, &error));
+  g_assert_no_error (error);
+  g_assert_true (anchor == iaca);
+
+  /* The DS pinned on its own works too. */
+  {
+    g_autoptr(GPtrArray) pinned = cert_list (ds, NULL);
+
+    g_assert_true (idw_x509_validate_chain (chain, pinned, signed_at, now, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  /* An IACA cannot stand in for a document signer, even when trusted. */
+  g_assert_false (idw_x509_validate_chain (root_only, anchors, signed_at, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "CN=Utopia IACA"));
+  g_clear_error (&error);
+
+  /* No anchors at all. */
+  {
+    g_autoptr(GPtrArray) empty = cert_list (NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, empty, signed_at, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_assert_cmpstr (error->message, ==,
+                     "No trusted issuer certificate matches “CN=Utopia IACA,O=Utopia,C=UT”.");
+    g_clear_error (&error);
+
+    /* The root in the chain is no anchor by itself. */
+    g_assert_false (idw_x509_validate_chain (chain_with_root, empty, signed_at, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+  }
+}
+
+static void
+test_issuer_other_iaca (void)
+{
+  g_autoptr(IdwIssuerFiles) ours = create_issuer ("Utopia", FALSE, NULL);
+  g_autoptr(IdwIssuerFiles) namesake = create_issuer ("Utopia", FALSE, NULL);
+  g_autoptr(IdwIssuerFiles) other = create_issuer ("Atlantis", FALSE, NULL);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (ours->ds_pem);
+  g_autoptr(IdwCertificate) namesake_iaca = cert_from_pem (namesake->iaca_pem);
+  g_autoptr(IdwCertificate) other_iaca = cert_from_pem (other->iaca_pem);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  /* Another issuer's root. */
+  {
+    g_autoptr(GPtrArray) anchors = cert_list (other_iaca, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_assert_cmpstr (error->message, ==,
+                     "No trusted issuer certificate matches “CN=Utopia IACA,O=Utopia,C=UT”.");
+    g_clear_error (&error);
+  }
+
+  /* A root with the same name but another key: the key identifiers
+   * differ, so it is an unknown issuer, not a forgery. */
+  {
+    g_autoptr(GPtrArray) anchors = cert_list (namesake_iaca, other_iaca, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_clear_error (&error);
+  }
+
+  /* Our DS presented with the namesake root in x5chain. */
+  {
+    g_autoptr(GPtrArray) anchors = cert_list (namesake_iaca, NULL);
+    g_autoptr(IdwCertificate) our_iaca = cert_from_pem (ours->iaca_pem);
+    g_autoptr(GPtrArray) long_chain = cert_list (ds, our_iaca, NULL);
+
+    g_assert_false (idw_x509_validate_chain (long_chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+  }
+}
+
+static void
+test_issuer_tampered (void)
+{
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCertificate) bad_signature = NULL;
+  g_autoptr(IdwCertificate) bad_name = NULL;
+  g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  const guint8 *name;
+
+  /* The last byte is in the Ed25519 signature. */
+  bad_signature = tampered_copy (ds, -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) chain = cert_list (bad_signature, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_assert_cmpstr (error->message, ==,
+                     "The signature of certificate “CN=Utopia DS,O=Utopia,C=UT” by "
+                     "“CN=Utopia IACA,O=Utopia,C=UT” is not valid.");
+    g_clear_error (&error);
+  }
+
+  /* A changed subject: "Utopia DS" → "Utopia ES". */
+  name = NULL;
+  for (gsize i = 0; i + 9 <= len && name == NULL; i++)
+    if (memcmp (data + i, "Utopia DS", 9) == 0)
+      name = data + i;
+  g_assert_nonnull (name);
+  bad_name = tampered_copy (ds, (name - data) + 7, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) chain = cert_list (bad_name, NULL);
+    g_autofree char *cn = idw_certificate_get_common_name (bad_name);
+
+    g_assert_cmpstr (cn, ==, "Utopia ES");
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_issuer_times (void)
+{
+  g_autoptr(GDateTime) start = utc ("2024-01-01T00:00:00Z");
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, start);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GDateTime) inside = utc ("2025-06-01T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (idw_x509_validate_chain (chain, anchors, inside, inside, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Signed before the DS became valid. */
+  {
+    g_autoptr(GDateTime) early = utc ("2023-12-31T23:59:59Z");
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, early, inside, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID);
+    g_assert_nonnull (strstr (error->message, "document signer certificate “CN=Utopia DS"));
+    g_clear_error (&error);
+  }
+
+  /* Signed after the DS expired (its 3 years), while the IACA (10) lasts. */
+  {
+    g_autoptr(GDateTime) late = utc ("2027-01-01T00:00:01Z");
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, late, inside, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+    g_assert_cmpstr (error->message, ==,
+                     "The document was signed on 2027-01-01 00:00:01 UTC, after the document "
+                     "signer certificate “CN=Utopia DS,O=Utopia,C=UT” expired on "
+                     "2027-01-01 00:00:00 UTC.");
+    g_clear_error (&error);
+  }
+
+  /* Checked now, after the DS expired. */
+  {
+    g_autoptr(GDateTime) later = utc ("2030-01-01T00:00:00Z");
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, inside, later, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+    g_assert_nonnull (strstr (error->message, "The document signer certificate “CN=Utopia DS"));
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_issuer_expired_root (void)
+{
+  /* A DS that outlives its root: the root is checked too. */
+  g_autoptr(GDateTime) root_from = utc ("2020-01-01T00:00:00Z");
+  g_autoptr(GDateTime) root_until = utc ("2022-01-01T00:00:00Z");
+  g_autoptr(GDateTime) ds_from = utc ("2021-01-01T00:00:00Z");
+  g_autoptr(GDateTime) ds_until = utc ("2024-01-01T00:00:00Z");
+  g_auto(gnutls_x509_privkey_t) root_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions root_options = { .ca = TRUE, .basic_constraints = TRUE };
+  TestCertOptions ds_options = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) root = make_test_cert (root_key, "CN=Short Root,C=UT", NULL, NULL,
+                                                   root_from, root_until, &root_options);
+  g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=Long DS,C=UT", root, root_key,
+                                                 ds_from, ds_until, &ds_options);
+  g_autoptr(GPtrArray) anchors = cert_list (root, NULL);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GDateTime) ok_time = utc ("2021-06-01T00:00:00Z");
+  g_autoptr(GDateTime) after_root = utc ("2023-01-01T00:00:00Z");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (idw_x509_validate_chain (chain, anchors, ok_time, ok_time, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, ok_time, after_root, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+  g_assert_cmpstr (error->message, ==,
+                   "The issuer certificate “CN=Short Root,C=UT” expired on 2022-01-01 00:00:00 UTC.");
+}
+
+static void
+test_issuer_test_marker (void)
+{
+  g_autoptr(IdwIssuerFiles) test_files = create_issuer ("Demo", TRUE, NULL);
+  g_autoptr(IdwIssuerFiles) real_files = create_issuer ("Demo", FALSE, NULL);
+  g_autoptr(IdwCertificate) test_iaca = cert_from_pem (test_files->iaca_pem);
+  g_autoptr(IdwCertificate) test_ds = cert_from_pem (test_files->ds_pem);
+  g_autoptr(IdwCertificate) real_iaca = cert_from_pem (real_files->iaca_pem);
+  g_autoptr(IdwCertificate) real_ds = cert_from_pem (real_files->ds_pem);
+  g_autoptr(IdwCertificate) annexd = load_annexd_ds ();
+  g_autofree char *subject = idw_certificate_get_subject (test_ds);
+  g_autofree char *iaca_subject = idw_certificate_get_subject (test_iaca);
+  g_autoptr(GPtrArray) anchors = cert_list (test_iaca, NULL);
+  g_autoptr(GPtrArray) chain = cert_list (test_ds, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (subject, ==, "CN=Demo DS,OU=ID Wallet Test Issuer,O=Demo,C=UT");
+  g_assert_cmpstr (iaca_subject, ==, "CN=Demo IACA,OU=ID Wallet Test Issuer,O=Demo,C=UT");
+  g_assert_true (idw_certificate_is_test_issuer (test_iaca));
+  g_assert_true (idw_certificate_is_test_issuer (test_ds));
+  g_assert_false (idw_certificate_is_test_issuer (real_iaca));
+  g_assert_false (idw_certificate_is_test_issuer (real_ds));
+  g_assert_false (idw_certificate_is_test_issuer (annexd));
+
+  g_assert_true (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_issuer_marker_exact (void)
+{
+  /* Only an OU of exactly the marker counts, wherever it sits. */
+  g_autoptr(GDateTime) from = utc ("2024-01-01T00:00:00Z");
+  g_autoptr(GDateTime) until = utc ("2030-01-01T00:00:00Z");
+  g_auto(gnutls_x509_privkey_t) key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions options = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) near_miss = make_test_cert (key, "CN=X,OU=ID Wallet Test Issuers,C=UT",
+                                                        NULL, NULL, from, until, &options);
+  g_autoptr(IdwCertificate) in_cn = make_test_cert (key, "CN=ID Wallet Test Issuer,C=UT",
+                                                    NULL, NULL, from, until, &options);
+  g_autoptr(IdwCertificate) second_ou = make_test_cert (key, "CN=X,OU=Lab,OU=ID Wallet Test Issuer,C=UT",
+                                                        NULL, NULL, from, until, &options);
+
+  g_assert_false (idw_certificate_is_test_issuer (near_miss));
+  g_assert_false (idw_certificate_is_test_issuer (in_cn));
+  g_assert_true (idw_certificate_is_test_issuer (second_ou));
+}
+
+static void
+test_issuer_bad_input (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *bad_countries[] = { "us", "USA", "U", "", "U1", "Us" };
+  g_autofree char *long_name = g_strnfill (60, 'x');
+  g_autofree char *longest_name = g_strnfill (59, 'x');
+  g_autoptr(IdwIssuerFiles) ok = NULL;
+  g_autoptr(IdwIssuerFiles) escaped = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_countries); i++)
+    {
+      IdwIssuerFiles *files = idw_x509_create_issuer ("Utopia", bad_countries[i], FALSE, NULL, &error);
+
+      g_assert_null (files);
+      g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+      g_clear_error (&error);
+    }
+
+  g_assert_null (idw_x509_create_issuer ("", "UT", FALSE, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_null (idw_x509_create_issuer (long_name, "UT", FALSE, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_null (idw_x509_create_issuer ("Bad\nName", "UT", FALSE, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_null (idw_x509_create_issuer ("Bad \xff", "UT", FALSE, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  ok = idw_x509_create_issuer (longest_name, "UT", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+
+  /* RFC 4514 special characters and non-ASCII names survive as values. */
+  escaped = idw_x509_create_issuer ("Ütopia, \"Inc\"+", "UT", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(IdwCertificate) ds = cert_from_pem (escaped->ds_pem);
+    g_autofree char *cn = idw_certificate_get_common_name (ds);
+    g_autofree char *o = idw_certificate_get_organization (ds);
+    g_autofree char *subject = idw_certificate_get_subject (ds);
+
+    g_assert_cmpstr (cn, ==, "Ütopia, \"Inc\"+ DS");
+    g_assert_cmpstr (o, ==, "Ütopia, \"Inc\"+");
+    g_assert_cmpstr (subject, ==, "CN=Ütopia\\, \\\"Inc\\\"\\+ DS,O=Ütopia\\, \\\"Inc\\\"\\+,C=UT");
+  }
+}
+
+/* Keys */
+
+static void
+test_key_pem_round_trip (void)
+{
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+  g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(IdwKey) ds_public = NULL;
+  g_autoptr(IdwKey) iaca_public = NULL;
+  g_autoptr(IdwKey) ds_key = NULL;
+  g_autoptr(IdwKey) iaca_key = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message = "ISO/IEC 18013-5 MSO";
+
+  ds_public = idw_certificate_get_public_key (ds, &error);
+  g_assert_no_error (error);
+  iaca_public = idw_certificate_get_public_key (iaca, &error);
+  g_assert_no_error (error);
+
+  ds_key = idw_key_new_from_pem (files->ds_key_pem, strlen (files->ds_key_pem), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ds_key);
+  g_assert_true (idw_key_has_private (ds_key));
+  g_assert_cmpint (idw_key_get_curve (ds_key), ==, IDW_CURVE_ED25519);
+  g_assert_true (idw_key_equal (ds_key, ds_public));
+  g_assert_false (idw_key_equal (ds_key, iaca_public));
+
+  signature = idw_key_sign (ds_key, (const guint8 *) message, strlen (message), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, 64);
+  g_assert_true (idw_key_verify (ds_public, IDW_COSE_ALG_EDDSA,
+                                 (const guint8 *) message, strlen (message),
+                                 g_bytes_get_data (signature, NULL), g_bytes_get_size (signature),
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_false (idw_key_verify (iaca_public, IDW_COSE_ALG_EDDSA,
+                                  (const guint8 *) message, strlen (message),
+                                  g_bytes_get_data (signature, NULL), g_bytes_get_size (signature),
+                                  &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  iaca_key = idw_key_new_from_pem (files->iaca_key_pem, strlen (files->iaca_key_pem), &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (iaca_key, iaca_public));
+}
+
+static void
+test_key_pem_bad (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(gnutls_x509_privkey_t) ec_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  gnutls_datum_t ec_pem = { NULL, 0 };
+  const char *garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  const char *not_pem = "hello";
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+
+  g_assert_null (idw_key_new_from_pem (garbage, strlen (garbage), &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_null (idw_key_new_from_pem (not_pem, strlen (not_pem), &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_null (idw_key_new_from_pem ("", 0, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* A certificate is no key. */
+  g_assert_null (idw_key_new_from_pem (files->ds_pem, strlen (files->ds_pem), &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* A truncated key. */
+  g_assert_null (idw_key_new_from_pem (files->ds_key_pem, strlen (files->ds_key_pem) / 2, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (ec_key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &ec_pem), ==, 0);
+  g_assert_null (idw_key_new_from_pem ((const char *) ec_pem.data, ec_pem.size, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  gnutls_free (ec_pem.data);
+}
+
+/* Public key types */
+
+/* @expected (big-endian, @size bytes) is @coordinate as GnuTLS gives it,
+ * which may have leading zero bytes stripped or added. */
+static void
+check_coordinate (const gnutls_datum_t *coordinate,
+                  const guint8         *expected,
+                  gsize                 size)
+{
+  const guint8 *data = coordinate->data;
+  gsize len = coordinate->size;
+
+  while (len > 0 && data[0] == 0)
+    {
+      data++;
+      len--;
+    }
+  while (size > 0 && expected[0] == 0)
+    {
+      expected++;
+      size--;
+    }
+
+  g_assert_cmpmem (data, len, expected, size);
+}
+
+static void
+test_public_key_curves (void)
+{
+  struct
+  {
+    gnutls_ecc_curve_t curve;
+    IdwCurve           expected;
+    gsize              public_len;
+  } cases[] = {
+    { GNUTLS_ECC_CURVE_SECP256R1, IDW_CURVE_P256, 65 },
+    { GNUTLS_ECC_CURVE_SECP384R1, IDW_CURVE_P384, 97 },
+    { GNUTLS_ECC_CURVE_SECP521R1, IDW_CURVE_P521, 133 },
+  };
+  g_autoptr(GDateTime) from = utc ("2024-01-01T00:00:00Z");
+  g_autoptr(GDateTime) until = utc ("2030-01-01T00:00:00Z");
+  TestCertOptions options = { .ds_usage = TRUE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* Several keys each, so that coordinates with leading zero bytes
+       * turn up now and then (one in 256 per coordinate). */
+      for (guint round = 0; round < 4; round++)
+        {
+          g_auto(gnutls_x509_privkey_t) key = make_ec_key (cases[i].curve);
+          g_autoptr(IdwCertificate) cert = make_test_cert (key, "CN=EC,C=UT", NULL, NULL,
+                                                           from, until, &options);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(IdwKey) public_key = idw_certificate_get_public_key (cert, &error);
+          g_autoptr(GBytes) public_bytes = NULL;
+          gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 }, k = { NULL, 0 };
+          gnutls_ecc_curve_t curve;
+          const guint8 *data;
+          gsize len;
+
+          g_assert_no_error (error);
+          g_assert_cmpint (idw_key_get_curve (public_key), ==, cases[i].expected);
+          public_bytes = idw_key_get_public_bytes (public_key);
+          data = g_bytes_get_data (public_bytes, &len);
+          g_assert_cmpuint (len, ==, cases[i].public_len);
+          g_assert_cmpuint (data[0], ==, 0x04);
+
+          /* The same point GnuTLS has, padded to the curve size. */
+          g_assert_cmpint (gnutls_x509_privkey_export_ecc_raw (key, &curve, &x, &y, &k), ==, 0);
+          g_assert_cmpint (curve, ==, cases[i].curve);
+          check_coordinate (&x, data + 1, (len - 1) / 2);
+          check_coordinate (&y, data + 1 + (len - 1) / 2, (len - 1) / 2);
+          gnutls_free (x.data);
+          gnutls_free (y.data);
+          gnutls_free (k.data);
+        }
+    }
+}
+
+static void
+test_public_key_unsupported (void)
+{
+  g_autoptr(IdwCertificate) rsa = load_data_cert ("rsa-cert.pem");
+  g_autoptr(IdwCertificate) ed448 = load_data_cert ("ed448-cert.pem");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subject = idw_certificate_get_subject (rsa);
+
+  g_assert_cmpstr (subject, ==, "CN=RSA Example DS,O=RSA Example,C=UT");
+
+  g_assert_null (idw_certificate_get_public_key (rsa, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "RSA"));
+  g_clear_error (&error);
+
+  g_assert_null (idw_certificate_get_public_key (ed448, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* EC keys on other curves; GnuTLS does not know the first two at all. */
+  {
+    const char *files[] = { "brainpoolp256r1-cert.pem", "secp256k1-cert.pem", "secp224r1-cert.pem" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autoptr(IdwCertificate) cert = load_data_cert (files[i]);
+        g_autofree char *cn = idw_certificate_get_common_name (cert);
+
+        g_assert_true (g_str_has_suffix (cn, " Example DS"));
+        g_assert_null (idw_certificate_get_public_key (cert, &error));
+        g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+        g_clear_error (&error);
+      }
+  }
+}
+
+/* ECDSA chains made with GnuTLS */
+
+static void
+test_ecdsa_chain (void)
+{
+  g_autoptr(GDateTime) from = utc ("2024-01-01T00:00:00Z");
+  g_autoptr(GDateTime) until = utc ("2034-01-01T00:00:00Z");
+  g_autoptr(GDateTime) ds_until = utc ("2027-01-01T00:00:00Z");
+  g_autoptr(GDateTime) now = utc ("2025-05-05T05:05:05Z");
+  g_auto(gnutls_x509_privkey_t) root_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) mid_key = make_ec_key (GNUTLS_ECC_CURVE_SECP384R1);
+  g_auto(gnutls_x509_privkey_t) ds2_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions ca = { .ca = TRUE, .basic_constraints = TRUE };
+  TestCertOptions leaf = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) root = make_test_cert (root_key, "CN=EC IACA,O=EC,C=UT", NULL, NULL,
+                                                   from, until, &ca);
+  g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=EC DS,O=EC,C=UT", root, root_key,
+                                                 from, ds_until, &leaf);
+  g_autoptr(IdwCertificate) mid = make_test_cert (mid_key, "CN=EC Intermediate,O=EC,C=UT", root, root_key,
+                                                  from, until, &ca);
+  g_autoptr(IdwCertificate) ds2 = make_test_cert (ds2_key, "CN=EC DS 2,O=EC,C=UT", mid, mid_key,
+                                                  from, ds_until, &leaf);
+  g_autoptr(GPtrArray) anchors = cert_list (root, NULL);
+  g_autoptr(IdwCertificate) anchor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+
+    g_assert_true (idw_x509_validate_chain (chain, anchors, now, now, &anchor, &error));
+    g_assert_no_error (error);
+    g_assert_true (anchor == root);
+    g_clear_pointer (&anchor, idw_certificate_unref);
+  }
+
+  /* Through an intermediate (P-384) CA. */
+  {
+    g_autoptr(GPtrArray) chain = cert_list (ds2, mid, NULL);
+    g_autoptr(GPtrArray) chain_with_root = cert_list (ds2, mid, root, NULL);
+    g_autoptr(GPtrArray) short_chain = cert_list (ds2, NULL);
+    g_autoptr(GPtrArray) pinned_mid = cert_list (mid, NULL);
+
+    g_assert_true (idw_x509_validate_chain (chain, anchors, now, now, &anchor, &error));
+    g_assert_no_error (error);
+    g_assert_true (anchor == root);
+    g_clear_pointer (&anchor, idw_certificate_unref);
+
+    g_assert_true (idw_x509_validate_chain (chain_with_root, anchors, now, now, NULL, &error));
+    g_assert_no_error (error);
+
+    /* The intermediate trusted directly. */
+    g_assert_true (idw_x509_validate_chain (short_chain, pinned_mid, now, now, &anchor, &error));
+    g_assert_no_error (error);
+    g_assert_true (anchor == mid);
+    g_clear_pointer (&anchor, idw_certificate_unref);
+
+    /* Without the intermediate the chain does not reach the root. */
+    g_assert_false (idw_x509_validate_chain (short_chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_assert_cmpstr (error->message, ==,
+                     "No trusted issuer certificate matches “CN=EC Intermediate,O=EC,C=UT”.");
+    g_clear_error (&error);
+  }
+
+  /* A chain whose second member did not issue the first. */
+  {
+    g_autoptr(GPtrArray) broken = cert_list (ds, mid, NULL);
+    g_autoptr(GPtrArray) no_anchor = cert_list (NULL);
+
+    g_assert_false (idw_x509_validate_chain (broken, no_anchor, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_assert_cmpstr (error->message, ==,
+                     "The certificate “CN=EC DS,O=EC,C=UT” was not issued by the next certificate "
+                     "in the chain, “CN=EC Intermediate,O=EC,C=UT”.");
+    g_clear_error (&error);
+  }
+
+  /* A DS that names the root as issuer but was signed by a look-alike
+   * root with the same name and key type. */
+  {
+    g_auto(gnutls_x509_privkey_t) attacker_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+    TestCertOptions no_aki = { .ds_usage = TRUE, .no_authority_key_id = TRUE };
+    g_autoptr(IdwCertificate) stand_in = make_test_cert (attacker_key, "CN=EC IACA,O=EC,C=UT", NULL, NULL,
+                                                         from, until, &ca);
+    g_autoptr(IdwCertificate) forged = make_test_cert (ds_key, "CN=EC DS,O=EC,C=UT", stand_in, attacker_key,
+                                                       from, ds_until, &no_aki);
+    g_autoptr(GPtrArray) chain = cert_list (forged, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_assert_cmpstr (error->message, ==,
+                     "The signature of certificate “CN=EC DS,O=EC,C=UT” by “CN=EC IACA,O=EC,C=UT” "
+                     "is not valid.");
+    g_clear_error (&error);
+  }
+
+  /* A tampered intermediate signature. */
+  {
+    g_autoptr(IdwCertificate) bad_mid = tampered_copy (mid, -3, &error);
+    g_autoptr(GPtrArray) chain = NULL;
+
+    g_assert_no_error (error);
+    chain = cert_list (ds2, bad_mid, NULL);
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_true (g_error_matches (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE)
+                   || g_error_matches (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE));
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_issuer_not_ca (void)
+{
+  /* A root without basicConstraints CA cannot issue, even when trusted. */
+  g_autoptr(GDateTime) from = utc ("2024-01-01T00:00:00Z");
+  g_autoptr(GDateTime) until = utc ("2030-01-01T00:00:00Z");
+  g_autoptr(GDateTime) now = utc ("2025-01-01T00:00:00Z");
+  g_auto(gnutls_x509_privkey_t) root_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions not_ca = { .basic_constraints = FALSE };
+  TestCertOptions leaf_ca = { .ca = TRUE, .basic_constraints = TRUE };
+  TestCertOptions leaf = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) root = make_test_cert (root_key, "CN=Plain Root,C=UT", NULL, NULL,
+                                                   from, until, &not_ca);
+  g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=Plain DS,C=UT", root, root_key,
+                                                 from, until, &leaf);
+  g_autoptr(IdwCertificate) ca_ds = make_test_cert (ds_key, "CN=CA DS,C=UT", NULL, NULL,
+                                                    from, until, &leaf_ca);
+  g_autoptr(GPtrArray) anchors = cert_list (root, NULL);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) ca_chain = cert_list (ca_ds, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_assert_cmpstr (error->message, ==,
+                   "The certificate “CN=Plain Root,C=UT” is not a certificate authority, so it "
+                   "cannot issue “CN=Plain DS,C=UT”.");
+  g_clear_error (&error);
+
+  /* A CA certificate as the leaf, pinned. */
+  g_assert_false (idw_x509_validate_chain (ca_chain, ca_chain, now, now, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  /* A leaf whose key usage does not allow signatures. */
+  {
+    TestCertOptions cert_sign_only = { .ca = TRUE, .basic_constraints = FALSE };
+    g_autoptr(IdwCertificate) wrong_usage = make_test_cert (ds_key, "CN=Wrong Usage,C=UT", NULL, NULL,
+                                                            from, until, &cert_sign_only);
+    g_autoptr(GPtrArray) wrong_chain = cert_list (wrong_usage, NULL);
+
+    g_assert_false (idw_x509_validate_chain (wrong_chain, wrong_chain, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+    g_assert_cmpstr (error->message, ==,
+                     "The document signer certificate “CN=Wrong Usage,C=UT” is not allowed to make "
+                     "digital signatures.");
+  }
+}
+
+static void
+test_impostor (void)
+{
+  /* Certificates that claim to come from the trusted root without its key. */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -1);
+  g_autoptr(GDateTime) until = g_date_time_add_days (now, 10);
+  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, from);
+  g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_auto(gnutls_x509_privkey_t) attacker_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) attacker_ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions self_issued = { .ds_usage = TRUE };
+  TestCertOptions ca = { .ca = TRUE, .basic_constraints = TRUE };
+  TestCertOptions ds_no_aki = { .ds_usage = TRUE, .no_authority_key_id = TRUE };
+  TestCertOptions ds_with_aki = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) stand_in = make_test_cert (attacker_key, "CN=Utopia IACA,O=Utopia,C=UT",
+                                                       NULL, NULL, from, until, &ca);
+  g_autoptr(GError) error = NULL;
+
+  /* Subject and issuer both the root's name, self-signed by the
+   * attacker: someone else's certificate that shares the name. */
+  {
+    g_autoptr(IdwCertificate) impostor = make_test_cert (attacker_key, "CN=Utopia IACA,O=Utopia,C=UT",
+                                                         NULL, NULL, from, until, &self_issued);
+    g_autoptr(GPtrArray) chain = cert_list (impostor, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_clear_error (&error);
+  }
+
+  /* A DS naming the root as its issuer, signed by the attacker's
+   * look-alike root, without an authority key identifier: forged. */
+  {
+    g_autoptr(IdwCertificate) impostor = make_test_cert (attacker_ds_key, "CN=Utopia DS,O=Utopia,C=UT",
+                                                         stand_in, attacker_key, from, until,
+                                                         &ds_no_aki);
+    g_autoptr(GPtrArray) chain = cert_list (impostor, NULL);
+    g_autofree char *issuer = idw_certificate_get_issuer (impostor);
+
+    g_assert_cmpstr (issuer, ==, "CN=Utopia IACA,O=Utopia,C=UT");
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_assert_cmpstr (error->message, ==,
+                     "The signature of certificate “CN=Utopia DS,O=Utopia,C=UT” by "
+                     "“CN=Utopia IACA,O=Utopia,C=UT” is not valid: the key of the issuer cannot "
+                     "make ECDSA-SHA256 signatures.");
+    g_clear_error (&error);
+  }
+
+  /* The same with the look-alike's key identifier: another issuer that
+   * happens to have the same name. */
+  {
+    g_autoptr(IdwCertificate) impostor = make_test_cert (attacker_ds_key, "CN=Utopia DS,O=Utopia,C=UT",
+                                                         stand_in, attacker_key, from, until,
+                                                         &ds_with_aki);
+    g_autoptr(GPtrArray) chain = cert_list (impostor, NULL);
+    g_autoptr(GPtrArray) chain_with_stand_in = cert_list (impostor, stand_in, NULL);
+
+    g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_clear_error (&error);
+
+    g_assert_false (idw_x509_validate_chain (chain_with_stand_in, anchors, now, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
+    g_clear_error (&error);
+  }
+}
+
+/* x5chain */
+
+static cbor_item_t *
+bstr_of (IdwCertificate *cert)
+{
+  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+
+  return cbor_build_bytestring (data, len);
+}
+
+static cbor_item_t *
+array_of (cbor_item_t *item,
+          guint        count)
+{
+  cbor_item_t *array = cbor_new_definite_array (count);
+
+  for (guint i = 0; i < count; i++)
+    g_assert_true (cbor_array_push (array, item));
+  return array;
+}
+
+static void
+test_x5chain_parse (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(cbor_item_t) single = bstr_of (ds);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(GPtrArray) chain = idw_x5chain_parse (single, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (chain->len, ==, 1);
+    g_assert_true (idw_certificate_equal (g_ptr_array_index (chain, 0), ds));
+  }
+
+  for (guint count = 0; count <= 5; count++)
+    {
+      g_autoptr(cbor_item_t) array = array_of (single, count);
+      g_autoptr(GPtrArray) chain = idw_x5chain_parse (array, &error);
+
+      if (count == 0)
+        {
+          g_assert_null (chain);
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
+        }
+      else if (count > IDW_MAX_X5CHAIN)
+        {
+          g_assert_null (chain);
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_LIMIT);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (chain->len, ==, count);
+          for (guint i = 0; i < count; i++)
+            g_assert_true (idw_certificate_equal (g_ptr_array_index (chain, i), ds));
+        }
+      g_clear_error (&error);
+    }
+
+  /* An indefinite-length byte string in two chunks. */
+  {
+    g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+    gsize len;
+    const guint8 *data = g_bytes_get_data (der, &len);
+    g_autoptr(cbor_item_t) chunked = cbor_new_indefinite_bytestring ();
+    g_autoptr(cbor_item_t) first = cbor_build_bytestring (data, 100);
+    g_autoptr(cbor_item_t) second = cbor_build_bytestring (data + 100, len - 100);
+    g_autoptr(GPtrArray) chain = NULL;
+
+    g_assert_true (cbor_bytestring_add_chunk (chunked, first));
+    g_assert_true (cbor_bytestring_add_chunk (chunked, second));
+    chain = idw_x5chain_parse (chunked, &error);
+    g_assert_no_error (error);
+    g_assert_true (idw_certificate_equal (g_ptr_array_index (chain, 0), ds));
+  }
+}
+
+static void
+test_x5chain_wrong_types (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(cbor_item_t) good = bstr_of (ds);
+  g_autoptr(cbor_item_t) text = cbor_build_string ("MIIB...");
+  g_autoptr(cbor_item_t) number = cbor_build_uint8 (33);
+  g_autoptr(cbor_item_t) map = cbor_new_definite_map (0);
+  g_autoptr(cbor_item_t) tagged = cbor_build_tag (24, good);
+  g_autoptr(cbor_item_t) garbage = cbor_build_bytestring ((const guint8 *) "\x30\x03\x02\x01\x01", 5);
+  g_autoptr(cbor_item_t) mixed = cbor_new_definite_array (2);
+  g_autoptr(cbor_item_t) nested = cbor_new_definite_array (1);
+  g_autoptr(cbor_item_t) with_garbage = cbor_new_definite_array (2);
+  g_autoptr(GError) error = NULL;
+  cbor_item_t *wrong[] = { text, number, map, tagged };
+
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_assert_null (idw_x5chain_parse (wrong[i], &error));
+      g_assert_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (cbor_array_push (mixed, good));
+  g_assert_true (cbor_array_push (mixed, number));
+  g_assert_null (idw_x5chain_parse (mixed, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE);
+  g_assert_cmpstr (error->message, ==, "x5chain[1]: expected a byte string");
+  g_clear_error (&error);
+
+  g_assert_true (cbor_array_push (nested, mixed));
+  g_assert_null (idw_x5chain_parse (nested, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE);
+  g_clear_error (&error);
+
+  g_assert_null (idw_x5chain_parse (garbage, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  g_assert_true (cbor_array_push (with_garbage, good));
+  g_assert_true (cbor_array_push (with_garbage, garbage));
+  g_assert_null (idw_x5chain_parse (with_garbage, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_assert_true (g_str_has_prefix (error->message, "x5chain[1]: "));
+  g_clear_error (&error);
+
+  g_assert_null (idw_x5chain_parse (NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD);
+}
+
+/* Garbage */
+
+static void
+expect_bad_certificate (const guint8 *data,
+                        gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCertificate) cert = idw_certificate_new_from_data (data, len, &error);
+
+  g_assert_null (cert);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+}
+
+static void
+test_garbage (void)
+{
+  g_autoptr(IdwCertificate) ds = load_annexd_ds ();
+  g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  g_autofree guint8 *longer = g_malloc (len + 1);
+  const char *bad_pem = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+  const char *no_cert_pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  guint8 random_bytes[512];
+  GRand *rand = g_rand_new_with_seed (18013);
+
+  expect_bad_certificate ((const guint8 *) "", 0);
+  expect_bad_certificate ((const guint8 *) "hello", 5);
+  expect_bad_certificate ((const guint8 *) "\x30\x00", 2);
+  expect_bad_certificate ((const guint8 *) "\x30\x80\x00\x00", 4);
+  expect_bad_certificate ((const guint8 *) "\x30\x84\xff\xff\xff\xff", 6);
+  expect_bad_certificate ((const guint8 *) bad_pem, strlen (bad_pem));
+  expect_bad_certificate ((const guint8 *) no_cert_pem, strlen (no_cert_pem));
+
+  /* Every truncation. */
+  for (gsize cut = 0; cut < len; cut++)
+    expect_bad_certificate (data, cut);
+
+  /* A trailing byte. */
+  memcpy (longer, data, len);
+  longer[len] = 0;
+  expect_bad_certificate (longer, len + 1);
+
+  /* Random bytes, with and without a plausible header. */
+  for (guint round = 0; round < 200; round++)
+    {
+      gsize n = g_rand_int_range (rand, 1, sizeof random_bytes);
+
+      for (gsize i = 0; i < n; i++)
+        random_bytes[i] = (guint8) g_rand_int_range (rand, 0, 256);
+      if (round % 2 == 0 && n > 4)
+        {
+          random_bytes[0] = 0x30;
+          random_bytes[1] = 0x82;
+          random_bytes[2] = (guint8) ((n - 4) >> 8);
+          random_bytes[3] = (guint8) ((n - 4) & 0xff);
+        }
+      expect_bad_certificate (random_bytes, n);
+    }
+
+  /* Every single-byte change parses or fails cleanly, never crashes; the
+   * ones that parse still give sane answers. */
+  for (gsize at = 0; at < len; at++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IdwCertificate) cert = NULL;
+
+      copy[at] ^= (guint8) g_rand_int_range (rand, 1, 256);
+      cert = idw_certificate_new_from_der (copy, len, &error);
+      if (cert == NULL)
+        {
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+        }
+      else
+        {
+          g_autofree char *subject = idw_certificate_get_subject (cert);
+          g_autofree char *cn = idw_certificate_get_common_name (cert);
+          g_autoptr(IdwKey) key = idw_certificate_get_public_key (cert, &error);
+
+          g_assert_nonnull (subject);
+          g_assert_true (cn == NULL || g_utf8_validate (cn, -1, NULL));
+          g_assert_true ((key == NULL) == (error != NULL));
+          (void) idw_certificate_is_test_issuer (cert);
+        }
+    }
+
+  g_rand_free (rand);
+}
+
+static void
+test_file_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("idw-x509-XXXXXX", &error);
+  g_autofree char *empty = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+
+  g_assert_null (idw_certificate_new_from_file ("/nonexistent/idw/cert.pem", &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_IO);
+  g_clear_error (&error);
+
+  empty = g_build_filename (dir, "empty.pem", NULL);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_null (idw_certificate_new_from_file (empty, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  text = g_build_filename (dir, "text.pem", NULL);
+  g_assert_true (g_file_set_contents (text, "not a certificate\n", -1, NULL));
+  g_assert_null (idw_certificate_new_from_file (text, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_remove (empty), ==, 0);
+  g_assert_cmpint (g_remove (text), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/x509/annexd/parse", test_annexd_parse);
+  g_test_add_func ("/x509/annexd/pem-der", test_annexd_pem_der);
+  g_test_add_func ("/x509/annexd/pinned-valid", test_annexd_pinned_valid);
+  g_test_add_func ("/x509/annexd/expired", test_annexd_expired);
+  g_test_add_func ("/x509/annexd/not-yet-valid", test_annexd_not_yet_valid);
+  g_test_add_func ("/x509/annexd/signed-outside", test_annexd_signed_outside);
+  g_test_add_func ("/x509/annexd/untrusted", test_annexd_untrusted);
+  g_test_add_func ("/x509/issuer/create", test_issuer_create);
+  g_test_add_func ("/x509/issuer/validate", test_issuer_validate);
+  g_test_add_func ("/x509/issuer/other-iaca", test_issuer_other_iaca);
+  g_test_add_func ("/x509/issuer/tampered", test_issuer_tampered);
+  g_test_add_func ("/x509/issuer/times", test_issuer_times);
+  g_test_add_func ("/x509/issuer/expired-root", test_issuer_expired_root);
+  g_test_add_func ("/x509/issuer/test-marker", test_issuer_test_marker);
+  g_test_add_func ("/x509/issuer/marker-exact", test_issuer_marker_exact);
+  g_test_add_func ("/x509/issuer/bad-input", test_issuer_bad_input);
+  g_test_add_func ("/x509/issuer/not-ca", test_issuer_not_ca);
+  g_test_add_func ("/x509/issuer/impostor", test_impostor);
+  g_test_add_func ("/x509/key/pem-round-trip", test_key_pem_round_trip);
+  g_test_add_func ("/x509/key/pem-bad", test_key_pem_bad);
+  g_test_add_func ("/x509/public-key/curves", test_public_key_curves);
+  g_test_add_func ("/x509/public-key/unsupported", test_public_key_unsupported);
+  g_test_add_func ("/x509/chain/ecdsa", test_ecdsa_chain);
+  g_test_add_func ("/x509/x5chain/parse", test_x5chain_parse);
+  g_test_add_func ("/x509/x5chain/wrong-types", test_x5chain_wrong_types);
+  g_test_add_func ("/x509/garbage", test_garbage);
+  g_test_add_func ("/x509/file-errors", test_file_errors);
+
+  return g_test_run ();
+}
