@@ -26,8 +26,7 @@ IdwCertificate *idw_certificate_ref               (IdwCertificate  *cert);
 void            idw_certificate_unref             (IdwCertificate  *cert);
 GBytes         *idw_certificate_get_der           (IdwCertificate  *cert);
 char           *idw_certificate_to_pem            (IdwCertificate  *cert);
-/* RFC 4514 strings, most specific last-first as GnuTLS prints them,
- * e.g. "C=US,CN=utopia ds". */
+/* RFC 4514 strings as GnuTLS prints them, e.g. "C=US,CN=utopia ds". */
 char           *idw_certificate_get_subject       (IdwCertificate  *cert);
 char           *idw_certificate_get_issuer        (IdwCertificate  *cert);
 /* Single attributes of the subject; NULL when absent. */
