@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -176,7 +178,7 @@ read_string_chunk (Reader      *r,
   if (head->arg > reader_remaining (r))
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("CBOR: declared length %" G_GUINT64_FORMAT " at byte %zu exceeds the remaining %zu bytes"),
+                   _("CBOR: declared length %" PRIu64 " at byte %zu exceeds the remaining %zu bytes"),
                    head->arg, head->offset, reader_remaining (r));
       return FALSE;
     }
@@ -226,7 +228,7 @@ read_string (Reader      *r,
       if (head->arg > reader_remaining (r))
         {
           g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                       _("CBOR: declared length %" G_GUINT64_FORMAT " at byte %zu exceeds the remaining %zu bytes"),
+                       _("CBOR: declared length %" PRIu64 " at byte %zu exceeds the remaining %zu bytes"),
                        head->arg, head->offset, reader_remaining (r));
           return NULL;
         }
@@ -361,8 +363,8 @@ check_container (Reader      *r,
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
                    head->major == CBOR_MAJOR_MAP
-                   ? _("CBOR: map of %" G_GUINT64_FORMAT " entries at byte %zu exceeds the limit of %d")
-                   : _("CBOR: array of %" G_GUINT64_FORMAT " items at byte %zu exceeds the limit of %d"),
+                   ? _("CBOR: map of %" PRIu64 " entries at byte %zu exceeds the limit of %d")
+                   : _("CBOR: array of %" PRIu64 " items at byte %zu exceeds the limit of %d"),
                    head->arg, head->offset, IDW_MAX_CBOR_ITEMS);
       return FALSE;
     }
@@ -372,7 +374,7 @@ check_container (Reader      *r,
   if (head->arg * items_per_entry > reader_remaining (r))
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("CBOR: declared length %" G_GUINT64_FORMAT " at byte %zu exceeds the remaining %zu bytes"),
+                   _("CBOR: declared length %" PRIu64 " at byte %zu exceeds the remaining %zu bytes"),
                    head->arg, head->offset, reader_remaining (r));
       return FALSE;
     }

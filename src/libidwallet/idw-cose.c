@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -480,7 +482,7 @@ key_from_cose_okp (cbor_item_t  *cose_key,
   if (crv != COSE_CRV_ED25519)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported OKP curve %" G_GINT64_FORMAT " (only Ed25519 is)"),
+                   _("COSE_Key: unsupported OKP curve %" PRId64 " (only Ed25519 is)"),
                    crv);
       return NULL;
     }
@@ -553,7 +555,7 @@ key_from_cose_ec2 (cbor_item_t  *cose_key,
       break;
     default:
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported EC2 curve %" G_GINT64_FORMAT " (P-256, P-384 and P-521 are)"),
+                   _("COSE_Key: unsupported EC2 curve %" PRId64 " (P-256, P-384 and P-521 are)"),
                    crv);
       return NULL;
     }
@@ -633,7 +635,7 @@ idw_key_new_from_cose (cbor_item_t  *cose_key,
       return key_from_cose_ec2 (cose_key, error);
     default:
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported key type %" G_GINT64_FORMAT), kty);
+                   _("COSE_Key: unsupported key type %" PRId64), kty);
       return NULL;
     }
 }
@@ -941,7 +943,7 @@ idw_key_verify (IdwKey        *key,
   if (alg_name == NULL)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Unsupported signature algorithm %" G_GINT64_FORMAT), alg);
+                   _("Unsupported signature algorithm %" PRId64), alg);
       return FALSE;
     }
 
@@ -1096,7 +1098,7 @@ idw_cose_sign1_parse (cbor_item_t  *item,
       if (cbor_tag_value (item) != IDW_CBOR_TAG_COSE_SIGN1)
         {
           g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                       _("COSE_Sign1: unexpected tag %" G_GUINT64_FORMAT),
+                       _("COSE_Sign1: unexpected tag %" PRIu64),
                        (guint64) cbor_tag_value (item));
           return NULL;
         }
@@ -1213,7 +1215,7 @@ idw_cose_sign1_parse (cbor_item_t  *item,
   if (idw_cose_alg_to_string (alg) == NULL)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Sign1: unsupported algorithm %" G_GINT64_FORMAT), alg);
+                   _("COSE_Sign1: unsupported algorithm %" PRId64), alg);
       return NULL;
     }
   sign1->alg = alg;
