@@ -1,0 +1,114 @@
+/* id-wallet-cli: issuer tools, presenting and verifying for scripts and tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "idw-cli-common.h"
+#include "idw-cli-commands.h"
+
+typedef struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *synopsis;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "issuer", idw_cli_issuer,
+    "issuer init --out DIR [--name NAME] [--country CC] [--test]",
+    N_("Create an issuer: an IACA root and a document signer certificate with their keys") },
+  { "issue", idw_cli_issue,
+    "issue --issuer DIR --data PERSON.json (--device-key FILE | --new-device-key) --out FILE.idwcred",
+    N_("Issue a credential file from the holder’s data") },
+  { "present", idw_cli_present,
+    "present FILE.idwcred [--elements NS/ELEM,…] [--preset P] [--nonce-request TEXT] [--text | --png FILE]",
+    N_("Present a credential as IDW1 text or as a QR code image") },
+  { "verify", idw_cli_verify,
+    "verify [--trust CERT]… [--at TIME] [--session-transcript FILE] [--reader-key FILE] [--json] [INPUT]",
+    N_("Verify a presentation: IDW1 text, a QR code image or a DeviceResponse") },
+};
+
+/* The wallet and trust-store commands of DESIGN §7 that need the keyring. */
+static const char * const later_commands[] = {
+  "request", "import", "list", "trust", "ask", NULL
+};
+
+static void
+print_usage (FILE *out)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("Usage:\n  %s COMMAND [OPTION…]\n\n"), g_get_prgname ());
+  g_string_append (text, _("Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "  %s\n      %s\n", commands[i].synopsis, _(commands[i].summary));
+  g_string_append_printf (text, _("\nRun “%s COMMAND --help” for the options of a command.\n"
+                                  "Exit status: 0 success (valid), 1 failure (not valid), 2 usage or I/O error.\n"),
+                          g_get_prgname ());
+
+  if (out == stdout)
+    g_print ("%s", text->str);
+  else
+    g_printerr ("%s", text->str);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_prgname ("id-wallet-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return IDW_CLI_EXIT_USAGE;
+    }
+
+  name = argv[1];
+
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0
+      || strcmp (name, "-?") == 0 || strcmp (name, "help") == 0)
+    {
+      print_usage (stdout);
+      return IDW_CLI_EXIT_OK;
+    }
+
+  if (strcmp (name, "--version") == 0)
+    {
+      g_print ("id-wallet-cli %s\n", PACKAGE_VERSION);
+      return IDW_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (name, commands[i].name) == 0)
+        {
+          g_autofree char *prgname = g_strdup_printf ("id-wallet-cli %s", name);
+
+          g_set_prgname (prgname);
+          return commands[i].run (argc - 1, argv + 1);
+        }
+    }
+
+  if (g_strv_contains (later_commands, name))
+    {
+      idw_cli_printerr (_("The command “%s” is not available yet in this version."), name);
+      return IDW_CLI_EXIT_USAGE;
+    }
+
+  return idw_cli_usage_error (NULL, _("Unknown command “%s”."), name);
+}

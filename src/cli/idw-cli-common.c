@@ -1,0 +1,677 @@
+/* idw-cli-common.c: helpers shared by id-wallet-cli and id-wallet-bench
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+#include "idw-cli-common.h"
+
+void
+idw_cli_printerr (const char *format,
+                  ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", g_get_prgname (), message);
+}
+
+IdwCliExit
+idw_cli_exit_for_error (const GError *error)
+{
+  if (error == NULL)
+    return IDW_CLI_EXIT_FAILED;
+
+  if (error->domain == G_FILE_ERROR
+      || error->domain == G_IO_ERROR
+      || error->domain == G_OPTION_ERROR)
+    return IDW_CLI_EXIT_USAGE;
+
+  if (error->domain == IDW_ERROR
+      && (error->code == IDW_ERROR_IO || error->code == IDW_ERROR_NOT_FOUND))
+    return IDW_CLI_EXIT_USAGE;
+
+  return IDW_CLI_EXIT_FAILED;
+}
+
+IdwCliExit
+idw_cli_report_error (const GError *error)
+{
+  idw_cli_printerr ("%s", error != NULL ? error->message : _("Unknown error"));
+  return idw_cli_exit_for_error (error);
+}
+
+IdwCliExit
+idw_cli_usage_error (const char *command,
+                     const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  idw_cli_printerr ("%s", message);
+  if (command != NULL)
+    /* Translators: %s is the program and command, e.g. "id-wallet-cli verify" */
+    g_printerr (_("Run “%s --help” for usage.\n"), command);
+  else
+    g_printerr (_("Run “%s --help” for usage.\n"), g_get_prgname ());
+
+  return IDW_CLI_EXIT_USAGE;
+}
+
+static const char *
+display_name (const char *path)
+{
+  return g_strcmp0 (path, "-") == 0 ? _("standard input") : path;
+}
+
+static GBytes *
+read_stream (FILE        *file,
+             const char  *path,
+             gsize        max_len,
+             GError     **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  guint8 chunk[16384];
+
+  for (;;)
+    {
+      size_t n = fread (chunk, 1, sizeof chunk, file);
+
+      if (n > 0)
+        {
+          if (buffer->len + n > max_len)
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                           _("“%s” is larger than %" G_GSIZE_FORMAT " bytes."),
+                           display_name (path), max_len);
+              return NULL;
+            }
+          g_byte_array_append (buffer, chunk, (guint) n);
+        }
+
+      if (n < sizeof chunk)
+        {
+          if (ferror (file))
+            {
+              int saved_errno = errno;
+
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           _("Cannot read “%s”: %s"),
+                           display_name (path), g_strerror (saved_errno));
+              return NULL;
+            }
+          break;
+        }
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+GBytes *
+idw_cli_read_file (const char  *path,
+                   gsize        max_len,
+                   GError     **error)
+{
+  GBytes *bytes;
+  FILE *file;
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      /* Someone typing the command without input would otherwise wait
+       * for nothing. */
+      if (isatty (STDIN_FILENO))
+        g_printerr (_("Reading from standard input; end with Ctrl+D.\n"));
+      return read_stream (stdin, path, max_len, error);
+    }
+
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot open “%s”: %s"), path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (fstat (fileno (file), &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      fclose (file);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                   _("Cannot read “%s”: it is a folder."), path);
+      return NULL;
+    }
+
+  bytes = read_stream (file, path, max_len, error);
+  fclose (file);
+
+  return bytes;
+}
+
+gboolean
+idw_cli_write_file (const char  *path,
+                    const void  *contents,
+                    gsize        len,
+                    int          mode,
+                    gboolean     overwrite,
+                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!overwrite && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                   _("“%s” already exists; not overwriting it."), path);
+      return FALSE;
+    }
+
+  if (!g_file_set_contents_full (path, contents, (gssize) len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, mode,
+                                 &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Cannot write “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GDateTime *
+idw_cli_parse_time (const char  *option,
+                    const char  *value,
+                    GError     **error)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  GDateTime *result = NULL;
+  size_t len;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  len = strlen (value);
+  /* A plain date: midnight UTC. */
+  if (len == 10 && value[4] == '-' && value[7] == '-')
+    {
+      g_autofree char *full = g_strconcat (value, "T00:00:00Z", NULL);
+
+      result = g_date_time_new_from_iso8601 (full, utc);
+    }
+  else if (len > 10 && (value[10] == 'T' || value[10] == 't' || value[10] == ' '))
+    {
+      g_autofree char *copy = g_strdup (value);
+
+      copy[10] = 'T';
+      /* RFC 3339 requires the offset; refuse a local time so that a
+       * script gives the same answer in every time zone. */
+      if (g_str_has_suffix (copy, "Z") || g_str_has_suffix (copy, "z")
+          || strchr (copy + 11, '+') != NULL || strchr (copy + 11, '-') != NULL)
+        result = g_date_time_new_from_iso8601 (copy, utc);
+    }
+
+  if (result == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s: “%s” is not an RFC 3339 time such as “2024-05-17T12:00:00Z” or a date such as “2024-05-17”."),
+                   option, value);
+      return NULL;
+    }
+
+  return result;
+}
+
+void
+idw_cli_secure_free (guint8 *data,
+                     gsize   len)
+{
+  if (data != NULL)
+    sodium_free (data);
+}
+
+guint8 *
+idw_cli_parse_key_file (GBytes  *contents,
+                        gsize    len,
+                        GError **error)
+{
+  const guint8 *data;
+  gsize size;
+  guint8 *result;
+  gsize n = 0;
+  int high = -1;
+
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot be initialised");
+
+  data = g_bytes_get_data (contents, &size);
+  result = sodium_malloc (len);
+  g_assert (result != NULL);
+
+  /* Exactly @len bytes are the raw key; anything else must be hex. */
+  if (size == len)
+    {
+      memcpy (result, data, len);
+      return result;
+    }
+
+  for (gsize i = 0; i < size; i++)
+    {
+      int digit;
+
+      if (g_ascii_isspace (data[i]))
+        continue;
+
+      digit = g_ascii_xdigit_value ((char) data[i]);
+      if (digit < 0 || n >= len)
+        goto bad;
+
+      if (high < 0)
+        {
+          high = digit;
+        }
+      else
+        {
+          result[n++] = (guint8) ((high << 4) | digit);
+          high = -1;
+        }
+    }
+
+  if (n == len && high < 0)
+    return result;
+
+bad:
+  sodium_free (result);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("The key file must hold %" G_GSIZE_FORMAT " bytes, as raw bytes or hexadecimal text."),
+               len);
+  return NULL;
+}
+
+GBytes *
+idw_cli_decode_hex (GBytes *data)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint8 *p;
+  gsize size;
+  int high = -1;
+
+  p = g_bytes_get_data (data, &size);
+  for (gsize i = 0; i < size; i++)
+    {
+      int digit;
+      guint8 byte;
+
+      if (g_ascii_isspace (p[i]))
+        continue;
+
+      digit = g_ascii_xdigit_value ((char) p[i]);
+      if (digit < 0)
+        return NULL;
+
+      if (high < 0)
+        {
+          high = digit;
+          continue;
+        }
+
+      byte = (guint8) ((high << 4) | digit);
+      g_byte_array_append (out, &byte, 1);
+      high = -1;
+    }
+
+  if (high >= 0 || out->len == 0)
+    return NULL;
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static gsize
+skip_space (const guint8 *data,
+            gsize         size)
+{
+  gsize i = 0;
+
+  while (i < size && g_ascii_isspace (data[i]))
+    i++;
+
+  return i;
+}
+
+IdwCliInputKind
+idw_cli_detect_input (GBytes *data)
+{
+  static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guint8 jpeg_magic[] = { 0xff, 0xd8, 0xff };
+  const guint8 *p;
+  gsize size;
+  gsize start;
+
+  p = g_bytes_get_data (data, &size);
+  start = skip_space (p, size);
+
+  if (size - start >= 3 && memcmp (p + start, "IDW", 3) == 0)
+    return IDW_CLI_INPUT_TEXT;
+  if (size >= sizeof png_magic && memcmp (p, png_magic, sizeof png_magic) == 0)
+    return IDW_CLI_INPUT_IMAGE;
+  if (size >= sizeof jpeg_magic && memcmp (p, jpeg_magic, sizeof jpeg_magic) == 0)
+    return IDW_CLI_INPUT_IMAGE;
+
+  /* Printable UTF-8 that is not hex is text too, so that a wrong paste
+   * is reported as a text with the wrong prefix rather than bad CBOR.
+   * CBOR of a DeviceResponse starts with a map header (0xa0…0xbf), which
+   * is never the first byte of a UTF-8 sequence. */
+  if (g_utf8_validate ((const char *) p, (gssize) size, NULL)
+      && memchr (p, '\0', size) == NULL)
+    {
+      gboolean hex = TRUE;
+
+      for (gsize i = 0; i < size && hex; i++)
+        hex = g_ascii_isxdigit (p[i]) || g_ascii_isspace (p[i]);
+
+      if (!hex)
+        return IDW_CLI_INPUT_TEXT;
+    }
+
+  return IDW_CLI_INPUT_CBOR;
+}
+
+const char *
+idw_cli_input_kind_to_string (IdwCliInputKind kind)
+{
+  switch (kind)
+    {
+    case IDW_CLI_INPUT_TEXT:
+      return "text";
+    case IDW_CLI_INPUT_IMAGE:
+      return "image";
+    case IDW_CLI_INPUT_CBOR:
+      return "cbor";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END "-----END CERTIFICATE-----"
+
+GPtrArray *
+idw_cli_load_certificates (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize size;
+
+  contents = idw_cli_read_file (path, IDW_MAX_INPUT_FILE, error);
+  if (contents == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (contents, &size);
+
+  if (g_strstr_len (data, (gssize) size, PEM_BEGIN) != NULL)
+    {
+      /* A PEM bundle: each block is one certificate. */
+      const char *p = data;
+      const char *end = data + size;
+
+      while ((p = g_strstr_len (p, end - p, PEM_BEGIN)) != NULL)
+        {
+          const char *block_end = g_strstr_len (p, end - p, PEM_END);
+          IdwCertificate *cert;
+
+          if (block_end == NULL)
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                           _("“%s”: a PEM certificate block has no end line."), path);
+              return NULL;
+            }
+          block_end += strlen (PEM_END);
+
+          cert = idw_certificate_new_from_data ((const guint8 *) p, block_end - p, &local_error);
+          if (cert == NULL)
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                           _("“%s”: %s"), path, local_error->message);
+              return NULL;
+            }
+          g_ptr_array_add (certs, cert);
+          p = block_end;
+        }
+    }
+  else
+    {
+      IdwCertificate *cert = idw_certificate_new_from_data ((const guint8 *) data, size, &local_error);
+
+      if (cert == NULL)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                       _("“%s”: %s"), path, local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (certs, cert);
+    }
+
+  return g_steal_pointer (&certs);
+}
+
+void
+idw_cli_verify_options_add_entries (GOptionContext      *context,
+                                    IdwCliVerifyOptions *options,
+                                    gboolean             with_json)
+{
+  const GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->trust,
+      N_("Trust the issuer certificate (IACA root or pinned DS certificate, PEM or DER) in CERT; repeatable"), N_("CERT") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &options->at,
+      N_("Verify as of TIME (RFC 3339) instead of now"), N_("TIME") },
+    { "session-transcript", 0, 0, G_OPTION_ARG_FILENAME, &options->session_transcript,
+      N_("SessionTranscript CBOR (plain or tag-24 wrapped, binary or hex) for a raw DeviceResponse"), N_("FILE") },
+    { "reader-key", 0, 0, G_OPTION_ARG_FILENAME, &options->reader_key,
+      N_("The reader’s ephemeral P-256 private key (32 bytes, raw or hex) to check a deviceMac"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+      N_("Print the verdict as one JSON object"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->inputs,
+      NULL, N_("[INPUT]") },
+    { NULL }
+  };
+
+  if (with_json)
+    {
+      g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+    }
+  else
+    {
+      GOptionEntry without_json[G_N_ELEMENTS (entries)];
+      guint n = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+        {
+          if (g_strcmp0 (entries[i].long_name, "json") != 0)
+            without_json[n++] = entries[i];
+        }
+      g_option_context_add_main_entries (context, without_json, GETTEXT_PACKAGE);
+    }
+}
+
+void
+idw_cli_verify_options_clear (IdwCliVerifyOptions *options)
+{
+  g_clear_pointer (&options->trust, g_strfreev);
+  g_clear_pointer (&options->at, g_free);
+  g_clear_pointer (&options->session_transcript, g_free);
+  g_clear_pointer (&options->reader_key, g_free);
+  g_clear_pointer (&options->inputs, g_strfreev);
+}
+
+void
+idw_cli_verify_input_free (IdwCliVerifyInput *input)
+{
+  if (input == NULL)
+    return;
+
+  g_clear_object (&input->verifier);
+  g_clear_pointer (&input->data, g_bytes_unref);
+  g_clear_pointer (&input->text, g_free);
+  g_clear_pointer (&input->session_transcript, g_bytes_unref);
+  g_clear_pointer (&input->input_name, g_free);
+  g_free (input);
+}
+
+IdwCliVerifyInput *
+idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
+                          GError              **error)
+{
+  g_autoptr(IdwCliVerifyInput) input = g_new0 (IdwCliVerifyInput, 1);
+  guint n_inputs = options->inputs != NULL ? g_strv_length (options->inputs) : 0;
+
+  if (n_inputs > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("Give one input at most (a file, or “-” for standard input)."));
+      return NULL;
+    }
+
+  input->input_name = g_strdup (n_inputs == 1 ? options->inputs[0] : "-");
+  input->verifier = idw_verifier_new ();
+
+  for (guint i = 0; options->trust != NULL && options->trust[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) certs = idw_cli_load_certificates (options->trust[i], error);
+
+      if (certs == NULL)
+        return NULL;
+
+      for (guint j = 0; j < certs->len; j++)
+        idw_verifier_add_trust_anchor (input->verifier, g_ptr_array_index (certs, j));
+    }
+
+  if (options->at != NULL)
+    {
+      g_autoptr(GDateTime) at = idw_cli_parse_time ("--at", options->at, error);
+
+      if (at == NULL)
+        return NULL;
+      idw_verifier_set_time (input->verifier, at);
+    }
+
+  if (options->reader_key != NULL)
+    {
+      g_autoptr(GBytes) contents = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint8 *d;
+      gboolean ok;
+
+      contents = idw_cli_read_file (options->reader_key, 4096, error);
+      if (contents == NULL)
+        return NULL;
+
+      d = idw_cli_parse_key_file (contents, 32, &local_error);
+      if (d != NULL)
+        {
+          ok = idw_verifier_set_reader_key (input->verifier, d, 32, &local_error);
+          idw_cli_secure_free (d, 32);
+        }
+      else
+        {
+          ok = FALSE;
+        }
+
+      if (!ok)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--reader-key “%s”: %s"), options->reader_key, local_error->message);
+          return NULL;
+        }
+    }
+
+  if (options->session_transcript != NULL)
+    {
+      g_autoptr(GBytes) contents = NULL;
+      g_autoptr(GBytes) decoded = NULL;
+
+      contents = idw_cli_read_file (options->session_transcript, IDW_MAX_INPUT_FILE, error);
+      if (contents == NULL)
+        return NULL;
+
+      decoded = idw_cli_decode_hex (contents);
+      input->session_transcript = decoded != NULL ? g_steal_pointer (&decoded)
+                                                  : g_steal_pointer (&contents);
+    }
+
+  input->data = idw_cli_read_file (input->input_name, IDW_MAX_INPUT_FILE, error);
+  if (input->data == NULL)
+    return NULL;
+
+  if (g_bytes_get_size (input->data) == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("“%s” is empty."), display_name (input->input_name));
+      return NULL;
+    }
+
+  input->kind = idw_cli_detect_input (input->data);
+
+  if (input->kind == IDW_CLI_INPUT_TEXT)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (input->data, &size);
+
+      input->text = g_strndup (data, size);
+    }
+  else if (input->kind == IDW_CLI_INPUT_CBOR)
+    {
+      g_autoptr(GBytes) decoded = idw_cli_decode_hex (input->data);
+
+      if (decoded != NULL)
+        {
+          g_bytes_unref (input->data);
+          input->data = g_steal_pointer (&decoded);
+        }
+    }
+
+  return g_steal_pointer (&input);
+}
+
+IdwVerdict *
+idw_cli_verify_input_run (IdwCliVerifyInput *input)
+{
+  switch (input->kind)
+    {
+    case IDW_CLI_INPUT_TEXT:
+      return idw_verifier_verify_text (input->verifier, input->text);
+
+    case IDW_CLI_INPUT_IMAGE:
+      return idw_verifier_verify_data (input->verifier, input->data, NULL);
+
+    case IDW_CLI_INPUT_CBOR:
+      if (input->session_transcript != NULL)
+        return idw_verifier_verify_response (input->verifier, input->data,
+                                             input->session_transcript);
+      return idw_verifier_verify_data (input->verifier, input->data, NULL);
+
+    default:
+      g_assert_not_reached ();
+    }
+}

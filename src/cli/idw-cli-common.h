@@ -1,0 +1,140 @@
+/* idw-cli-common.h: helpers shared by id-wallet-cli and id-wallet-bench
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "idwallet.h"
+
+G_BEGIN_DECLS
+
+/**
+ * IdwCliExit:
+ * @IDW_CLI_EXIT_OK: success (for verify: the presentation is valid)
+ * @IDW_CLI_EXIT_FAILED: the command ran but the result is negative (verify:
+ *   not valid; other commands: the engine refused the data)
+ * @IDW_CLI_EXIT_USAGE: usage error, or a file could not be read or written
+ */
+typedef enum
+{
+  IDW_CLI_EXIT_OK = 0,
+  IDW_CLI_EXIT_FAILED = 1,
+  IDW_CLI_EXIT_USAGE = 2,
+} IdwCliExit;
+
+/* Input kinds of `verify`, detected from the content. */
+typedef enum
+{
+  IDW_CLI_INPUT_TEXT,
+  IDW_CLI_INPUT_IMAGE,
+  IDW_CLI_INPUT_CBOR,
+} IdwCliInputKind;
+
+/* Prints "id-wallet-cli: MESSAGE" (or the program name set with
+ * g_set_prgname()) to stderr. */
+void             idw_cli_printerr              (const char     *format,
+                                                ...) G_GNUC_PRINTF (1, 2);
+/* Prints @error and returns the exit code it stands for: IDW_CLI_EXIT_USAGE
+ * for I/O and file errors, option errors and IDW_ERROR_IO / NOT_FOUND,
+ * IDW_CLI_EXIT_FAILED otherwise. */
+IdwCliExit       idw_cli_report_error          (const GError   *error);
+IdwCliExit       idw_cli_exit_for_error        (const GError   *error);
+/* A usage error: prints the message and a hint to run --help. */
+IdwCliExit       idw_cli_usage_error           (const char     *command,
+                                                const char     *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+
+/* Reads a whole file, at most @max_len bytes; "-" reads stdin. Errors
+ * (G_FILE_ERROR or IDW_ERROR_LIMIT) name the file. */
+GBytes          *idw_cli_read_file             (const char     *path,
+                                                gsize           max_len,
+                                                GError        **error);
+/* Writes @contents atomically with @mode, refusing to replace an existing
+ * file (G_FILE_ERROR_EXIST) when @overwrite is FALSE. */
+gboolean         idw_cli_write_file            (const char     *path,
+                                                const void     *contents,
+                                                gsize           len,
+                                                int             mode,
+                                                gboolean        overwrite,
+                                                GError        **error);
+
+/* RFC 3339 ("2024-05-01T12:00:00Z", an offset or Z required unless only
+ * a date is given) or a plain date "2024-05-01" (midnight UTC). Errors:
+ * G_OPTION_ERROR_BAD_VALUE naming @option. */
+GDateTime       *idw_cli_parse_time            (const char     *option,
+                                                const char     *value,
+                                                GError        **error);
+/* Hex text (white space ignored) or raw bytes of exactly @len bytes, for
+ * private keys: the result is in guarded memory, free it with
+ * idw_cli_secure_free(). Errors: G_OPTION_ERROR_BAD_VALUE. */
+guint8          *idw_cli_parse_key_file        (GBytes         *contents,
+                                                gsize           len,
+                                                GError        **error);
+/* Hexadecimal text (white space allowed) as bytes, or NULL when @data is
+ * not entirely hex (or empty). Lets people pass .hex test vectors. */
+GBytes          *idw_cli_decode_hex            (GBytes         *data);
+void             idw_cli_secure_free           (guint8         *data,
+                                                gsize           len);
+
+IdwCliInputKind  idw_cli_detect_input          (GBytes         *data);
+const char      *idw_cli_input_kind_to_string  (IdwCliInputKind kind);
+
+/* Every certificate in a PEM file (one or several blocks) or a DER file. */
+GPtrArray       *idw_cli_load_certificates     (const char     *path,
+                                                GError        **error);
+
+/**
+ * IdwCliVerifyOptions:
+ *
+ * The options of `id-wallet-cli verify`, shared with `id-wallet-bench verify`
+ * so that both read the same input in the same way.
+ */
+typedef struct
+{
+  char     **trust;
+  char      *at;
+  char      *session_transcript;
+  char      *reader_key;
+  gboolean   json;
+  char     **inputs;
+} IdwCliVerifyOptions;
+
+void             idw_cli_verify_options_add_entries (GOptionContext      *context,
+                                                     IdwCliVerifyOptions *options,
+                                                     gboolean             with_json);
+void             idw_cli_verify_options_clear       (IdwCliVerifyOptions *options);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdwCliVerifyOptions, idw_cli_verify_options_clear)
+
+/**
+ * IdwCliVerifyInput:
+ * @verifier: a verifier with the trust anchors, time and reader key set
+ * @data: the input bytes
+ * @kind: what they are
+ * @text: for text input, the text (NUL-terminated)
+ * @session_transcript: the transcript file's contents, or NULL
+ * @input_name: the input file name, or "-" for stdin
+ */
+typedef struct
+{
+  IdwVerifier     *verifier;
+  GBytes          *data;
+  IdwCliInputKind  kind;
+  char            *text;
+  GBytes          *session_transcript;
+  char            *input_name;
+} IdwCliVerifyInput;
+
+/* Checks the options (usage errors are G_OPTION_ERROR), reads the files
+ * and sets up the verifier. */
+IdwCliVerifyInput *idw_cli_verify_input_new    (IdwCliVerifyOptions *options,
+                                                GError             **error);
+void               idw_cli_verify_input_free   (IdwCliVerifyInput   *input);
+/* One verification of the input as the CLI does it. */
+IdwVerdict        *idw_cli_verify_input_run    (IdwCliVerifyInput   *input);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwCliVerifyInput, idw_cli_verify_input_free)
+
+G_END_DECLS

@@ -1,0 +1,276 @@
+/* idw-cli-present.c: `id-wallet-cli present`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "idw-cli-common.h"
+#include "idw-cli-commands.h"
+
+/* Pixels per QR module in --png output: crisp and readable from a file. */
+#define PNG_MODULE_SCALE 8
+
+/* The paths named by --elements: "ns/element" as given, or a bare element
+ * name that the credential holds in exactly one namespace. */
+static GStrv
+resolve_elements (IdwCredential  *credential,
+                  char          **elements,
+                  GError        **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) held = idw_credential_list_paths (credential);
+  g_autoptr(GString) missing = NULL;
+  guint count = 0;
+
+  for (guint i = 0; elements[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (elements[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          const char *path = g_strstrip (parts[j]);
+          g_autofree char *name_space = NULL;
+          g_autofree char *element = NULL;
+
+          if (*path == '\0')
+            continue;
+
+          if (idw_element_path_split (path, &name_space, &element))
+            {
+              if (!idw_credential_has_element (credential, name_space, element))
+                {
+                  if (missing == NULL)
+                    missing = g_string_new (path);
+                  else
+                    g_string_append_printf (missing, ", %s", path);
+                }
+              g_strv_builder_add (builder, path);
+            }
+          else
+            {
+              const char *match = NULL;
+              guint matches = 0;
+
+              for (guint k = 0; held[k] != NULL; k++)
+                {
+                  const char *slash = strrchr (held[k], '/');
+
+                  if (slash != NULL && strcmp (slash + 1, path) == 0)
+                    {
+                      match = held[k];
+                      matches++;
+                    }
+                }
+
+              if (matches != 1)
+                {
+                  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               matches == 0
+                               ? _("--elements: the credential holds no element “%s”.")
+                               : _("--elements: “%s” is in several namespaces; write it as NAMESPACE/%s."),
+                               path, path);
+                  return NULL;
+                }
+              g_strv_builder_add (builder, match);
+            }
+          count++;
+        }
+    }
+
+  if (missing != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--elements: the credential does not hold %s."), missing->str);
+      return NULL;
+    }
+
+  if (count == 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--elements names no element."));
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+int
+idw_cli_present (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) elements = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autofree char *preset_name = NULL;
+  g_autofree char *nonce_request = NULL;
+  g_autofree char *png_file = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GDateTime) presented_at = NULL;
+  g_autoptr(IdwCredential) credential = NULL;
+  g_autoptr(IdwRemoteRequest) request = NULL;
+  GBytes *nonce = NULL;
+  gboolean as_text = FALSE;
+  gboolean portrait_dropped = FALSE;
+  const GOptionEntry entries[] = {
+    { "elements", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &elements,
+      N_("Disclose these elements, comma-separated (NAMESPACE/ELEMENT, or ELEMENT when unambiguous)"), N_("NS/ELEM,…") },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset_name,
+      N_("Disclose a preset: full (default), name-photo or age-over-18"), N_("PRESET") },
+    { "nonce-request", 0, 0, G_OPTION_ARG_STRING, &nonce_request,
+      N_("Answer this IDWR1 request of a remote verifier: its nonce, and by default the elements it asks for"), N_("TEXT") },
+    { "text", 't', 0, G_OPTION_ARG_NONE, &as_text,
+      N_("Print the presentation as IDW1 text (the default)"), NULL },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_file,
+      N_("Write the presentation as a QR code image (PNG); the portrait is left out if it does not fit"), N_("FILE") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text,
+      N_("The presentation time, RFC 3339 (default: now)"), N_("TIME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE.idwcred"));
+  g_option_context_set_summary (context,
+                                _("Signs a presentation of a credential file that holds its device key:\n"
+                                  "an ISO 18013-5 DeviceResponse in an IDW1 envelope (see docs/formats.md)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+
+  if (argc < 2)
+    return idw_cli_usage_error (g_get_prgname (), _("Missing the credential file."));
+  if (argc > 2)
+    return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[2]);
+  if (as_text && png_file != NULL)
+    return idw_cli_usage_error (g_get_prgname (), _("Give either --text or --png, not both."));
+  if (elements != NULL && preset_name != NULL)
+    return idw_cli_usage_error (g_get_prgname (), _("Give either --elements or --preset, not both."));
+
+  if (at_text != NULL)
+    {
+      presented_at = idw_cli_parse_time ("--at", at_text, &error);
+      if (presented_at == NULL)
+        return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+    }
+
+  if (nonce_request != NULL)
+    {
+      request = idw_remote_request_parse (nonce_request, &error);
+      if (request == NULL)
+        {
+          idw_cli_printerr (_("--nonce-request: %s"), error->message);
+          return IDW_CLI_EXIT_USAGE;
+        }
+      nonce = request->nonce;
+    }
+
+  credential = idw_credential_new_from_file (argv[1], &error);
+  if (credential == NULL)
+    {
+      IdwCliExit status = idw_cli_exit_for_error (error);
+
+      idw_cli_printerr ("%s: %s", argv[1], error->message);
+      return status;
+    }
+
+  if (idw_credential_get_private_key (credential) == NULL)
+    {
+      idw_cli_printerr (_("“%s” holds no device private key, so it cannot be presented from the command line. "
+                          "Issue it with --new-device-key, or import it into the wallet."), argv[1]);
+      return IDW_CLI_EXIT_USAGE;
+    }
+
+  if (elements != NULL)
+    {
+      paths = resolve_elements (credential, elements, &error);
+      if (paths == NULL)
+        return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+    }
+  else if (preset_name != NULL)
+    {
+      IdwPreset preset;
+
+      if (!idw_preset_from_string (preset_name, &preset))
+        return idw_cli_usage_error (g_get_prgname (),
+                                    _("Unknown preset “%s”: use full, name-photo or age-over-18."),
+                                    preset_name);
+
+      paths = idw_credential_get_preset_paths (credential, preset);
+      if (paths == NULL || paths[0] == NULL)
+        {
+          idw_cli_printerr (_("The credential holds none of the elements of the preset “%s”."), preset_name);
+          return IDW_CLI_EXIT_FAILED;
+        }
+    }
+  else if (request != NULL)
+    {
+      g_auto(GStrv) missing = NULL;
+      g_autofree char *who = NULL;
+
+      paths = idw_remote_request_select (request, credential, &missing);
+
+      who = request->verifier != NULL ? g_strdup_printf ("“%s”", request->verifier)
+                                      : g_strdup (_("A verifier (unnamed)"));
+      g_printerr (_("%s asks for %s.\n"), who, idw_remote_request_get_doctype (request));
+      if (missing != NULL && missing[0] != NULL)
+        {
+          g_autofree char *list = g_strjoinv (", ", missing);
+
+          g_printerr (_("Not in this credential, left out: %s\n"), list);
+        }
+
+      if (paths == NULL || paths[0] == NULL)
+        {
+          idw_cli_printerr (_("The credential holds none of the requested elements."));
+          return IDW_CLI_EXIT_FAILED;
+        }
+    }
+  else
+    {
+      paths = idw_credential_list_paths (credential);
+    }
+
+  if (png_file != NULL)
+    {
+      g_autoptr(IdwQrMatrix) matrix = NULL;
+
+      text = idw_present_text_for_qr (credential, NULL, (const char * const *) paths,
+                                      presented_at, nonce, &portrait_dropped, &error);
+      if (text == NULL)
+        return idw_cli_report_error (error);
+
+      matrix = idw_qr_encode (text, &error);
+      if (matrix == NULL)
+        return idw_cli_report_error (error);
+
+      if (!idw_qr_matrix_write_png (matrix, PNG_MODULE_SCALE, png_file, &error))
+        {
+          idw_cli_printerr (_("Cannot write “%s”: %s"), png_file, error->message);
+          return IDW_CLI_EXIT_USAGE;
+        }
+
+      if (portrait_dropped)
+        g_printerr (_("The portrait was left out so that the presentation fits in one QR code.\n"));
+    }
+  else
+    {
+      text = idw_present_text (credential, NULL, (const char * const *) paths,
+                               presented_at, nonce, &error);
+      if (text == NULL)
+        return idw_cli_report_error (error);
+
+      /* The text is ASCII; written as is, never converted to the locale. */
+      fputs (text, stdout);
+      fputc ('\n', stdout);
+      if (fflush (stdout) != 0)
+        return IDW_CLI_EXIT_USAGE;
+    }
+
+  return IDW_CLI_EXIT_OK;
+}

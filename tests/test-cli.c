@@ -1,0 +1,1227 @@
+/* test-cli.c: id-wallet-cli end to end, as a script would use it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Spawns the built CLI (IDW_CLI) and checks exit statuses, output and the
+ * verdict JSON. The engine is linked only to make inputs the CLI cannot
+ * make itself yet (a COSE_Key file, an IDWR1 request) and to read back an
+ * envelope's nonce.
+ *
+ * With IDW_BENCH set, runs the id-wallet-bench smoke test instead
+ * (suite "bench"): each subcommand with a tiny count, checking the exit
+ * status and the format of the last line, never a timing.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "idwallet.h"
+
+static const char * const check_names[] = {
+  "decode", "issuer_signature", "issuer_trusted", "mso",
+  "validity", "digests", "device_signature", "freshness",
+};
+
+/* ---- Running the CLI ---------------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("IDW_CLI");
+
+  if (path == NULL)
+    g_error ("IDW_CLI is not set: run this test with meson test");
+
+  return path;
+}
+
+static Run *
+run_argv (const char  *input,
+          GPtrArray   *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) command = g_string_new (NULL);
+  /* stdin is always a pipe (empty when no input), never the test's own. */
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                           | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  Run *run = g_new0 (Run, 1);
+
+  g_ptr_array_add (args, NULL);
+  for (guint i = 0; args->pdata[i] != NULL; i++)
+    g_string_append_printf (command, "%s%s", i > 0 ? " " : "", (const char *) args->pdata[i]);
+  g_test_message ("$ %s", command->str);
+
+  launcher = g_subprocess_launcher_new (flags);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+
+  /* In the sanitizer build a report may share an exit status with a
+   * verdict; the report itself must never appear. */
+  g_assert_null (strstr (run->err, "Sanitizer"));
+  g_assert_null (strstr (run->err, "runtime error:"));
+  g_assert_null (strstr (run->err, "CRITICAL"));
+  g_assert_null (strstr (run->err, "WARNING"));
+
+  return run;
+}
+
+/* run_cli (stdin or NULL, arg, …, NULL) */
+G_GNUC_NULL_TERMINATED static Run *
+run_cli (const char *input,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  va_start (ap, input);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+
+  return run_argv (input, args);
+}
+
+/* ---- Shared state: one issuer and one credential for the whole run ---- */
+
+static char *tmp_dir;
+static char *issuer_dir;
+static char *iaca_pem;
+static char *credential;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static void
+ensure_credential (void)
+{
+  g_autoptr(Run) init = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autofree char *person = NULL;
+
+  if (credential != NULL)
+    return;
+
+  issuer_dir = tmp_path ("issuer");
+  iaca_pem = g_build_filename (issuer_dir, "iaca.pem", NULL);
+  init = run_cli (NULL, "issuer", "init", "--out", issuer_dir,
+                  "--name", "Test Republic", "--country", "zz", "--test", NULL);
+  g_assert_cmpint (init->status, ==, 0);
+
+  person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  credential = tmp_path ("erika.idwcred");
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--new-device-key", "--out", credential, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  g_assert_true (g_file_test (credential, G_FILE_TEST_IS_REGULAR));
+}
+
+static char *
+present_text (const char *first_option,
+              ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(Run) run = NULL;
+  const char *arg;
+  va_list ap;
+
+  ensure_credential ();
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  g_ptr_array_add (args, (gpointer) "present");
+  g_ptr_array_add (args, credential);
+  va_start (ap, first_option);
+  for (arg = first_option; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+
+  run = run_argv (NULL, args);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, "IDW1:"));
+  g_assert_true (g_str_has_suffix (run->out, "\n"));
+
+  return g_strstrip (g_steal_pointer (&run->out));
+}
+
+static char *
+write_tmp (const char *name,
+           const char *contents,
+           gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = tmp_path (name);
+
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/* ---- The verdict JSON ------------------------------------------------- */
+
+static JsonObject *
+parse_verdict (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonObject *object;
+
+  /* Exactly one JSON object on one line. */
+  g_assert_nonnull (json);
+  g_assert_true (g_str_has_suffix (json, "}\n"));
+  g_assert_true (strchr (json, '\n') == json + strlen (json) - 1);
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  object = json_node_get_object (root);
+
+  g_assert_true (json_object_has_member (object, "valid"));
+  g_assert_true (json_object_has_member (object, "checks"));
+  g_assert_true (json_object_has_member (object, "docType"));
+  g_assert_true (json_object_has_member (object, "issuer"));
+  g_assert_true (json_object_has_member (object, "presentedAt"));
+  g_assert_true (json_object_has_member (object, "disclosed"));
+
+  return json_object_ref (object);
+}
+
+static const char *
+check_status (JsonObject *verdict,
+              const char *name)
+{
+  JsonArray *checks = json_object_get_array_member (verdict, "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_strcmp0 (json_object_get_string_member (check, "name"), name) == 0)
+        return json_object_get_string_member (check, "status");
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+assert_checks (JsonObject *verdict,
+               const char *expected)
+{
+  /* @expected: one letter per check in order, p(assed), f(ailed),
+   * n(ot applicable), ? (anything). */
+  JsonArray *checks = json_object_get_array_member (verdict, "checks");
+
+  g_assert_cmpuint (json_array_get_length (checks), ==, G_N_ELEMENTS (check_names));
+  g_assert_cmpuint (strlen (expected), ==, G_N_ELEMENTS (check_names));
+
+  for (guint i = 0; i < G_N_ELEMENTS (check_names); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+      const char *status = json_object_get_string_member (check, "status");
+      const char *detail = json_object_get_string_member (check, "detail");
+
+      g_assert_cmpstr (json_object_get_string_member (check, "name"), ==, check_names[i]);
+      g_assert_nonnull (detail);
+      g_assert_cmpstr (detail, !=, "");
+
+      switch (expected[i])
+        {
+        case 'p':
+          g_assert_cmpstr (status, ==, "passed");
+          break;
+        case 'f':
+          g_assert_cmpstr (status, ==, "failed");
+          break;
+        case 'n':
+          g_assert_cmpstr (status, ==, "not_applicable");
+          break;
+        default:
+          g_assert_true (g_str_equal (status, "passed") || g_str_equal (status, "failed")
+                         || g_str_equal (status, "not_applicable"));
+        }
+    }
+}
+
+static JsonObject *
+disclosed_namespace (JsonObject *verdict,
+                     const char *name_space)
+{
+  JsonObject *disclosed = json_object_get_object_member (verdict, "disclosed");
+
+  g_assert_nonnull (disclosed);
+  g_assert_true (json_object_has_member (disclosed, name_space));
+
+  return json_object_get_object_member (disclosed, name_space);
+}
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+assert_members (JsonObject *object,
+                const char *expected_csv)
+{
+  g_auto(GStrv) members = NULL;
+  g_auto(GStrv) expected = g_strsplit (expected_csv, ",", -1);
+  g_autofree char *got = NULL;
+  g_autofree char *want = NULL;
+  GList *list = json_object_get_members (object);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (GList *l = list; l != NULL; l = l->next)
+    g_strv_builder_add (builder, l->data);
+  g_list_free (list);
+  members = g_strv_builder_end (builder);
+
+  qsort (members, g_strv_length (members), sizeof (char *), compare_strings);
+  qsort (expected, g_strv_length (expected), sizeof (char *), compare_strings);
+  got = g_strjoinv (",", members);
+  want = g_strjoinv (",", expected);
+  g_assert_cmpstr (got, ==, want);
+}
+
+static JsonObject *
+verify_json (int         expected_status,
+             const char *input,
+             const char *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(Run) run = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  g_ptr_array_add (args, (gpointer) "verify");
+  g_ptr_array_add (args, (gpointer) "--json");
+  va_start (ap, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+
+  run = run_argv (input, args);
+  g_assert_cmpint (run->status, ==, expected_status);
+
+  return parse_verdict (run->out);
+}
+
+/* ---- Usage ------------------------------------------------------------ */
+
+static void
+test_usage_help (void)
+{
+  g_autoptr(Run) help = run_cli (NULL, "--help", NULL);
+  g_autoptr(Run) version = run_cli (NULL, "--version", NULL);
+  g_autoptr(Run) verify_help = run_cli (NULL, "verify", "--help", NULL);
+  g_autoptr(Run) issue_help = run_cli (NULL, "issue", "--help", NULL);
+  g_autoptr(Run) present_help = run_cli (NULL, "present", "--help", NULL);
+  g_autoptr(Run) issuer_help = run_cli (NULL, "issuer", "init", "--help", NULL);
+
+  g_assert_cmpint (help->status, ==, 0);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *command[] = { "issuer init", "issue", "present", "verify" };
+      g_assert_nonnull (strstr (help->out, command[i]));
+    }
+
+  g_assert_cmpint (version->status, ==, 0);
+  g_assert_cmpstr (version->out, ==, "id-wallet-cli " PACKAGE_VERSION "\n");
+
+  g_assert_cmpint (verify_help->status, ==, 0);
+  g_assert_nonnull (strstr (verify_help->out, "--trust"));
+  g_assert_nonnull (strstr (verify_help->out, "--session-transcript"));
+  g_assert_nonnull (strstr (verify_help->out, "--reader-key"));
+  g_assert_nonnull (strstr (verify_help->out, "--json"));
+
+  g_assert_cmpint (issue_help->status, ==, 0);
+  g_assert_nonnull (strstr (issue_help->out, "--new-device-key"));
+  g_assert_cmpint (present_help->status, ==, 0);
+  g_assert_nonnull (strstr (present_help->out, "--preset"));
+  g_assert_cmpint (issuer_help->status, ==, 0);
+  g_assert_nonnull (strstr (issuer_help->out, "--country"));
+}
+
+static void
+test_usage_errors (void)
+{
+  struct
+  {
+    const char *args[12];
+    const char *stderr_has;
+  } cases[] = {
+    { { NULL }, "Usage" },
+    { { "frobnicate", NULL }, "frobnicate" },
+    { { "list", NULL }, "not available yet" },
+    { { "trust", "list", NULL }, "not available yet" },
+    { { "issuer", NULL }, "issuer init" },
+    { { "issuer", "init", NULL }, "--out" },
+    { { "issuer", "init", "--bogus", "x", NULL }, "--bogus" },
+    { { "verify", "--bogus", NULL }, "--bogus" },
+    { { "verify", "--at", "next tuesday", "-", NULL }, "next tuesday" },
+    { { "verify", "a", "b", NULL }, "one input" },
+    { { "issue", "--data", "x.json", NULL }, "--issuer" },
+    { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", NULL }, "--new-device-key" },
+    { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--new-device-key",
+        "--device-key", "k", NULL }, "--new-device-key" },
+    { { "present", NULL }, "credential file" },
+    { { "present", "x.idwcred", "--text", "--png", "x.png", NULL }, "--png" },
+    { { "present", "x.idwcred", "--preset", "full", "--elements", "a/b", NULL }, "--preset" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autoptr(Run) run = NULL;
+
+      g_ptr_array_add (args, (gpointer) cli_path ());
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (args, (gpointer) cases[i].args[j]);
+
+      run = run_argv (NULL, args);
+      g_assert_cmpint (run->status, ==, 2);
+      g_assert_cmpstr (run->out, ==, "");
+      g_assert_nonnull (strstr (run->err, cases[i].stderr_has));
+    }
+}
+
+static void
+test_missing_files (void)
+{
+  g_autofree char *missing = tmp_path ("does-not-exist.txt");
+  g_autofree char *missing_cert = tmp_path ("no-such-cert.pem");
+  g_autofree char *missing_issuer = tmp_path ("no-such-issuer");
+  g_autofree char *out = tmp_path ("never-written.idwcred");
+  g_autoptr(Run) verify = run_cli (NULL, "verify", missing, NULL);
+  g_autoptr(Run) trust = run_cli ("IDW1:X", "verify", "--trust", missing_cert, "-", NULL);
+  g_autoptr(Run) present = run_cli (NULL, "present", missing, NULL);
+  g_autoptr(Run) transcript = run_cli ("IDW1:X", "verify", "--session-transcript", missing, NULL);
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) empty = run_cli ("", "verify", NULL);
+
+  g_assert_cmpint (verify->status, ==, 2);
+  g_assert_nonnull (strstr (verify->err, missing));
+  g_assert_nonnull (strstr (verify->err, "No such file"));
+  g_assert_cmpstr (verify->out, ==, "");
+
+  g_assert_cmpint (trust->status, ==, 2);
+  g_assert_nonnull (strstr (trust->err, missing_cert));
+
+  g_assert_cmpint (present->status, ==, 2);
+  g_assert_nonnull (strstr (present->err, missing));
+
+  g_assert_cmpint (transcript->status, ==, 2);
+  g_assert_nonnull (strstr (transcript->err, missing));
+
+  g_assert_cmpint (empty->status, ==, 2);
+  g_assert_nonnull (strstr (empty->err, "empty"));
+
+  ensure_credential ();
+  issue = run_cli (NULL, "issue", "--issuer", missing_issuer, "--data", missing,
+                   "--new-device-key", "--out", out, NULL);
+  g_assert_cmpint (issue->status, ==, 2);
+  g_assert_nonnull (strstr (issue->err, missing_issuer));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+/* ---- Issuer and issuing ------------------------------------------------ */
+
+static void
+assert_mode (const char *path,
+             int         mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, mode);
+}
+
+static void
+test_issuer_init (void)
+{
+  const char *files[] = { "iaca.pem", "iaca.key", "ds.pem", "ds.key" };
+  g_autofree char *dir = tmp_path ("issuer-init");
+  g_autofree char *other = tmp_path ("issuer-bad-country");
+  g_autofree char *iaca = g_build_filename (dir, "iaca.pem", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(Run) init = run_cli (NULL, "issuer", "init", "--out", dir, "--name", "Ruritania Transport Agency",
+                                 "--country", "RU", NULL);
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) bad_country = NULL;
+  g_autoptr(IdwCertificate) cert = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *organization = NULL;
+  g_autofree char *country = NULL;
+
+  g_assert_cmpint (init->status, ==, 0);
+  g_assert_null (strstr (init->out, "PRIVATE KEY"));
+  g_assert_null (strstr (init->err, "PRIVATE KEY"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      if (g_str_has_suffix (files[i], ".key"))
+        {
+          assert_mode (path, 0600);
+          g_assert_true (g_str_has_prefix (contents, "-----BEGIN PRIVATE KEY-----"));
+        }
+      else
+        {
+          g_assert_true (g_str_has_prefix (contents, "-----BEGIN CERTIFICATE-----"));
+        }
+    }
+
+  cert = idw_certificate_new_from_file (iaca, &error);
+  g_assert_no_error (error);
+  organization = idw_certificate_get_organization (cert);
+  country = idw_certificate_get_country (cert);
+  g_assert_cmpstr (organization, ==, "Ruritania Transport Agency");
+  g_assert_cmpstr (country, ==, "RU");
+  g_assert_false (idw_certificate_is_test_issuer (cert));
+
+  /* A second run refuses and leaves the issuer as it was. */
+  g_assert_true (g_file_get_contents (iaca, &before, NULL, NULL));
+  again = run_cli (NULL, "issuer", "init", "--out", dir, NULL);
+  g_assert_cmpint (again->status, ==, 2);
+  g_assert_nonnull (strstr (again->err, "already exists"));
+  g_assert_true (g_file_get_contents (iaca, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+
+  bad_country = run_cli (NULL, "issuer", "init", "--out", other, "--country", "Germany", NULL);
+  g_assert_cmpint (bad_country->status, ==, 1);
+  g_assert_nonnull (strstr (bad_country->err, "country"));
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_issue_new_device_key (void)
+{
+  g_autoptr(IdwCredential) cred = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autofree char *holder = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  ensure_credential ();
+  assert_mode (credential, 0600);
+
+  cred = idw_credential_new_from_file (credential, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (idw_credential_get_doctype (cred), ==, IDW_DOCTYPE_MDL);
+  g_assert_nonnull (idw_credential_get_private_key (cred));
+  g_assert_true (idw_credential_is_test_issuer (cred));
+  holder = idw_credential_dup_holder_name (cred);
+  g_assert_cmpstr (holder, ==, "Erika Zoë Mustermann");
+  g_assert_true (idw_credential_has_element (cred, IDW_NAMESPACE_MDL, "portrait"));
+
+  /* The private key is in the file, but never printed. */
+  g_assert_true (g_file_get_contents (credential, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 1000);
+
+  again = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--new-device-key", "--out", credential, NULL);
+  g_assert_cmpint (again->status, ==, 2);
+  g_assert_nonnull (strstr (again->err, "already exists"));
+}
+
+static void
+test_issue_options (void)
+{
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autofree char *out = tmp_path ("dated.idwcred");
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(IdwCredential) cred = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  g_autoptr(Run) backwards = NULL;
+  g_autoptr(Run) backdated = NULL;
+  g_autofree char *out2 = tmp_path ("backwards.idwcred");
+
+  ensure_credential ();
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
+                   "--valid-from", "2030-01-01", "--valid-until", "2034-06-30T12:00:00Z",
+                   "--doctype", IDW_DOCTYPE_MDL, "--out", out, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+
+  cred = idw_credential_new_from_file (out, &error);
+  g_assert_no_error (error);
+  from = g_date_time_format_iso8601 (idw_credential_get_valid_from (cred));
+  until = g_date_time_format_iso8601 (idw_credential_get_valid_until (cred));
+  g_assert_cmpstr (from, ==, "2030-01-01T00:00:00Z");
+  g_assert_cmpstr (until, ==, "2034-06-30T12:00:00Z");
+
+  backwards = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
+                       "--valid-from", "2030-01-01", "--valid-until", "2029-01-01", "--out", out2, NULL);
+  g_assert_cmpint (backwards->status, ==, 1);
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+
+  /* ISO 18013-5: validFrom ≥ signed, and signed is now. */
+  backdated = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
+                       "--valid-from", "2020-01-01", "--out", out2, NULL);
+  g_assert_cmpint (backdated->status, ==, 2);
+  g_assert_nonnull (strstr (backdated->err, "--valid-from"));
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_issue_bad_data (void)
+{
+  g_autofree char *bad_date = write_tmp ("bad-date.json",
+                                         "{\"org.iso.18013.5.1\": {\"family_name\": \"X\", \"birth_date\": \"17 May 1990\"}}",
+                                         -1);
+  g_autofree char *not_json = write_tmp ("not-json.json", "{\"org.iso.18013.5.1\": ", -1);
+  g_autofree char *out = tmp_path ("bad.idwcred");
+  g_autoptr(Run) date = NULL;
+  g_autoptr(Run) json = NULL;
+
+  ensure_credential ();
+  date = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", bad_date,
+                  "--new-device-key", "--out", out, NULL);
+  g_assert_cmpint (date->status, ==, 1);
+  g_assert_nonnull (strstr (date->err, "birth_date"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  json = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", not_json,
+                  "--new-device-key", "--out", out, NULL);
+  g_assert_cmpint (json->status, !=, 0);
+  g_assert_cmpstr (json->err, !=, "");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+/* Issuing to a holder's public key: the credential cannot be presented
+ * from the file, which the CLI says plainly. */
+static void
+test_issue_device_key (void)
+{
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
+  g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, FALSE);
+  g_autoptr(GBytes) cose_bytes = idw_cbor_encode (cose);
+  g_autoptr(GBytes) public_bytes = idw_key_get_public_bytes (key);
+  g_autoptr(GByteArray) spki = g_byte_array_new ();
+  static const guint8 prefix[] = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
+  g_autofree char *spki_b64 = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *cose_file = NULL;
+  g_autofree char *pem_file = NULL;
+  g_autofree char *out_cose = tmp_path ("public-cose.idwcred");
+  g_autofree char *out_pem = tmp_path ("public-pem.idwcred");
+  g_autoptr(Run) issue_cose = NULL;
+  g_autoptr(Run) issue_pem = NULL;
+  g_autoptr(Run) present = NULL;
+  g_autoptr(Run) private_key = NULL;
+  g_autofree char *ds_key = NULL;
+  g_autofree char *out_private = tmp_path ("never.idwcred");
+
+  ensure_credential ();
+
+  cose_file = write_tmp ("device.cose", g_bytes_get_data (cose_bytes, NULL), g_bytes_get_size (cose_bytes));
+  g_byte_array_append (spki, prefix, sizeof prefix);
+  g_byte_array_append (spki, g_bytes_get_data (public_bytes, NULL), 32);
+  spki_b64 = g_base64_encode (spki->data, spki->len);
+  pem = g_strdup_printf ("-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", spki_b64);
+  pem_file = write_tmp ("device.pub.pem", pem, -1);
+
+  issue_cose = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                        "--device-key", cose_file, "--out", out_cose, NULL);
+  g_assert_cmpint (issue_cose->status, ==, 0);
+  issue_pem = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                       "--device-key", pem_file, "--out", out_pem, NULL);
+  g_assert_cmpint (issue_pem->status, ==, 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(IdwCredential) cred = NULL;
+      g_autoptr(GError) error = NULL;
+
+      cred = idw_credential_new_from_file (i == 0 ? out_cose : out_pem, &error);
+      g_assert_no_error (error);
+      g_assert_null (idw_credential_get_private_key (cred));
+      g_assert_true (idw_key_equal (idw_credential_get_device_key (cred), key));
+    }
+
+  present = run_cli (NULL, "present", out_cose, NULL);
+  g_assert_cmpint (present->status, ==, 2);
+  g_assert_nonnull (strstr (present->err, "private"));
+  g_assert_cmpstr (present->out, ==, "");
+
+  /* A private key file is refused as --device-key. */
+  ds_key = g_build_filename (issuer_dir, "ds.key", NULL);
+  private_key = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                         "--device-key", ds_key, "--out", out_private, NULL);
+  g_assert_cmpint (private_key->status, ==, 2);
+  g_assert_null (strstr (private_key->err, "BEGIN"));
+}
+
+/* ---- Round trips ------------------------------------------------------ */
+
+static void
+test_roundtrip_text (void)
+{
+  g_autofree char *text = present_text ("--text", NULL);
+  g_autofree char *text_file = write_tmp ("full.txt", text, -1);
+  g_autoptr(JsonObject) verdict = verify_json (0, NULL, "--trust", iaca_pem, text_file, NULL);
+  g_autofree char *portrait_path = g_test_build_filename (G_TEST_DIST, "data", "cli", "portrait.jpg", NULL);
+  g_autofree char *portrait = NULL;
+  g_autofree char *portrait_b64 = NULL;
+  JsonObject *issuer;
+  JsonObject *mdl;
+  gsize portrait_len;
+
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+  assert_checks (verdict, "pppppppp");
+  g_assert_cmpstr (json_object_get_string_member (verdict, "docType"), ==, IDW_DOCTYPE_MDL);
+  g_assert_nonnull (json_object_get_string_member (verdict, "presentedAt"));
+
+  issuer = json_object_get_object_member (verdict, "issuer");
+  g_assert_nonnull (issuer);
+  g_assert_true (json_object_get_boolean_member (issuer, "testIssuer"));
+  g_assert_cmpstr (json_object_get_string_member (issuer, "country"), ==, "ZZ");
+  g_assert_cmpstr (json_object_get_string_member (issuer, "organization"), ==, "Test Republic");
+
+  mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+  assert_members (mdl, "family_name,given_name,birth_date,age_over_18,document_number,portrait");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "family_name"), ==, "Mustermann");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "given_name"), ==, "Erika Zoë");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "birth_date"), ==, "1990-05-17");
+  g_assert_true (json_object_get_boolean_member (mdl, "age_over_18"));
+  g_assert_cmpstr (json_object_get_string_member (mdl, "document_number"), ==, "ZZ1234567");
+
+  g_assert_true (g_file_get_contents (portrait_path, &portrait, &portrait_len, NULL));
+  portrait_b64 = g_base64_encode ((const guchar *) portrait, portrait_len);
+  g_assert_cmpstr (json_object_get_string_member (mdl, "portrait"), ==, portrait_b64);
+}
+
+static void
+test_roundtrip_human (void)
+{
+  /* Fixed times, so that the two outputs compare equal byte for byte. */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 5);
+  g_autofree char *at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *verify_at = g_date_time_format (later, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = present_text ("--at", at, NULL);
+  g_autoptr(Run) run = run_cli (text, "verify", "--trust", iaca_pem, "--at", verify_at, NULL);
+  g_autoptr(Run) dash = run_cli (text, "verify", "--trust", iaca_pem, "--at", verify_at, "-", NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, "Valid\n"));
+  g_assert_nonnull (strstr (run->out, "Test issuer"));
+  g_assert_nonnull (strstr (run->out, "Family name"));
+  g_assert_nonnull (strstr (run->out, "Mustermann"));
+  g_assert_nonnull (strstr (run->out, "Erika Zoë"));
+  g_assert_nonnull (strstr (run->out, "Test Republic"));
+  g_assert_nonnull (strstr (run->out, "Image (934 bytes)"));
+  g_assert_null (strstr (run->out, "FAILED"));
+  g_assert_cmpstr (run->err, ==, "");
+
+  g_assert_cmpint (dash->status, ==, 0);
+  g_assert_cmpstr (dash->out, ==, run->out);
+}
+
+static void
+test_present_age_over_18 (void)
+{
+  g_autofree char *text = present_text ("--preset", "age-over-18", NULL);
+  g_autoptr(JsonObject) verdict = verify_json (0, text, "--trust", iaca_pem, NULL);
+  JsonObject *disclosed = json_object_get_object_member (verdict, "disclosed");
+  JsonObject *mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+
+  assert_checks (verdict, "pppppppp");
+  g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
+  assert_members (mdl, "age_over_18");
+  g_assert_true (json_object_get_boolean_member (mdl, "age_over_18"));
+}
+
+static void
+test_present_elements (void)
+{
+  g_autofree char *text = present_text ("--elements", "org.iso.18013.5.1/family_name,given_name",
+                                        "-e", "birth_date", NULL);
+  g_autoptr(JsonObject) verdict = verify_json (0, text, "--trust", iaca_pem, NULL);
+  JsonObject *mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+  g_autoptr(Run) unknown = NULL;
+
+  assert_members (mdl, "family_name,given_name,birth_date");
+
+  unknown = run_cli (NULL, "present", credential, "--elements", "org.iso.18013.5.1/height", NULL);
+  g_assert_cmpint (unknown->status, ==, 2);
+  g_assert_nonnull (strstr (unknown->err, "height"));
+  g_assert_cmpstr (unknown->out, ==, "");
+}
+
+static void
+test_present_png (void)
+{
+  g_autofree char *png = tmp_path ("qr.png");
+  g_autoptr(Run) present = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  JsonObject *mdl;
+
+  ensure_credential ();
+  present = run_cli (NULL, "present", credential, "--png", png, NULL);
+  g_assert_cmpint (present->status, ==, 0);
+  g_assert_cmpstr (present->out, ==, "");
+
+  g_assert_true (g_file_get_contents (png, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+
+  verdict = verify_json (0, NULL, "--trust", iaca_pem, png, NULL);
+  assert_checks (verdict, "pppppppp");
+  mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+  g_assert_cmpstr (json_object_get_string_member (mdl, "family_name"), ==, "Mustermann");
+  /* Whatever fitted: the portrait is in only if the CLI did not say it
+   * left it out. */
+  g_assert_true (json_object_has_member (mdl, "portrait")
+                 == (strstr (present->err, "portrait") == NULL));
+}
+
+static void
+test_present_at (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) at = g_date_time_add_seconds (now, 3600);
+  g_autofree char *at_text = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = present_text ("--at", at_text, "--preset", "name-photo", NULL);
+  g_autoptr(JsonObject) verdict = verify_json (0, text, "--trust", iaca_pem, "--at", at_text, NULL);
+  g_autoptr(JsonObject) stale = verify_json (1, text, "--trust", iaca_pem, NULL);
+  g_autoptr(GDateTime) presented = NULL;
+  JsonObject *mdl;
+
+  presented = g_date_time_new_from_iso8601 (json_object_get_string_member (verdict, "presentedAt"), NULL);
+  g_assert_nonnull (presented);
+  g_assert_cmpint (g_date_time_to_unix (presented), ==, g_date_time_to_unix (at));
+
+  mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+  assert_members (mdl, "family_name,given_name,portrait");
+
+  /* An hour away from the verifier's clock is not fresh. */
+  assert_checks (stale, "pppppppf");
+}
+
+static void
+test_present_nonce_request (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char * const paths[] = { "org.iso.18013.5.1/age_over_18", "org.iso.18013.5.1/height", NULL };
+  g_autoptr(IdwRemoteRequest) request = idw_remote_request_new (IDW_DOCTYPE_MDL, paths, "Bar Zero", &error);
+  g_autofree char *request_text = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(IdwEnvelope) envelope = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  g_autoptr(Run) bad = NULL;
+  JsonObject *mdl;
+
+  g_assert_no_error (error);
+  request_text = idw_remote_request_to_text (request);
+  g_assert_true (g_str_has_prefix (request_text, "IDWR1:"));
+
+  text = present_text ("--nonce-request", request_text, NULL);
+  envelope = idw_envelope_parse_text (text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (envelope->nonce);
+  g_assert_true (g_bytes_equal (envelope->nonce, request->nonce));
+
+  verdict = verify_json (0, text, "--trust", iaca_pem, NULL);
+  mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
+  assert_members (mdl, "age_over_18");
+
+  bad = run_cli (NULL, "present", credential, "--nonce-request", "IDWR1:NOT BASE45!", NULL);
+  g_assert_cmpint (bad->status, ==, 2);
+  g_assert_nonnull (strstr (bad->err, "--nonce-request"));
+}
+
+/* ---- Negative verdicts ------------------------------------------------ */
+
+static void
+test_verify_untrusted (void)
+{
+  g_autofree char *text = present_text (NULL, NULL);
+  g_autoptr(JsonObject) verdict = verify_json (1, text, NULL);
+  g_autoptr(Run) human = run_cli (text, "verify", NULL);
+  g_autofree char *other_dir = tmp_path ("other-issuer");
+  g_autofree char *other_iaca = g_build_filename (other_dir, "iaca.pem", NULL);
+  g_autoptr(Run) init = run_cli (NULL, "issuer", "init", "--out", other_dir, "--test", NULL);
+  g_autoptr(JsonObject) wrong_anchor = NULL;
+
+  g_assert_false (json_object_get_boolean_member (verdict, "valid"));
+  assert_checks (verdict, "ppfppppp");
+
+  g_assert_cmpint (human->status, ==, 1);
+  g_assert_true (g_str_has_prefix (human->out, "Not valid"));
+  g_assert_nonnull (strstr (human->out, "not trusted"));
+
+  g_assert_cmpint (init->status, ==, 0);
+  wrong_anchor = verify_json (1, text, "--trust", other_iaca, NULL);
+  assert_checks (wrong_anchor, "ppfppppp");
+}
+
+static void
+test_verify_expired (void)
+{
+  g_autofree char *text = present_text ("--at", "2099-12-31T23:59:00Z", NULL);
+  g_autoptr(JsonObject) verdict = verify_json (1, text, "--trust", iaca_pem, "--at", "2100-01-01T00:00:00Z", NULL);
+
+  g_assert_false (json_object_get_boolean_member (verdict, "valid"));
+  g_assert_cmpstr (check_status (verdict, "validity"), ==, "failed");
+  g_assert_cmpstr (check_status (verdict, "issuer_signature"), ==, "passed");
+  g_assert_cmpstr (check_status (verdict, "digests"), ==, "passed");
+  g_assert_cmpstr (check_status (verdict, "device_signature"), ==, "passed");
+  /* The DS certificate (3 years) has expired too. */
+  g_assert_cmpstr (check_status (verdict, "issuer_trusted"), ==, "failed");
+}
+
+static void
+test_verify_tampered (void)
+{
+  g_autofree char *text = present_text (NULL, NULL);
+  static const char * const signature_checks[] = {
+    "decode", "issuer_signature", "mso", "digests", "device_signature", NULL
+  };
+
+  /* Three places in the middle of the Base45 text. */
+  for (guint k = 1; k <= 3; k++)
+    {
+      g_autofree char *tampered = g_strdup (text);
+      gsize pos = strlen ("IDW1:") + (strlen (text) - strlen ("IDW1:")) * k / 4;
+      g_autoptr(Run) run = NULL;
+      g_autoptr(JsonObject) verdict = NULL;
+      gboolean named = FALSE;
+      JsonArray *checks;
+
+      tampered[pos] = tampered[pos] == 'A' ? 'B' : 'A';
+      run = run_cli (tampered, "verify", "--json", "--trust", iaca_pem, NULL);
+      g_assert_true (run->status == 1 || run->status == 2);
+      if (run->status == 2)
+        continue;
+
+      verdict = parse_verdict (run->out);
+      g_assert_false (json_object_get_boolean_member (verdict, "valid"));
+      checks = json_object_get_array_member (verdict, "checks");
+      for (guint i = 0; i < json_array_get_length (checks); i++)
+        {
+          JsonObject *check = json_array_get_object_element (checks, i);
+
+          if (g_str_equal (json_object_get_string_member (check, "status"), "failed"))
+            {
+              g_assert_true (g_strv_contains (signature_checks, json_object_get_string_member (check, "name")));
+              named = TRUE;
+            }
+        }
+      g_assert_true (named);
+    }
+}
+
+static void
+test_verify_garbage (void)
+{
+  g_autofree char *portrait = g_test_build_filename (G_TEST_DIST, "data", "cli", "portrait.jpg", NULL);
+  g_autoptr(JsonObject) text = verify_json (1, "hello, world\n", NULL);
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(JsonObject) image = verify_json (1, NULL, portrait, NULL);
+  g_autofree char *cbor_file = write_tmp ("not-a-response.cbor", "\xa1\x61\x61\x01", 4);
+  g_autoptr(JsonObject) cbor = verify_json (1, NULL, "--session-transcript", portrait, cbor_file, NULL);
+  const char * const paths[] = { "org.iso.18013.5.1/age_over_18", NULL };
+  g_autoptr(IdwRemoteRequest) remote = idw_remote_request_new (IDW_DOCTYPE_MDL, paths, NULL, NULL);
+  g_autofree char *request_text = idw_remote_request_to_text (remote);
+
+  assert_checks (text, "fnnnnnnn");
+  assert_checks (image, "fnnnnnnn");
+  assert_checks (cbor, "fnnnnnnn");
+  g_assert_false (json_object_get_boolean_member (text, "valid"));
+
+  /* A request is not a presentation. */
+  request = verify_json (1, request_text, NULL);
+  assert_checks (request, "fnnnnnnn");
+}
+
+/* ---- ISO 18013-5 Annex D ----------------------------------------------- */
+
+static char *
+annexd_binary (const char *name)
+{
+  g_autofree char *hex_path = g_test_build_filename (G_TEST_DIST, "data", "annexd", name, NULL);
+  g_autofree char *hex = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *out_name = g_strconcat (name, ".bin", NULL);
+  gsize len;
+
+  g_assert_true (g_file_get_contents (hex_path, &hex, &len, NULL));
+  g_strstrip (hex);
+  len = strlen (hex);
+  g_assert_cmpuint (len % 2, ==, 0);
+  for (gsize i = 0; i < len; i += 2)
+    {
+      guint8 byte = (guint8) (g_ascii_xdigit_value (hex[i]) << 4 | g_ascii_xdigit_value (hex[i + 1]));
+
+      g_byte_array_append (bytes, &byte, 1);
+    }
+
+  return write_tmp (out_name, (const char *) bytes->data, bytes->len);
+}
+
+static void
+test_annexd (void)
+{
+  g_autofree char *response = annexd_binary ("annexd-device-response.hex");
+  g_autofree char *transcript = annexd_binary ("annexd-session-transcript-bytes.hex");
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-issuer-cert.pem", NULL);
+  g_autofree char *reader_key = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-ereader-key-d.hex", NULL);
+  g_autofree char *response_hex = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-device-response.hex", NULL);
+  g_autoptr(JsonObject) valid = verify_json (0, NULL, "--session-transcript", transcript, "--trust", cert,
+                                             "--at", "2021-01-01T00:00:00Z", "--reader-key", reader_key,
+                                             response, NULL);
+  g_autoptr(JsonObject) from_hex = verify_json (0, NULL, "--session-transcript", transcript, "--trust", cert,
+                                                "--at", "2021-01-01T00:00:00Z", "--reader-key", reader_key,
+                                                response_hex, NULL);
+  g_autoptr(JsonObject) no_mac_key = verify_json (1, NULL, "--session-transcript", transcript, "--trust", cert,
+                                                  "--at", "2021-01-01T00:00:00Z", response, NULL);
+  g_autoptr(JsonObject) today = verify_json (1, NULL, "--session-transcript", transcript, "--trust", cert,
+                                             "--reader-key", reader_key, response, NULL);
+  g_autoptr(Run) no_transcript = run_cli (NULL, "verify", "--json", "--trust", cert,
+                                          "--at", "2021-01-01T00:00:00Z", response, NULL);
+  g_autoptr(JsonObject) untranscribed = NULL;
+  JsonObject *mdl;
+  JsonArray *privileges;
+
+  g_assert_true (json_object_get_boolean_member (valid, "valid"));
+  assert_checks (valid, "pppppppn");
+  g_assert_cmpstr (json_object_get_string_member (valid, "docType"), ==, IDW_DOCTYPE_MDL);
+  g_assert_true (json_object_get_null_member (valid, "presentedAt"));
+
+  mdl = disclosed_namespace (valid, IDW_NAMESPACE_MDL);
+  assert_members (mdl, "family_name,issue_date,expiry_date,document_number,portrait,driving_privileges");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "family_name"), ==, "Doe");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "issue_date"), ==, "2019-10-20");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "expiry_date"), ==, "2024-10-20");
+  g_assert_cmpstr (json_object_get_string_member (mdl, "document_number"), ==, "123456789");
+  privileges = json_object_get_array_member (mdl, "driving_privileges");
+  g_assert_cmpuint (json_array_get_length (privileges), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (privileges, 0),
+                                                  "vehicle_category_code"), ==, "A");
+
+  g_assert_true (json_object_get_boolean_member (from_hex, "valid"));
+
+  /* deviceMac cannot be checked without the reader's key. */
+  assert_checks (no_mac_key, "ppppppfn");
+
+  /* Today the DS certificate and the MSO have expired; nothing else fails. */
+  assert_checks (today, "ppfpfppn");
+
+  g_assert_cmpint (no_transcript->status, ==, 1);
+  g_assert_nonnull (strstr (no_transcript->err, "--session-transcript"));
+  untranscribed = parse_verdict (no_transcript->out);
+  g_assert_cmpstr (check_status (untranscribed, "device_signature"), ==, "failed");
+  g_assert_cmpstr (check_status (untranscribed, "issuer_signature"), ==, "passed");
+}
+
+/* ---- id-wallet-bench smoke test --------------------------------------- */
+
+static const char *
+last_line (const char *out)
+{
+  const char *end;
+  const char *start;
+
+  g_assert_true (g_str_has_suffix (out, "\n"));
+  end = out + strlen (out) - 1;
+  start = end;
+  while (start > out && start[-1] != '\n')
+    start--;
+
+  return start;
+}
+
+static void
+assert_bench_line (Run        *run,
+                   const char *name)
+{
+  g_autofree char *pattern = g_strdup_printf ("^%s: [0-9]+ per second\n$", name);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_regex_match_simple (pattern, last_line (run->out), 0, 0));
+}
+
+static void
+test_bench_smoke (void)
+{
+  const char *bench = g_getenv ("IDW_BENCH");
+  g_autofree char *text = present_text ("--preset", "age-over-18", NULL);
+  g_autofree char *text_file = write_tmp ("bench.txt", text, -1);
+  g_autofree char *png = tmp_path ("bench.png");
+  g_autofree char *response = annexd_binary ("annexd-device-response.hex");
+  g_autofree char *transcript = annexd_binary ("annexd-session-transcript-bytes.hex");
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-issuer-cert.pem", NULL);
+  g_autofree char *reader_key = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-ereader-key-d.hex", NULL);
+  g_autoptr(Run) present_png = run_cli (NULL, "present", credential, "--png", png, NULL);
+  g_autoptr(GPtrArray) args = NULL;
+  g_autoptr(Run) run = NULL;
+
+  g_assert_cmpint (present_png->status, ==, 0);
+
+#define BENCH(...) G_STMT_START { \
+    const char *argv_[] = { bench, __VA_ARGS__, NULL }; \
+    g_clear_pointer (&args, g_ptr_array_unref); \
+    g_clear_pointer (&run, run_free); \
+    args = g_ptr_array_new (); \
+    for (guint i_ = 0; argv_[i_] != NULL; i_++) \
+      g_ptr_array_add (args, (gpointer) argv_[i_]); \
+    run = run_argv (NULL, args); \
+  } G_STMT_END
+
+  BENCH ("verify", "-n", "3", "--trust", iaca_pem, text_file);
+  assert_bench_line (run, "verify");
+  g_assert_nonnull (strstr (run->out, "issuerAuth"));
+  g_assert_nonnull (strstr (run->out, "deviceSignature"));
+
+  BENCH ("verify", "-n", "2", "--trust", iaca_pem, png);
+  assert_bench_line (run, "verify");
+
+  BENCH ("verify", "-n", "2", "--session-transcript", transcript, "--trust", cert,
+         "--at", "2021-01-01T00:00:00Z", "--reader-key", reader_key, response);
+  assert_bench_line (run, "verify");
+
+  BENCH ("present", "-n", "3", credential);
+  assert_bench_line (run, "present");
+
+  BENCH ("qr-decode", "-n", "2");
+  assert_bench_line (run, "qr-decode");
+
+  BENCH ("qr-decode", "-n", "2", text_file);
+  assert_bench_line (run, "qr-decode");
+
+  BENCH ("verify", "-n", "2", "/nonexistent/input");
+  g_assert_cmpint (run->status, ==, 2);
+
+  BENCH ("frobnicate");
+  g_assert_cmpint (run->status, ==, 2);
+
+#undef BENCH
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  if (g_getenv ("IDW_BENCH") != NULL)
+    {
+      g_test_add_func ("/bench/smoke", test_bench_smoke);
+    }
+  else
+    {
+      g_test_add_func ("/cli/usage/help", test_usage_help);
+      g_test_add_func ("/cli/usage/errors", test_usage_errors);
+      g_test_add_func ("/cli/usage/missing-files", test_missing_files);
+      g_test_add_func ("/cli/issuer/init", test_issuer_init);
+      g_test_add_func ("/cli/issue/new-device-key", test_issue_new_device_key);
+      g_test_add_func ("/cli/issue/options", test_issue_options);
+      g_test_add_func ("/cli/issue/bad-data", test_issue_bad_data);
+      g_test_add_func ("/cli/issue/device-key", test_issue_device_key);
+      g_test_add_func ("/cli/roundtrip/text-json", test_roundtrip_text);
+      g_test_add_func ("/cli/roundtrip/human", test_roundtrip_human);
+      g_test_add_func ("/cli/present/age-over-18", test_present_age_over_18);
+      g_test_add_func ("/cli/present/elements", test_present_elements);
+      g_test_add_func ("/cli/present/png", test_present_png);
+      g_test_add_func ("/cli/present/at", test_present_at);
+      g_test_add_func ("/cli/present/nonce-request", test_present_nonce_request);
+      g_test_add_func ("/cli/verify/untrusted", test_verify_untrusted);
+      g_test_add_func ("/cli/verify/expired", test_verify_expired);
+      g_test_add_func ("/cli/verify/tampered", test_verify_tampered);
+      g_test_add_func ("/cli/verify/garbage", test_verify_garbage);
+      g_test_add_func ("/cli/verify/annexd", test_annexd);
+    }
+
+  status = g_test_run ();
+
+  if (status == 0)
+    remove_tree (tmp_dir);
+  else
+    g_printerr ("# test files kept in %s\n", tmp_dir);
+
+  g_free (tmp_dir);
+  g_free (issuer_dir);
+  g_free (iaca_pem);
+  g_free (credential);
+
+  return status;
+}
