@@ -1,0 +1,1040 @@
+/* idw-keystore.c: device keys and the wallet key in the Secret Service
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Lookups go through secret_service_search_sync() with SECRET_SEARCH_UNLOCK
+ * rather than secret_password_lookup(): the latter answers "nothing found"
+ * when the user dismisses the unlock prompt, and for the wallet key that
+ * would make us create (and store over) a new key, losing every credential.
+ * Here an item that stays locked is reported as a locked keyring.
+ *
+ * Secret bytes only ever sit in: libsodium guarded memory (IdwKey,
+ * IdwWalletKey), libsecret's SecretValue (egg secure memory, wiped on free),
+ * and short-lived stack buffers that are wiped with sodium_memzero().
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+
+#include "idw-error.h"
+#include "idw-keystore.h"
+
+#define SEED_LEN            32
+#define SECRET_TEXT_MAX     64  /* base64 of 32 bytes is 44 characters */
+#define FINGERPRINT_LEN     64
+
+/* ---- IdwWalletKey --------------------------------------------------- */
+
+struct _IdwWalletKey
+{
+  gint    ref_count;
+  guint8 *data;       /* sodium_malloc, IDW_WALLET_KEY_LEN bytes */
+};
+
+static void
+ensure_sodium (void)
+{
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised");
+}
+
+static IdwWalletKey *
+wallet_key_alloc (void)
+{
+  IdwWalletKey *key;
+
+  ensure_sodium ();
+  key = g_new0 (IdwWalletKey, 1);
+  key->ref_count = 1;
+  key->data = sodium_malloc (IDW_WALLET_KEY_LEN);
+  if (key->data == NULL)
+    g_error ("Out of secure memory for the wallet key");
+  return key;
+}
+
+/**
+ * idw_wallet_key_new_random:
+ *
+ * Returns: (transfer full): a fresh random wallet key (not stored anywhere).
+ */
+IdwWalletKey *
+idw_wallet_key_new_random (void)
+{
+  IdwWalletKey *key = wallet_key_alloc ();
+
+  randombytes_buf (key->data, IDW_WALLET_KEY_LEN);
+  return key;
+}
+
+/**
+ * idw_wallet_key_new_from_data:
+ * @data: (array length=len): the key bytes
+ * @len: the length of @data; must be %IDW_WALLET_KEY_LEN
+ * @error: return location for a #GError
+ *
+ * Copies @data into guarded memory; the caller wipes its own copy.
+ *
+ * Returns: (transfer full): the key, or %NULL with IDW_ERROR_MALFORMED when
+ *   @len is not %IDW_WALLET_KEY_LEN.
+ */
+IdwWalletKey *
+idw_wallet_key_new_from_data (const guint8  *data,
+                              gsize          len,
+                              GError       **error)
+{
+  IdwWalletKey *key;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len != IDW_WALLET_KEY_LEN)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("Wallet key: expected %d bytes, got %zu"),
+                   IDW_WALLET_KEY_LEN, len);
+      return NULL;
+    }
+
+  key = wallet_key_alloc ();
+  memcpy (key->data, data, IDW_WALLET_KEY_LEN);
+  return key;
+}
+
+IdwWalletKey *
+idw_wallet_key_ref (IdwWalletKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_atomic_int_inc (&key->ref_count);
+  return key;
+}
+
+void
+idw_wallet_key_unref (IdwWalletKey *key)
+{
+  g_return_if_fail (key != NULL);
+
+  if (g_atomic_int_dec_and_test (&key->ref_count))
+    {
+      sodium_free (key->data);  /* wipes */
+      g_free (key);
+    }
+}
+
+const guint8 *
+idw_wallet_key_get_data (IdwWalletKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return key->data;
+}
+
+/* ---- Schema and errors ---------------------------------------------- */
+
+/**
+ * idw_keystore_get_schema:
+ *
+ * Returns: (transfer none): the libsecret schema of ID Wallet's keyring
+ *   items, "io.github.idwallet.IdWallet.Key", with the string attributes
+ *   `kind` and `fingerprint`.
+ */
+const SecretSchema *
+idw_keystore_get_schema (void)
+{
+  static const SecretSchema schema = {
+    IDW_KEYSTORE_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "fingerprint", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static void
+set_no_keyring_error (GError **error)
+{
+  g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                       _("No keyring is available. Install and start GNOME Keyring "
+                         "(or another Secret Service) to hold your ID’s keys."));
+}
+
+static void
+set_locked_error (GError **error)
+{
+  g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                       _("The keyring is locked. Unlock it to use your IDs."));
+}
+
+/* Turns a libsecret or D-Bus error into IDW_ERROR_KEYRING with a message
+ * that tells the user what to do. Takes @cause. Cancellation stays
+ * G_IO_ERROR_CANCELLED so that callers can ignore it quietly. */
+static void
+propagate_keyring_error (GError **error,
+                         GError  *cause)
+{
+  g_autoptr(GError) owned = cause;
+
+  g_debug ("Secret Service error: %s (%s, %d)", cause->message,
+           g_quark_to_string (cause->domain), cause->code);
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&owned));
+      return;
+    }
+
+  if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    {
+      set_locked_error (error);
+      return;
+    }
+
+  /* gnome-keyring answers UnknownMethod "Object does not exist at path"
+   * when the collection behind the default alias is missing. */
+  if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT)
+      || g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
+      || g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                           _("The keyring has no default collection for your ID’s keys. "
+                             "Create one in Passwords and Keys, then try again."));
+      return;
+    }
+
+  if (g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED)
+      || g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                           _("The keyring refused access to your ID’s keys. "
+                             "Allow ID Wallet to use the keyring, then try again."));
+      return;
+    }
+
+  if (g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT)
+      || g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT)
+      || g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)
+      || g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                           _("The keyring did not answer. Check that GNOME Keyring "
+                             "(or another Secret Service) is running, then try again."));
+      return;
+    }
+
+  /* No session bus, no Secret Service on it, or one that went away. Any
+   * other I/O error can only come from connecting to the bus: we do no
+   * other I/O here. */
+  if (cause->domain == G_IO_ERROR || cause->domain == G_DBUS_ERROR)
+    {
+      set_no_keyring_error (error);
+      return;
+    }
+
+  g_set_error (error, IDW_ERROR, IDW_ERROR_KEYRING,
+               _("The keyring failed: %s"), cause->message);
+}
+
+static SecretService *
+get_service (GCancellable  *cancellable,
+             GError       **error)
+{
+  GError *local_error = NULL;
+  SecretService *service;
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, cancellable, &local_error);
+  if (service == NULL)
+    {
+      if (local_error == NULL)
+        set_no_keyring_error (error);
+      else
+        propagate_keyring_error (error, local_error);
+    }
+  return service;
+}
+
+static gboolean
+fingerprint_is_valid (const char *fingerprint)
+{
+  if (strlen (fingerprint) != FINGERPRINT_LEN)
+    return FALSE;
+  for (const char *p = fingerprint; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_fingerprint (const char  *fingerprint,
+                   GError     **error)
+{
+  if (fingerprint_is_valid (fingerprint))
+    return TRUE;
+
+  g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+               _("“%s” is not a key fingerprint (64 lowercase hexadecimal digits)."),
+               fingerprint);
+  return FALSE;
+}
+
+static GHashTable *
+device_attributes (const char *fingerprint)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) IDW_KEYSTORE_KIND_DEVICE);
+  g_hash_table_insert (attributes, (gpointer) "fingerprint", (gpointer) fingerprint);
+  return attributes;
+}
+
+static GHashTable *
+wallet_attributes (void)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) IDW_KEYSTORE_KIND_WALLET);
+  return attributes;
+}
+
+/* ---- Raw secret storage --------------------------------------------- */
+
+/* Stores @len secret bytes as base64 text. */
+static gboolean
+store_secret (GHashTable    *attributes,
+              const char    *label,
+              const guint8  *data,
+              gsize          len,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  GError *local_error = NULL;
+  char text[SECRET_TEXT_MAX];
+  gint state = 0;
+  gint save = 0;
+  gsize text_len;
+
+  g_assert (len <= 32);
+
+  service = get_service (cancellable, error);
+  if (service == NULL)
+    return FALSE;
+
+  text_len = g_base64_encode_step (data, len, FALSE, text, &state, &save);
+  text_len += g_base64_encode_close (FALSE, text + text_len, &state, &save);
+  g_assert (text_len < sizeof text);
+  text[text_len] = '\0';
+
+  /* secret_value_new() copies into libsecret's wiped-on-free memory. */
+  value = secret_value_new (text, text_len, "text/plain");
+  sodium_memzero (text, sizeof text);
+
+  if (!secret_service_store_sync (service, idw_keystore_get_schema (), attributes,
+                                  SECRET_COLLECTION_DEFAULT, label, value,
+                                  cancellable, &local_error))
+    {
+      propagate_keyring_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef enum
+{
+  ITEM_DEVICE_KEY,
+  ITEM_WALLET_KEY,
+} ItemKind;
+
+static void
+set_not_found_error (ItemKind   kind,
+                     GError   **error)
+{
+  if (kind == ITEM_WALLET_KEY)
+    g_set_error_literal (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                         _("The keyring holds no ID Wallet storage key."));
+  else
+    g_set_error_literal (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                         _("The keyring holds no device key for this ID."));
+}
+
+static void
+set_damaged_error (ItemKind   kind,
+                   GError   **error)
+{
+  if (kind == ITEM_WALLET_KEY)
+    g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                         _("The keyring item “ID Wallet storage key” is damaged. "
+                           "Restore it from a backup of your keyring."));
+  else
+    g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                         _("The keyring item for this ID’s device key is damaged. "
+                           "Remove it in Passwords and Keys."));
+}
+
+/* Finds the item for @attributes and decodes its secret into @out (exactly
+ * @len bytes). Returns FALSE with IDW_ERROR_NOT_FOUND when there is none. */
+static gboolean
+lookup_secret (GHashTable    *attributes,
+               guint8        *out,
+               gsize          len,
+               ItemKind       kind,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  GError *local_error = NULL;
+  GList *items;
+  SecretItem *item;
+  g_autoptr(SecretValue) value = NULL;
+  const char *text;
+  gsize text_len;
+  guint8 decoded[SECRET_TEXT_MAX];
+  gint state = 0;
+  guint save = 0;
+  gsize decoded_len;
+  gboolean ok = FALSE;
+
+  service = get_service (cancellable, error);
+  if (service == NULL)
+    return FALSE;
+
+  items = secret_service_search_sync (service, idw_keystore_get_schema (), attributes,
+                                      SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                                      cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      propagate_keyring_error (error, local_error);
+      return FALSE;
+    }
+  if (items == NULL)
+    {
+      set_not_found_error (kind, error);
+      return FALSE;
+    }
+
+  item = items->data;
+  if (secret_item_get_locked (item))
+    {
+      /* The unlock prompt was dismissed or failed. */
+      set_locked_error (error);
+      goto out;
+    }
+
+  value = secret_item_get_secret (item);
+  if (value == NULL)
+    {
+      /* Loading failed although the item is unlocked: it was locked again
+       * in between, or the service refused. */
+      set_locked_error (error);
+      goto out;
+    }
+
+  text = secret_value_get (value, &text_len);
+  if (text_len == 0 || text_len >= sizeof decoded)
+    {
+      set_damaged_error (kind, error);
+      goto out;
+    }
+
+  decoded_len = g_base64_decode_step (text, text_len, decoded, &state, &save);
+  if (decoded_len != len)
+    {
+      set_damaged_error (kind, error);
+      goto out;
+    }
+
+  memcpy (out, decoded, len);
+  ok = TRUE;
+
+out:
+  sodium_memzero (decoded, sizeof decoded);
+  g_list_free_full (items, g_object_unref);
+  return ok;
+}
+
+/* ---- Device keys ---------------------------------------------------- */
+
+static char *
+device_key_label (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return g_strdup (_("ID Wallet device key"));
+  /* TRANSLATORS: the label of a keyring item, shown in Passwords and Keys;
+   * %s is the name of an ID ("Mobile driving licence, Erika Mustermann") */
+  return g_strdup_printf (_("ID Wallet device key for “%s”"), name);
+}
+
+/**
+ * idw_keystore_store_device_key_sync:
+ * @key: an Ed25519 key with its private part
+ * @name: (nullable): what the key is for, as a person recognises it (the
+ *   credential's name); the item is labelled "ID Wallet device key for
+ *   “@name”"
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Stores the private key of @key (its 32-byte seed) in the default
+ * keyring, under its fingerprint. Storing a key that is already there
+ * replaces the item (and its label).
+ *
+ * Returns: %TRUE on success; %FALSE with IDW_ERROR_UNSUPPORTED when @key
+ *   has no private part, or IDW_ERROR_KEYRING.
+ */
+gboolean
+idw_keystore_store_device_key_sync (IdwKey        *key,
+                                    const char    *name,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *label = NULL;
+  guint8 seed[SEED_LEN];
+  gboolean ok;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (idw_key_get_curve (key) != IDW_CURVE_ED25519 || !idw_key_export_seed (key, seed))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("Only an Ed25519 key with its private part can be kept in the keyring."));
+      return FALSE;
+    }
+
+  fingerprint = idw_key_get_fingerprint (key);
+  attributes = device_attributes (fingerprint);
+  label = device_key_label (name);
+  ok = store_secret (attributes, label, seed, sizeof seed, cancellable, error);
+  sodium_memzero (seed, sizeof seed);
+  return ok;
+}
+
+/**
+ * idw_keystore_create_device_key_sync:
+ * @name: (nullable): what the key is for (see
+ *   idw_keystore_store_device_key_sync())
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Generates a new Ed25519 device key and stores it in the keyring.
+ *
+ * Returns: (transfer full): the key with its private part, or %NULL with
+ *   IDW_ERROR_KEYRING (nothing is left behind).
+ */
+IdwKey *
+idw_keystore_create_device_key_sync (const char    *name,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  g_autoptr(IdwKey) key = NULL;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  key = idw_key_generate_ed25519 ();
+  if (!idw_keystore_store_device_key_sync (key, name, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&key);
+}
+
+/**
+ * idw_keystore_lookup_device_key_sync:
+ * @fingerprint: the lowercase hex SHA-256 of the public key
+ *   (idw_key_get_fingerprint())
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Looks up a device key, unlocking the keyring when needed (which may show
+ * a prompt).
+ *
+ * Returns: (transfer full): the key with its private part, or %NULL with
+ *   IDW_ERROR_NOT_FOUND when the keyring holds no key with @fingerprint,
+ *   IDW_ERROR_MALFORMED when @fingerprint is not 64 lowercase hex digits,
+ *   or IDW_ERROR_KEYRING (also when the item found is damaged or belongs
+ *   to another public key).
+ */
+IdwKey *
+idw_keystore_lookup_device_key_sync (const char    *fingerprint,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  g_autofree char *actual = NULL;
+  guint8 seed[SEED_LEN];
+  gboolean found;
+
+  g_return_val_if_fail (fingerprint != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_fingerprint (fingerprint, error))
+    return NULL;
+
+  attributes = device_attributes (fingerprint);
+  found = lookup_secret (attributes, seed, sizeof seed, ITEM_DEVICE_KEY,
+                         cancellable, error);
+  if (found)
+    key = idw_key_new_ed25519_seed (seed, sizeof seed, NULL);
+  sodium_memzero (seed, sizeof seed);
+  if (!found)
+    return NULL;
+  g_assert (key != NULL);
+
+  actual = idw_key_get_fingerprint (key);
+  if (strcmp (actual, fingerprint) != 0)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_KEYRING,
+                           _("The keyring item for this ID’s device key holds another key. "
+                             "Remove it in Passwords and Keys."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&key);
+}
+
+/**
+ * idw_keystore_find_private_key_sync:
+ * @public_key: a public key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * idw_keystore_lookup_device_key_sync() for the fingerprint of @public_key.
+ *
+ * Returns: (transfer full): the key with its private part, or %NULL with
+ *   IDW_ERROR_NOT_FOUND or IDW_ERROR_KEYRING.
+ */
+IdwKey *
+idw_keystore_find_private_key_sync (IdwKey        *public_key,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_autofree char *fingerprint = NULL;
+
+  g_return_val_if_fail (public_key != NULL, NULL);
+
+  fingerprint = idw_key_get_fingerprint (public_key);
+  return idw_keystore_lookup_device_key_sync (fingerprint, cancellable, error);
+}
+
+/**
+ * idw_keystore_delete_device_key_sync:
+ * @fingerprint: the lowercase hex SHA-256 of the public key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Removes the device key from the keyring. The key is gone for good: any
+ * credential bound to it can no longer be presented.
+ *
+ * Returns: %TRUE when a key was removed; %FALSE with IDW_ERROR_NOT_FOUND
+ *   when there was none, IDW_ERROR_MALFORMED (not a fingerprint) or
+ *   IDW_ERROR_KEYRING.
+ */
+gboolean
+idw_keystore_delete_device_key_sync (const char    *fingerprint,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_fingerprint (fingerprint, error))
+    return FALSE;
+
+  service = get_service (cancellable, error);
+  if (service == NULL)
+    return FALSE;
+
+  attributes = device_attributes (fingerprint);
+  if (!secret_service_clear_sync (service, idw_keystore_get_schema (), attributes,
+                                  cancellable, &local_error))
+    {
+      if (local_error != NULL)
+        propagate_keyring_error (error, local_error);
+      else
+        set_not_found_error (ITEM_DEVICE_KEY, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- The wallet key ------------------------------------------------- */
+
+/* Serialises get-or-create within the process: two concurrent first calls
+ * must not each store a key of their own. */
+static GMutex wallet_key_lock;
+
+static IdwWalletKey *
+lookup_wallet_key (GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GHashTable) attributes = wallet_attributes ();
+  IdwWalletKey *key = wallet_key_alloc ();
+
+  if (!lookup_secret (attributes, key->data, IDW_WALLET_KEY_LEN, ITEM_WALLET_KEY,
+                      cancellable, error))
+    {
+      idw_wallet_key_unref (key);
+      return NULL;
+    }
+  return key;
+}
+
+/**
+ * idw_keystore_get_wallet_key_sync:
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns the wallet key, the random 32-byte key that encrypts the
+ * credential store. The first call creates it and stores it in the
+ * default keyring, labelled "ID Wallet storage key"; later calls return the
+ * same key. A keyring that stays locked is an error, never a reason to
+ * make a new key.
+ *
+ * Returns: (transfer full): the wallet key, or %NULL with IDW_ERROR_KEYRING.
+ */
+IdwWalletKey *
+idw_keystore_get_wallet_key_sync (GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(IdwWalletKey) key = NULL;
+  g_autoptr(IdwWalletKey) fresh = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&wallet_key_lock);
+
+  key = lookup_wallet_key (cancellable, &local_error);
+  if (key != NULL)
+    return g_steal_pointer (&key);
+  if (!g_error_matches (local_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  g_clear_error (&local_error);
+
+  g_info ("Creating the wallet key in the keyring");
+  fresh = idw_wallet_key_new_random ();
+  attributes = wallet_attributes ();
+  if (!store_secret (attributes, _("ID Wallet storage key"), fresh->data, IDW_WALLET_KEY_LEN,
+                     cancellable, error))
+    return NULL;
+
+  /* Read it back: should another process have stored one at the same
+   * moment, the keyring's copy is the one every process will use. */
+  return lookup_wallet_key (cancellable, error);
+}
+
+/* ---- Asynchronous variants ------------------------------------------ */
+
+typedef enum
+{
+  OP_CREATE_DEVICE_KEY,
+  OP_STORE_DEVICE_KEY,
+  OP_LOOKUP_DEVICE_KEY,
+  OP_DELETE_DEVICE_KEY,
+  OP_GET_WALLET_KEY,
+} KeystoreOp;
+
+typedef struct
+{
+  KeystoreOp  op;
+  char       *name;
+  char       *fingerprint;
+  IdwKey     *key;
+} KeystoreTaskData;
+
+static void
+keystore_task_data_free (KeystoreTaskData *data)
+{
+  g_free (data->name);
+  g_free (data->fingerprint);
+  g_clear_pointer (&data->key, idw_key_unref);
+  g_free (data);
+}
+
+static void
+keystore_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  KeystoreTaskData *data = task_data;
+  GError *error = NULL;
+  gpointer result = NULL;
+  gboolean ok = FALSE;
+
+  switch (data->op)
+    {
+    case OP_CREATE_DEVICE_KEY:
+      result = idw_keystore_create_device_key_sync (data->name, cancellable, &error);
+      break;
+    case OP_LOOKUP_DEVICE_KEY:
+      result = idw_keystore_lookup_device_key_sync (data->fingerprint, cancellable, &error);
+      break;
+    case OP_GET_WALLET_KEY:
+      result = idw_keystore_get_wallet_key_sync (cancellable, &error);
+      break;
+    case OP_STORE_DEVICE_KEY:
+      ok = idw_keystore_store_device_key_sync (data->key, data->name, cancellable, &error);
+      break;
+    case OP_DELETE_DEVICE_KEY:
+      ok = idw_keystore_delete_device_key_sync (data->fingerprint, cancellable, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (data->op == OP_GET_WALLET_KEY)
+    g_task_return_pointer (task, result, (GDestroyNotify) idw_wallet_key_unref);
+  else if (data->op == OP_CREATE_DEVICE_KEY || data->op == OP_LOOKUP_DEVICE_KEY)
+    g_task_return_pointer (task, result, (GDestroyNotify) idw_key_unref);
+  else
+    g_task_return_boolean (task, ok);
+}
+
+static void
+keystore_run (KeystoreTaskData    *data,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) keystore_task_data_free);
+  g_task_run_in_thread (task, keystore_thread);
+}
+
+static KeystoreTaskData *
+keystore_task_data_new (KeystoreOp op)
+{
+  KeystoreTaskData *data = g_new0 (KeystoreTaskData, 1);
+
+  data->op = op;
+  return data;
+}
+
+/**
+ * idw_keystore_create_device_key:
+ * @name: (nullable): what the key is for
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * The asynchronous variant of idw_keystore_create_device_key_sync().
+ */
+void
+idw_keystore_create_device_key (const char          *name,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  KeystoreTaskData *data = keystore_task_data_new (OP_CREATE_DEVICE_KEY);
+
+  data->name = g_strdup (name);
+  keystore_run (data, idw_keystore_create_device_key, cancellable, callback, user_data);
+}
+
+/**
+ * idw_keystore_create_device_key_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): as idw_keystore_create_device_key_sync().
+ */
+IdwKey *
+idw_keystore_create_device_key_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_keystore_create_device_key,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * idw_keystore_store_device_key:
+ * @key: an Ed25519 key with its private part
+ * @name: (nullable): what the key is for
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * The asynchronous variant of idw_keystore_store_device_key_sync().
+ */
+void
+idw_keystore_store_device_key (IdwKey              *key,
+                               const char          *name,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  KeystoreTaskData *data;
+
+  g_return_if_fail (key != NULL);
+
+  data = keystore_task_data_new (OP_STORE_DEVICE_KEY);
+  data->key = idw_key_ref (key);
+  data->name = g_strdup (name);
+  keystore_run (data, idw_keystore_store_device_key, cancellable, callback, user_data);
+}
+
+/**
+ * idw_keystore_store_device_key_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: as idw_keystore_store_device_key_sync().
+ */
+gboolean
+idw_keystore_store_device_key_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_keystore_store_device_key,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * idw_keystore_lookup_device_key:
+ * @fingerprint: the lowercase hex SHA-256 of the public key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * The asynchronous variant of idw_keystore_lookup_device_key_sync().
+ */
+void
+idw_keystore_lookup_device_key (const char          *fingerprint,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  KeystoreTaskData *data;
+
+  g_return_if_fail (fingerprint != NULL);
+
+  data = keystore_task_data_new (OP_LOOKUP_DEVICE_KEY);
+  data->fingerprint = g_strdup (fingerprint);
+  keystore_run (data, idw_keystore_lookup_device_key, cancellable, callback, user_data);
+}
+
+/**
+ * idw_keystore_lookup_device_key_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): as idw_keystore_lookup_device_key_sync().
+ */
+IdwKey *
+idw_keystore_lookup_device_key_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_keystore_lookup_device_key,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * idw_keystore_delete_device_key:
+ * @fingerprint: the lowercase hex SHA-256 of the public key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * The asynchronous variant of idw_keystore_delete_device_key_sync().
+ */
+void
+idw_keystore_delete_device_key (const char          *fingerprint,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  KeystoreTaskData *data;
+
+  g_return_if_fail (fingerprint != NULL);
+
+  data = keystore_task_data_new (OP_DELETE_DEVICE_KEY);
+  data->fingerprint = g_strdup (fingerprint);
+  keystore_run (data, idw_keystore_delete_device_key, cancellable, callback, user_data);
+}
+
+/**
+ * idw_keystore_delete_device_key_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: as idw_keystore_delete_device_key_sync().
+ */
+gboolean
+idw_keystore_delete_device_key_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_keystore_delete_device_key,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * idw_keystore_get_wallet_key:
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * The asynchronous variant of idw_keystore_get_wallet_key_sync().
+ */
+void
+idw_keystore_get_wallet_key (GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  keystore_run (keystore_task_data_new (OP_GET_WALLET_KEY), idw_keystore_get_wallet_key,
+                cancellable, callback, user_data);
+}
+
+/**
+ * idw_keystore_get_wallet_key_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): as idw_keystore_get_wallet_key_sync().
+ */
+IdwWalletKey *
+idw_keystore_get_wallet_key_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_keystore_get_wallet_key,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
