@@ -1,0 +1,626 @@
+/* idw-credential.c: a held credential (the .idwcred file of DESIGN §3.2)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+#include <sodium.h>
+
+#include "idw-cbor.h"
+#include "idw-credential.h"
+#include "idw-error.h"
+#include "idw-mdoc-private.h"
+
+#define CREDENTIAL_FILE_VERSION 1
+
+struct _IdwCredential
+{
+  GObject          parent_instance;
+
+  char            *doctype;
+  IdwIssuerSigned *issuer_signed;
+  IdwMso          *mso;
+  GPtrArray       *x5chain;       /* IdwCertificate* */
+  IdwKey          *device_key;    /* public, from the MSO */
+  IdwKey          *private_key;   /* nullable */
+};
+
+G_DEFINE_FINAL_TYPE (IdwCredential, idw_credential, G_TYPE_OBJECT)
+
+static void
+idw_credential_finalize (GObject *object)
+{
+  IdwCredential *self = IDW_CREDENTIAL (object);
+
+  g_free (self->doctype);
+  g_clear_pointer (&self->issuer_signed, idw_issuer_signed_free);
+  g_clear_pointer (&self->mso, idw_mso_free);
+  g_clear_pointer (&self->x5chain, g_ptr_array_unref);
+  g_clear_pointer (&self->device_key, idw_key_unref);
+  g_clear_pointer (&self->private_key, idw_key_unref);
+
+  G_OBJECT_CLASS (idw_credential_parent_class)->finalize (object);
+}
+
+static void
+idw_credential_class_init (IdwCredentialClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = idw_credential_finalize;
+}
+
+static void
+idw_credential_init (IdwCredential *self)
+{
+}
+
+/* Every item must be backed by its MSO digest: a credential whose data does
+ * not match what the issuer signed could never be presented. */
+static gboolean
+check_digests (IdwIssuerSigned  *issuer_signed,
+               IdwMso           *mso,
+               GError          **error)
+{
+  for (guint i = 0; i < issuer_signed->name_spaces->len; i++)
+    {
+      IdwIssuerNameSpace *ns = g_ptr_array_index (issuer_signed->name_spaces, i);
+
+      for (guint j = 0; j < ns->items->len; j++)
+        {
+          IdwIssuerSignedItem *item = g_ptr_array_index (ns->items, j);
+          GBytes *expected = idw_mso_lookup_digest (mso, ns->name_space, item->digest_id);
+          g_autoptr(GBytes) actual = NULL;
+
+          actual = idw_issuer_signed_item_digest (item, mso->digest_algorithm, error);
+          if (actual == NULL)
+            return FALSE;
+          if (expected == NULL || !g_bytes_equal (expected, actual))
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_DIGEST_MISMATCH,
+                           _("The element %s/%s does not match the issuer’s signed digest"),
+                           ns->name_space, item->element_identifier);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+IdwCredential *
+idw_credential_new (const char       *doctype,
+                    IdwIssuerSigned  *issuer_signed,
+                    IdwKey           *device_private_key,
+                    GError          **error)
+{
+  g_autoptr(IdwIssuerSigned) owned = issuer_signed;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(IdwCredential) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  cbor_item_t *x5chain;
+
+  g_return_val_if_fail (issuer_signed != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sign1 = idw_cose_sign1_parse (issuer_signed->issuer_auth, &local_error);
+  if (sign1 == NULL)
+    {
+      g_set_error (error, IDW_ERROR, local_error->code, _("IssuerSigned issuerAuth: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  if (sign1->payload == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("IssuerSigned issuerAuth: the MSO payload is missing"));
+      return NULL;
+    }
+
+  self = g_object_new (IDW_TYPE_CREDENTIAL, NULL);
+  self->mso = idw_mso_parse_payload (sign1->payload, error);
+  if (self->mso == NULL)
+    return NULL;
+
+  if (doctype != NULL && !g_str_equal (doctype, self->mso->doctype))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The document is a “%s” but its MSO is for “%s”"),
+                   doctype, self->mso->doctype);
+      return NULL;
+    }
+  self->doctype = g_strdup (self->mso->doctype);
+
+  x5chain = idw_cose_sign1_get_header (sign1, IDW_COSE_HEADER_X5CHAIN);
+  if (x5chain == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("IssuerSigned issuerAuth: no x5chain (document signer certificate)"));
+      return NULL;
+    }
+  self->x5chain = idw_x5chain_parse (x5chain, error);
+  if (self->x5chain == NULL)
+    return NULL;
+  if (self->x5chain->len == 0)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("IssuerSigned issuerAuth: x5chain is empty"));
+      return NULL;
+    }
+
+  self->device_key = idw_key_new_from_cose (self->mso->device_key, &local_error);
+  if (self->device_key == NULL)
+    {
+      g_set_error (error, IDW_ERROR, local_error->code, _("MSO deviceKeyInfo.deviceKey: %s"),
+                   local_error->message);
+      return NULL;
+    }
+
+  if (!check_digests (issuer_signed, self->mso, error))
+    return NULL;
+
+  self->issuer_signed = g_steal_pointer (&owned);
+
+  if (device_private_key != NULL
+      && !idw_credential_set_private_key (self, device_private_key, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static IdwCredential *
+credential_from_file_map (cbor_item_t  *map,
+                          GError      **error)
+{
+  const char *S = "Credential file";
+  g_autoptr(IdwIssuerSigned) issuer_signed = NULL;
+  g_autoptr(IdwKey) private_key = NULL;
+  g_autofree char *doctype = NULL;
+  cbor_item_t *value;
+  guint64 version;
+
+  value = idw_cbor_map_get (map, "version");
+  if (value == NULL || !idw_cbor_get_uint (value, &version))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE, _("%s version: expected %s"),
+                   S, _("an unsigned integer"));
+      return NULL;
+    }
+  if (version != CREDENTIAL_FILE_VERSION)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("Credential file version %llu is not supported"),
+                   (unsigned long long) version);
+      return NULL;
+    }
+
+  value = idw_cbor_map_get (map, "docType");
+  doctype = value != NULL && cbor_isa_string (value) ? idw_cbor_dup_string (value) : NULL;
+  if (doctype == NULL)
+    {
+      g_set_error (error, IDW_ERROR, value == NULL ? IDW_ERROR_MISSING_FIELD : IDW_ERROR_WRONG_TYPE,
+                   _("%s docType: expected %s"), S, _("a text string"));
+      return NULL;
+    }
+
+  issuer_signed = idw_issuer_signed_parse (idw_cbor_map_get (map, "issuerSigned"),
+                                           IDW_MDOC_PARSE_DEFAULT, error);
+  if (issuer_signed == NULL)
+    return NULL;
+
+  value = idw_cbor_map_get (map, "deviceKey");
+  if (value != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      private_key = idw_key_new_from_cose (value, &local_error);
+      if (private_key == NULL)
+        {
+          g_set_error (error, IDW_ERROR, local_error->code, _("%s deviceKey: %s"), S,
+                       local_error->message);
+          return NULL;
+        }
+      if (!idw_key_has_private (private_key))
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                       _("%s deviceKey: the private part “d” is missing"), S);
+          return NULL;
+        }
+    }
+
+  return idw_credential_new (doctype, g_steal_pointer (&issuer_signed), private_key, error);
+}
+
+static IdwCredential *
+credential_from_mdoc (cbor_item_t  *map,
+                      GError      **error)
+{
+  cbor_item_t *documents = idw_cbor_map_get (map, "documents");
+  g_autoptr(IdwDocument) document = NULL;
+
+  if (!cbor_isa_array (documents) || cbor_array_size (documents) == 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE, _("mdoc documents: expected %s"),
+                   _("a non-empty array"));
+      return NULL;
+    }
+  document = idw_document_parse (cbor_array_handle (documents)[0], IDW_MDOC_PARSE_DEFAULT, error);
+  if (document == NULL)
+    return NULL;
+  return idw_credential_new (document->doctype, g_steal_pointer (&document->issuer_signed),
+                             NULL, error);
+}
+
+IdwCredential *
+idw_credential_new_from_bytes (GBytes  *bytes,
+                               GError **error)
+{
+  g_autoptr(cbor_item_t) top = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_bytes_get_size (bytes) > IDW_MAX_INPUT_FILE)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("The credential is larger than %d bytes"), IDW_MAX_INPUT_FILE);
+      return NULL;
+    }
+
+  top = idw_cbor_decode_bytes (bytes, error);
+  if (top == NULL)
+    return NULL;
+  if (!cbor_isa_map (top))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("This is not a credential: expected a CBOR map"));
+      return NULL;
+    }
+
+  if (idw_cbor_map_get (top, "issuerSigned") != NULL)
+    return credential_from_file_map (top, error);
+  if (idw_cbor_map_get (top, "documents") != NULL)
+    return credential_from_mdoc (top, error);
+  if (idw_cbor_map_get (top, "issuerAuth") != NULL)
+    {
+      g_autoptr(IdwIssuerSigned) issuer_signed = idw_issuer_signed_parse (top, IDW_MDOC_PARSE_DEFAULT, error);
+
+      if (issuer_signed == NULL)
+        return NULL;
+      return idw_credential_new (NULL, g_steal_pointer (&issuer_signed), NULL, error);
+    }
+
+  g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                       _("This is not a credential: no issuerSigned, documents or issuerAuth"));
+  return NULL;
+}
+
+GBytes *
+_idw_read_file (const char  *path,
+                gsize        max_len,
+                GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
+  if (info != NULL && (guint64) g_file_info_get_size (info) > max_len)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("“%s” is larger than %zu bytes"), path, max_len);
+      return NULL;
+    }
+  if (info == NULL || !g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO, _("Cannot read “%s”: %s"), path,
+                   local_error->message);
+      return NULL;
+    }
+  /* The file may have grown since it was measured. */
+  if (len > max_len)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("“%s” is larger than %zu bytes"), path, max_len);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+IdwCredential *
+idw_credential_new_from_file (const char  *path,
+                              GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bytes = _idw_read_file (path, IDW_MAX_INPUT_FILE, error);
+  if (bytes == NULL)
+    return NULL;
+  return idw_credential_new_from_bytes (bytes, error);
+}
+
+GBytes *
+idw_credential_to_bytes (IdwCredential *self,
+                         gboolean       with_private_key)
+{
+  g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  /* Keys in deterministic order (by their encoding). */
+  idw_cbor_map_add_str (map, "docType", idw_cbor_new_string (self->doctype));
+  idw_cbor_map_add_str (map, "version", idw_cbor_new_int (CREDENTIAL_FILE_VERSION));
+  if (with_private_key && self->private_key != NULL)
+    {
+      cbor_item_t *key = idw_key_to_cose (self->private_key, TRUE);
+
+      idw_mdoc_cbor_sort_maps (key);
+      idw_cbor_map_add_str (map, "deviceKey", key);
+    }
+  idw_cbor_map_add_str (map, "issuerSigned", idw_issuer_signed_to_cbor (self->issuer_signed));
+  return idw_cbor_encode (map);
+}
+
+gboolean
+idw_credential_save (IdwCredential  *self,
+                     const char     *path,
+                     gboolean        with_private_key,
+                     GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean secret;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  secret = with_private_key && self->private_key != NULL;
+  bytes = idw_credential_to_bytes (self, with_private_key);
+  data = g_bytes_get_data (bytes, &len);
+  if (!g_file_set_contents_full (path, (const char *) data, (gssize) len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT,
+                                 secret ? 0600 : 0644, &local_error))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO, _("Cannot write “%s”: %s"), path,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+idw_credential_get_doctype (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->doctype;
+}
+
+const char *
+idw_credential_get_display_name (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return idw_doctype_get_display_name (self->doctype);
+}
+
+static char *
+dup_text_value (IdwCredential *self,
+                const char    *element)
+{
+  const char *main_ns = idw_doctype_get_namespace (self->doctype);
+  cbor_item_t *value = NULL;
+
+  if (main_ns != NULL)
+    value = idw_credential_get_value (self, main_ns, element);
+  else
+    for (guint i = 0; value == NULL && i < self->issuer_signed->name_spaces->len; i++)
+      {
+        IdwIssuerNameSpace *ns = g_ptr_array_index (self->issuer_signed->name_spaces, i);
+
+        value = idw_credential_get_value (self, ns->name_space, element);
+      }
+  return value != NULL && cbor_isa_string (value) ? idw_cbor_dup_string (value) : NULL;
+}
+
+char *
+idw_credential_dup_holder_name (IdwCredential *self)
+{
+  g_autofree char *given = NULL;
+  g_autofree char *family = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  given = dup_text_value (self, "given_name");
+  family = dup_text_value (self, "family_name");
+  if (given != NULL && family != NULL)
+    /* Translators: a person's name, %1$s given names, %2$s family name */
+    return g_strdup_printf (_("%1$s %2$s"), given, family);
+  if (family != NULL)
+    return g_steal_pointer (&family);
+  return g_steal_pointer (&given);
+}
+
+IdwIssuerSigned *
+idw_credential_get_issuer_signed (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->issuer_signed;
+}
+
+IdwMso *
+idw_credential_get_mso (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->mso;
+}
+
+GStrv
+idw_credential_list_namespaces (IdwCredential *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  for (guint i = 0; i < self->issuer_signed->name_spaces->len; i++)
+    {
+      IdwIssuerNameSpace *ns = g_ptr_array_index (self->issuer_signed->name_spaces, i);
+
+      g_strv_builder_add (builder, ns->name_space);
+    }
+  return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+idw_credential_get_items (IdwCredential *self,
+                          const char    *name_space)
+{
+  IdwIssuerNameSpace *ns;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  ns = idw_issuer_signed_get_name_space (self->issuer_signed, name_space);
+  return ns != NULL ? ns->items : NULL;
+}
+
+GStrv
+idw_credential_list_paths (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return idw_issuer_signed_list_paths (self->issuer_signed);
+}
+
+gboolean
+idw_credential_has_element (IdwCredential *self,
+                            const char    *name_space,
+                            const char    *element)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+  return idw_issuer_signed_lookup (self->issuer_signed, name_space, element) != NULL;
+}
+
+cbor_item_t *
+idw_credential_get_value (IdwCredential *self,
+                          const char    *name_space,
+                          const char    *element)
+{
+  IdwIssuerSignedItem *item;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  item = idw_issuer_signed_lookup (self->issuer_signed, name_space, element);
+  return item != NULL ? item->element_value : NULL;
+}
+
+GStrv
+idw_credential_get_preset_paths (IdwCredential *self,
+                                 IdwPreset      preset)
+{
+  g_auto(GStrv) paths = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  paths = idw_credential_list_paths (self);
+  return idw_preset_get_elements (preset, self->doctype, (const char * const *) paths);
+}
+
+GDateTime *
+idw_credential_get_signed (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->mso->signed_at;
+}
+
+GDateTime *
+idw_credential_get_valid_from (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->mso->valid_from;
+}
+
+GDateTime *
+idw_credential_get_valid_until (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->mso->valid_until;
+}
+
+gboolean
+idw_credential_is_valid_at (IdwCredential *self,
+                            GDateTime     *at)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+
+  now = at != NULL ? g_date_time_ref (at) : g_date_time_new_now_utc ();
+  return g_date_time_compare (self->mso->valid_from, now) <= 0
+         && g_date_time_compare (now, self->mso->valid_until) <= 0;
+}
+
+IdwCertificate *
+idw_credential_get_ds_certificate (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return g_ptr_array_index (self->x5chain, 0);
+}
+
+GPtrArray *
+idw_credential_get_x5chain (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->x5chain;
+}
+
+gboolean
+idw_credential_is_test_issuer (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+  return idw_certificate_is_test_issuer (idw_credential_get_ds_certificate (self));
+}
+
+IdwKey *
+idw_credential_get_device_key (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->device_key;
+}
+
+IdwKey *
+idw_credential_get_private_key (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+  return self->private_key;
+}
+
+gboolean
+idw_credential_set_private_key (IdwCredential  *self,
+                                IdwKey         *key,
+                                GError        **error)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+
+  if (key != NULL)
+    {
+      if (!idw_key_has_private (key))
+        {
+          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                               _("The device key has no private part"));
+          return FALSE;
+        }
+      if (!idw_key_equal (key, self->device_key))
+        {
+          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                               _("The private key is not this credential’s device key"));
+          return FALSE;
+        }
+      key = idw_key_ref (key);
+    }
+  g_clear_pointer (&self->private_key, idw_key_unref);
+  self->private_key = key;
+  return TRUE;
+}

@@ -1,0 +1,137 @@
+/* idw-credential.h: a held credential (the .idwcred file of DESIGN §3.2)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <cbor.h>
+
+#include "idw-cose.h"
+#include "idw-doctype.h"
+#include "idw-mdoc.h"
+#include "idw-x509.h"
+
+G_BEGIN_DECLS
+
+#define IDW_TYPE_CREDENTIAL (idw_credential_get_type ())
+G_DECLARE_FINAL_TYPE (IdwCredential, idw_credential, IDW, CREDENTIAL, GObject)
+
+/**
+ * idw_credential_new:
+ * @doctype: (nullable): the document type, or %NULL to take the MSO's
+ * @issuer_signed: (transfer full): the issuer-signed data
+ * @device_private_key: (nullable): the holder's Ed25519 key with its
+ *   private part, to keep in the credential (demos and migrations)
+ * @error: return location for a #GError
+ *
+ * Wraps issuer-signed data as a credential, checking what the file loader
+ * checks: a well-formed MSO whose docType is @doctype (any when %NULL), a
+ * DS certificate in x5chain, every item matching its MSO digest, and a
+ * @device_private_key matching the MSO's device key.
+ *
+ * Returns: (transfer full): the credential, or %NULL with
+ *   IDW_ERROR_MALFORMED, IDW_ERROR_WRONG_TYPE, IDW_ERROR_MISSING_FIELD,
+ *   IDW_ERROR_BAD_CERTIFICATE, IDW_ERROR_DIGEST_MISMATCH or
+ *   IDW_ERROR_UNSUPPORTED.
+ */
+IdwCredential   *idw_credential_new                 (const char       *doctype,
+                                                     IdwIssuerSigned  *issuer_signed,
+                                                     IdwKey           *device_private_key,
+                                                     GError          **error);
+
+/**
+ * idw_credential_new_from_bytes:
+ * @bytes: CBOR: a credential file `{ "version": 1, "docType", "issuerSigned",
+ *   ? "deviceKey" }`, a bare IssuerSigned, or an mdoc
+ *   `{ "version", "documents": [{ "docType", "issuerSigned" }] }` (the
+ *   first document)
+ * @error: return location for a #GError
+ *
+ * Parses and checks the structure (not the issuer's signature or trust:
+ * that is the verifier's job). A bare IssuerSigned takes its docType from
+ * the MSO.
+ *
+ * Returns: (transfer full): the credential, or %NULL with IDW_ERROR_LIMIT
+ *   (more than IDW_MAX_INPUT_FILE bytes), IDW_ERROR_MALFORMED,
+ *   IDW_ERROR_WRONG_TYPE, IDW_ERROR_MISSING_FIELD, IDW_ERROR_DUPLICATE,
+ *   IDW_ERROR_UNSUPPORTED (file version), IDW_ERROR_BAD_CERTIFICATE or
+ *   IDW_ERROR_DIGEST_MISMATCH.
+ */
+IdwCredential   *idw_credential_new_from_bytes      (GBytes           *bytes,
+                                                     GError          **error);
+/* As above, from a file of at most IDW_MAX_INPUT_FILE bytes (IDW_ERROR_LIMIT);
+ * IDW_ERROR_IO when it cannot be read. */
+IdwCredential   *idw_credential_new_from_file       (const char       *path,
+                                                     GError          **error);
+
+/**
+ * idw_credential_to_bytes:
+ * @self: a credential
+ * @with_private_key: whether to write the device private key (when held)
+ *
+ * Returns: (transfer full): the credential file CBOR, deterministic.
+ */
+GBytes          *idw_credential_to_bytes            (IdwCredential    *self,
+                                                     gboolean          with_private_key);
+/* Writes the credential file atomically, mode 0600 when it holds a private
+ * key. Errors: IDW_ERROR_IO. */
+gboolean         idw_credential_save                (IdwCredential    *self,
+                                                     const char       *path,
+                                                     gboolean          with_private_key,
+                                                     GError          **error);
+
+const char      *idw_credential_get_doctype         (IdwCredential    *self);
+/* Translated display name of the document type. */
+const char      *idw_credential_get_display_name    (IdwCredential    *self);
+/* "Given Family" from the doctype's main namespace (given_name,
+ * family_name), or NULL when the credential holds neither. */
+char            *idw_credential_dup_holder_name     (IdwCredential    *self);
+IdwIssuerSigned *idw_credential_get_issuer_signed   (IdwCredential    *self);
+IdwMso          *idw_credential_get_mso             (IdwCredential    *self);
+
+/* The namespaces in order (NULL-terminated, transfer full). */
+GStrv            idw_credential_list_namespaces     (IdwCredential    *self);
+/* (element-type IdwIssuerSignedItem) (transfer none): the items of
+ * @name_space in order, or NULL for a namespace the credential lacks. */
+GPtrArray       *idw_credential_get_items           (IdwCredential    *self,
+                                                     const char       *name_space);
+/* All element paths "ns/element", in order. */
+GStrv            idw_credential_list_paths          (IdwCredential    *self);
+gboolean         idw_credential_has_element         (IdwCredential    *self,
+                                                     const char       *name_space,
+                                                     const char       *element);
+/* Borrowed elementValue, NULL when absent. */
+cbor_item_t     *idw_credential_get_value           (IdwCredential    *self,
+                                                     const char       *name_space,
+                                                     const char       *element);
+/* The preset's paths among those this credential holds. */
+GStrv            idw_credential_get_preset_paths    (IdwCredential    *self,
+                                                     IdwPreset         preset);
+
+/* MSO validityInfo (transfer none). */
+GDateTime       *idw_credential_get_signed          (IdwCredential    *self);
+GDateTime       *idw_credential_get_valid_from      (IdwCredential    *self);
+GDateTime       *idw_credential_get_valid_until     (IdwCredential    *self);
+/* Whether @at (NULL: now) lies within validFrom … validUntil. */
+gboolean         idw_credential_is_valid_at         (IdwCredential    *self,
+                                                     GDateTime        *at);
+
+/* The DS certificate (first in x5chain, transfer none) and the whole chain
+ * (element-type IdwCertificate, transfer none). */
+IdwCertificate  *idw_credential_get_ds_certificate  (IdwCredential    *self);
+GPtrArray       *idw_credential_get_x5chain         (IdwCredential    *self);
+gboolean         idw_credential_is_test_issuer      (IdwCredential    *self);
+
+/* The MSO's device public key (transfer none). */
+IdwKey          *idw_credential_get_device_key      (IdwCredential    *self);
+/* The private key held in the file, or NULL (transfer none). */
+IdwKey          *idw_credential_get_private_key     (IdwCredential    *self);
+/* Sets (or with NULL forgets) the private key. Errors:
+ * IDW_ERROR_UNSUPPORTED when @key has no private part or does not match
+ * the MSO's device key. */
+gboolean         idw_credential_set_private_key     (IdwCredential    *self,
+                                                     IdwKey           *key,
+                                                     GError          **error);
+
+G_END_DECLS

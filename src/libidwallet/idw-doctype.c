@@ -1,0 +1,831 @@
+/* idw-doctype.c: the catalogue of known document types and data elements
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "idw-cbor.h"
+#include "idw-doctype.h"
+#include "idw-mdoc-private.h"
+
+typedef struct
+{
+  const char   *id;
+  const char   *label;
+  IdwValueKind  kind;
+} ElementInfo;
+
+typedef struct
+{
+  const char        *doctype;
+  const char        *name;
+  const char        *name_space;
+  const ElementInfo *elements;
+} DoctypeInfo;
+
+/* ISO/IEC 18013-5:2021 Table 5, in the order a card shows them. */
+static const ElementInfo mdl_elements[] = {
+  { "family_name", N_("Family name"), IDW_VALUE_KIND_TEXT },
+  { "given_name", N_("Given names"), IDW_VALUE_KIND_TEXT },
+  { "family_name_national_character", N_("Family name (national characters)"), IDW_VALUE_KIND_TEXT },
+  { "given_name_national_character", N_("Given names (national characters)"), IDW_VALUE_KIND_TEXT },
+  { "birth_date", N_("Date of birth"), IDW_VALUE_KIND_FULL_DATE },
+  { "birth_place", N_("Place of birth"), IDW_VALUE_KIND_TEXT },
+  { "portrait", N_("Portrait"), IDW_VALUE_KIND_IMAGE },
+  { "portrait_capture_date", N_("Portrait taken on"), IDW_VALUE_KIND_TDATE },
+  { "sex", N_("Sex"), IDW_VALUE_KIND_SEX },
+  { "height", N_("Height (cm)"), IDW_VALUE_KIND_UINT },
+  { "weight", N_("Weight (kg)"), IDW_VALUE_KIND_UINT },
+  { "eye_colour", N_("Eye colour"), IDW_VALUE_KIND_TEXT },
+  { "hair_colour", N_("Hair colour"), IDW_VALUE_KIND_TEXT },
+  { "nationality", N_("Nationality"), IDW_VALUE_KIND_COUNTRY },
+  { "age_in_years", N_("Age in years"), IDW_VALUE_KIND_UINT },
+  { "age_birth_year", N_("Year of birth"), IDW_VALUE_KIND_UINT },
+  { "age_over_18", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_21", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_65", NULL, IDW_VALUE_KIND_BOOL },
+  { "resident_address", N_("Address"), IDW_VALUE_KIND_TEXT },
+  { "resident_city", N_("City"), IDW_VALUE_KIND_TEXT },
+  { "resident_state", N_("State or region"), IDW_VALUE_KIND_TEXT },
+  { "resident_postal_code", N_("Postal code"), IDW_VALUE_KIND_TEXT },
+  { "resident_country", N_("Country of residence"), IDW_VALUE_KIND_COUNTRY },
+  { "document_number", N_("Licence number"), IDW_VALUE_KIND_TEXT },
+  { "administrative_number", N_("Administrative number"), IDW_VALUE_KIND_TEXT },
+  { "issue_date", N_("Date of issue"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "expiry_date", N_("Date of expiry"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "issuing_country", N_("Issuing country"), IDW_VALUE_KIND_COUNTRY },
+  { "issuing_authority", N_("Issuing authority"), IDW_VALUE_KIND_TEXT },
+  { "issuing_jurisdiction", N_("Issuing jurisdiction"), IDW_VALUE_KIND_TEXT },
+  { "un_distinguishing_sign", N_("UN distinguishing sign"), IDW_VALUE_KIND_TEXT },
+  { "driving_privileges", N_("Driving privileges"), IDW_VALUE_KIND_DRIVING_PRIVILEGES },
+  { "signature_usual_mark", N_("Signature"), IDW_VALUE_KIND_IMAGE },
+  { NULL }
+};
+
+/* The EU PID rule book (ARF), namespace eu.europa.ec.eudi.pid.1. */
+static const ElementInfo pid_elements[] = {
+  { "family_name", N_("Family name"), IDW_VALUE_KIND_TEXT },
+  { "given_name", N_("Given names"), IDW_VALUE_KIND_TEXT },
+  { "family_name_birth", N_("Family name at birth"), IDW_VALUE_KIND_TEXT },
+  { "given_name_birth", N_("Given names at birth"), IDW_VALUE_KIND_TEXT },
+  { "birth_date", N_("Date of birth"), IDW_VALUE_KIND_FULL_DATE },
+  { "birth_place", N_("Place of birth"), IDW_VALUE_KIND_TEXT },
+  { "birth_country", N_("Country of birth"), IDW_VALUE_KIND_COUNTRY },
+  { "birth_state", N_("State of birth"), IDW_VALUE_KIND_TEXT },
+  { "birth_city", N_("City of birth"), IDW_VALUE_KIND_TEXT },
+  { "portrait", N_("Portrait"), IDW_VALUE_KIND_IMAGE },
+  { "sex", N_("Sex"), IDW_VALUE_KIND_SEX },
+  { "nationality", N_("Nationality"), IDW_VALUE_KIND_COUNTRY },
+  { "age_in_years", N_("Age in years"), IDW_VALUE_KIND_UINT },
+  { "age_birth_year", N_("Year of birth"), IDW_VALUE_KIND_UINT },
+  { "age_over_18", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_21", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_65", NULL, IDW_VALUE_KIND_BOOL },
+  { "resident_address", N_("Address"), IDW_VALUE_KIND_TEXT },
+  { "resident_street", N_("Street"), IDW_VALUE_KIND_TEXT },
+  { "resident_house_number", N_("House number"), IDW_VALUE_KIND_TEXT },
+  { "resident_postal_code", N_("Postal code"), IDW_VALUE_KIND_TEXT },
+  { "resident_city", N_("City"), IDW_VALUE_KIND_TEXT },
+  { "resident_state", N_("State or region"), IDW_VALUE_KIND_TEXT },
+  { "resident_country", N_("Country of residence"), IDW_VALUE_KIND_COUNTRY },
+  { "personal_administrative_number", N_("Personal number"), IDW_VALUE_KIND_TEXT },
+  { "email_address", N_("Email address"), IDW_VALUE_KIND_TEXT },
+  { "mobile_phone_number", N_("Mobile phone number"), IDW_VALUE_KIND_TEXT },
+  { "document_number", N_("Document number"), IDW_VALUE_KIND_TEXT },
+  { "administrative_number", N_("Administrative number"), IDW_VALUE_KIND_TEXT },
+  { "issuance_date", N_("Date of issue"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "expiry_date", N_("Date of expiry"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "issuing_authority", N_("Issuing authority"), IDW_VALUE_KIND_TEXT },
+  { "issuing_country", N_("Issuing country"), IDW_VALUE_KIND_COUNTRY },
+  { "issuing_jurisdiction", N_("Issuing jurisdiction"), IDW_VALUE_KIND_TEXT },
+  { NULL }
+};
+
+/* ISO/IEC 23220-2 photo ID, namespace org.iso.23220.1. */
+static const ElementInfo photoid_elements[] = {
+  { "family_name", N_("Family name"), IDW_VALUE_KIND_TEXT },
+  { "given_name", N_("Given names"), IDW_VALUE_KIND_TEXT },
+  { "family_name_unicode", N_("Family name (national characters)"), IDW_VALUE_KIND_TEXT },
+  { "given_name_unicode", N_("Given names (national characters)"), IDW_VALUE_KIND_TEXT },
+  { "birth_date", N_("Date of birth"), IDW_VALUE_KIND_FULL_DATE },
+  { "birth_place", N_("Place of birth"), IDW_VALUE_KIND_TEXT },
+  { "portrait", N_("Portrait"), IDW_VALUE_KIND_IMAGE },
+  { "portrait_capture_date", N_("Portrait taken on"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "sex", N_("Sex"), IDW_VALUE_KIND_SEX },
+  { "nationality", N_("Nationality"), IDW_VALUE_KIND_COUNTRY },
+  { "age_in_years", N_("Age in years"), IDW_VALUE_KIND_UINT },
+  { "age_birth_year", N_("Year of birth"), IDW_VALUE_KIND_UINT },
+  { "age_over_18", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_21", NULL, IDW_VALUE_KIND_BOOL },
+  { "age_over_65", NULL, IDW_VALUE_KIND_BOOL },
+  { "resident_address", N_("Address"), IDW_VALUE_KIND_TEXT },
+  { "resident_city", N_("City"), IDW_VALUE_KIND_TEXT },
+  { "resident_postal_code", N_("Postal code"), IDW_VALUE_KIND_TEXT },
+  { "resident_country", N_("Country of residence"), IDW_VALUE_KIND_COUNTRY },
+  { "document_number", N_("Document number"), IDW_VALUE_KIND_TEXT },
+  { "issue_date", N_("Date of issue"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "expiry_date", N_("Date of expiry"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "issuing_authority", N_("Issuing authority"), IDW_VALUE_KIND_TEXT },
+  { "issuing_country", N_("Issuing country"), IDW_VALUE_KIND_COUNTRY },
+  { "issuing_subdivision", N_("Issuing region"), IDW_VALUE_KIND_TEXT },
+  { NULL }
+};
+
+static const DoctypeInfo doctypes[] = {
+  { IDW_DOCTYPE_MDL, N_("Mobile driving licence"), IDW_NAMESPACE_MDL, mdl_elements },
+  { IDW_DOCTYPE_EU_PID, N_("EU personal ID"), IDW_NAMESPACE_EU_PID, pid_elements },
+  { IDW_DOCTYPE_PHOTO_ID, N_("Photo ID"), IDW_NAMESPACE_PHOTO_ID, photoid_elements },
+};
+
+static const char * const known_doctypes[] = {
+  IDW_DOCTYPE_MDL, IDW_DOCTYPE_EU_PID, IDW_DOCTYPE_PHOTO_ID, NULL
+};
+
+static const char * const name_photo_elements[] = {
+  "family_name", "given_name", "portrait",
+  "family_name_national_character", "given_name_national_character", NULL
+};
+
+static const char * const age_over_18_elements[] = { "age_over_18", NULL };
+
+static const DoctypeInfo *
+find_doctype (const char *doctype)
+{
+  if (doctype == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (doctypes); i++)
+    if (g_str_equal (doctypes[i].doctype, doctype))
+      return &doctypes[i];
+  return NULL;
+}
+
+static const DoctypeInfo *
+find_namespace (const char *name_space)
+{
+  if (name_space == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (doctypes); i++)
+    if (g_str_equal (doctypes[i].name_space, name_space))
+      return &doctypes[i];
+  return NULL;
+}
+
+/* age_over_NN: "age_over_" and exactly two digits. */
+static gboolean
+parse_age_over (const char *element,
+                guint      *out_age)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (element, "age_over_"))
+    return FALSE;
+  p = element + strlen ("age_over_");
+  if (!g_ascii_isdigit (p[0]) || !g_ascii_isdigit (p[1]) || p[2] != '\0')
+    return FALSE;
+  if (out_age != NULL)
+    *out_age = (guint) (p[0] - '0') * 10 + (guint) (p[1] - '0');
+  return TRUE;
+}
+
+static const ElementInfo *
+find_element (const char *name_space,
+              const char *element)
+{
+  const DoctypeInfo *info = find_namespace (name_space);
+
+  if (info == NULL || element == NULL)
+    return NULL;
+  for (const ElementInfo *e = info->elements; e->id != NULL; e++)
+    if (g_str_equal (e->id, element))
+      return e;
+  return NULL;
+}
+
+const char * const *
+idw_doctype_list_known (void)
+{
+  return known_doctypes;
+}
+
+gboolean
+idw_doctype_is_known (const char *doctype)
+{
+  return find_doctype (doctype) != NULL;
+}
+
+const char *
+idw_doctype_get_display_name (const char *doctype)
+{
+  const DoctypeInfo *info = find_doctype (doctype);
+
+  if (info == NULL)
+    return doctype;
+  return _(info->name);
+}
+
+const char *
+idw_doctype_get_namespace (const char *doctype)
+{
+  const DoctypeInfo *info = find_doctype (doctype);
+
+  return info != NULL ? info->name_space : NULL;
+}
+
+const char *
+idw_doctype_for_namespace (const char *name_space)
+{
+  const DoctypeInfo *info = find_namespace (name_space);
+
+  return info != NULL ? info->doctype : NULL;
+}
+
+gboolean
+idw_element_is_known (const char *name_space,
+                      const char *element)
+{
+  if (find_element (name_space, element) != NULL)
+    return TRUE;
+  return find_namespace (name_space) != NULL && element != NULL
+         && parse_age_over (element, NULL);
+}
+
+IdwValueKind
+idw_element_get_kind (const char *name_space,
+                      const char *element)
+{
+  const ElementInfo *e = find_element (name_space, element);
+
+  if (e != NULL)
+    return e->kind;
+  if (idw_element_is_known (name_space, element))
+    return IDW_VALUE_KIND_BOOL;  /* age_over_NN */
+  return IDW_VALUE_KIND_ANY;
+}
+
+char *
+idw_element_get_label (const char *name_space,
+                       const char *element)
+{
+  const ElementInfo *e = find_element (name_space, element);
+  guint age;
+  char *label;
+
+  g_return_val_if_fail (element != NULL, NULL);
+
+  if (e != NULL && e->label != NULL)
+    return g_strdup (_(e->label));
+  if (find_namespace (name_space) != NULL && parse_age_over (element, &age))
+    /* Translators: %u is an age in years, as in "Age over 18" */
+    return g_strdup_printf (_("Age over %u"), age);
+
+  /* Unknown elements keep their identifier, made readable. */
+  label = g_strdup (element);
+  g_strdelimit (label, "_", ' ');
+  return label;
+}
+
+const char * const *
+idw_namespace_list_elements (const char *name_space)
+{
+  static GHashTable *lists;  /* name_space → const char ** (never freed) */
+  const DoctypeInfo *info = find_namespace (name_space);
+  const char **ids;
+
+  if (info == NULL)
+    return NULL;
+
+  if (g_once_init_enter (&lists))
+    {
+      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (gsize i = 0; i < G_N_ELEMENTS (doctypes); i++)
+        {
+          GPtrArray *array = g_ptr_array_new ();
+
+          for (const ElementInfo *e = doctypes[i].elements; e->id != NULL; e++)
+            g_ptr_array_add (array, (gpointer) e->id);
+          g_ptr_array_add (array, NULL);
+          g_hash_table_insert (table, (gpointer) doctypes[i].name_space,
+                               g_ptr_array_free (array, FALSE));
+        }
+      g_once_init_leave (&lists, table);
+    }
+
+  ids = g_hash_table_lookup (lists, info->name_space);
+  return (const char * const *) ids;
+}
+
+/* ---- Display ------------------------------------------------------------ */
+
+static char *
+format_datetime_local (GDateTime *dt,
+                       gboolean   with_time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
+
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (local, with_time ? _("%x %H:%M") : "%x");
+}
+
+static char *
+format_full_date (GDate *date)
+{
+  char buf[128];
+
+  if (g_date_strftime (buf, sizeof buf, "%x", date) == 0)
+    return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date),
+                            g_date_get_month (date), g_date_get_day (date));
+  return g_strdup (buf);
+}
+
+static char *
+format_date_value (cbor_item_t *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (idw_cbor_untag (value, IDW_CBOR_TAG_FULL_DATE) != NULL)
+    {
+      GDate *date = idw_cbor_get_full_date (value, "value", &error);
+
+      if (date != NULL)
+        {
+          char *str = format_full_date (date);
+
+          g_date_free (date);
+          return str;
+        }
+      return NULL;
+    }
+  if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)
+    {
+      g_autoptr(GDateTime) dt = idw_cbor_get_tdate (value, "value", &error);
+
+      return dt != NULL ? format_datetime_local (dt, TRUE) : NULL;
+    }
+  if (cbor_isa_string (value))
+    {
+      /* Untagged: a date when it reads as one. */
+      g_autofree char *str = idw_cbor_dup_string (value);
+      GDate *date;
+
+      if (str != NULL && strlen (str) == 10)
+        {
+          date = idw_cbor_get_full_date (value, "value", NULL);
+          if (date != NULL)
+            {
+              char *out = format_full_date (date);
+
+              g_date_free (date);
+              return out;
+            }
+        }
+      else if (str != NULL)
+        {
+          g_autoptr(GDateTime) dt = idw_cbor_get_tdate (value, "value", NULL);
+
+          if (dt != NULL)
+            return format_datetime_local (dt, TRUE);
+        }
+    }
+  return NULL;
+}
+
+static char *
+format_sex (cbor_item_t *value)
+{
+  guint64 code;
+
+  if (!idw_cbor_get_uint (value, &code))
+    return NULL;
+  switch (code)
+    {
+    case 0:
+      return g_strdup (C_("sex", "Not known"));
+    case 1:
+      return g_strdup (C_("sex", "Male"));
+    case 2:
+      return g_strdup (C_("sex", "Female"));
+    case 9:
+      return g_strdup (C_("sex", "Not applicable"));
+    default:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, code);
+    }
+}
+
+static char *
+format_driving_privileges (cbor_item_t *value)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  cbor_item_t **items;
+  gsize n;
+
+  if (!cbor_isa_array (value))
+    return NULL;
+  items = cbor_array_handle (value);
+  n = cbor_array_size (value);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *category = idw_cbor_dup_string (idw_cbor_map_get (items[i], "vehicle_category_code"));
+      cbor_item_t *expiry = idw_cbor_map_get (items[i], "expiry_date");
+
+      if (category == NULL)
+        return NULL;
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, category);
+      if (expiry != NULL)
+        {
+          g_autofree char *until = format_date_value (expiry);
+
+          if (until != NULL)
+            /* Translators: a driving privilege category and its expiry, "B (until 20/10/2024)" */
+            g_string_append_printf (out, _(" (until %s)"), until);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+format_generic (cbor_item_t *value)
+{
+  if (cbor_isa_string (value))
+    return idw_cbor_dup_string (value);
+  if (cbor_isa_uint (value) || cbor_isa_negint (value))
+    {
+      gint64 v;
+      guint64 u;
+
+      if (idw_cbor_get_uint (value, &u))
+        return g_strdup_printf ("%" G_GUINT64_FORMAT, u);
+      if (idw_cbor_get_int (value, &v))
+        return g_strdup_printf ("%" G_GINT64_FORMAT, v);
+    }
+  {
+    gboolean b;
+
+    if (_idw_cbor_get_bool_safe (value, &b))
+      return g_strdup (b ? _("Yes") : _("No"));
+  }
+  if (cbor_isa_bytestring (value))
+    {
+      g_autoptr(GBytes) bytes = idw_cbor_dup_bytes (value);
+      gsize n = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte", "%zu bytes", n), n);
+    }
+  if (cbor_isa_tag (value))
+    {
+      char *date = format_date_value (value);
+
+      if (date != NULL)
+        return date;
+    }
+  if (cbor_isa_array (value))
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      cbor_item_t **items = cbor_array_handle (value);
+      gboolean all_strings = TRUE;
+
+      for (gsize i = 0; i < cbor_array_size (value); i++)
+        if (!cbor_isa_string (items[i]))
+          all_strings = FALSE;
+      if (all_strings)
+        {
+          for (gsize i = 0; i < cbor_array_size (value); i++)
+            {
+              g_autofree char *s = idw_cbor_dup_string (items[i]);
+
+              if (i > 0)
+                g_string_append (out, ", ");
+              g_string_append (out, s != NULL ? s : "");
+            }
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
+    }
+  return idw_cbor_to_diagnostic (value);
+}
+
+char *
+idw_element_format_value (const char  *name_space,
+                          const char  *element,
+                          cbor_item_t *value)
+{
+  char *out = NULL;
+
+  g_return_val_if_fail (value != NULL, g_strdup (""));
+
+  switch (idw_element_get_kind (name_space, element))
+    {
+    case IDW_VALUE_KIND_FULL_DATE:
+    case IDW_VALUE_KIND_TDATE:
+    case IDW_VALUE_KIND_TDATE_OR_FULL_DATE:
+      out = format_date_value (value);
+      break;
+    case IDW_VALUE_KIND_SEX:
+      out = format_sex (value);
+      break;
+    case IDW_VALUE_KIND_DRIVING_PRIVILEGES:
+      out = format_driving_privileges (value);
+      break;
+    case IDW_VALUE_KIND_IMAGE:
+      if (cbor_isa_bytestring (value))
+        {
+          g_autoptr(GBytes) bytes = idw_cbor_dup_bytes (value);
+          gsize n = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+
+          out = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Image (%zu byte)",
+                                              "Image (%zu bytes)", n), n);
+        }
+      break;
+    case IDW_VALUE_KIND_ANY:
+    case IDW_VALUE_KIND_TEXT:
+    case IDW_VALUE_KIND_BOOL:
+    case IDW_VALUE_KIND_UINT:
+    case IDW_VALUE_KIND_BYTES:
+    case IDW_VALUE_KIND_COUNTRY:
+    case IDW_VALUE_KIND_ARRAY:
+    case IDW_VALUE_KIND_MAP:
+    default:
+      break;
+    }
+
+  /* A value of an unexpected type is still shown, generically. */
+  if (out == NULL)
+    out = format_generic (value);
+  return out;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static JsonNode *
+json_string_node (const char *str)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, str != NULL ? str : "");
+  return node;
+}
+
+JsonNode *
+idw_cbor_value_to_json (cbor_item_t *value)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  switch (cbor_typeof (value))
+    {
+    case CBOR_TYPE_UINT:
+    case CBOR_TYPE_NEGINT:
+      {
+        gint64 v;
+
+        node = json_node_new (JSON_NODE_VALUE);
+        if (idw_cbor_get_int (value, &v))
+          json_node_set_int (node, v);
+        else
+          {
+            /* Beyond int64: keep the exact digits as text. */
+            g_autofree char *diag = idw_cbor_to_diagnostic (value);
+
+            json_node_set_string (node, diag);
+          }
+        return node;
+      }
+
+    case CBOR_TYPE_BYTESTRING:
+      {
+        g_autoptr(GBytes) bytes = idw_cbor_dup_bytes (value);
+        g_autofree char *b64 = NULL;
+        gsize n = 0;
+        const guint8 *data = bytes != NULL ? g_bytes_get_data (bytes, &n) : NULL;
+
+        b64 = g_base64_encode (data, n);
+        return json_string_node (b64);
+      }
+
+    case CBOR_TYPE_STRING:
+      {
+        g_autofree char *str = idw_cbor_dup_string (value);
+
+        return json_string_node (str);
+      }
+
+    case CBOR_TYPE_ARRAY:
+      {
+        JsonArray *array = json_array_new ();
+        cbor_item_t **items = cbor_array_handle (value);
+
+        for (gsize i = 0; i < cbor_array_size (value); i++)
+          json_array_add_element (array, idw_cbor_value_to_json (items[i]));
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (node, array);
+        return node;
+      }
+
+    case CBOR_TYPE_MAP:
+      {
+        JsonObject *object = json_object_new ();
+        struct cbor_pair *pairs = cbor_map_handle (value);
+
+        for (gsize i = 0; i < cbor_map_size (value); i++)
+          {
+            g_autofree char *key = NULL;
+
+            if (cbor_isa_string (pairs[i].key))
+              key = idw_cbor_dup_string (pairs[i].key);
+            else
+              key = idw_cbor_to_diagnostic (pairs[i].key);
+            json_object_set_member (object, key != NULL ? key : "",
+                                    idw_cbor_value_to_json (pairs[i].value));
+          }
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (node, object);
+        return node;
+      }
+
+    case CBOR_TYPE_TAG:
+      {
+        cbor_item_t *inner = cbor_tag_item (value);
+        guint64 tag = cbor_tag_value (value);
+        JsonNode *result;
+
+        if (tag == 1 && (cbor_isa_uint (inner) || cbor_isa_negint (inner)))
+          {
+            /* Epoch seconds: shown as RFC 3339 like tag 0. */
+            gint64 secs;
+            g_autoptr(GDateTime) dt = NULL;
+
+            if (idw_cbor_get_int (inner, &secs))
+              dt = g_date_time_new_from_unix_utc (secs);
+            if (dt != NULL)
+              {
+                g_autofree char *str = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+
+                cbor_decref (&inner);
+                return json_string_node (str);
+              }
+          }
+        result = idw_cbor_value_to_json (inner);
+        cbor_decref (&inner);
+        return result;
+      }
+
+    case CBOR_TYPE_FLOAT_CTRL:
+      {
+        gboolean b;
+
+        if (_idw_cbor_get_bool_safe (value, &b))
+          {
+            node = json_node_new (JSON_NODE_VALUE);
+            json_node_set_boolean (node, b);
+          }
+        else if (cbor_float_ctrl_is_ctrl (value))
+          node = json_node_new (JSON_NODE_NULL);
+        else
+          {
+            node = json_node_new (JSON_NODE_VALUE);
+            json_node_set_double (node, cbor_float_get_float (value));
+          }
+        return node;
+      }
+
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}
+
+/* ---- Paths ------------------------------------------------------------- */
+
+char *
+idw_element_path_new (const char *name_space,
+                      const char *element)
+{
+  return g_strconcat (name_space, "/", element, NULL);
+}
+
+gboolean
+idw_element_path_split (const char  *path,
+                        char       **out_name_space,
+                        char       **out_element)
+{
+  const char *slash;
+
+  if (path == NULL)
+    return FALSE;
+  slash = strrchr (path, '/');
+  if (slash == NULL || slash == path || slash[1] == '\0')
+    return FALSE;
+  if (out_name_space != NULL)
+    *out_name_space = g_strndup (path, (gsize) (slash - path));
+  if (out_element != NULL)
+    *out_element = g_strdup (slash + 1);
+  return TRUE;
+}
+
+/* ---- Presets ------------------------------------------------------------ */
+
+const char *
+idw_preset_to_string (IdwPreset preset)
+{
+  switch (preset)
+    {
+    case IDW_PRESET_FULL:
+      return "full";
+    case IDW_PRESET_NAME_PHOTO:
+      return "name-photo";
+    case IDW_PRESET_AGE_OVER_18:
+      return "age-over-18";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+idw_preset_from_string (const char *str,
+                        IdwPreset  *out_preset)
+{
+  static const IdwPreset all[] = { IDW_PRESET_FULL, IDW_PRESET_NAME_PHOTO, IDW_PRESET_AGE_OVER_18 };
+
+  if (str == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (all); i++)
+    if (g_str_equal (str, idw_preset_to_string (all[i])))
+      {
+        if (out_preset != NULL)
+          *out_preset = all[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+idw_preset_get_label (IdwPreset preset)
+{
+  switch (preset)
+    {
+    case IDW_PRESET_FULL:
+      return _("Full ID");
+    case IDW_PRESET_NAME_PHOTO:
+      return _("Name and photo");
+    case IDW_PRESET_AGE_OVER_18:
+      return _("Age over 18");
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+preset_selects (IdwPreset   preset,
+                const char *element)
+{
+  switch (preset)
+    {
+    case IDW_PRESET_FULL:
+      return TRUE;
+    case IDW_PRESET_NAME_PHOTO:
+      return g_strv_contains (name_photo_elements, element);
+    case IDW_PRESET_AGE_OVER_18:
+      return g_strv_contains (age_over_18_elements, element);
+    default:
+      return FALSE;
+    }
+}
+
+GStrv
+idw_preset_get_elements (IdwPreset           preset,
+                         const char         *doctype,
+                         const char * const *available)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (available != NULL)
+    {
+      for (gsize i = 0; available[i] != NULL; i++)
+        {
+          g_autofree char *element = NULL;
+
+          if (idw_element_path_split (available[i], NULL, &element)
+              && preset_selects (preset, element))
+            g_strv_builder_add (builder, available[i]);
+        }
+    }
+  else
+    {
+      const DoctypeInfo *info = find_doctype (doctype);
+
+      if (info != NULL)
+        for (const ElementInfo *e = info->elements; e->id != NULL; e++)
+          if (preset_selects (preset, e->id))
+            {
+              g_autofree char *path = idw_element_path_new (info->name_space, e->id);
+
+              g_strv_builder_add (builder, path);
+            }
+    }
+  return g_strv_builder_end (builder);
+}

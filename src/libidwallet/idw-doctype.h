@@ -1,0 +1,158 @@
+/* idw-doctype.h: the catalogue of known document types and data elements
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Knows ISO/IEC 18013-5 mDL (org.iso.18013.5.1.mDL), the EU PID
+ * (eu.europa.ec.eudi.pid.1) and the ISO/IEC 23220 photo ID
+ * (org.iso.23220.photoid.1): for each element a translatable label and a
+ * value kind that decides the CBOR type when issuing and the rendering when
+ * displaying. Anything not in the catalogue is handled generically, never
+ * refused.
+ *
+ * Elements are named by a path "namespace/element"; element identifiers
+ * never contain '/', so a path is split at its last '/'.
+ */
+#pragma once
+
+#include <glib.h>
+#include <cbor.h>
+
+G_BEGIN_DECLS
+
+/* json-glib's node type, declared here so that users of the catalogue
+ * (and of idw-credential.h) need not build against json-glib. */
+typedef struct _JsonNode JsonNode;
+
+#define IDW_DOCTYPE_MDL          "org.iso.18013.5.1.mDL"
+#define IDW_NAMESPACE_MDL        "org.iso.18013.5.1"
+#define IDW_DOCTYPE_EU_PID       "eu.europa.ec.eudi.pid.1"
+#define IDW_NAMESPACE_EU_PID     "eu.europa.ec.eudi.pid.1"
+#define IDW_DOCTYPE_PHOTO_ID     "org.iso.23220.photoid.1"
+#define IDW_NAMESPACE_PHOTO_ID   "org.iso.23220.1"
+
+/**
+ * IdwValueKind:
+ * @IDW_VALUE_KIND_ANY: not in the catalogue: any CBOR value, shown generically
+ * @IDW_VALUE_KIND_TEXT: a text string
+ * @IDW_VALUE_KIND_FULL_DATE: a date, tag 1004 "YYYY-MM-DD"
+ * @IDW_VALUE_KIND_TDATE: a date and time, tag 0 RFC 3339
+ * @IDW_VALUE_KIND_TDATE_OR_FULL_DATE: either of the above (issued as a full-date
+ *   when the JSON gives a plain date, as a tdate when it gives a time)
+ * @IDW_VALUE_KIND_BOOL: a boolean
+ * @IDW_VALUE_KIND_UINT: an unsigned integer
+ * @IDW_VALUE_KIND_IMAGE: a byte string holding a JPEG or JPEG 2000 image
+ * @IDW_VALUE_KIND_BYTES: any other byte string
+ * @IDW_VALUE_KIND_COUNTRY: an ISO 3166-1 alpha-2 country code (text)
+ * @IDW_VALUE_KIND_SEX: an ISO/IEC 5218 sex code (0, 1, 2 or 9)
+ * @IDW_VALUE_KIND_DRIVING_PRIVILEGES: an array of maps with
+ *   vehicle_category_code and optional issue_date, expiry_date (full-dates)
+ *   and codes
+ * @IDW_VALUE_KIND_ARRAY: an array (of text or any values), issued from a
+ *   JSON array
+ * @IDW_VALUE_KIND_MAP: a map, issued from a JSON object
+ *
+ * What kind of value a data element holds.
+ */
+typedef enum
+{
+  IDW_VALUE_KIND_ANY,
+  IDW_VALUE_KIND_TEXT,
+  IDW_VALUE_KIND_FULL_DATE,
+  IDW_VALUE_KIND_TDATE,
+  IDW_VALUE_KIND_TDATE_OR_FULL_DATE,
+  IDW_VALUE_KIND_BOOL,
+  IDW_VALUE_KIND_UINT,
+  IDW_VALUE_KIND_IMAGE,
+  IDW_VALUE_KIND_BYTES,
+  IDW_VALUE_KIND_COUNTRY,
+  IDW_VALUE_KIND_SEX,
+  IDW_VALUE_KIND_DRIVING_PRIVILEGES,
+  IDW_VALUE_KIND_ARRAY,
+  IDW_VALUE_KIND_MAP,
+} IdwValueKind;
+
+/**
+ * IdwPreset:
+ * @IDW_PRESET_FULL: everything the credential holds ("full")
+ * @IDW_PRESET_NAME_PHOTO: family and given name, portrait, and the
+ *   national-character names when present ("name-photo")
+ * @IDW_PRESET_AGE_OVER_18: only age_over_18 ("age-over-18")
+ *
+ * The disclosure presets offered to the holder and to a remote verifier.
+ */
+typedef enum
+{
+  IDW_PRESET_FULL,
+  IDW_PRESET_NAME_PHOTO,
+  IDW_PRESET_AGE_OVER_18,
+} IdwPreset;
+
+/* Document types. */
+
+/* The known document types, NULL-terminated (static). */
+const char * const *idw_doctype_list_known          (void);
+gboolean            idw_doctype_is_known            (const char         *doctype);
+/* Translated display name ("Mobile driving licence"); @doctype itself for
+ * an unknown type. */
+const char         *idw_doctype_get_display_name    (const char         *doctype);
+/* The main namespace of a known type (static), NULL for an unknown type. */
+const char         *idw_doctype_get_namespace       (const char         *doctype);
+/* The known type whose main namespace is @name_space, or NULL. */
+const char         *idw_doctype_for_namespace       (const char         *name_space);
+
+/* Data elements. */
+
+/* Whether the catalogue knows @element in @name_space (age_over_NN counts
+ * for any two-digit NN in the namespaces that define age_over_18). */
+gboolean            idw_element_is_known            (const char         *name_space,
+                                                     const char         *element);
+/* IDW_VALUE_KIND_ANY when unknown. */
+IdwValueKind        idw_element_get_kind            (const char         *name_space,
+                                                     const char         *element);
+/* Translated label ("Family name", "Age over 21"); for an unknown element
+ * its identifier with underscores shown as spaces. */
+char               *idw_element_get_label           (const char         *name_space,
+                                                     const char         *element);
+/* The catalogue's elements of @name_space in display order (static,
+ * NULL-terminated; age_over_18/21/65 stand for the pattern), or NULL for an
+ * unknown namespace. */
+const char * const *idw_namespace_list_elements     (const char         *name_space);
+
+/* A value for people: localised dates, "Yes"/"No", sex names, driving
+ * privilege categories, "Image (1042 bytes)" for images, diagnostic
+ * notation for anything else. Never NULL. */
+char               *idw_element_format_value        (const char         *name_space,
+                                                     const char         *element,
+                                                     cbor_item_t        *value);
+/* A value as JSON, as the verdict shows it: tag 1004 as "YYYY-MM-DD", tag 0
+ * as RFC 3339 text, byte strings as base64, other tags by their content,
+ * maps with non-text keys keyed by their diagnostic notation. */
+JsonNode           *idw_cbor_value_to_json          (cbor_item_t        *value);
+
+/* Element paths "namespace/element". */
+
+char               *idw_element_path_new            (const char         *name_space,
+                                                     const char         *element);
+/* Splits at the last '/'. FALSE (outputs untouched) when there is no '/'
+ * or either side is empty. */
+gboolean            idw_element_path_split          (const char         *path,
+                                                     char              **out_name_space,
+                                                     char              **out_element);
+
+/* Presets. */
+
+/* "full", "name-photo", "age-over-18". */
+const char         *idw_preset_to_string            (IdwPreset           preset);
+gboolean            idw_preset_from_string          (const char         *str,
+                                                     IdwPreset          *out_preset);
+/* Translated ("Full ID", "Name and photo", "Age over 18"). */
+const char         *idw_preset_get_label            (IdwPreset           preset);
+/* The element paths of @preset. With @available (paths the credential
+ * holds, NULL-terminated) the result is the subset of @available the preset
+ * selects, matching names in any namespace; without it, the catalogue's
+ * elements for @doctype (empty for "full" on an unknown type). Never NULL. */
+GStrv               idw_preset_get_elements         (IdwPreset           preset,
+                                                     const char         *doctype,
+                                                     const char * const *available);
+
+G_END_DECLS

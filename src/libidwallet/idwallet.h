@@ -1,0 +1,28 @@
+/* idwallet.h: the ID Wallet engine, all of it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GLib/GIO only, no GTK. The app, the CLI and the benchmarks include this.
+ */
+#pragma once
+
+#include "idw-error.h"
+#include "idw-cbor.h"
+#include "idw-cose.h"
+#include "idw-x509.h"
+#include "idw-transport.h"
+#include "idw-qr.h"
+#include "idw-doctype.h"
+#include "idw-mdoc.h"
+#include "idw-credential.h"
+#include "idw-issue.h"
+#include "idw-present.h"
+#include "idw-verifier.h"
+#include "idw-keystore.h"
+#include "idw-store.h"
+#include "idw-trust-store.h"
+#include "idw-request-store.h"
+#include "idw-keystore.h"
+#include "idw-store.h"
+#include "idw-trust-store.h"
+#include "idw-request-store.h"

@@ -1,0 +1,322 @@
+/* test-doctype.c: the catalogue of document types and data elements
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "mdoc-test-util.h"
+
+static void
+test_doctypes (void)
+{
+  const char * const *known = idw_doctype_list_known ();
+
+  g_assert_cmpuint (g_strv_length ((char **) known), ==, 3);
+  g_assert_true (idw_doctype_is_known (IDW_DOCTYPE_MDL));
+  g_assert_true (idw_doctype_is_known (IDW_DOCTYPE_EU_PID));
+  g_assert_true (idw_doctype_is_known (IDW_DOCTYPE_PHOTO_ID));
+  g_assert_false (idw_doctype_is_known ("org.example.card"));
+  g_assert_false (idw_doctype_is_known (NULL));
+
+  g_assert_cmpstr (idw_doctype_get_display_name (IDW_DOCTYPE_MDL), ==, "Mobile driving licence");
+  g_assert_cmpstr (idw_doctype_get_display_name (IDW_DOCTYPE_EU_PID), ==, "EU personal ID");
+  g_assert_cmpstr (idw_doctype_get_display_name (IDW_DOCTYPE_PHOTO_ID), ==, "Photo ID");
+  g_assert_cmpstr (idw_doctype_get_display_name ("org.example.card"), ==, "org.example.card");
+
+  g_assert_cmpstr (idw_doctype_get_namespace (IDW_DOCTYPE_MDL), ==, "org.iso.18013.5.1");
+  g_assert_cmpstr (idw_doctype_get_namespace (IDW_DOCTYPE_EU_PID), ==, "eu.europa.ec.eudi.pid.1");
+  g_assert_cmpstr (idw_doctype_get_namespace (IDW_DOCTYPE_PHOTO_ID), ==, "org.iso.23220.1");
+  g_assert_null (idw_doctype_get_namespace ("org.example.card"));
+  g_assert_cmpstr (idw_doctype_for_namespace ("org.iso.23220.1"), ==, IDW_DOCTYPE_PHOTO_ID);
+  g_assert_null (idw_doctype_for_namespace ("org.iso.18013.5.1.US"));
+}
+
+static void
+test_mdl_table5 (void)
+{
+  static const struct { const char *id; IdwValueKind kind; } table5[] = {
+    { "family_name", IDW_VALUE_KIND_TEXT },
+    { "given_name", IDW_VALUE_KIND_TEXT },
+    { "birth_date", IDW_VALUE_KIND_FULL_DATE },
+    { "issue_date", IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+    { "expiry_date", IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+    { "issuing_country", IDW_VALUE_KIND_COUNTRY },
+    { "issuing_authority", IDW_VALUE_KIND_TEXT },
+    { "document_number", IDW_VALUE_KIND_TEXT },
+    { "portrait", IDW_VALUE_KIND_IMAGE },
+    { "driving_privileges", IDW_VALUE_KIND_DRIVING_PRIVILEGES },
+    { "un_distinguishing_sign", IDW_VALUE_KIND_TEXT },
+    { "administrative_number", IDW_VALUE_KIND_TEXT },
+    { "sex", IDW_VALUE_KIND_SEX },
+    { "height", IDW_VALUE_KIND_UINT },
+    { "weight", IDW_VALUE_KIND_UINT },
+    { "eye_colour", IDW_VALUE_KIND_TEXT },
+    { "hair_colour", IDW_VALUE_KIND_TEXT },
+    { "birth_place", IDW_VALUE_KIND_TEXT },
+    { "resident_address", IDW_VALUE_KIND_TEXT },
+    { "portrait_capture_date", IDW_VALUE_KIND_TDATE },
+    { "age_in_years", IDW_VALUE_KIND_UINT },
+    { "age_birth_year", IDW_VALUE_KIND_UINT },
+    { "age_over_18", IDW_VALUE_KIND_BOOL },
+    { "age_over_21", IDW_VALUE_KIND_BOOL },
+    { "age_over_65", IDW_VALUE_KIND_BOOL },
+    { "issuing_jurisdiction", IDW_VALUE_KIND_TEXT },
+    { "nationality", IDW_VALUE_KIND_COUNTRY },
+    { "resident_city", IDW_VALUE_KIND_TEXT },
+    { "resident_state", IDW_VALUE_KIND_TEXT },
+    { "resident_postal_code", IDW_VALUE_KIND_TEXT },
+    { "resident_country", IDW_VALUE_KIND_COUNTRY },
+    { "family_name_national_character", IDW_VALUE_KIND_TEXT },
+    { "given_name_national_character", IDW_VALUE_KIND_TEXT },
+    { "signature_usual_mark", IDW_VALUE_KIND_IMAGE },
+  };
+  const char * const *listed = idw_namespace_list_elements (IDW_NAMESPACE_MDL);
+
+  g_assert_nonnull (listed);
+  for (gsize i = 0; i < G_N_ELEMENTS (table5); i++)
+    {
+      g_autofree char *label = idw_element_get_label (IDW_NAMESPACE_MDL, table5[i].id);
+
+      g_assert_true (idw_element_is_known (IDW_NAMESPACE_MDL, table5[i].id));
+      g_assert_cmpint (idw_element_get_kind (IDW_NAMESPACE_MDL, table5[i].id), ==, table5[i].kind);
+      g_assert_true (g_strv_contains (listed, table5[i].id));
+      /* Every known element has a real label, not its identifier. */
+      g_assert_null (strchr (label, '_'));
+    }
+  g_assert_null (idw_namespace_list_elements ("org.example"));
+}
+
+static void
+test_other_catalogues (void)
+{
+  static const char * const pid[] = {
+    "family_name", "given_name", "birth_date", "age_over_18", "age_in_years", "birth_place",
+    "nationality", "resident_address", "resident_city", "resident_postal_code", "resident_country",
+    "sex", "issuance_date", "expiry_date", "issuing_authority", "issuing_country",
+    "document_number", "portrait", NULL
+  };
+  static const char * const photo[] = {
+    "family_name", "given_name", "birth_date", "portrait", "issue_date", "expiry_date",
+    "issuing_authority", "issuing_country", "document_number", "sex", "nationality",
+    "age_over_18", NULL
+  };
+
+  for (gsize i = 0; pid[i] != NULL; i++)
+    g_assert_true (idw_element_is_known (IDW_NAMESPACE_EU_PID, pid[i]));
+  for (gsize i = 0; photo[i] != NULL; i++)
+    g_assert_true (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID, photo[i]));
+  g_assert_cmpint (idw_element_get_kind (IDW_NAMESPACE_EU_PID, "issuance_date"), ==,
+                   IDW_VALUE_KIND_TDATE_OR_FULL_DATE);
+  g_assert_cmpint (idw_element_get_kind (IDW_NAMESPACE_PHOTO_ID, "portrait"), ==, IDW_VALUE_KIND_IMAGE);
+}
+
+static void
+test_age_over_pattern (void)
+{
+  g_autofree char *label16 = idw_element_get_label (IDW_NAMESPACE_MDL, "age_over_16");
+  g_autofree char *label_pid = idw_element_get_label (IDW_NAMESPACE_EU_PID, "age_over_70");
+
+  g_assert_true (idw_element_is_known (IDW_NAMESPACE_MDL, "age_over_16"));
+  g_assert_cmpint (idw_element_get_kind (IDW_NAMESPACE_MDL, "age_over_16"), ==, IDW_VALUE_KIND_BOOL);
+  g_assert_cmpstr (label16, ==, "Age over 16");
+  g_assert_cmpstr (label_pid, ==, "Age over 70");
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_MDL, "age_over_1"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_MDL, "age_over_123"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_MDL, "age_over_ab"));
+  g_assert_false (idw_element_is_known ("org.example", "age_over_18"));
+}
+
+static void
+test_unknown_elements (void)
+{
+  g_autofree char *label = idw_element_get_label ("org.iso.18013.5.1.US", "organ_donor");
+  g_autofree char *label2 = idw_element_get_label (IDW_NAMESPACE_MDL, "something_new");
+
+  g_assert_false (idw_element_is_known ("org.iso.18013.5.1.US", "organ_donor"));
+  g_assert_cmpint (idw_element_get_kind ("org.iso.18013.5.1.US", "organ_donor"), ==, IDW_VALUE_KIND_ANY);
+  g_assert_cmpstr (label, ==, "organ donor");
+  g_assert_cmpstr (label2, ==, "something new");
+}
+
+static void
+test_format_value (void)
+{
+  g_autoptr(cbor_item_t) yes = idw_cbor_new_bool (TRUE);
+  g_autoptr(cbor_item_t) sex = idw_cbor_new_int (2);
+  g_autoptr(cbor_item_t) odd_sex = idw_cbor_new_int (7);
+  g_autoptr(cbor_item_t) height = idw_cbor_new_int (172);
+  g_autoptr(cbor_item_t) name = idw_cbor_new_string ("Doe");
+  g_autoptr(cbor_item_t) image = idw_cbor_new_bytes ((const guint8 *) "\xff\xd8\xff\xe0", 4);
+  g_autoptr(cbor_item_t) privileges = idw_cbor_new_array ();
+  g_autoptr(cbor_item_t) wrong = idw_cbor_new_int (5);
+  g_autoptr(cbor_item_t) unknown = idw_cbor_new_map ();
+  g_autoptr(GDate) date = g_date_new_dmy (17, 5, 1990);
+  g_autoptr(cbor_item_t) birth = idw_cbor_new_full_date (date);
+  cbor_item_t *a = idw_cbor_new_map ();
+  cbor_item_t *b = idw_cbor_new_map ();
+  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL, *s6 = NULL;
+  g_autofree char *s7 = NULL, *s8 = NULL, *s9 = NULL, *s10 = NULL;
+
+  idw_cbor_map_add_str (a, "vehicle_category_code", idw_cbor_new_string ("A"));
+  idw_cbor_map_add_str (b, "vehicle_category_code", idw_cbor_new_string ("B"));
+  idw_cbor_array_add (privileges, a);
+  idw_cbor_array_add (privileges, b);
+  idw_cbor_map_add_int (unknown, 1, idw_cbor_new_string ("x"));
+
+  s1 = idw_element_format_value (IDW_NAMESPACE_MDL, "age_over_18", yes);
+  g_assert_cmpstr (s1, ==, "Yes");
+  s2 = idw_element_format_value (IDW_NAMESPACE_MDL, "sex", sex);
+  g_assert_cmpstr (s2, ==, "Female");
+  s3 = idw_element_format_value (IDW_NAMESPACE_MDL, "height", height);
+  g_assert_cmpstr (s3, ==, "172");
+  s4 = idw_element_format_value (IDW_NAMESPACE_MDL, "family_name", name);
+  g_assert_cmpstr (s4, ==, "Doe");
+  s5 = idw_element_format_value (IDW_NAMESPACE_MDL, "portrait", image);
+  g_assert_cmpstr (s5, ==, "Image (4 bytes)");
+  s6 = idw_element_format_value (IDW_NAMESPACE_MDL, "driving_privileges", privileges);
+  g_assert_cmpstr (s6, ==, "A, B");
+  /* A value of the wrong type is still shown. */
+  s7 = idw_element_format_value (IDW_NAMESPACE_MDL, "birth_date", wrong);
+  g_assert_cmpstr (s7, ==, "5");
+  s8 = idw_element_format_value ("org.example", "thing", unknown);
+  g_assert_nonnull (s8);
+  g_assert_cmpuint (strlen (s8), >, 0);
+  s9 = idw_element_format_value (IDW_NAMESPACE_MDL, "birth_date", birth);
+  g_assert_nonnull (strstr (s9, "90"));
+  s10 = idw_element_format_value (IDW_NAMESPACE_MDL, "sex", odd_sex);
+  g_assert_cmpstr (s10, ==, "7");
+}
+
+static char *
+to_json (cbor_item_t *item)
+{
+  g_autoptr(JsonNode) node = idw_cbor_value_to_json (item);
+
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_value_to_json (void)
+{
+  g_autoptr(GDate) date = g_date_new_dmy (20, 10, 2019);
+  g_autoptr(GDateTime) dt = test_date ("2020-10-01T13:30:02Z");
+  g_autoptr(cbor_item_t) full_date = idw_cbor_new_full_date (date);
+  g_autoptr(cbor_item_t) tdate = idw_cbor_new_tdate (dt);
+  g_autoptr(cbor_item_t) bytes = idw_cbor_new_bytes ((const guint8 *) "\x01\x02\x03", 3);
+  g_autoptr(cbor_item_t) negative = idw_cbor_new_int (-5);
+  g_autoptr(cbor_item_t) big = cbor_build_uint64 (G_MAXUINT64);
+  g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
+  g_autoptr(cbor_item_t) epoch = NULL;
+  g_autoptr(cbor_item_t) half = cbor_build_float8 (0.5);
+  g_autofree char *j1 = NULL, *j2 = NULL, *j3 = NULL, *j4 = NULL, *j5 = NULL, *j6 = NULL;
+  g_autofree char *j7 = NULL, *j8 = NULL;
+  cbor_item_t *array = idw_cbor_new_array ();
+
+  {
+    g_autoptr(cbor_item_t) secs = idw_cbor_new_int (0);
+
+    epoch = cbor_build_tag (1, secs);
+  }
+  idw_cbor_array_add (array, idw_cbor_new_null ());
+  idw_cbor_array_add (array, idw_cbor_new_bool (FALSE));
+  idw_cbor_map_add_str (map, "list", array);
+  idw_cbor_map_add_int (map, 7, idw_cbor_new_string ("seven"));
+
+  j1 = to_json (full_date);
+  g_assert_cmpstr (j1, ==, "\"2019-10-20\"");
+  j2 = to_json (tdate);
+  g_assert_cmpstr (j2, ==, "\"2020-10-01T13:30:02Z\"");
+  j3 = to_json (bytes);
+  g_assert_cmpstr (j3, ==, "\"AQID\"");
+  j4 = to_json (negative);
+  g_assert_cmpstr (j4, ==, "-5");
+  j5 = to_json (map);
+  g_assert_cmpstr (j5, ==, "{\"list\":[null,false],\"7\":\"seven\"}");
+  j6 = to_json (big);
+  g_assert_cmpstr (j6, ==, "\"18446744073709551615\"");
+  j7 = to_json (epoch);
+  g_assert_cmpstr (j7, ==, "\"1970-01-01T00:00:00Z\"");
+  j8 = to_json (half);
+  g_assert_cmpstr (j8, ==, "0.5");
+}
+
+static void
+test_paths (void)
+{
+  g_autofree char *path = idw_element_path_new ("org.iso.18013.5.1", "family_name");
+  g_autofree char *ns = NULL;
+  g_autofree char *element = NULL;
+
+  g_assert_cmpstr (path, ==, "org.iso.18013.5.1/family_name");
+  g_assert_true (idw_element_path_split (path, &ns, &element));
+  g_assert_cmpstr (ns, ==, "org.iso.18013.5.1");
+  g_assert_cmpstr (element, ==, "family_name");
+  g_assert_false (idw_element_path_split ("family_name", NULL, NULL));
+  g_assert_false (idw_element_path_split ("/family_name", NULL, NULL));
+  g_assert_false (idw_element_path_split ("org.iso.18013.5.1/", NULL, NULL));
+  g_assert_false (idw_element_path_split (NULL, NULL, NULL));
+}
+
+static void
+test_presets (void)
+{
+  IdwPreset preset;
+  g_auto(GStrv) age_mdl = idw_preset_get_elements (IDW_PRESET_AGE_OVER_18, IDW_DOCTYPE_MDL, NULL);
+  g_auto(GStrv) age_pid = idw_preset_get_elements (IDW_PRESET_AGE_OVER_18, IDW_DOCTYPE_EU_PID, NULL);
+  g_auto(GStrv) age_photo = idw_preset_get_elements (IDW_PRESET_AGE_OVER_18, IDW_DOCTYPE_PHOTO_ID, NULL);
+  g_auto(GStrv) name_photo = idw_preset_get_elements (IDW_PRESET_NAME_PHOTO, IDW_DOCTYPE_MDL, NULL);
+  g_auto(GStrv) full_unknown = idw_preset_get_elements (IDW_PRESET_FULL, "org.example", NULL);
+  g_auto(GStrv) full_mdl = idw_preset_get_elements (IDW_PRESET_FULL, IDW_DOCTYPE_MDL, NULL);
+  static const char * const available[] = {
+    "org.example/family_name", "org.example/age_over_18", "org.example/portrait",
+    "org.example/given_name_national_character", "org.example/shoe_size", NULL
+  };
+  g_auto(GStrv) chosen = idw_preset_get_elements (IDW_PRESET_NAME_PHOTO, "org.example.x", available);
+  g_auto(GStrv) age_chosen = idw_preset_get_elements (IDW_PRESET_AGE_OVER_18, "org.example.x", available);
+  g_auto(GStrv) all = idw_preset_get_elements (IDW_PRESET_FULL, "org.example.x", available);
+
+  g_assert_true (idw_preset_from_string ("age-over-18", &preset));
+  g_assert_cmpint (preset, ==, IDW_PRESET_AGE_OVER_18);
+  g_assert_true (idw_preset_from_string ("name-photo", &preset));
+  g_assert_cmpint (preset, ==, IDW_PRESET_NAME_PHOTO);
+  g_assert_true (idw_preset_from_string ("full", &preset));
+  g_assert_cmpint (preset, ==, IDW_PRESET_FULL);
+  g_assert_false (idw_preset_from_string ("everything", &preset));
+  g_assert_cmpstr (idw_preset_to_string (IDW_PRESET_NAME_PHOTO), ==, "name-photo");
+  g_assert_cmpstr (idw_preset_get_label (IDW_PRESET_AGE_OVER_18), ==, "Age over 18");
+
+  g_assert_cmpuint (g_strv_length (age_mdl), ==, 1);
+  g_assert_cmpstr (age_mdl[0], ==, "org.iso.18013.5.1/age_over_18");
+  g_assert_cmpstr (age_pid[0], ==, "eu.europa.ec.eudi.pid.1/age_over_18");
+  g_assert_cmpstr (age_photo[0], ==, "org.iso.23220.1/age_over_18");
+  g_assert_cmpuint (g_strv_length (name_photo), ==, 5);
+  g_assert_true (g_strv_contains ((const char * const *) name_photo, "org.iso.18013.5.1/portrait"));
+  g_assert_cmpuint (g_strv_length (full_unknown), ==, 0);
+  g_assert_cmpuint (g_strv_length (full_mdl), ==, g_strv_length ((char **) idw_namespace_list_elements (IDW_NAMESPACE_MDL)));
+
+  g_assert_cmpuint (g_strv_length (chosen), ==, 3);
+  g_assert_cmpstr (chosen[0], ==, "org.example/family_name");
+  g_assert_cmpstr (chosen[1], ==, "org.example/portrait");
+  g_assert_cmpstr (chosen[2], ==, "org.example/given_name_national_character");
+  g_assert_cmpuint (g_strv_length (age_chosen), ==, 1);
+  g_assert_cmpuint (g_strv_length (all), ==, 5);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/doctype/doctypes", test_doctypes);
+  g_test_add_func ("/doctype/mdl-table5", test_mdl_table5);
+  g_test_add_func ("/doctype/other-catalogues", test_other_catalogues);
+  g_test_add_func ("/doctype/age-over-pattern", test_age_over_pattern);
+  g_test_add_func ("/doctype/unknown-elements", test_unknown_elements);
+  g_test_add_func ("/doctype/format-value", test_format_value);
+  g_test_add_func ("/doctype/value-to-json", test_value_to_json);
+  g_test_add_func ("/doctype/paths", test_paths);
+  g_test_add_func ("/doctype/presets", test_presets);
+
+  return g_test_run ();
+}
