@@ -213,6 +213,38 @@ decode_float_hex (const char *hex)
   return cbor_float_get_float (item);
 }
 
+/* libcbor aborts when asked for the control value of a float: the typed
+ * reads must say "not a bool / not null" instead. */
+static void
+test_float_is_not_bool_or_null (void)
+{
+  const char *floats[] = { "f93e00", "fa47c35000", "fb3ff199999999999a", "f90000" };
+  const char *controls[] = { "f4", "f5", "f6", "f7" };
+  gboolean value = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (floats); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(cbor_item_t) item = decode_hex (floats[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_false (idw_cbor_get_bool (item, &value));
+      g_assert_false (idw_cbor_is_null (item));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(cbor_item_t) item = decode_hex (controls[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (idw_cbor_get_bool (item, &value), ==, i < 2);
+      if (i < 2)
+        g_assert_cmpint (value, ==, i == 1);
+      g_assert_cmpint (idw_cbor_is_null (item), ==, i == 2);
+    }
+}
+
 static void
 test_rfc8949_float_values (void)
 {
@@ -1088,6 +1120,7 @@ main (int    argc,
   g_test_add_func ("/cbor/dates/tdate-encode", test_tdate_encode);
   g_test_add_func ("/cbor/dates/full-date", test_full_date);
   g_test_add_func ("/cbor/require", test_require);
+  g_test_add_func ("/cbor/decode/float-is-not-bool-or-null", test_float_is_not_bool_or_null);
   g_test_add_func ("/cbor/diagnostic", test_diagnostic);
 
   return g_test_run ();

@@ -1405,7 +1405,9 @@ gboolean
 idw_cbor_get_bool (cbor_item_t *item,
                    gboolean    *out_value)
 {
-  if (item == NULL || !cbor_isa_float_ctrl (item) || !cbor_is_bool (item))
+  /* libcbor asserts when asked for the control value of a float. */
+  if (item == NULL || !cbor_isa_float_ctrl (item) || !cbor_float_ctrl_is_ctrl (item) ||
+      !cbor_is_bool (item))
     return FALSE;
 
   if (out_value != NULL)
@@ -1422,7 +1424,8 @@ idw_cbor_get_bool (cbor_item_t *item,
 gboolean
 idw_cbor_is_null (cbor_item_t *item)
 {
-  return item != NULL && cbor_isa_float_ctrl (item) && cbor_is_null (item);
+  return item != NULL && cbor_isa_float_ctrl (item) && cbor_float_ctrl_is_ctrl (item) &&
+         cbor_is_null (item);
 }
 
 static GByteArray *
