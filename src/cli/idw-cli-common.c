@@ -101,7 +101,7 @@ read_stream (FILE        *file,
           if (buffer->len + n > max_len)
             {
               g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
-                           _("“%s” is larger than %" G_GSIZE_FORMAT " bytes."),
+                           _("“%s” is larger than %zu bytes."),
                            display_name (path), max_len);
               return NULL;
             }
@@ -302,7 +302,7 @@ idw_cli_parse_key_file (GBytes  *contents,
 bad:
   sodium_free (result);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("The key file must hold %" G_GSIZE_FORMAT " bytes, as raw bytes or hexadecimal text."),
+               _("The key file must hold %zu bytes, as raw bytes or hexadecimal text."),
                len);
   return NULL;
 }

@@ -959,7 +959,9 @@ idw_key_verify (IdwKey        *key,
   if (signature_len != expected_len)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   _("The %s signature has %zu bytes instead of %zu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The %s signature has %zu byte instead of %zu",
+                                "The %s signature has %zu bytes instead of %zu", signature_len),
                    alg_name, signature_len, expected_len);
       return FALSE;
     }

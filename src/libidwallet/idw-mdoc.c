@@ -1056,7 +1056,10 @@ idw_mso_parse (cbor_item_t  *item,
           if (expected_len != 0 && g_bytes_get_size (digest) != expected_len)
             {
               g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("%s %s.%llu: a %s digest has %zu bytes, not %zu"),
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "%s %s.%llu: a %s digest has %zu byte, not %zu",
+                                        "%s %s.%llu: a %s digest has %zu bytes, not %zu",
+                                        g_bytes_get_size (digest)),
                            S, field, (unsigned long long) id, mso->digest_algorithm,
                            g_bytes_get_size (digest), expected_len);
               return NULL;

@@ -616,7 +616,10 @@ decrypt_record (IdwStore    *self,
   if (len < STORE_HEADER_LEN + STORE_TAG_LEN)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("“%s” is truncated: it has only %zu bytes."), name, len);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” is truncated: it has only %zu byte.",
+                                "“%s” is truncated: it has only %zu bytes.", len),
+                   name, len);
       return NULL;
     }
 

@@ -1684,14 +1684,20 @@ check_freshness (Context *ctx)
     if (delta > window)
       {
         verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                      _("The presentation is stale: it was made %lld seconds ago (at most %lld allowed)."),
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The presentation is stale: it was made %lld second ago (at most %lld allowed).",
+                                   "The presentation is stale: it was made %lld seconds ago (at most %lld allowed).",
+                                   (gulong) delta),
                       (long long) delta, (long long) window);
         return;
       }
     if (-delta > window)
       {
         verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                      _("The presentation claims to be made %lld seconds in the future (at most %lld allowed)."),
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The presentation claims to be made %lld second in the future (at most %lld allowed).",
+                                   "The presentation claims to be made %lld seconds in the future (at most %lld allowed).",
+                                   (gulong) -delta),
                       (long long) -delta, (long long) window);
         return;
       }
