@@ -866,6 +866,31 @@ test_nonce_not_consumed_when_invalid (Fixture       *f,
   g_assert_false (GPOINTER_TO_INT (g_hash_table_lookup (issued, nonce)));
 }
 
+/* A nonce another verification consumed between the check and the end. */
+static IdwNonceState
+racing_nonce_func (GBytes   *nonce,
+                   gboolean  consume,
+                   gpointer  user_data)
+{
+  return consume ? IDW_NONCE_USED : IDW_NONCE_UNUSED;
+}
+
+static void
+test_nonce_lost_race (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GBytes) nonce = g_bytes_new ("issued-nonce-123", 16);
+  g_autofree char *text = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), nonce);
+  g_autoptr(IdwVerdict) verdict = NULL;
+
+  idw_verifier_set_nonce_func (f->verifier, racing_nonce_func, NULL, NULL);
+  verdict = idw_verifier_verify_text (f->verifier, text);
+  test_assert_only_failures (verdict, IDW_CHECK_FRESHNESS, -1);
+  g_assert_false (idw_verdict_is_valid (verdict));
+  g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_FRESHNESS), "already used"));
+}
+
 static void
 test_doctype_mismatch (Fixture       *f,
                        gconstpointer  data)
@@ -1350,6 +1375,7 @@ main (int   argc,
   FIXTURE ("freshness", test_freshness);
   FIXTURE ("nonce", test_nonce);
   FIXTURE ("nonce-not-consumed-when-invalid", test_nonce_not_consumed_when_invalid);
+  FIXTURE ("nonce-lost-race", test_nonce_lost_race);
   FIXTURE ("doctype-mismatch", test_doctype_mismatch);
   FIXTURE ("unsupported-algorithm", test_unsupported_algorithm);
   FIXTURE ("mso-errors", test_mso_errors);

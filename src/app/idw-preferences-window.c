@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "idw-preferences-window.h"
+#include "idw-trust-page.h"
 
 struct _IdwPreferencesWindow
 {
@@ -51,6 +52,8 @@ idw_preferences_window_class_init (IdwPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = idw_preferences_window_dispose;
+
+  g_type_ensure (IDW_TYPE_TRUST_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwPreferencesWindow, refresh_spin);

@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "idw-verify-view.h"
+#include "idw-wallet-view.h"
 #include "idw-window.h"
 
 struct _IdwWindow
@@ -14,8 +16,10 @@ struct _IdwWindow
 
   AdwViewStack         *stack;
   AdwToastOverlay      *toast_overlay;
-  AdwStatusPage        *wallet_empty;
-  AdwStatusPage        *verify_empty;
+  IdwWalletView        *wallet_view;
+  GtkWidget            *wallet_back_button;
+  GtkWidget            *wallet_add_button;
+  IdwVerifyView        *verify_view;
 
   GSettings            *settings;
 };
@@ -74,14 +78,83 @@ idw_window_open_file (IdwWindow *self,
 {
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *mime = NULL;
+  const char *type;
 
   g_return_if_fail (IDW_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
+
+  /* Credentials go to the wallet; the import says what was wrong with a
+   * file that turns out not to be one. */
+  if (idw_wallet_view_can_import (file))
+    {
+      idw_window_show_view (self, "wallet");
+      idw_wallet_view_import_and_report (self->wallet_view, file);
+      return;
+    }
+
+  /* Pictures of a QR code and IDW1: texts are presentations to check. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  type = info != NULL ? g_file_info_get_content_type (info) : NULL;
+  mime = type != NULL ? g_content_type_get_mime_type (type) : NULL;
+  if ((mime != NULL && g_str_has_prefix (mime, "image/")) ||
+      (type != NULL && g_content_type_is_a (type, "text/plain")))
+    {
+      idw_window_show_view (self, "verify");
+      idw_verify_view_open_file (self->verify_view, file);
+      return;
+    }
 
   name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   message = g_strdup_printf (_("“%s” cannot be opened by this version of ID Wallet."), name);
   idw_window_add_toast (self, adw_toast_new (message));
+}
+
+/**
+ * idw_window_get_wallet_view:
+ *
+ * Returns: (transfer none): the Wallet view
+ */
+IdwWalletView *
+idw_window_get_wallet_view (IdwWindow *self)
+{
+  g_return_val_if_fail (IDW_IS_WINDOW (self), NULL);
+
+  return self->wallet_view;
+}
+
+/* The back button and the "+" menu belong to the Wallet view: "+" on its
+ * list, back on a card or a presentation. */
+static void
+wallet_navigation_cb (IdwWindow *self)
+{
+  gboolean on_wallet = g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "wallet") == 0;
+  gboolean can_go_back = idw_wallet_view_get_can_go_back (self->wallet_view);
+
+  gtk_widget_set_visible (self->wallet_back_button, on_wallet && can_go_back);
+  gtk_widget_set_visible (self->wallet_add_button, on_wallet && !can_go_back);
+}
+
+static void
+idw_window_import_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  IdwWindow *self = IDW_WINDOW (widget);
+
+  idw_window_show_view (self, "wallet");
+  idw_wallet_view_choose_import (self->wallet_view);
+}
+
+static void
+idw_window_wallet_back_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  idw_wallet_view_go_back (IDW_WINDOW (widget)->wallet_view);
 }
 
 static void
@@ -97,6 +170,9 @@ idw_window_close_request (GtkWindow *window)
 {
   IdwWindow *self = IDW_WINDOW (window);
   int width, height;
+
+  /* An ID waiting for its undo toast to go is deleted now. */
+  idw_wallet_view_flush_deletions (self->wallet_view);
 
   gtk_window_get_default_size (window, &width, &height);
 
@@ -123,19 +199,6 @@ idw_window_constructed (GObject *object)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-
-  /* The wallet, the camera and the verifier arrive with their own
-   * issues; until then the empty states say what will be possible. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.paste", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-image", FALSE);
-}
-
-static void
-idw_window_unused_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
 }
 
 static void
@@ -161,16 +224,21 @@ idw_window_class_init (IdwWindowClass *klass)
 
   window_class->close_request = idw_window_close_request;
 
+  g_type_ensure (IDW_TYPE_WALLET_VIEW);
+  g_type_ensure (IDW_TYPE_VERIFY_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_empty);
-  gtk_widget_class_bind_template_child (widget_class, IdwWindow, verify_empty);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_view);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_back_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_add_button);
+  gtk_widget_class_bind_template_callback (widget_class, wallet_navigation_cb);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, verify_view);
 
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", idw_window_show_view_action);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_unused_action);
-  gtk_widget_class_install_action (widget_class, "win.paste", NULL, idw_window_unused_action);
-  gtk_widget_class_install_action (widget_class, "win.open-image", NULL, idw_window_unused_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.wallet-back", NULL, idw_window_wallet_back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "win.show-view", "s", "wallet");
@@ -182,4 +250,8 @@ static void
 idw_window_init (IdwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (wallet_navigation_cb), self, G_CONNECT_SWAPPED);
+  wallet_navigation_cb (self);
 }

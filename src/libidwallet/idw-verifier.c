@@ -1777,8 +1777,15 @@ run_checks (Context     *ctx,
         nonce = g_bytes_ref (ctx->envelope->nonce);
       else if (ctx->envelope == NULL && ctx->transcript != NULL)
         nonce = qr_handover_nonce (ctx->transcript, &is_qr);
-      if (nonce != NULL)
-        ctx->verifier->nonce_func (nonce, TRUE, ctx->verifier->nonce_data);
+      /* Another verification may have consumed the nonce between the
+       * check and now: only the one that really took it is valid. */
+      if (nonce != NULL &&
+          ctx->verifier->nonce_func (nonce, TRUE, ctx->verifier->nonce_data) != IDW_NONCE_UNUSED)
+        {
+          verdict_set (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
+                       _("The request’s nonce was already used: this presentation is a replay."));
+          v->valid = FALSE;
+        }
     }
 }
 

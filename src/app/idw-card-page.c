@@ -1,0 +1,475 @@
+/* idw-card-page.c: one ID, as a card and element by element
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "idw-card-page.h"
+#include "idw-ui-util.h"
+#include "idw-window.h"
+
+struct _IdwCardPage
+{
+  AdwBin                parent_instance;
+
+  IdwCredential        *credential;
+  char                 *id;
+
+  GtkWidget            *card;
+  GtkLabel             *test_ribbon;
+  GtkLabel             *doctype_label;
+  GtkLabel             *country_label;
+  GtkPicture           *portrait;
+  GtkLabel             *name_label;
+  GtkLabel             *latin_name_label;
+  GtkGrid              *key_fields;
+  GtkLabel             *authority_label;
+  GtkLabel             *validity_label;
+  GtkWidget            *cannot_present_label;
+  GtkBox               *groups_box;
+  AdwPreferencesGroup  *details_group;
+
+  GtkFileChooserNative *export_chooser;
+};
+
+G_DEFINE_FINAL_TYPE (IdwCardPage, idw_card_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_PRESENT,
+  SIGNAL_RESPOND,
+  SIGNAL_DELETE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+add_key_field (IdwCardPage *self,
+               int          row,
+               const char  *label,
+               const char  *value)
+{
+  GtkWidget *l = gtk_label_new (label);
+  GtkWidget *v = gtk_label_new (value);
+
+  gtk_label_set_xalign (GTK_LABEL (l), 0);
+  gtk_widget_add_css_class (l, "caption");
+  gtk_widget_add_css_class (l, "idw-card-field-label");
+  gtk_label_set_xalign (GTK_LABEL (v), 0);
+  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
+  gtk_grid_attach (self->key_fields, l, 0, row, 1, 1);
+  gtk_grid_attach (self->key_fields, v, 1, row, 1, 1);
+}
+
+static char *
+format_element (IdwCredential *credential,
+                const char    *element)
+{
+  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
+  cbor_item_t *value;
+
+  if (ns == NULL || !idw_credential_has_element (credential, ns, element))
+    return NULL;
+
+  value = idw_credential_get_value (credential, ns, element);
+  return idw_ui_format_value (ns, element, value);
+}
+
+static void
+fill_card (IdwCardPage *self)
+{
+  IdwCredential *credential = self->credential;
+  static const char * const key_elements[] = {
+    "birth_date", "document_number", "nationality", "sex",
+  };
+  g_autoptr(GdkTexture) portrait = idw_ui_credential_portrait (credential);
+  g_autofree char *national = idw_ui_credential_national_name (credential);
+  g_autofree char *latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *country = idw_ui_credential_dup_text (credential, "issuing_country");
+  g_autofree char *authority = idw_ui_credential_dup_text (credential, "issuing_authority");
+  g_autofree char *validity = idw_ui_credential_validity (credential);
+  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
+  int row = 0;
+
+  gtk_widget_add_css_class (self->card, idw_ui_doctype_style (idw_credential_get_doctype (credential)));
+  gtk_widget_set_visible (GTK_WIDGET (self->test_ribbon), idw_credential_is_test_issuer (credential));
+  gtk_label_set_label (self->doctype_label, idw_credential_get_display_name (credential));
+  gtk_label_set_label (self->country_label, country != NULL ? country : "");
+
+  if (portrait != NULL)
+    gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (portrait));
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->portrait), FALSE);
+
+  if (national != NULL)
+    {
+      gtk_label_set_label (self->name_label, national);
+      if (latin != NULL && g_strcmp0 (latin, national) != 0)
+        {
+          gtk_label_set_label (self->latin_name_label, latin);
+          gtk_widget_set_visible (GTK_WIDGET (self->latin_name_label), TRUE);
+        }
+    }
+  else
+    {
+      g_autofree char *title = idw_ui_credential_title (credential);
+
+      gtk_label_set_label (self->name_label, title);
+    }
+
+  for (guint i = 0; ns != NULL && i < G_N_ELEMENTS (key_elements); i++)
+    {
+      g_autofree char *value = format_element (credential, key_elements[i]);
+      g_autofree char *label = NULL;
+
+      if (value == NULL)
+        continue;
+      label = idw_element_get_label (ns, key_elements[i]);
+      add_key_field (self, row++, label, value);
+    }
+
+  gtk_label_set_label (self->authority_label, authority != NULL ? authority : "");
+  gtk_label_set_label (self->validity_label, validity);
+}
+
+static GtkWidget *
+element_row (const char          *name_space,
+             IdwIssuerSignedItem *item)
+{
+  const char *element = item->element_identifier;
+  g_autofree char *label = idw_element_get_label (name_space, element);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "property");
+
+  if (idw_element_get_kind (name_space, element) == IDW_VALUE_KIND_IMAGE)
+    {
+      g_autoptr(GdkTexture) texture = idw_ui_texture_from_value (item->element_value);
+
+      if (texture != NULL)
+        {
+          GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+          gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+          gtk_widget_set_size_request (picture, 64, 80);
+          gtk_widget_set_margin_top (picture, 6);
+          gtk_widget_set_margin_bottom (picture, 6);
+          gtk_picture_set_alternative_text (GTK_PICTURE (picture), label);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), picture);
+          return row;
+        }
+    }
+
+  {
+    g_autofree char *value = idw_ui_format_value (name_space, element, item->element_value);
+
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  }
+
+  return row;
+}
+
+static void
+fill_elements (IdwCardPage *self)
+{
+  g_auto(GStrv) namespaces = idw_credential_list_namespaces (self->credential);
+
+  for (guint i = 0; namespaces[i] != NULL; i++)
+    {
+      const char *ns = namespaces[i];
+      GPtrArray *items = idw_credential_get_items (self->credential, ns);
+      const char *title = idw_ui_namespace_title (ns);
+      GtkWidget *group = adw_preferences_group_new ();
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+      if (g_strcmp0 (title, ns) != 0)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ns);
+
+      for (guint j = 0; items != NULL && j < items->len; j++)
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                   element_row (ns, g_ptr_array_index (items, j)));
+
+      gtk_box_append (self->groups_box, group);
+    }
+}
+
+static void
+add_detail (IdwCardPage *self,
+            const char  *title,
+            const char  *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_add_css_class (row, "property");
+  adw_preferences_group_add (self->details_group, row);
+}
+
+static void
+fill_details (IdwCardPage *self)
+{
+  IdwCertificate *ds = idw_credential_get_ds_certificate (self->credential);
+  g_autofree char *fingerprint = idw_key_get_fingerprint (idw_credential_get_device_key (self->credential));
+  g_autofree char *fingerprint_str = idw_ui_format_fingerprint (fingerprint);
+  g_autofree char *signed_str = idw_ui_format_date (idw_credential_get_signed (self->credential));
+  g_autofree char *from_str = idw_ui_format_date (idw_credential_get_valid_from (self->credential));
+  g_autofree char *until_str = idw_ui_format_date (idw_credential_get_valid_until (self->credential));
+  g_autofree char *validity = NULL;
+
+  if (ds != NULL)
+    {
+      g_autofree char *subject = idw_certificate_get_subject (ds);
+      g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (ds);
+      g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (ds);
+      g_autofree char *nb = idw_ui_format_date (not_before);
+      g_autofree char *na = idw_ui_format_date (not_after);
+      g_autofree char *cert_validity = NULL;
+
+      add_detail (self, _("Issuer certificate"), subject);
+      /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
+      cert_validity = g_strdup_printf (_("%1$s – %2$s"), nb, na);
+      add_detail (self, _("Issuer certificate validity"), cert_validity);
+    }
+
+  /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
+  validity = g_strdup_printf (_("%1$s – %2$s"), from_str, until_str);
+  add_detail (self, _("ID validity"), validity);
+  add_detail (self, _("Signed by the issuer"), signed_str);
+  add_detail (self, _("Document type"), idw_credential_get_doctype (self->credential));
+  add_detail (self, _("Device key fingerprint (SHA-256)"), fingerprint_str);
+}
+
+/**
+ * idw_card_page_set_can_present:
+ *
+ * Says whether the device key is in this computer's keyring; without it
+ * the card can be looked at but not presented.
+ */
+void
+idw_card_page_set_can_present (IdwCardPage *self,
+                               gboolean     can_present)
+{
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.present", can_present);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.respond", can_present);
+  gtk_widget_set_visible (self->cannot_present_label, !can_present);
+}
+
+GtkWidget *
+idw_card_page_new (IdwCredential *credential,
+                   const char    *id)
+{
+  IdwCardPage *self;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (credential), NULL);
+
+  self = g_object_new (IDW_TYPE_CARD_PAGE, NULL);
+  self->credential = g_object_ref (credential);
+  self->id = g_strdup (id);
+
+  fill_card (self);
+  fill_elements (self);
+  fill_details (self);
+
+  return GTK_WIDGET (self);
+}
+
+IdwCredential *
+idw_card_page_get_credential (IdwCardPage *self)
+{
+  g_return_val_if_fail (IDW_IS_CARD_PAGE (self), NULL);
+
+  return self->credential;
+}
+
+const char *
+idw_card_page_get_id (IdwCardPage *self)
+{
+  g_return_val_if_fail (IDW_IS_CARD_PAGE (self), NULL);
+
+  return self->id;
+}
+
+static void
+show_toast (IdwCardPage *self,
+            const char  *title)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), IDW_TYPE_WINDOW);
+
+  if (window != NULL)
+    idw_window_add_toast (IDW_WINDOW (window), adw_toast_new (title));
+}
+
+static void
+export_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(IdwCardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is an error message */
+      message = g_strdup_printf (_("Could not export the ID: %s"), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  show_toast (self, _("ID exported"));
+}
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    IdwCardPage     *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->export_chooser);
+
+  if (file == NULL)
+    return;
+
+  /* Never the private key: it stays in the keyring. */
+  bytes = idw_credential_to_bytes (self->credential, FALSE);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       NULL, export_written_cb, g_object_ref (self));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IdwCardPage *self = IDW_CARD_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = idw_credential_dup_holder_name (self->credential);
+  g_autofree char *file_name = NULL;
+
+  if (self->export_chooser != NULL)
+    return;
+
+  self->export_chooser = gtk_file_chooser_native_new (_("Export ID"),
+                                                      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                      _("_Export"),
+                                                      _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
+
+  gtk_file_filter_set_name (filter, _("ID Wallet credentials"));
+  gtk_file_filter_add_pattern (filter, "*.idwcred");
+  gtk_file_filter_add_mime_type (filter, "application/x-idwallet-credential");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
+
+  file_name = g_strdup_printf ("%s.idwcred", name != NULL ? name : "id");
+  g_strdelimit (file_name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), file_name);
+
+  g_signal_connect (self->export_chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+}
+
+static void
+signal_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  if (g_str_equal (action_name, "card.present"))
+    g_signal_emit (widget, signals[SIGNAL_PRESENT], 0);
+  else if (g_str_equal (action_name, "card.respond"))
+    g_signal_emit (widget, signals[SIGNAL_RESPOND], 0);
+  else if (g_str_equal (action_name, "card.delete"))
+    g_signal_emit (widget, signals[SIGNAL_DELETE], 0);
+}
+
+static void
+idw_card_page_dispose (GObject *object)
+{
+  IdwCardPage *self = IDW_CARD_PAGE (object);
+
+  if (self->export_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
+  g_clear_object (&self->export_chooser);
+  /* The template's root is the bin's child: AdwBin must unparent it, or it
+   * keeps a dangling pointer (gtk_widget_dispose_template() would do it). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+
+  G_OBJECT_CLASS (idw_card_page_parent_class)->dispose (object);
+}
+
+static void
+idw_card_page_finalize (GObject *object)
+{
+  IdwCardPage *self = IDW_CARD_PAGE (object);
+
+  g_clear_object (&self->credential);
+  g_clear_pointer (&self->id, g_free);
+
+  G_OBJECT_CLASS (idw_card_page_parent_class)->finalize (object);
+}
+
+static void
+idw_card_page_class_init (IdwCardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = idw_card_page_dispose;
+  object_class->finalize = idw_card_page_finalize;
+
+  /**
+   * IdwCardPage::present:
+   *
+   * The holder wants to show this ID.
+   */
+  signals[SIGNAL_PRESENT] = g_signal_new ("present", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+  signals[SIGNAL_RESPOND] = g_signal_new ("respond", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+  signals[SIGNAL_DELETE] = g_signal_new ("delete", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-card-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, card);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, test_ribbon);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, doctype_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, country_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, portrait);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, latin_name_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, cannot_present_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, details_group);
+
+  gtk_widget_class_install_action (widget_class, "card.present", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "card.respond", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "card.delete", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "card.export", NULL, export_action);
+}
+
+static void
+idw_card_page_init (IdwCardPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,24 @@
+/* idw-card-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "idwallet.h"
+
+G_BEGIN_DECLS
+
+#define IDW_TYPE_CARD_PAGE (idw_card_page_get_type ())
+G_DECLARE_FINAL_TYPE (IdwCardPage, idw_card_page, IDW, CARD_PAGE, AdwBin)
+
+GtkWidget     *idw_card_page_new            (IdwCredential *credential,
+                                             const char    *id);
+IdwCredential *idw_card_page_get_credential (IdwCardPage   *self);
+const char    *idw_card_page_get_id         (IdwCardPage   *self);
+/* Whether this computer holds the device key (unknown until set). */
+void           idw_card_page_set_can_present (IdwCardPage  *self,
+                                              gboolean      can_present);
+
+G_END_DECLS

@@ -1,0 +1,733 @@
+/* idw-present-page.c: choose what to share, then show it as a QR code
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "idw-present-page.h"
+#include "idw-ui-util.h"
+#include "idw-window.h"
+
+struct _IdwPresentPage
+{
+  AdwBin               parent_instance;
+
+  IdwCredential       *credential;
+  IdwKey              *device_key;
+  GSettings           *settings;
+  GHashTable          *switches;      /* path → GtkSwitch */
+  GPtrArray           *paths;         /* every path, in order */
+  char                *summary;
+  gboolean             updating;
+
+  guint                tick_id;
+  guint                remaining;
+  guint                interval;
+  guint                inhibit_cookie;
+  GtkApplication      *inhibit_app;
+  GtkWindow           *window;
+  gulong               fullscreen_handler;
+
+  GtkStack            *stack;
+  GtkToggleButton     *full_button;
+  GtkToggleButton     *name_photo_button;
+  GtkToggleButton     *age_button;
+  AdwPreferencesGroup *elements_group;
+  GtkLabel            *summary_label;
+  IdwQrView           *qr_view;
+  GtkLevelBar         *countdown_bar;
+  GtkLabel            *countdown_label;
+  GtkLabel            *qr_summary_label;
+  GtkWidget           *portrait_note;
+  GtkWidget           *fullscreen_button;
+};
+
+G_DEFINE_FINAL_TYPE (IdwPresentPage, idw_present_page, ADW_TYPE_BIN)
+
+static void
+show_toast (IdwPresentPage *self,
+            const char     *title)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), IDW_TYPE_WINDOW);
+
+  if (window != NULL)
+    idw_window_add_toast (IDW_WINDOW (window), adw_toast_new (title));
+}
+
+GStrv
+idw_present_page_dup_paths (IdwPresentPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (self->paths, i);
+      GtkSwitch *sw = g_hash_table_lookup (self->switches, path);
+
+      if (gtk_switch_get_active (sw))
+        g_strv_builder_add (builder, path);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+const char *
+idw_present_page_get_summary (IdwPresentPage *self)
+{
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), NULL);
+
+  return self->summary;
+}
+
+static gboolean
+same_paths (const char * const *a,
+            const char * const *b)
+{
+  if (g_strv_length ((GStrv) a) != g_strv_length ((GStrv) b))
+    return FALSE;
+
+  for (guint i = 0; a[i] != NULL; i++)
+    if (!g_strv_contains (b, a[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+update_summary (IdwPresentPage *self)
+{
+  g_auto(GStrv) selected = idw_present_page_dup_paths (self);
+  GString *names = g_string_new (NULL);
+  static const struct {
+    IdwPreset preset;
+    gsize     offset;
+  } presets[] = {
+    { IDW_PRESET_FULL, G_STRUCT_OFFSET (IdwPresentPage, full_button) },
+    { IDW_PRESET_NAME_PHOTO, G_STRUCT_OFFSET (IdwPresentPage, name_photo_button) },
+    { IDW_PRESET_AGE_OVER_18, G_STRUCT_OFFSET (IdwPresentPage, age_button) },
+  };
+
+  for (guint i = 0; selected[i] != NULL; i++)
+    {
+      g_autofree char *ns = NULL;
+      g_autofree char *element = NULL;
+      g_autofree char *label = NULL;
+
+      if (!idw_element_path_split (selected[i], &ns, &element))
+        continue;
+      label = idw_element_get_label (ns, element);
+      if (names->len > 0)
+        /* Translators: separates the names of the details in a list */
+        g_string_append (names, _(", "));
+      g_string_append (names, label);
+    }
+
+  g_free (self->summary);
+  if (names->len == 0)
+    self->summary = g_strdup (_("Nothing selected: choose at least one detail to share."));
+  else
+    /* Translators: %s is a list of details, "Family name, Given name, Portrait" */
+    self->summary = g_strdup_printf (_("Shares: %s"), names->str);
+  g_string_free (names, TRUE);
+
+  gtk_label_set_label (self->summary_label, self->summary);
+  gtk_label_set_label (self->qr_summary_label, self->summary);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "present.show-qr", selected[0] != NULL);
+
+  /* The preset buttons say which preset the switches match, if any. */
+  self->updating = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    {
+      GtkToggleButton *button = G_STRUCT_MEMBER (GtkToggleButton *, self, presets[i].offset);
+      g_auto(GStrv) preset_paths = idw_credential_get_preset_paths (self->credential, presets[i].preset);
+
+      gtk_toggle_button_set_active (button,
+                                    preset_paths[0] != NULL &&
+                                    same_paths ((const char * const *) selected,
+                                                (const char * const *) preset_paths));
+    }
+  self->updating = FALSE;
+}
+
+/**
+ * idw_present_page_set_preset:
+ *
+ * Returns: %FALSE when the credential holds none of the preset's elements
+ */
+gboolean
+idw_present_page_set_preset (IdwPresentPage *self,
+                             IdwPreset       preset)
+{
+  g_auto(GStrv) preset_paths = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), FALSE);
+
+  preset_paths = idw_credential_get_preset_paths (self->credential, preset);
+  if (preset_paths[0] == NULL)
+    return FALSE;
+
+  self->updating = TRUE;
+  g_hash_table_iter_init (&iter, self->switches);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    gtk_switch_set_active (value, g_strv_contains ((const char * const *) preset_paths, key));
+  self->updating = FALSE;
+
+  update_summary (self);
+
+  return TRUE;
+}
+
+static void
+preset_toggled_cb (IdwPresentPage  *self,
+                   GtkToggleButton *button)
+{
+  if (self->updating || !gtk_toggle_button_get_active (button))
+    return;
+
+  if (button == self->full_button)
+    idw_present_page_set_preset (self, IDW_PRESET_FULL);
+  else if (button == self->name_photo_button)
+    idw_present_page_set_preset (self, IDW_PRESET_NAME_PHOTO);
+  else if (button == self->age_button)
+    idw_present_page_set_preset (self, IDW_PRESET_AGE_OVER_18);
+}
+
+static void
+switch_changed_cb (IdwPresentPage *self)
+{
+  if (!self->updating)
+    update_summary (self);
+}
+
+static void
+fill_elements (IdwPresentPage *self)
+{
+  g_auto(GStrv) paths = idw_credential_list_paths (self->credential);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *ns = NULL;
+      g_autofree char *element = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *value = NULL;
+      GtkWidget *row, *sw;
+
+      if (!idw_element_path_split (paths[i], &ns, &element))
+        continue;
+
+      label = idw_element_get_label (ns, element);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      if (idw_element_get_kind (ns, element) != IDW_VALUE_KIND_IMAGE)
+        {
+          value = idw_ui_format_value (ns, element,
+                                            idw_credential_get_value (self->credential, ns, element));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+        }
+
+      sw = gtk_switch_new ();
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (sw),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+      g_signal_connect_object (sw, "notify::active", G_CALLBACK (switch_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      adw_preferences_group_add (self->elements_group, row);
+
+      g_ptr_array_add (self->paths, g_strdup (paths[i]));
+      g_hash_table_insert (self->switches, g_strdup (paths[i]), sw);
+    }
+}
+
+GtkWidget *
+idw_present_page_new (IdwCredential *credential,
+                      IdwKey        *device_key)
+{
+  IdwPresentPage *self;
+  g_auto(GStrv) age = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (credential), NULL);
+  g_return_val_if_fail (device_key != NULL, NULL);
+
+  self = g_object_new (IDW_TYPE_PRESENT_PAGE, NULL);
+  self->credential = g_object_ref (credential);
+  self->device_key = idw_key_ref (device_key);
+
+  fill_elements (self);
+
+  /* "Age over 18" only where the issuer vouches for it. */
+  age = idw_credential_get_preset_paths (credential, IDW_PRESET_AGE_OVER_18);
+  gtk_widget_set_visible (GTK_WIDGET (self->age_button), age[0] != NULL);
+
+  if (age[0] != NULL)
+    idw_present_page_set_preset (self, IDW_PRESET_AGE_OVER_18);
+  else
+    idw_present_page_set_preset (self, IDW_PRESET_NAME_PHOTO);
+  update_summary (self);
+
+  return GTK_WIDGET (self);
+}
+
+IdwQrView *
+idw_present_page_get_qr_view (IdwPresentPage *self)
+{
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), NULL);
+
+  return self->qr_view;
+}
+
+gboolean
+idw_present_page_is_showing_qr (IdwPresentPage *self)
+{
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "qr") == 0;
+}
+
+static void
+update_countdown (IdwPresentPage *self)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: %u is a number of seconds */
+  text = g_strdup_printf (_("Refreshes in %u s"), self->remaining);
+  gtk_label_set_label (self->countdown_label, text);
+  gtk_level_bar_set_value (self->countdown_bar, self->remaining);
+}
+
+/* Signs a fresh presentation (presentedAt now) and draws it. */
+static gboolean
+sign (IdwPresentPage *self)
+{
+  g_auto(GStrv) paths = idw_present_page_dup_paths (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean dropped = FALSE;
+
+  if (paths[0] == NULL)
+    return FALSE;
+
+  text = idw_present_text_for_qr (self->credential, self->device_key,
+                                  (const char * const *) paths, NULL, NULL,
+                                  &dropped, &error);
+  if (text == NULL || !idw_qr_view_set_text (self->qr_view, text, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_TOO_LARGE_FOR_QR))
+        message = g_strdup (_("That is too much for one QR code. Choose fewer details, or use “Copy as Text”."));
+      else
+        /* Translators: %s is an error message */
+        message = g_strdup_printf (_("Could not sign the presentation: %s"), error->message);
+      show_toast (self, message);
+      return FALSE;
+    }
+
+  gtk_widget_set_visible (self->portrait_note, dropped);
+  self->remaining = self->interval;
+  update_countdown (self);
+
+  return TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  IdwPresentPage *self = user_data;
+
+  if (self->remaining > 1)
+    {
+      self->remaining--;
+      update_countdown (self);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (!sign (self))
+    {
+      self->tick_id = 0;
+      idw_present_page_show_choice (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+uninhibit (IdwPresentPage *self)
+{
+  if (self->inhibit_cookie != 0)
+    gtk_application_uninhibit (self->inhibit_app, self->inhibit_cookie);
+  self->inhibit_cookie = 0;
+  g_clear_object (&self->inhibit_app);
+}
+
+/* Whether the session can keep the screen on: GNOME's session manager, or
+ * the Inhibit portal. Without either, gtk_application_inhibit() only
+ * warns, so the first QR code shown asks the bus once. */
+typedef enum
+{
+  INHIBIT_UNKNOWN,
+  INHIBIT_PROBING,
+  INHIBIT_AVAILABLE,
+  INHIBIT_UNAVAILABLE,
+} InhibitSupport;
+
+static InhibitSupport inhibit_support = INHIBIT_UNKNOWN;
+
+static void inhibit (IdwPresentPage *self);
+
+static void
+portal_inhibit_probed_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(IdwPresentPage) self = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  inhibit_support = reply != NULL ? INHIBIT_AVAILABLE : INHIBIT_UNAVAILABLE;
+  if (idw_present_page_is_showing_qr (self) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    inhibit (self);
+}
+
+static void
+session_manager_probed_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(IdwPresentPage) self = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  gboolean has_owner = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+
+  if (has_owner)
+    {
+      inhibit_support = INHIBIT_AVAILABLE;
+      if (idw_present_page_is_showing_qr (self) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+        inhibit (self);
+      return;
+    }
+
+  g_dbus_connection_call (G_DBUS_CONNECTION (source),
+                          "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+                          "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", "org.freedesktop.portal.Inhibit", "version"),
+                          G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                          NULL, portal_inhibit_probed_cb, g_steal_pointer (&self));
+}
+
+static gboolean
+probe_inhibit_support (IdwPresentPage *self,
+                       GtkApplication *app)
+{
+  GDBusConnection *bus;
+
+  if (inhibit_support == INHIBIT_AVAILABLE)
+    return TRUE;
+  if (inhibit_support != INHIBIT_UNKNOWN)
+    return FALSE;
+
+  bus = g_application_get_dbus_connection (G_APPLICATION (app));
+  if (bus == NULL)
+    {
+      inhibit_support = INHIBIT_UNAVAILABLE;
+      return FALSE;
+    }
+
+  inhibit_support = INHIBIT_PROBING;
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "NameHasOwner",
+                          g_variant_new ("(s)", "org.gnome.SessionManager"),
+                          G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          NULL, session_manager_probed_cb, g_object_ref (self));
+  return FALSE;
+}
+
+static void
+inhibit (IdwPresentPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app;
+
+  if (self->inhibit_cookie != 0 || !GTK_IS_WINDOW (root))
+    return;
+
+  app = gtk_window_get_application (GTK_WINDOW (root));
+  if (app == NULL || !probe_inhibit_support (self, app))
+    return;
+
+  /* The screen must not blank while someone scans the code. */
+  self->inhibit_app = g_object_ref (app);
+  self->inhibit_cookie = gtk_application_inhibit (app, GTK_WINDOW (root),
+                                                  GTK_APPLICATION_INHIBIT_IDLE,
+                                                  _("Showing an ID as a QR code"));
+}
+
+static void
+stop_showing (IdwPresentPage *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  uninhibit (self);
+  idw_qr_view_clear (self->qr_view);
+  if (self->window != NULL && gtk_window_is_fullscreen (self->window))
+    gtk_window_unfullscreen (self->window);
+}
+
+/**
+ * idw_present_page_show_qr:
+ *
+ * Signs the chosen details and shows them as a QR code, re-signed every
+ * `refresh-interval` seconds while shown.
+ *
+ * Returns: %FALSE when nothing is selected or signing failed (a toast says why)
+ */
+gboolean
+idw_present_page_show_qr (IdwPresentPage *self)
+{
+  g_return_val_if_fail (IDW_IS_PRESENT_PAGE (self), FALSE);
+
+  self->interval = g_settings_get_uint (self->settings, "refresh-interval");
+  gtk_level_bar_set_max_value (self->countdown_bar, self->interval);
+
+  if (!sign (self))
+    return FALSE;
+
+  gtk_stack_set_visible_child_name (self->stack, "qr");
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+  inhibit (self);
+  gtk_widget_grab_focus (self->fullscreen_button);
+
+  return TRUE;
+}
+
+void
+idw_present_page_show_choice (IdwPresentPage *self)
+{
+  g_return_if_fail (IDW_IS_PRESENT_PAGE (self));
+
+  stop_showing (self);
+  gtk_stack_set_visible_child_name (self->stack, "choice");
+}
+
+static void
+show_qr_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  idw_present_page_show_qr (IDW_PRESENT_PAGE (widget));
+}
+
+static void
+show_choice_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  idw_present_page_show_choice (IDW_PRESENT_PAGE (widget));
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+  g_auto(GStrv) paths = idw_present_page_dup_paths (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (paths[0] == NULL)
+    return;
+
+  /* Text has room for the portrait, so it is signed afresh with everything
+   * chosen. */
+  text = idw_present_text (self->credential, self->device_key,
+                           (const char * const *) paths, NULL, NULL, &error);
+  if (text == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is an error message */
+      message = g_strdup_printf (_("Could not sign the presentation: %s"), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  show_toast (self, _("Copied"));
+}
+
+static void
+window_fullscreened_cb (IdwPresentPage *self)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (self->window);
+
+  /* The button follows what the window manager did, not what was asked. */
+  gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
+                            fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (self->fullscreen_button,
+                               fullscreen ? _("Leave Fullscreen (Esc)") : _("Fullscreen (F11)"));
+}
+
+static void
+toggle_fullscreen_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+
+  if (self->window == NULL || !idw_present_page_is_showing_qr (self))
+    return;
+
+  if (gtk_window_is_fullscreen (self->window))
+    gtk_window_unfullscreen (self->window);
+  else
+    gtk_window_fullscreen (self->window);
+}
+
+static void
+leave_fullscreen_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+
+  if (self->window != NULL && gtk_window_is_fullscreen (self->window))
+    gtk_window_unfullscreen (self->window);
+}
+
+static void
+idw_present_page_map (GtkWidget *widget)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (idw_present_page_parent_class)->map (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root) && self->window == NULL)
+    {
+      self->window = GTK_WINDOW (root);
+      self->fullscreen_handler =
+        g_signal_connect_object (root, "notify::fullscreened",
+                                 G_CALLBACK (window_fullscreened_cb), self,
+                                 G_CONNECT_SWAPPED);
+    }
+
+  if (idw_present_page_is_showing_qr (self))
+    inhibit (self);
+}
+
+static void
+idw_present_page_unmap (GtkWidget *widget)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+
+  /* Off screen, the code is no longer shown: no need to keep the screen on. */
+  uninhibit (self);
+
+  GTK_WIDGET_CLASS (idw_present_page_parent_class)->unmap (widget);
+}
+
+static void
+idw_present_page_unroot (GtkWidget *widget)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
+
+  stop_showing (self);
+  if (self->window != NULL)
+    g_clear_signal_handler (&self->fullscreen_handler, self->window);
+  self->window = NULL;
+
+  GTK_WIDGET_CLASS (idw_present_page_parent_class)->unroot (widget);
+}
+
+static void
+idw_present_page_dispose (GObject *object)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  uninhibit (self);
+  /* The template's root is the bin's child: AdwBin must unparent it, or it
+   * keeps a dangling pointer (gtk_widget_dispose_template() would do it). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+
+  G_OBJECT_CLASS (idw_present_page_parent_class)->dispose (object);
+}
+
+static void
+idw_present_page_finalize (GObject *object)
+{
+  IdwPresentPage *self = IDW_PRESENT_PAGE (object);
+
+  g_clear_object (&self->credential);
+  g_clear_pointer (&self->device_key, idw_key_unref);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->switches, g_hash_table_unref);
+  g_clear_pointer (&self->paths, g_ptr_array_unref);
+  g_clear_pointer (&self->summary, g_free);
+
+  G_OBJECT_CLASS (idw_present_page_parent_class)->finalize (object);
+}
+
+static void
+idw_present_page_class_init (IdwPresentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = idw_present_page_dispose;
+  object_class->finalize = idw_present_page_finalize;
+
+  widget_class->map = idw_present_page_map;
+  widget_class->unmap = idw_present_page_unmap;
+  widget_class->unroot = idw_present_page_unroot;
+
+  g_type_ensure (IDW_TYPE_QR_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-present-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, full_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, name_photo_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, age_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, elements_group);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_view);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_bar);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, portrait_note);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button);
+  gtk_widget_class_bind_template_callback (widget_class, preset_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "present.show-qr", NULL, show_qr_action);
+  gtk_widget_class_install_action (widget_class, "present.show-choice", NULL, show_choice_action);
+  gtk_widget_class_install_action (widget_class, "present.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "present.toggle-fullscreen", NULL, toggle_fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "present.leave-fullscreen", NULL, leave_fullscreen_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "present.toggle-fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "present.leave-fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "present.copy", NULL);
+}
+
+static void
+idw_present_page_init (IdwPresentPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->paths = g_ptr_array_new_with_free_func (g_free);
+}

@@ -1,0 +1,223 @@
+/* idw-ui-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "idw-ui-util.h"
+
+GdkTexture *
+idw_ui_texture_from_value (cbor_item_t *value)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture;
+
+  if (value == NULL || !cbor_isa_bytestring (value))
+    return NULL;
+
+  bytes = idw_cbor_dup_bytes (value);
+  if (bytes == NULL)
+    return NULL;
+
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  if (texture == NULL)
+    g_debug ("Cannot show an image element: %s", error->message);
+
+  return texture;
+}
+
+static cbor_item_t *
+find_value (IdwCredential *credential,
+            const char    *element)
+{
+  const char *main_ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
+  g_auto(GStrv) namespaces = NULL;
+
+  if (main_ns != NULL && idw_credential_has_element (credential, main_ns, element))
+    return idw_credential_get_value (credential, main_ns, element);
+
+  namespaces = idw_credential_list_namespaces (credential);
+  for (guint i = 0; namespaces[i] != NULL; i++)
+    if (idw_credential_has_element (credential, namespaces[i], element))
+      return idw_credential_get_value (credential, namespaces[i], element);
+
+  return NULL;
+}
+
+GdkTexture *
+idw_ui_credential_portrait (IdwCredential *credential)
+{
+  return idw_ui_texture_from_value (find_value (credential, "portrait"));
+}
+
+char *
+idw_ui_credential_dup_text (IdwCredential *credential,
+                            const char    *element)
+{
+  cbor_item_t *value = find_value (credential, element);
+
+  if (value == NULL || !cbor_isa_string (value))
+    return NULL;
+
+  return idw_cbor_dup_string (value);
+}
+
+static gboolean
+is_wide_script (const char *text)
+{
+  return text != NULL && *text != '\0' && g_unichar_iswide (g_utf8_get_char (text));
+}
+
+char *
+idw_ui_credential_national_name (IdwCredential *credential)
+{
+  g_autofree char *family = idw_ui_credential_dup_text (credential, "family_name_national_character");
+  g_autofree char *given = idw_ui_credential_dup_text (credential, "given_name_national_character");
+
+  if (family != NULL && given != NULL)
+    {
+      /* Chinese, Japanese and Korean names are written family name first,
+       * without a space. */
+      if (is_wide_script (family))
+        return g_strconcat (family, given, NULL);
+      /* Translators: a person's name, %1$s given names, %2$s family name */
+      return g_strdup_printf (_("%1$s %2$s"), given, family);
+    }
+
+  return family != NULL ? g_steal_pointer (&family) : g_steal_pointer (&given);
+}
+
+char *
+idw_ui_credential_title (IdwCredential *credential)
+{
+  char *name = idw_ui_credential_national_name (credential);
+
+  if (name == NULL)
+    name = idw_credential_dup_holder_name (credential);
+  if (name == NULL)
+    name = g_strdup (idw_credential_get_display_name (credential));
+
+  return name;
+}
+
+/* A date people read at a glance, with the year in full (a card is read
+ * for years, and "%x" gives two-digit years in some locales). */
+static char *
+format_ymd (int year,
+            int month,
+            int day)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_utc (year, month, day, 12, 0, 0);
+
+  if (dt == NULL)
+    return g_strdup_printf ("%04d-%02d-%02d", year, month, day);
+
+  /* Translators: a date, see g_date_time_format(); "17 May 1990" */
+  return g_date_time_format (dt, _("%-d %B %Y"));
+}
+
+char *
+idw_ui_format_date (GDateTime *datetime)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (datetime == NULL)
+    return g_strdup ("—");
+
+  local = g_date_time_to_local (datetime);
+  return format_ymd (g_date_time_get_year (local), g_date_time_get_month (local),
+                     g_date_time_get_day_of_month (local));
+}
+
+char *
+idw_ui_format_value (const char  *name_space,
+                     const char  *element,
+                     cbor_item_t *value)
+{
+  IdwValueKind kind = idw_element_get_kind (name_space, element);
+  cbor_item_t *inner = idw_cbor_untag (value, IDW_CBOR_TAG_FULL_DATE);
+
+  if (inner == NULL && (kind == IDW_VALUE_KIND_FULL_DATE || kind == IDW_VALUE_KIND_TDATE_OR_FULL_DATE))
+    inner = value;
+
+  if (inner != NULL && cbor_isa_string (inner))
+    {
+      g_autofree char *text = idw_cbor_dup_string (inner);
+      int y, m, d;
+
+      if (text != NULL && strlen (text) == 10 &&
+          sscanf (text, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        return format_ymd (y, m, d);
+    }
+
+  if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)
+    {
+      g_autoptr(GDateTime) dt = idw_cbor_get_tdate (value, "value", NULL);
+
+      if (dt != NULL)
+        return idw_ui_format_date (dt);
+    }
+
+  return idw_element_format_value (name_space, element, value);
+}
+
+char *
+idw_ui_credential_validity (IdwCredential *credential)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GDateTime *from = idw_credential_get_valid_from (credential);
+  GDateTime *until = idw_credential_get_valid_until (credential);
+  g_autofree char *from_str = idw_ui_format_date (from);
+  g_autofree char *until_str = idw_ui_format_date (until);
+
+  if (from != NULL && g_date_time_compare (now, from) < 0)
+    /* Translators: %s is a date */
+    return g_strdup_printf (_("Valid from %s"), from_str);
+  if (until != NULL && g_date_time_compare (now, until) > 0)
+    /* Translators: %s is a date */
+    return g_strdup_printf (_("Expired on %s"), until_str);
+
+  /* Translators: %s is a date */
+  return g_strdup_printf (_("Valid until %s"), until_str);
+}
+
+char *
+idw_ui_format_fingerprint (const char *hex)
+{
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; hex != NULL && hex[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, g_ascii_toupper (hex[i]));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+const char *
+idw_ui_namespace_title (const char *name_space)
+{
+  const char *doctype = idw_doctype_for_namespace (name_space);
+
+  return doctype != NULL ? idw_doctype_get_display_name (doctype) : name_space;
+}
+
+const char *
+idw_ui_doctype_style (const char *doctype)
+{
+  if (g_strcmp0 (doctype, IDW_DOCTYPE_MDL) == 0)
+    return "mdl";
+  if (g_strcmp0 (doctype, IDW_DOCTYPE_EU_PID) == 0)
+    return "pid";
+  if (g_strcmp0 (doctype, IDW_DOCTYPE_PHOTO_ID) == 0)
+    return "photo-id";
+  return "other";
+}

@@ -1,0 +1,501 @@
+/* idw-verdict-page.c: the result of a verification, for people
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The verdict is said large and plain, with the reason for a failure in
+ * one sentence; the engine's technical wording stays in "All Checks".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "idw-ui-util.h"
+#include "idw-verdict-page.h"
+
+struct _IdwVerdictPage
+{
+  AdwBin                parent_instance;
+
+  GtkRevealer          *test_banner;
+  GtkScrolledWindow    *scroller;
+  GtkImage             *verdict_icon;
+  GtkLabel             *title_label;
+  GtkLabel             *reason_label;
+  GtkLabel             *document_label;
+  GtkBox               *age_box;
+  GtkPicture           *portrait;
+  AdwPreferencesGroup  *details_group;
+  AdwPreferencesGroup  *issuer_group;
+  AdwActionRow         *issuer_row;
+  AdwActionRow         *country_row;
+  AdwActionRow         *valid_until_row;
+  AdwActionRow         *presented_row;
+  AdwExpanderRow       *checks_row;
+  GtkButton            *again_button;
+
+  IdwVerdict           *verdict;
+  GPtrArray            *detail_rows;
+  GPtrArray            *check_rows;
+  guint                 clock_source;
+};
+
+G_DEFINE_FINAL_TYPE (IdwVerdictPage, idw_verdict_page, ADW_TYPE_BIN)
+
+GtkWidget *
+idw_verdict_page_new (void)
+{
+  return g_object_new (IDW_TYPE_VERDICT_PAGE, NULL);
+}
+
+IdwVerdict *
+idw_verdict_page_get_verdict (IdwVerdictPage *self)
+{
+  g_return_val_if_fail (IDW_IS_VERDICT_PAGE (self), NULL);
+
+  return self->verdict;
+}
+
+char *
+idw_verdict_describe_failure (IdwVerdict    *verdict,
+                              gboolean       has_nonce,
+                              IdwNonceState  nonce_state)
+{
+  IdwCheck failure;
+
+  g_return_val_if_fail (IDW_IS_VERDICT (verdict), NULL);
+
+  if (idw_verdict_is_valid (verdict))
+    return NULL;
+
+  failure = idw_verdict_get_first_failure (verdict);
+  switch (failure)
+    {
+    case IDW_CHECK_DECODE:
+      return g_strdup (_("This code could not be read as an ID. It may be damaged or incomplete."));
+
+    case IDW_CHECK_ISSUER_SIGNATURE:
+      return g_strdup (_("The issuer’s signature does not match. The ID may be forged."));
+
+    case IDW_CHECK_ISSUER_TRUSTED:
+      return g_strdup (_("The issuer of this ID is not one you trust."));
+
+    case IDW_CHECK_MSO:
+      return g_strdup (_("The ID’s signed data is damaged. It may be forged."));
+
+    case IDW_CHECK_VALIDITY:
+      {
+        GDateTime *until = idw_verdict_get_valid_until (verdict);
+        GDateTime *at = idw_verdict_get_verified_at (verdict);
+
+        if (until != NULL && at != NULL && g_date_time_compare (at, until) > 0)
+          return g_strdup (_("This ID has expired."));
+        return g_strdup (_("This ID is not valid yet."));
+      }
+
+    case IDW_CHECK_DIGESTS:
+      return g_strdup (_("Some details were changed after the ID was issued. The data is forged."));
+
+    case IDW_CHECK_DEVICE_SIGNATURE:
+      return g_strdup (_("The ID was not shown from the device it belongs to. It may be a copy."));
+
+    case IDW_CHECK_FRESHNESS:
+      {
+        GDateTime *presented = idw_verdict_get_presented_at (verdict);
+        GDateTime *at = idw_verdict_get_verified_at (verdict);
+
+        if (has_nonce && nonce_state == IDW_NONCE_USED)
+          return g_strdup (_("This reply was used before. It may be a copy."));
+        if (has_nonce && nonce_state == IDW_NONCE_UNKNOWN)
+          return g_strdup (_("This reply does not answer a request made on this computer."));
+        if (has_nonce)
+          return g_strdup (_("This reply took too long to arrive. Ask for the ID again."));
+        if (presented != NULL && at != NULL && g_date_time_compare (presented, at) > 0)
+          return g_strdup (_("The time in this code does not match this computer’s clock."));
+        return g_strdup (_("This code is too old. It may be a screenshot or a recording."));
+      }
+
+    case IDW_N_CHECKS:
+    default:
+      return g_strdup (_("This ID could not be verified."));
+    }
+}
+
+static char *
+format_relative (GDateTime *when,
+                 GDateTime *now)
+{
+  gint64 seconds = g_date_time_difference (now, when) / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+
+  /* A few seconds ahead is clock skew, not the future. */
+  if (seconds < 5 && seconds > -30)
+    return g_strdup (_("Just now"));
+
+  if (seconds >= 5 && seconds < 60)
+    return g_strdup_printf (ngettext ("%d second ago", "%d seconds ago", (gulong) seconds),
+                            (int) seconds);
+
+  if (seconds >= 60 && seconds < 60 * 60)
+    {
+      int minutes = (int) (seconds / 60);
+
+      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (gulong) minutes),
+                              minutes);
+    }
+
+  if (seconds >= 60 * 60 && seconds < 24 * 60 * 60)
+    {
+      int hours = (int) (seconds / (60 * 60));
+
+      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (gulong) hours), hours);
+    }
+
+  /* Translators: a date and time, see g_date_time_format(). */
+  return g_date_time_format (local, _("%x %X"));
+}
+
+static void
+update_presented (IdwVerdictPage *self)
+{
+  GDateTime *presented = self->verdict != NULL ? idw_verdict_get_presented_at (self->verdict) : NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->presented_row), presented != NULL);
+  if (presented == NULL)
+    return;
+
+  now = g_date_time_new_now_utc ();
+  text = format_relative (presented, now);
+  adw_action_row_set_subtitle (self->presented_row, text);
+}
+
+static gboolean
+clock_tick (gpointer user_data)
+{
+  update_presented (IDW_VERDICT_PAGE (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GtkWidget *
+new_value_row (const char *title,
+               const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  /* Values are data: keep markup out of them. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+
+  return row;
+}
+
+/* NN of an age_over_NN element, or 0. */
+static guint
+age_threshold (const char *element)
+{
+  const char *digits;
+  guint64 n;
+
+  if (!g_str_has_prefix (element, "age_over_"))
+    return 0;
+  digits = element + strlen ("age_over_");
+  if (strlen (digits) != 2 || !g_ascii_isdigit (digits[0]) || !g_ascii_isdigit (digits[1]))
+    return 0;
+  n = g_ascii_strtoull (digits, NULL, 10);
+
+  return (guint) n;
+}
+
+static void
+clear_dynamic (IdwVerdictPage *self)
+{
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->detail_rows->len; i++)
+    adw_preferences_group_remove (self->details_group, self->detail_rows->pdata[i]);
+  g_ptr_array_set_size (self->detail_rows, 0);
+
+  for (guint i = 0; i < self->check_rows->len; i++)
+    adw_expander_row_remove (self->checks_row, self->check_rows->pdata[i]);
+  g_ptr_array_set_size (self->check_rows, 0);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->age_box))) != NULL)
+    gtk_box_remove (self->age_box, child);
+
+  gtk_picture_set_paintable (self->portrait, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->portrait), FALSE);
+}
+
+static void
+add_detail_row (IdwVerdictPage *self,
+                GtkWidget      *row)
+{
+  adw_preferences_group_add (self->details_group, row);
+  g_ptr_array_add (self->detail_rows, row);
+}
+
+static void
+fill_details (IdwVerdictPage *self,
+              gboolean        valid)
+{
+  GPtrArray *disclosed = idw_verdict_get_disclosed (self->verdict);
+  guint n_rows = 0;
+
+  for (guint i = 0; disclosed != NULL && i < disclosed->len; i++)
+    {
+      IdwDisclosedElement *element = disclosed->pdata[i];
+      g_autofree char *label = idw_element_get_label (element->name_space, element->element);
+      IdwValueKind kind = idw_element_get_kind (element->name_space, element->element);
+      guint age = age_threshold (element->element);
+
+      if (kind == IDW_VALUE_KIND_IMAGE && cbor_isa_bytestring (element->value) &&
+          gtk_picture_get_paintable (self->portrait) == NULL)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (cbor_bytestring_handle (element->value),
+                                                 cbor_bytestring_length (element->value));
+          g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, NULL);
+
+          if (texture != NULL)
+            {
+              gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (texture));
+              gtk_widget_set_visible (GTK_WIDGET (self->portrait), TRUE);
+              continue;
+            }
+        }
+
+      /* Only a trustworthy answer is stated as a fact. */
+      if (age > 0 && valid && cbor_is_bool (element->value))
+        {
+          GtkWidget *sentence;
+          g_autofree char *text = NULL;
+
+          if (cbor_get_bool (element->value))
+            /* Translators: %u is an age in years, such as 18. */
+            text = g_strdup_printf (_("This person is %u or older"), age);
+          else
+            /* Translators: %u is an age in years, such as 18. */
+            text = g_strdup_printf (_("This person is not %u or older"), age);
+
+          sentence = gtk_label_new (text);
+          gtk_label_set_wrap (GTK_LABEL (sentence), TRUE);
+          gtk_label_set_justify (GTK_LABEL (sentence), GTK_JUSTIFY_CENTER);
+          gtk_widget_add_css_class (sentence, "title-2");
+          gtk_widget_add_css_class (sentence, "idw-age-statement");
+          gtk_box_append (self->age_box, sentence);
+        }
+
+      {
+        /* Dates with the year in full, as on the wallet's cards. */
+        g_autofree char *value = idw_ui_format_value (element->name_space, element->element,
+                                                      element->value);
+
+        GtkWidget *row = new_value_row (label, value);
+
+        gtk_widget_add_css_class (row, "idw-property");
+        add_detail_row (self, row);
+        n_rows++;
+      }
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->details_group), n_rows > 0);
+  adw_preferences_group_set_title (self->details_group,
+                                   valid ? _("Details") : _("Details (Not Verified)"));
+  adw_preferences_group_set_description (self->details_group,
+                                         valid ? NULL : _("These details cannot be trusted."));
+}
+
+static const char *
+status_icon (IdwCheckStatus status)
+{
+  switch (status)
+    {
+    case IDW_CHECK_STATUS_PASSED:
+      return "emblem-ok-symbolic";
+    case IDW_CHECK_STATUS_FAILED:
+      return "dialog-error-symbolic";
+    case IDW_CHECK_STATUS_NOT_APPLICABLE:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+static void
+fill_checks (IdwVerdictPage *self)
+{
+  guint passed = 0, failed = 0;
+  g_autofree char *summary = NULL;
+
+  for (IdwCheck check = 0; check < IDW_N_CHECKS; check++)
+    {
+      IdwCheckStatus status = idw_verdict_get_status (self->verdict, check);
+      const char *detail = idw_verdict_get_detail (self->verdict, check);
+      GtkWidget *row = new_value_row (idw_check_get_title (check), detail != NULL ? detail : "");
+      GtkWidget *icon = gtk_image_new_from_icon_name (status_icon (status));
+
+      switch (status)
+        {
+        case IDW_CHECK_STATUS_PASSED:
+          gtk_widget_add_css_class (icon, "success");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Passed"), -1);
+          passed++;
+          break;
+        case IDW_CHECK_STATUS_FAILED:
+          gtk_widget_add_css_class (icon, "error");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Failed"), -1);
+          failed++;
+          break;
+        case IDW_CHECK_STATUS_NOT_APPLICABLE:
+        default:
+          gtk_widget_add_css_class (icon, "dim-label");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Not checked"), -1);
+          break;
+        }
+
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_expander_row_add_row (self->checks_row, row);
+      g_ptr_array_add (self->check_rows, row);
+    }
+
+  if (failed > 0)
+    summary = g_strdup_printf (ngettext ("%u check failed", "%u checks failed", failed), failed);
+  else
+    summary = g_strdup_printf (ngettext ("%u check passed", "%u checks passed", passed), passed);
+  adw_expander_row_set_subtitle (self->checks_row, summary);
+  adw_expander_row_set_expanded (self->checks_row, FALSE);
+}
+
+static void
+fill_issuer (IdwVerdictPage *self)
+{
+  const char *organization = idw_verdict_get_issuer_organization (self->verdict);
+  const char *common_name = idw_verdict_get_issuer_common_name (self->verdict);
+  const char *country = idw_verdict_get_issuer_country (self->verdict);
+  GDateTime *until = idw_verdict_get_valid_until (self->verdict);
+  const char *issuer = organization != NULL ? organization : common_name;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->issuer_row), issuer != NULL);
+  if (issuer != NULL)
+    adw_action_row_set_subtitle (self->issuer_row, issuer);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->country_row), country != NULL);
+  if (country != NULL)
+    adw_action_row_set_subtitle (self->country_row, country);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->valid_until_row), until != NULL);
+  if (until != NULL)
+    {
+      g_autofree char *text = idw_ui_format_date (until);
+
+      adw_action_row_set_subtitle (self->valid_until_row, text);
+    }
+
+  update_presented (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->issuer_group),
+                          issuer != NULL || country != NULL || until != NULL ||
+                          idw_verdict_get_presented_at (self->verdict) != NULL);
+}
+
+void
+idw_verdict_page_set_verdict (IdwVerdictPage *self,
+                              IdwVerdict     *verdict,
+                              gboolean        has_nonce,
+                              IdwNonceState   nonce_state)
+{
+  gboolean valid;
+  const char *doctype;
+  g_autofree char *reason = NULL;
+
+  g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
+  g_return_if_fail (IDW_IS_VERDICT (verdict));
+
+  clear_dynamic (self);
+  g_set_object (&self->verdict, verdict);
+
+  valid = idw_verdict_is_valid (verdict);
+  reason = idw_verdict_describe_failure (verdict, has_nonce, nonce_state);
+
+  gtk_image_set_from_icon_name (self->verdict_icon, valid ? "emblem-ok-symbolic" : "dialog-error-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), valid ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), valid ? "success" : "error");
+  gtk_label_set_label (self->title_label, valid ? _("Valid ID") : _("Not Valid"));
+  gtk_label_set_label (self->reason_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
+
+  doctype = idw_verdict_get_doctype (verdict);
+  gtk_label_set_label (self->document_label,
+                       doctype != NULL ? idw_doctype_get_display_name (doctype) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->document_label), doctype != NULL);
+
+  gtk_revealer_set_reveal_child (self->test_banner, idw_verdict_is_test_issuer (verdict));
+
+  fill_details (self, valid);
+  gtk_widget_set_visible (GTK_WIDGET (self->age_box),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->age_box)) != NULL);
+  fill_issuer (self);
+  fill_checks (self);
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+
+  if (self->clock_source == 0)
+    self->clock_source = g_timeout_add_seconds (5, clock_tick, self);
+}
+
+static void
+idw_verdict_page_dispose (GObject *object)
+{
+  IdwVerdictPage *self = IDW_VERDICT_PAGE (object);
+
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_VERDICT_PAGE);
+  g_clear_object (&self->verdict);
+  g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->check_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (idw_verdict_page_parent_class)->dispose (object);
+}
+
+static void
+idw_verdict_page_class_init (IdwVerdictPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = idw_verdict_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-verdict-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, test_banner);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, reason_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, document_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, age_box);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, portrait);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_group);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, country_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, valid_until_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, presented_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, checks_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, again_button);
+}
+
+static void
+idw_verdict_page_init (IdwVerdictPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->detail_rows = g_ptr_array_new ();
+  self->check_rows = g_ptr_array_new ();
+}
