@@ -9,6 +9,7 @@
 #include "idw-verify-view.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
+#include "idw-credential-request-dialog.h"
 
 struct _IdwWindow
 {
@@ -139,6 +140,16 @@ wallet_navigation_cb (IdwWindow *self)
 }
 
 static void
+idw_window_request_credential_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *parameter)
+{
+  IdwCredentialRequestDialog *dialog = idw_credential_request_dialog_new (GTK_WINDOW (widget));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 idw_window_import_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -238,6 +249,8 @@ idw_window_class_init (IdwWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", idw_window_show_view_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.request-credential", NULL,
+                                   idw_window_request_credential_action);
   gtk_widget_class_install_action (widget_class, "win.wallet-back", NULL, idw_window_wallet_back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,

@@ -1,0 +1,256 @@
+/* idw-credential-request-dialog.c: ask an issuer for a credential
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Makes a device key in the keyring and shows the credential request of
+ * DESIGN §3.2 as a QR code, as IDWC1: text to copy and as a file to save.
+ * The issuer answers with a credential bound to that key, which the
+ * wallet then imports and can present.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "idwallet.h"
+
+#include "idw-credential-request-dialog.h"
+#include "idw-qr-view.h"
+#include "idw-ui-util.h"
+
+struct _IdwCredentialRequestDialog
+{
+  AdwWindow        parent_instance;
+
+  GtkStack        *stack;
+  AdwStatusPage   *error_page;
+  AdwToastOverlay *toast_overlay;
+  IdwQrView       *qr_view;
+  GtkLabel        *fingerprint_label;
+
+  GCancellable    *cancellable;
+  GBytes          *request_bytes;
+  char            *request_text;
+};
+
+G_DEFINE_FINAL_TYPE (IdwCredentialRequestDialog, idw_credential_request_dialog, ADW_TYPE_WINDOW)
+
+static void
+show_error (IdwCredentialRequestDialog *self,
+            const GError               *error)
+{
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
+key_created_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(IdwCredentialRequestDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *grouped = NULL;
+  g_autofree char *label = NULL;
+
+  key = idw_keystore_create_device_key_finish (result, &error);
+  if (key == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  request = idw_credential_request_new (key, NULL, &error);
+  if (request == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  self->request_bytes = idw_credential_request_to_bytes (request);
+  self->request_text = idw_credential_request_to_text (request);
+  if (!idw_qr_view_set_text (self->qr_view, self->request_text, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  fingerprint = idw_key_get_fingerprint (idw_credential_request_get_device_key (request));
+  grouped = idw_ui_format_fingerprint (fingerprint);
+  /* Translators: %s is the key's SHA-256 fingerprint in groups of four. */
+  label = g_strdup_printf (_("Key fingerprint: %s"), grouped);
+  gtk_label_set_label (self->fingerprint_label, label);
+
+  gtk_stack_set_visible_child_name (self->stack, "ready");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.copy", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.save", TRUE);
+}
+
+/**
+ * idw_credential_request_dialog_get_text:
+ *
+ * Returns: (nullable): the "IDWC1:" text once the request is ready
+ */
+const char *
+idw_credential_request_dialog_get_text (IdwCredentialRequestDialog *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL_REQUEST_DIALOG (self), NULL);
+
+  return self->request_text;
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (widget);
+
+  if (self->request_text == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->request_text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(IdwCredentialRequestDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s is why a file could not be written. */
+      message = g_strdup_printf (_("Could not save the request: %s"), error->message);
+    }
+  else
+    message = g_strdup (_("Request saved"));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+save_response_cb (GtkNativeDialog            *native,
+                  int                         response,
+                  IdwCredentialRequestDialog *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+  if (file != NULL && self->request_bytes != NULL)
+    g_file_replace_contents_bytes_async (file, self->request_bytes, NULL, FALSE,
+                                         G_FILE_CREATE_REPLACE_DESTINATION,
+                                         self->cancellable, saved_cb, g_object_ref (self));
+
+  gtk_native_dialog_destroy (native);
+  g_object_unref (native);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (widget);
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Save Credential Request"),
+                                        GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "credential-request.cbor");
+  g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+IdwCredentialRequestDialog *
+idw_credential_request_dialog_new (GtkWindow *parent)
+{
+  IdwCredentialRequestDialog *self;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = idw_ui_format_date (now);
+  g_autofree char *name = NULL;
+
+  self = g_object_new (IDW_TYPE_CREDENTIAL_REQUEST_DIALOG,
+                       "transient-for", parent,
+                       NULL);
+
+  /* Translators: names the key in the keyring (Seahorse shows it); %s is a date. */
+  name = g_strdup_printf (_("a credential requested on %s"), date);
+  idw_keystore_create_device_key (name, self->cancellable, key_created_cb, g_object_ref (self));
+
+  return self;
+}
+
+static void
+idw_credential_request_dialog_dispose (GObject *object)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_CREDENTIAL_REQUEST_DIALOG);
+
+  G_OBJECT_CLASS (idw_credential_request_dialog_parent_class)->dispose (object);
+}
+
+static void
+idw_credential_request_dialog_finalize (GObject *object)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->request_bytes, g_bytes_unref);
+  g_free (self->request_text);
+
+  G_OBJECT_CLASS (idw_credential_request_dialog_parent_class)->finalize (object);
+}
+
+static void
+idw_credential_request_dialog_class_init (IdwCredentialRequestDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = idw_credential_request_dialog_dispose;
+  object_class->finalize = idw_credential_request_dialog_finalize;
+
+  g_type_ensure (IDW_TYPE_QR_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/idw-credential-request-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, qr_view);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, fingerprint_label);
+
+  gtk_widget_class_install_action (widget_class, "request.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "request.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "request.copy", NULL);
+}
+
+static void
+idw_credential_request_dialog_init (IdwCredentialRequestDialog *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.copy", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.save", FALSE);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("QR code with your credential request"),
+                                  -1);
+}
