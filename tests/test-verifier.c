@@ -846,6 +846,37 @@ test_nonce (Fixture       *f,
   g_assert_nonnull (strstr (idw_verdict_get_detail (v6, IDW_CHECK_FRESHNESS), "already used"));
 }
 
+/* A reply to this verifier's request may be pasted minutes later: the
+ * nonce, not the ±window, bounds its age. Its clock may not run ahead. */
+static void
+test_nonce_bound_reply_age (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GBytes) nonce = g_bytes_new ("issued-nonce-123", 16);
+  g_autoptr(GBytes) other = g_bytes_new ("issued-nonce-456", 16);
+  g_autoptr(GHashTable) issued = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                        (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree char *late = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix () - 600, nonce);
+  g_autofree char *ahead = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix () + 600, other);
+  g_autofree char *plain = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix () - 600, NULL);
+  g_autoptr(IdwVerdict) v1 = NULL, v2 = NULL, v3 = NULL;
+
+  g_hash_table_insert (issued, g_bytes_ref (nonce), GINT_TO_POINTER (FALSE));
+  g_hash_table_insert (issued, g_bytes_ref (other), GINT_TO_POINTER (FALSE));
+  idw_verifier_set_nonce_func (f->verifier, nonce_func, g_hash_table_ref (issued),
+                               (GDestroyNotify) g_hash_table_unref);
+
+  v1 = idw_verifier_verify_text (f->verifier, late);
+  test_assert_only_failures (v1, -1);
+  v2 = idw_verifier_verify_text (f->verifier, ahead);
+  test_assert_only_failures (v2, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (v2, IDW_CHECK_FRESHNESS), "future"));
+  /* Without a nonce the window still applies. */
+  v3 = idw_verifier_verify_text (f->verifier, plain);
+  test_assert_only_failures (v3, IDW_CHECK_FRESHNESS, -1);
+}
+
 static void
 test_nonce_not_consumed_when_invalid (Fixture       *f,
                                       gconstpointer  data)
@@ -1376,6 +1407,7 @@ main (int   argc,
   FIXTURE ("nonce", test_nonce);
   FIXTURE ("nonce-not-consumed-when-invalid", test_nonce_not_consumed_when_invalid);
   FIXTURE ("nonce-lost-race", test_nonce_lost_race);
+  FIXTURE ("nonce-bound-reply-age", test_nonce_bound_reply_age);
   FIXTURE ("doctype-mismatch", test_doctype_mismatch);
   FIXTURE ("unsupported-algorithm", test_unsupported_algorithm);
   FIXTURE ("mso-errors", test_mso_errors);

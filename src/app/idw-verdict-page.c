@@ -110,10 +110,10 @@ idw_verdict_describe_failure (IdwVerdict    *verdict,
           return g_strdup (_("This reply was used before. It may be a copy."));
         if (has_nonce && nonce_state == IDW_NONCE_UNKNOWN)
           return g_strdup (_("This reply does not answer a request made on this computer."));
-        if (has_nonce)
-          return g_strdup (_("This reply took too long to arrive. Ask for the ID again."));
         if (presented != NULL && at != NULL && g_date_time_compare (presented, at) > 0)
           return g_strdup (_("The time in this code does not match this computer’s clock."));
+        if (has_nonce)
+          return g_strdup (_("This reply took too long to arrive. Ask for the ID again."));
         return g_strdup (_("This code is too old. It may be a screenshot or a recording."));
       }
 

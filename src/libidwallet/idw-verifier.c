@@ -1680,8 +1680,13 @@ check_freshness (Context *ctx)
     gint64 at = ctx->envelope->presented_at;
     gint64 delta = now - at;
     gint64 window = ctx->verifier->window;
+    /* A reply that signs a nonce this verifier issued and has not seen used
+     * cannot be older than the request, whose lifetime the issuer of the
+     * nonce bounds: a person may take minutes to paste it back. */
+    gboolean nonce_bound = ctx->envelope->nonce != NULL &&
+                           (ctx->verifier->expected_nonce != NULL || ctx->verifier->nonce_func != NULL);
 
-    if (delta > window)
+    if (delta > window && !nonce_bound)
       {
         verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
                       g_dngettext (GETTEXT_PACKAGE,
