@@ -106,33 +106,14 @@ idw_ui_credential_title (IdwCredential *credential)
   return name;
 }
 
-/* A date people read at a glance, with the year in full (a card is read
- * for years, and "%x" gives two-digit years in some locales). */
-static char *
-format_ymd (int year,
-            int month,
-            int day)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_utc (year, month, day, 12, 0, 0);
-
-  if (dt == NULL)
-    return g_strdup_printf ("%04d-%02d-%02d", year, month, day);
-
-  /* Translators: a date, see g_date_time_format(); "17 May 1990" */
-  return g_date_time_format (dt, _("%-d %B %Y"));
-}
 
 char *
 idw_ui_format_date (GDateTime *datetime)
 {
-  g_autoptr(GDateTime) local = NULL;
-
   if (datetime == NULL)
     return g_strdup ("—");
 
-  local = g_date_time_to_local (datetime);
-  return format_ymd (g_date_time_get_year (local), g_date_time_get_month (local),
-                     g_date_time_get_day_of_month (local));
+  return idw_format_date (datetime, FALSE);
 }
 
 char *
@@ -140,22 +121,7 @@ idw_ui_format_value (const char  *name_space,
                      const char  *element,
                      cbor_item_t *value)
 {
-  IdwValueKind kind = idw_element_get_kind (name_space, element);
-  cbor_item_t *inner = idw_cbor_untag (value, IDW_CBOR_TAG_FULL_DATE);
-
-  if (inner == NULL && (kind == IDW_VALUE_KIND_FULL_DATE || kind == IDW_VALUE_KIND_TDATE_OR_FULL_DATE))
-    inner = value;
-
-  if (inner != NULL && cbor_isa_string (inner))
-    {
-      g_autofree char *text = idw_cbor_dup_string (inner);
-      int y, m, d;
-
-      if (text != NULL && strlen (text) == 10 &&
-          sscanf (text, "%4d-%2d-%2d", &y, &m, &d) == 3)
-        return format_ymd (y, m, d);
-    }
-
+  /* On a card a tdate reads as its day; the engine adds the time. */
   if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)
     {
       g_autoptr(GDateTime) dt = idw_cbor_get_tdate (value, "value", NULL);

@@ -153,8 +153,7 @@ format_relative (GDateTime *when,
       return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (gulong) hours), hours);
     }
 
-  /* Translators: a date and time, see g_date_time_format(). */
-  return g_date_time_format (local, _("%x %X"));
+  return idw_format_date (local, TRUE);
 }
 
 static void

@@ -322,24 +322,58 @@ idw_namespace_list_elements (const char *name_space)
 /* ---- Display ------------------------------------------------------------ */
 
 static char *
+format_date_as_is (GDateTime *datetime,
+                   gboolean   with_time)
+{
+  if (with_time)
+    /* xgettext:no-c-format */
+    /* Translators: a date and time, see g_date_time_format(): "17 May 1990 14:05" */
+    return g_date_time_format (datetime, _("%-d %B %Y %H:%M"));
+
+  /* xgettext:no-c-format */
+  /* Translators: a date, see g_date_time_format(): "17 May 1990" */
+  return g_date_time_format (datetime, _("%-d %B %Y"));
+}
+
+/**
+ * idw_format_date:
+ * @datetime: a time
+ * @with_time: whether to add the local time of day
+ *
+ * Formats @datetime in local time for people, with the year in full (an ID
+ * is read for years, and the locale's short "%x" form gives two-digit
+ * years in many locales): "17 May 1990", "1990年5月17日".
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+idw_format_date (GDateTime *datetime,
+                 gboolean   with_time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (datetime);
+
+  return format_date_as_is (local, with_time);
+}
+
+static char *
 format_datetime_local (GDateTime *dt,
                        gboolean   with_time)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (dt);
-
-  /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (local, with_time ? _("%x %H:%M") : "%x");
+  return idw_format_date (dt, with_time);
 }
 
 static char *
 format_full_date (GDate *date)
 {
-  char buf[128];
+  /* Noon UTC, so that no time zone moves a calendar date to another day. */
+  g_autoptr(GDateTime) dt = g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date),
+                                                 g_date_get_day (date), 12, 0, 0);
 
-  if (g_date_strftime (buf, sizeof buf, "%x", date) == 0)
+  if (dt == NULL)
     return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date),
                             g_date_get_month (date), g_date_get_day (date));
-  return g_strdup (buf);
+  /* A calendar date has no time zone: format it as it is. */
+  return format_date_as_is (dt, FALSE);
 }
 
 static char *

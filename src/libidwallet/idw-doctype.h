@@ -121,6 +121,9 @@ const char * const *idw_namespace_list_elements     (const char         *name_sp
 /* A value for people: localised dates, "Yes"/"No", sex names, driving
  * privilege categories, "Image (1042 bytes)" for images, diagnostic
  * notation for anything else. Never NULL. */
+/* A date (and time) in local time for people, year in full. */
+char               *idw_format_date                 (GDateTime          *datetime,
+                                                     gboolean            with_time);
 char               *idw_element_format_value        (const char         *name_space,
                                                      const char         *element,
                                                      cbor_item_t        *value);
