@@ -3,9 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Spawns the built CLI (IDW_CLI) and checks exit statuses, output and the
- * verdict JSON. The engine is linked only to make inputs the CLI cannot
- * make itself yet (a COSE_Key file, an IDWR1 request) and to read back an
- * envelope's nonce.
+ * verdict JSON. The engine is linked only to make inputs the CLI does not
+ * make (a COSE_Key file, an IDWR1 request of another verifier) and to read
+ * back an envelope's or a request's nonce.
+ *
+ * Every spawned CLI gets XDG_DATA_HOME in the test's temporary folder, so
+ * that the trust store and the request store are the test's own. The
+ * commands that need the keyring are tested in test-cli-keyring.c.
  *
  * With IDW_BENCH set, runs the id-wallet-bench smoke test instead
  * (suite "bench"): each subcommand with a tiny count, checking the exit
@@ -57,6 +61,9 @@ cli_path (void)
   return path;
 }
 
+/* XDG_DATA_HOME of the spawned CLI: the trust and request stores. */
+static char *data_home;
+
 static Run *
 run_argv (const char  *input,
           GPtrArray   *args)
@@ -76,6 +83,7 @@ run_argv (const char  *input,
   g_test_message ("$ %s", command->str);
 
   launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
 
@@ -359,11 +367,18 @@ test_usage_help (void)
   g_autoptr(Run) issue_help = run_cli (NULL, "issue", "--help", NULL);
   g_autoptr(Run) present_help = run_cli (NULL, "present", "--help", NULL);
   g_autoptr(Run) issuer_help = run_cli (NULL, "issuer", "init", "--help", NULL);
+  g_autoptr(Run) request_help = run_cli (NULL, "request", "--help", NULL);
+  g_autoptr(Run) import_help = run_cli (NULL, "import", "--help", NULL);
+  g_autoptr(Run) list_help = run_cli (NULL, "list", "--help", NULL);
+  g_autoptr(Run) trust_help = run_cli (NULL, "trust", "--help", NULL);
+  g_autoptr(Run) trust_add_help = run_cli (NULL, "trust", "add", "--help", NULL);
+  g_autoptr(Run) ask_help = run_cli (NULL, "ask", "--help", NULL);
 
   g_assert_cmpint (help->status, ==, 0);
-  for (guint i = 0; i < 4; i++)
+  for (guint i = 0; i < 9; i++)
     {
-      const char *command[] = { "issuer init", "issue", "present", "verify" };
+      const char *command[] = { "issuer init", "request", "issue", "import", "list", "present", "verify",
+                                "trust add", "ask" };
       g_assert_nonnull (strstr (help->out, command[i]));
     }
 
@@ -382,6 +397,23 @@ test_usage_help (void)
   g_assert_nonnull (strstr (present_help->out, "--preset"));
   g_assert_cmpint (issuer_help->status, ==, 0);
   g_assert_nonnull (strstr (issuer_help->out, "--country"));
+  g_assert_nonnull (strstr (issue_help->out, "--request"));
+
+  g_assert_cmpint (request_help->status, ==, 0);
+  g_assert_nonnull (strstr (request_help->out, "--out"));
+  g_assert_cmpint (import_help->status, ==, 0);
+  g_assert_nonnull (strstr (import_help->out, "FILE.idwcred"));
+  g_assert_cmpint (list_help->status, ==, 0);
+  g_assert_nonnull (strstr (list_help->out, "DAMAGED"));
+  g_assert_cmpint (trust_help->status, ==, 0);
+  g_assert_nonnull (strstr (trust_help->out, "remove FINGERPRINT"));
+  g_assert_cmpint (trust_add_help->status, ==, 0);
+  g_assert_cmpstr (trust_add_help->out, ==, trust_help->out);
+  g_assert_cmpint (ask_help->status, ==, 0);
+  g_assert_nonnull (strstr (ask_help->out, "--preset"));
+  g_assert_nonnull (strstr (ask_help->out, "--elements"));
+  g_assert_nonnull (strstr (ask_help->out, "--verifier"));
+  g_assert_nonnull (strstr (ask_help->out, "--doctype"));
 }
 
 static void
@@ -394,8 +426,23 @@ test_usage_errors (void)
   } cases[] = {
     { { NULL }, "Usage" },
     { { "frobnicate", NULL }, "frobnicate" },
-    { { "list", NULL }, "not available yet" },
-    { { "trust", "list", NULL }, "not available yet" },
+    { { "trust", NULL }, "add CERT" },
+    { { "trust", "frob", NULL }, "frob" },
+    { { "trust", "remove", NULL }, "fingerprint" },
+    { { "trust", "add", NULL }, "certificate" },
+    { { "trust", "list", "extra", NULL }, "extra" },
+    { { "trust", "list", "--bogus", NULL }, "--bogus" },
+    { { "trust", "remove", "nothex!", NULL }, "nothex!" },
+    { { "ask", "--preset", "bogus", NULL }, "bogus" },
+    { { "ask", "--preset", "full", "--elements", "a/b", NULL }, "--preset" },
+    { { "ask", "--elements", ",", NULL }, "no element" },
+    { { "ask", "--doctype", "x.y", "--elements", "family_name", NULL }, "NAMESPACE/family_name" },
+    { { "ask", "extra", NULL }, "extra" },
+    { { "request", NULL }, "--out" },
+    { { "import", NULL }, "credential file" },
+    { { "list", "extra", NULL }, "extra" },
+    { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--request", "r",
+        "--new-device-key", NULL }, "--request" },
     { { "issuer", NULL }, "issuer init" },
     { { "issuer", "init", NULL }, "--out" },
     { { "issuer", "init", "--bogus", "x", NULL }, "--bogus" },
@@ -874,13 +921,336 @@ test_present_nonce_request (void)
   g_assert_nonnull (envelope->nonce);
   g_assert_true (g_bytes_equal (envelope->nonce, request->nonce));
 
-  verdict = verify_json (0, text, "--trust", iaca_pem, NULL);
+  /* Only what was asked for and held; but this verifier never made that
+   * request (`ask` did not), so the nonce is unknown: not fresh. */
+  verdict = verify_json (1, text, "--trust", iaca_pem, NULL);
+  assert_checks (verdict, "pppppppf");
   mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
   assert_members (mdl, "age_over_18");
 
   bad = run_cli (NULL, "present", credential, "--nonce-request", "IDWR1:NOT BASE45!", NULL);
   g_assert_cmpint (bad->status, ==, 2);
   g_assert_nonnull (strstr (bad->err, "--nonce-request"));
+}
+
+/* ---- Trust store and remote checks (XDG_DATA_HOME of their own) ------- */
+
+/* Switches the spawned CLI to a fresh XDG_DATA_HOME; returns the old one
+ * to restore. */
+static char *
+use_data_home (const char *name)
+{
+  char *old = data_home;
+
+  data_home = tmp_path (name);
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+
+  return old;
+}
+
+static void
+restore_data_home (char *old)
+{
+  g_free (data_home);
+  data_home = old;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+
+  return n;
+}
+
+static void
+test_trust_store (void)
+{
+  g_autofree char *old_home = use_data_home ("trust-home");
+  g_autofree char *ds_pem = NULL;
+  g_autofree char *iaca_fingerprint = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *trust_dir = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autofree char *missing = tmp_path ("no-such-cert.pem");
+  g_autofree char *annexd_cert = g_test_build_filename (G_TEST_DIST, "data", "annexd", "annexd-issuer-cert.pem", NULL);
+  g_autoptr(IdwCertificate) iaca = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) empty = NULL;
+  g_autoptr(Run) add = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) add_ds = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) remove = NULL;
+  g_autoptr(Run) remove_again = NULL;
+  g_autoptr(Run) ambiguous = NULL;
+  g_autoptr(Run) list_after = NULL;
+  g_autoptr(Run) not_a_cert = NULL;
+  g_autoptr(Run) no_file = NULL;
+  g_autoptr(JsonObject) untrusted = NULL;
+  g_autoptr(JsonObject) trusted = NULL;
+  g_autoptr(JsonObject) explicit_trust = NULL;
+  g_autoptr(JsonObject) removed = NULL;
+
+  text = present_text ("--preset", "age-over-18", NULL);
+  ds_pem = g_build_filename (issuer_dir, "ds.pem", NULL);
+  iaca = idw_certificate_new_from_file (iaca_pem, &error);
+  g_assert_no_error (error);
+  iaca_fingerprint = idw_certificate_get_fingerprint (iaca);
+  trust_dir = g_build_filename (data_home, "id-wallet", "trust", NULL);
+
+  /* An empty store: every issuer is untrusted, and the CLI says why. */
+  empty = run_cli (NULL, "trust", "list", NULL);
+  g_assert_cmpint (empty->status, ==, 0);
+  g_assert_cmpstr (empty->out, ==, "");
+  g_assert_nonnull (strstr (empty->err, "trust add"));
+  untrusted = verify_json (1, text, NULL);
+  assert_checks (untrusted, "ppfppppp");
+
+  /* Add: the root, twice (the second changes nothing), and the DS. */
+  add = run_cli (NULL, "trust", "add", iaca_pem, NULL);
+  g_assert_cmpint (add->status, ==, 0);
+  g_assert_true (g_str_has_prefix (add->out, "Trusted "));
+  g_assert_nonnull (strstr (add->out, iaca_fingerprint));
+  g_assert_nonnull (strstr (add->out, "Test Republic"));
+  g_assert_nonnull (strstr (add->out, "test issuer"));
+  g_assert_true (g_file_test (trust_dir, G_FILE_TEST_IS_DIR));
+
+  again = run_cli (NULL, "trust", "add", iaca_pem, NULL);
+  g_assert_cmpint (again->status, ==, 0);
+  g_assert_true (g_str_has_prefix (again->out, "Already trusted "));
+
+  add_ds = run_cli (NULL, "trust", "add", ds_pem, NULL);
+  g_assert_cmpint (add_ds->status, ==, 0);
+
+  list = run_cli (NULL, "trust", "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  g_assert_cmpuint (count_lines (list->out), ==, 2);
+  g_assert_nonnull (strstr (list->out, iaca_fingerprint));
+  g_assert_cmpstr (list->err, ==, "");
+
+  /* verify without --trust uses the store; --trust replaces it. */
+  trusted = verify_json (0, text, NULL);
+  assert_checks (trusted, "pppppppp");
+  explicit_trust = verify_json (1, text, "--trust", annexd_cert, NULL);
+  assert_checks (explicit_trust, "ppfppppp");
+
+  /* Remove by a prefix of the fingerprint. */
+  prefix = g_strndup (iaca_fingerprint, 12);
+  remove = run_cli (NULL, "trust", "remove", prefix, NULL);
+  g_assert_cmpint (remove->status, ==, 0);
+  g_assert_true (g_str_has_prefix (remove->out, "No longer trusted "));
+  g_assert_nonnull (strstr (remove->out, iaca_fingerprint));
+
+  list_after = run_cli (NULL, "trust", "list", NULL);
+  g_assert_cmpuint (count_lines (list_after->out), ==, 1);
+  g_assert_null (strstr (list_after->out, iaca_fingerprint));
+
+  remove_again = run_cli (NULL, "trust", "remove", iaca_fingerprint, NULL);
+  g_assert_cmpint (remove_again->status, ==, 2);
+  g_assert_cmpstr (remove_again->out, ==, "");
+
+  /* Too short to be a prefix. */
+  ambiguous = run_cli (NULL, "trust", "remove", "ab", NULL);
+  g_assert_cmpint (ambiguous->status, ==, 2);
+
+  /* The DS certificate is still pinned: valid. Without it: untrusted. */
+  {
+    g_autoptr(JsonObject) pinned = verify_json (0, text, NULL);
+    g_autoptr(IdwCertificate) ds = idw_certificate_new_from_file (ds_pem, NULL);
+    g_autofree char *ds_fingerprint = idw_certificate_get_fingerprint (ds);
+    g_autoptr(Run) remove_ds = run_cli (NULL, "trust", "remove", ds_fingerprint, NULL);
+
+    assert_checks (pinned, "pppppppp");
+    g_assert_cmpint (remove_ds->status, ==, 0);
+  }
+  removed = verify_json (1, text, NULL);
+  assert_checks (removed, "ppfppppp");
+
+  /* Not a certificate; no file at all. */
+  not_a_cert = run_cli (NULL, "trust", "add", person, NULL);
+  g_assert_cmpint (not_a_cert->status, ==, 1);
+  g_assert_cmpstr (not_a_cert->out, ==, "");
+  no_file = run_cli (NULL, "trust", "add", missing, NULL);
+  g_assert_cmpint (no_file->status, ==, 2);
+  g_assert_nonnull (strstr (no_file->err, missing));
+
+  restore_data_home (g_steal_pointer (&old_home));
+}
+
+static IdwRemoteRequest *
+ask (const char *first_arg,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(Run) run = NULL;
+  g_autoptr(GError) error = NULL;
+  IdwRemoteRequest *request;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  g_ptr_array_add (args, (gpointer) "ask");
+  va_start (ap, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+
+  run = run_argv (NULL, args);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, "IDWR1:"));
+  g_assert_true (g_str_has_suffix (run->out, "\n"));
+  g_assert_cmpuint (count_lines (run->out), ==, 1);
+
+  request = idw_remote_request_parse (run->out, &error);
+  g_assert_no_error (error);
+
+  return request;
+}
+
+static void
+test_ask (void)
+{
+  g_autofree char *old_home = use_data_home ("ask-home");
+  g_autofree char *requests_dir = NULL;
+  g_autoptr(IdwRemoteRequest) age = NULL;
+  g_autoptr(IdwRemoteRequest) elements = NULL;
+  g_autoptr(IdwRemoteRequest) full = NULL;
+  g_autoptr(IdwRemoteRequest) eu = NULL;
+  g_auto(GStrv) age_paths = NULL;
+  g_auto(GStrv) element_paths = NULL;
+  g_auto(GStrv) full_paths = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_files = 0;
+
+  age = ask ("--preset", "age-over-18", "--verifier", "Bar Zero", NULL);
+  g_assert_cmpstr (age->verifier, ==, "Bar Zero");
+  g_assert_cmpuint (g_bytes_get_size (age->nonce), ==, IDW_REQUEST_NONCE_LENGTH);
+  g_assert_cmpstr (idw_remote_request_get_doctype (age), ==, IDW_DOCTYPE_MDL);
+  age_paths = idw_remote_request_get_paths (age);
+  g_assert_cmpuint (g_strv_length (age_paths), ==, 1);
+  g_assert_cmpstr (age_paths[0], ==, "org.iso.18013.5.1/age_over_18");
+
+  /* Bare names are in the document type's namespace. */
+  elements = ask ("--elements", "family_name,org.iso.18013.5.1/portrait", "-e", "birth_date", NULL);
+  g_assert_null (elements->verifier);
+  element_paths = idw_remote_request_get_paths (elements);
+  g_assert_cmpuint (g_strv_length (element_paths), ==, 3);
+  g_assert_true (g_strv_contains ((const char * const *) element_paths, "org.iso.18013.5.1/family_name"));
+  g_assert_true (g_strv_contains ((const char * const *) element_paths, "org.iso.18013.5.1/portrait"));
+  g_assert_true (g_strv_contains ((const char * const *) element_paths, "org.iso.18013.5.1/birth_date"));
+  g_assert_false (g_bytes_equal (age->nonce, elements->nonce));
+
+  full = ask (NULL, NULL);
+  full_paths = idw_remote_request_get_paths (full);
+  g_assert_cmpuint (g_strv_length (full_paths), >, 3);
+
+  eu = ask ("--doctype", "eu.europa.ec.eudi.pid.1", "--preset", "name-photo", NULL);
+  g_assert_cmpstr (idw_remote_request_get_doctype (eu), ==, "eu.europa.ec.eudi.pid.1");
+
+  /* Each is remembered. */
+  requests_dir = g_build_filename (data_home, "id-wallet", "requests", NULL);
+  dir = g_dir_open (requests_dir, 0, &error);
+  g_assert_no_error (error);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 4);
+
+  restore_data_home (g_steal_pointer (&old_home));
+}
+
+static void
+test_remote_check (void)
+{
+  g_autofree char *old_home = use_data_home ("remote-home");
+  g_autoptr(IdwRemoteRequest) request = NULL;
+  g_autoptr(IdwRemoteRequest) foreign = NULL;
+  g_autoptr(Run) trust = NULL;
+  g_autoptr(Run) ask_run = NULL;
+  g_autoptr(JsonObject) valid = NULL;
+  g_autoptr(JsonObject) replay = NULL;
+  g_autoptr(JsonObject) replay_human = NULL;
+  g_autoptr(JsonObject) other = NULL;
+  g_autoptr(JsonObject) no_nonce = NULL;
+  g_autoptr(JsonObject) png_verdict = NULL;
+  g_autoptr(JsonObject) png_replay = NULL;
+  g_autoptr(Run) human = NULL;
+  g_autoptr(Run) present_png = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request_text = NULL;
+  g_autofree char *foreign_text = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *response_file = NULL;
+  g_autofree char *other_response = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *png = tmp_path ("remote.png");
+  g_autofree char *png_request = NULL;
+  const char * const paths[] = { "org.iso.18013.5.1/age_over_18", NULL };
+  JsonObject *mdl;
+  JsonObject *disclosed;
+
+  ensure_credential ();
+  trust = run_cli (NULL, "trust", "add", iaca_pem, NULL);
+  g_assert_cmpint (trust->status, ==, 0);
+
+  /* ask → the holder answers → verify: valid, only what was asked. */
+  ask_run = run_cli (NULL, "ask", "--preset", "age-over-18", "--verifier", "Bar Zero", NULL);
+  g_assert_cmpint (ask_run->status, ==, 0);
+  request_text = g_strstrip (g_steal_pointer (&ask_run->out));
+  request = idw_remote_request_parse (request_text, &error);
+  g_assert_no_error (error);
+
+  response = present_text ("--nonce-request", request_text, NULL);
+  response_file = write_tmp ("remote-response.txt", response, -1);
+  valid = verify_json (0, NULL, response_file, NULL);
+  assert_checks (valid, "pppppppp");
+  disclosed = json_object_get_object_member (valid, "disclosed");
+  g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
+  mdl = disclosed_namespace (valid, IDW_NAMESPACE_MDL);
+  assert_members (mdl, "age_over_18");
+
+  /* The same response again: a replay, not fresh. */
+  replay = verify_json (1, response, NULL);
+  assert_checks (replay, "pppppppf");
+  human = run_cli (response, "verify", NULL);
+  g_assert_cmpint (human->status, ==, 1);
+  g_assert_nonnull (strstr (human->out, "replay"));
+  replay_human = verify_json (1, NULL, response_file, NULL);
+  assert_checks (replay_human, "pppppppf");
+
+  /* A response to a request this verifier did not make. */
+  foreign = idw_remote_request_new (IDW_DOCTYPE_MDL, paths, "Someone else", &error);
+  g_assert_no_error (error);
+  foreign_text = idw_remote_request_to_text (foreign);
+  other_response = present_text ("--nonce-request", foreign_text, NULL);
+  other = verify_json (1, other_response, NULL);
+  assert_checks (other, "pppppppf");
+
+  /* A presentation without a nonce is judged by presentedAt alone. */
+  plain = present_text ("--preset", "age-over-18", NULL);
+  no_nonce = verify_json (0, plain, NULL);
+  assert_checks (no_nonce, "pppppppp");
+
+  /* The nonce is read from a QR code image too, and used up once. */
+  {
+    g_autoptr(Run) png_ask = run_cli (NULL, "ask", "--preset", "age-over-18", NULL);
+
+    g_assert_cmpint (png_ask->status, ==, 0);
+    png_request = g_strstrip (g_steal_pointer (&png_ask->out));
+  }
+  present_png = run_cli (NULL, "present", credential, "--nonce-request", png_request, "--png", png, NULL);
+  g_assert_cmpint (present_png->status, ==, 0);
+  png_verdict = verify_json (0, NULL, png, NULL);
+  assert_checks (png_verdict, "pppppppp");
+  png_replay = verify_json (1, NULL, png, NULL);
+  assert_checks (png_replay, "pppppppf");
+
+  restore_data_home (g_steal_pointer (&old_home));
 }
 
 /* ---- Negative verdicts ------------------------------------------------ */
@@ -1182,6 +1552,7 @@ main (int    argc,
 
   tmp_dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
   g_assert_no_error (error);
+  data_home = g_build_filename (tmp_dir, "data", NULL);
 
   if (g_getenv ("IDW_BENCH") != NULL)
     {
@@ -1209,6 +1580,9 @@ main (int    argc,
       g_test_add_func ("/cli/verify/tampered", test_verify_tampered);
       g_test_add_func ("/cli/verify/garbage", test_verify_garbage);
       g_test_add_func ("/cli/verify/annexd", test_annexd);
+      g_test_add_func ("/cli/trust/add-list-remove", test_trust_store);
+      g_test_add_func ("/cli/ask/request", test_ask);
+      g_test_add_func ("/cli/ask/remote-check", test_remote_check);
     }
 
   status = g_test_run ();
@@ -1219,6 +1593,7 @@ main (int    argc,
     g_printerr ("# test files kept in %s\n", tmp_dir);
 
   g_free (tmp_dir);
+  g_free (data_home);
   g_free (issuer_dir);
   g_free (iaca_pem);
   g_free (credential);

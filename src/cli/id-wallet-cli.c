@@ -1,4 +1,4 @@
-/* id-wallet-cli: issuer tools, presenting and verifying for scripts and tests
+/* id-wallet-cli: issuer tools, the wallet, presenting and verifying for scripts and tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,20 +24,30 @@ static const Command commands[] = {
   { "issuer", idw_cli_issuer,
     "issuer init --out DIR [--name NAME] [--country CC] [--test]",
     N_("Create an issuer: an IACA root and a document signer certificate with their keys") },
+  { "request", idw_cli_request,
+    "request --out FILE [--name NAME]",
+    N_("Create a device key in the keyring and a credential request for an issuer") },
   { "issue", idw_cli_issue,
-    "issue --issuer DIR --data PERSON.json (--device-key FILE | --new-device-key) --out FILE.idwcred",
+    "issue --issuer DIR --data PERSON.json (--request FILE | --device-key FILE | --new-device-key) --out FILE.idwcred",
     N_("Issue a credential file from the holder’s data") },
+  { "import", idw_cli_import,
+    "import [--name NAME] FILE.idwcred",
+    N_("Add a credential to the wallet (keyring and encrypted store); prints its ID") },
+  { "list", idw_cli_list,
+    "list",
+    N_("List the credentials in the wallet: ID, document type, holder, validity") },
   { "present", idw_cli_present,
-    "present FILE.idwcred [--elements NS/ELEM,…] [--preset P] [--nonce-request TEXT] [--text | --png FILE]",
+    "present (ID | FILE.idwcred) [--elements NS/ELEM,…] [--preset P] [--nonce-request TEXT] [--text | --png FILE]",
     N_("Present a credential as IDW1 text or as a QR code image") },
   { "verify", idw_cli_verify,
     "verify [--trust CERT]… [--at TIME] [--session-transcript FILE] [--reader-key FILE] [--json] [INPUT]",
     N_("Verify a presentation: IDW1 text, a QR code image or a DeviceResponse") },
-};
-
-/* The wallet and trust-store commands of DESIGN §7 that need the keyring. */
-static const char * const later_commands[] = {
-  "request", "import", "list", "trust", "ask", NULL
+  { "trust", idw_cli_trust,
+    "trust add CERT | list | remove FINGERPRINT",
+    N_("Manage the issuers the verifier trusts") },
+  { "ask", idw_cli_ask,
+    "ask [--preset P | --elements NS/ELEM,…] [--verifier NAME] [--doctype T]",
+    N_("Make an IDWR1 request for a remote check; verify accepts one response to it") },
 };
 
 static void
@@ -102,12 +112,6 @@ main (int    argc,
           g_set_prgname (prgname);
           return commands[i].run (argc - 1, argv + 1);
         }
-    }
-
-  if (g_strv_contains (later_commands, name))
-    {
-      idw_cli_printerr (_("The command “%s” is not available yet in this version."), name);
-      return IDW_CLI_EXIT_USAGE;
     }
 
   return idw_cli_usage_error (NULL, _("Unknown command “%s”."), name);

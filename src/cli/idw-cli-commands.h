@@ -17,5 +17,15 @@ int idw_cli_present (int    argc,
                      char **argv);
 int idw_cli_verify  (int    argc,
                      char **argv);
+int idw_cli_request (int    argc,
+                     char **argv);
+int idw_cli_import  (int    argc,
+                     char **argv);
+int idw_cli_list    (int    argc,
+                     char **argv);
+int idw_cli_trust   (int    argc,
+                     char **argv);
+int idw_cli_ask     (int    argc,
+                     char **argv);
 
 G_END_DECLS

@@ -42,7 +42,8 @@ idw_cli_exit_for_error (const GError *error)
     return IDW_CLI_EXIT_USAGE;
 
   if (error->domain == IDW_ERROR
-      && (error->code == IDW_ERROR_IO || error->code == IDW_ERROR_NOT_FOUND))
+      && (error->code == IDW_ERROR_IO || error->code == IDW_ERROR_NOT_FOUND
+          || error->code == IDW_ERROR_KEYRING))
     return IDW_CLI_EXIT_USAGE;
 
   return IDW_CLI_EXIT_FAILED;
@@ -75,6 +76,108 @@ idw_cli_usage_error (const char *command,
     g_printerr (_("Run “%s --help” for usage.\n"), g_get_prgname ());
 
   return IDW_CLI_EXIT_USAGE;
+}
+
+IdwStore *
+idw_cli_open_store (GError **error)
+{
+  return idw_store_open_sync (NULL, NULL, error);
+}
+
+gboolean
+idw_cli_looks_like_id (const char *text)
+{
+  gsize len = strlen (text);
+
+  if (len < IDW_CLI_MIN_ID_PREFIX || len > 64)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isxdigit (text[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+IdwStoreEntry *
+idw_cli_find_entry (IdwStore    *store,
+                    const char  *id,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *wanted = g_ascii_strdown (id, -1);
+  IdwStoreEntry *match = NULL;
+  guint matches = 0;
+
+  if (!idw_cli_looks_like_id (id))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                   _("“%s” is neither a credential file nor an ID in the wallet."), id);
+      return NULL;
+    }
+
+  entries = idw_store_list_sync (store, NULL, error);
+  if (entries == NULL)
+    return NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      IdwStoreEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_str_has_prefix (idw_store_entry_get_id (entry), wanted))
+        {
+          match = entry;
+          matches++;
+        }
+    }
+
+  if (matches == 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                   _("The wallet holds no ID “%s” (see “id-wallet-cli list”)."), id);
+      return NULL;
+    }
+  if (matches > 1)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_DUPLICATE,
+                   _("“%s” is the start of several IDs in the wallet; give more of it."), id);
+      return NULL;
+    }
+
+  return g_object_ref (match);
+}
+
+gboolean
+idw_cli_verify_issuer_signature (IdwCredential  *credential,
+                                 GError        **error)
+{
+  IdwIssuerSigned *issuer_signed = idw_credential_get_issuer_signed (credential);
+  IdwCertificate *ds = idw_credential_get_ds_certificate (credential);
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(IdwKey) key = NULL;
+
+  sign1 = idw_cose_sign1_parse (issuer_signed->issuer_auth, error);
+  if (sign1 == NULL)
+    return FALSE;
+
+  key = idw_certificate_get_public_key (ds, error);
+  if (key == NULL)
+    return FALSE;
+
+  return idw_cose_sign1_verify (sign1, key, NULL, error);
+}
+
+char *
+idw_cli_format_date (GDateTime *datetime)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (datetime == NULL)
+    return g_strdup ("?");
+
+  utc = g_date_time_to_utc (datetime);
+  return g_date_time_format (utc, "%Y-%m-%d");
 }
 
 static const char *

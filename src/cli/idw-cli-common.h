@@ -37,7 +37,8 @@ typedef enum
 void             idw_cli_printerr              (const char     *format,
                                                 ...) G_GNUC_PRINTF (1, 2);
 /* Prints @error and returns the exit code it stands for: IDW_CLI_EXIT_USAGE
- * for I/O and file errors, option errors and IDW_ERROR_IO / NOT_FOUND,
+ * for I/O and file errors, option errors, IDW_ERROR_IO / NOT_FOUND and
+ * IDW_ERROR_KEYRING (the command could not run),
  * IDW_CLI_EXIT_FAILED otherwise. */
 IdwCliExit       idw_cli_report_error          (const GError   *error);
 IdwCliExit       idw_cli_exit_for_error        (const GError   *error);
@@ -45,6 +46,29 @@ IdwCliExit       idw_cli_exit_for_error        (const GError   *error);
 IdwCliExit       idw_cli_usage_error           (const char     *command,
                                                 const char     *format,
                                                 ...) G_GNUC_PRINTF (2, 3);
+
+/* ---- The holder's wallet (keyring and credential store) -------------- */
+
+/* Opens the credential store on $XDG_DATA_HOME/id-wallet/credentials with
+ * the wallet key from the keyring. Errors: IDW_ERROR_KEYRING (with how to
+ * fix it), IDW_ERROR_IO. */
+IdwStore        *idw_cli_open_store            (GError        **error);
+/* The entry whose ID is @id or starts with @id (at least
+ * IDW_CLI_MIN_ID_PREFIX characters). Errors: IDW_ERROR_NOT_FOUND,
+ * IDW_ERROR_DUPLICATE (an ambiguous prefix), those of listing. */
+#define IDW_CLI_MIN_ID_PREFIX 4
+IdwStoreEntry   *idw_cli_find_entry            (IdwStore       *store,
+                                                const char     *id,
+                                                GError        **error);
+/* Whether @text could be a wallet ID or a prefix of one (hex digits). */
+gboolean         idw_cli_looks_like_id         (const char     *text);
+/* Checks the issuer's signature (issuerAuth with the DS certificate key;
+ * not trust: that is the verifier's job). Errors: IDW_ERROR_BAD_SIGNATURE,
+ * IDW_ERROR_BAD_CERTIFICATE, IDW_ERROR_UNSUPPORTED, IDW_ERROR_MALFORMED. */
+gboolean         idw_cli_verify_issuer_signature (IdwCredential *credential,
+                                                  GError       **error);
+/* "YYYY-MM-DD" in UTC, or "?" for NULL. */
+char            *idw_cli_format_date           (GDateTime      *datetime);
 
 /* Reads a whole file, at most @max_len bytes; "-" reads stdin. Errors
  * (G_FILE_ERROR or IDW_ERROR_LIMIT) name the file. */

@@ -182,8 +182,9 @@ idw_cli_issue (int    argc,
       N_("The holder’s device public key: a COSE_Key (CBOR, binary or hex) or a PEM public key (Ed25519 or P-256)"), N_("FILE") },
     { "new-device-key", 0, 0, G_OPTION_ARG_NONE, &new_device_key,
       N_("Generate an Ed25519 device key and keep its private part in the credential file"), NULL },
-    { "request", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &request_file,
-      N_("A credential request (not available yet)"), N_("FILE") },
+    { "request", 0, 0, G_OPTION_ARG_FILENAME, &request_file,
+      N_("The holder’s credential request (CBOR or IDWC1 text, from “id-wallet-cli request”): its proof is "
+         "checked and the credential is bound to its device key"), N_("FILE") },
     { "doctype", 0, 0, G_OPTION_ARG_STRING, &doctype,
       N_("The document type (default: from the namespaces of the data)"), N_("TYPE") },
     { "valid-from", 0, 0, G_OPTION_ARG_STRING, &valid_from_text,
@@ -207,19 +208,15 @@ idw_cli_issue (int    argc,
 
   if (argc > 1)
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
-  if (request_file != NULL)
-    {
-      idw_cli_printerr (_("--request is not available yet in this version; use --device-key or --new-device-key."));
-      return IDW_CLI_EXIT_USAGE;
-    }
   if (issuer_dir == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--issuer DIR is required."));
   if (data_file == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--data PERSON.json is required."));
   if (out_file == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--out FILE is required."));
-  if ((device_key_file != NULL) == new_device_key)
-    return idw_cli_usage_error (g_get_prgname (), _("Give exactly one of --device-key FILE and --new-device-key."));
+  if ((request_file != NULL) + (device_key_file != NULL) + (new_device_key ? 1 : 0) != 1)
+    return idw_cli_usage_error (g_get_prgname (),
+                                _("Give exactly one of --request FILE, --device-key FILE and --new-device-key."));
 
   if (valid_from_text != NULL)
     {
@@ -273,14 +270,33 @@ idw_cli_issue (int    argc,
   if (data == NULL)
     return idw_cli_report_error (error);
 
-  if (new_device_key)
-    device_key = idw_key_generate_ed25519 ();
-  else
-    device_key = load_device_key (device_key_file, &error);
-  if (device_key == NULL)
+  if (request_file != NULL)
     {
-      idw_cli_report_error (error);
-      return IDW_CLI_EXIT_USAGE;
+      g_autoptr(IdwCredentialRequest) request = NULL;
+
+      /* The proof first: binding a credential to a key whose holder has
+       * not shown they hold it would hand it to anyone. */
+      request = idw_credential_request_new_from_file (request_file, NULL, &error);
+      if (request == NULL)
+        {
+          IdwCliExit status = idw_cli_exit_for_error (error);
+
+          idw_cli_printerr (_("--request “%s”: %s"), request_file, error->message);
+          return status;
+        }
+      device_key = idw_key_ref (idw_credential_request_get_device_key (request));
+    }
+  else
+    {
+      if (new_device_key)
+        device_key = idw_key_generate_ed25519 ();
+      else
+        device_key = load_device_key (device_key_file, &error);
+      if (device_key == NULL)
+        {
+          idw_cli_report_error (error);
+          return IDW_CLI_EXIT_USAGE;
+        }
     }
 
   options.doctype = doctype;
@@ -306,6 +322,13 @@ idw_cli_issue (int    argc,
            from_text, until_text, out_file);
   if (new_device_key)
     g_print (_("The credential file holds the holder’s private device key: keep it private.\n"));
+  if (request_file != NULL)
+    {
+      g_autofree char *fingerprint = idw_key_get_fingerprint (device_key);
+
+      /* Translators: %s is a key fingerprint (hex) */
+      g_print (_("Bound to the device key of the request, %s.\n"), fingerprint);
+    }
 
   return IDW_CLI_EXIT_OK;
 }

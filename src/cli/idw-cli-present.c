@@ -115,6 +115,7 @@ idw_cli_present (int    argc,
   g_autoptr(GDateTime) presented_at = NULL;
   g_autoptr(IdwCredential) credential = NULL;
   g_autoptr(IdwRemoteRequest) request = NULL;
+  g_autoptr(IdwKey) device_key = NULL;
   GBytes *nonce = NULL;
   gboolean as_text = FALSE;
   gboolean portrait_dropped = FALSE;
@@ -134,17 +135,19 @@ idw_cli_present (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FILE.idwcred"));
+  context = g_option_context_new (_("(ID | FILE.idwcred)"));
   g_option_context_set_summary (context,
-                                _("Signs a presentation of a credential file that holds its device key:\n"
-                                  "an ISO 18013-5 DeviceResponse in an IDW1 envelope (see docs/formats.md)."));
+                                _("Signs a presentation of a credential in the wallet (its ID, or the start of it, from\n"
+                                  "“id-wallet-cli list”; the device key comes from the keyring) or of a credential file\n"
+                                  "that holds its device key: an ISO 18013-5 DeviceResponse in an IDW1 envelope\n"
+                                  "(see docs/formats.md)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
 
   if (argc < 2)
-    return idw_cli_usage_error (g_get_prgname (), _("Missing the credential file."));
+    return idw_cli_usage_error (g_get_prgname (), _("Missing the credential: a wallet ID or a credential file."));
   if (argc > 2)
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[2]);
   if (as_text && png_file != NULL)
@@ -170,16 +173,54 @@ idw_cli_present (int    argc,
       nonce = request->nonce;
     }
 
-  credential = idw_credential_new_from_file (argv[1], &error);
-  if (credential == NULL)
+  if (!g_file_test (argv[1], G_FILE_TEST_EXISTS) && idw_cli_looks_like_id (argv[1]))
     {
-      IdwCliExit status = idw_cli_exit_for_error (error);
+      g_autoptr(IdwStore) store = NULL;
+      g_autoptr(IdwStoreEntry) entry = NULL;
 
-      idw_cli_printerr ("%s: %s", argv[1], error->message);
-      return status;
+      store = idw_cli_open_store (&error);
+      if (store == NULL)
+        return idw_cli_report_error (error);
+
+      entry = idw_cli_find_entry (store, argv[1], &error);
+      if (entry == NULL)
+        return idw_cli_report_error (error);
+      if (idw_store_entry_is_damaged (entry))
+        {
+          const GError *reason = idw_store_entry_get_error (entry);
+
+          idw_cli_printerr (_("The credential %s is damaged and cannot be presented: %s"),
+                            idw_store_entry_get_id (entry),
+                            reason != NULL ? reason->message : "");
+          return IDW_CLI_EXIT_FAILED;
+        }
+      credential = g_object_ref (idw_store_entry_get_credential (entry));
+
+      device_key = idw_keystore_find_private_key_sync (idw_credential_get_device_key (credential), NULL, &error);
+      if (device_key == NULL)
+        {
+          if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+            {
+              idw_cli_printerr (_("The keyring holds no device key for the credential %s: it cannot be presented "
+                                  "from this device."), idw_store_entry_get_id (entry));
+              return IDW_CLI_EXIT_FAILED;
+            }
+          return idw_cli_report_error (error);
+        }
+    }
+  else
+    {
+      credential = idw_credential_new_from_file (argv[1], &error);
+      if (credential == NULL)
+        {
+          IdwCliExit status = idw_cli_exit_for_error (error);
+
+          idw_cli_printerr ("%s: %s", argv[1], error->message);
+          return status;
+        }
     }
 
-  if (idw_credential_get_private_key (credential) == NULL)
+  if (device_key == NULL && idw_credential_get_private_key (credential) == NULL)
     {
       idw_cli_printerr (_("“%s” holds no device private key, so it cannot be presented from the command line. "
                           "Issue it with --new-device-key, or import it into the wallet."), argv[1]);
@@ -240,7 +281,7 @@ idw_cli_present (int    argc,
     {
       g_autoptr(IdwQrMatrix) matrix = NULL;
 
-      text = idw_present_text_for_qr (credential, NULL, (const char * const *) paths,
+      text = idw_present_text_for_qr (credential, device_key, (const char * const *) paths,
                                       presented_at, nonce, &portrait_dropped, &error);
       if (text == NULL)
         return idw_cli_report_error (error);
@@ -260,7 +301,7 @@ idw_cli_present (int    argc,
     }
   else
     {
-      text = idw_present_text (credential, NULL, (const char * const *) paths,
+      text = idw_present_text (credential, device_key, (const char * const *) paths,
                                presented_at, nonce, &error);
       if (text == NULL)
         return idw_cli_report_error (error);

@@ -170,6 +170,36 @@ print_verdict (IdwVerdict *verdict)
   g_print ("%s", out->str);
 }
 
+/* The nonce the presentation carries (an IDW1 envelope as text or in a QR
+ * code), or NULL. Input that does not decode has none: the verifier will
+ * say what is wrong with it. */
+static GBytes *
+presented_nonce (IdwCliVerifyInput *input)
+{
+  g_autofree char *decoded = NULL;
+  g_autoptr(IdwEnvelope) envelope = NULL;
+  const char *text = NULL;
+
+  if (input->kind == IDW_CLI_INPUT_TEXT)
+    {
+      text = input->text;
+    }
+  else if (input->kind == IDW_CLI_INPUT_IMAGE)
+    {
+      decoded = idw_qr_decode_image (input->data, NULL);
+      text = decoded;
+    }
+
+  if (text == NULL)
+    return NULL;
+
+  envelope = idw_envelope_parse_text (text, NULL);
+  if (envelope == NULL || envelope->nonce == NULL)
+    return NULL;
+
+  return g_bytes_ref (envelope->nonce);
+}
+
 int
 idw_cli_verify (int    argc,
                 char **argv)
@@ -178,6 +208,9 @@ idw_cli_verify (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwCliVerifyInput) input = NULL;
   g_autoptr(IdwVerdict) verdict = NULL;
+  g_autoptr(IdwTrustStore) trust_store = NULL;
+  g_autoptr(IdwRequestStore) request_store = NULL;
+  g_autoptr(GBytes) nonce = NULL;
   g_auto(IdwCliVerifyOptions) options = { 0 };
   int status;
 
@@ -186,6 +219,9 @@ idw_cli_verify (int    argc,
                                 _("Verifies a presentation. INPUT is IDW1 text, a PNG or JPEG image with a QR code,\n"
                                   "or a raw DeviceResponse (CBOR, binary or hex; needs --session-transcript);\n"
                                   "“-” or nothing reads standard input.\n"
+                                  "Without --trust, the issuers trusted with “id-wallet-cli trust add” are the trust anchors.\n"
+                                  "A response carrying a nonce must answer a request made with “id-wallet-cli ask”\n"
+                                  "that no response has answered yet; it is then used up.\n"
                                   "Exit status: 0 valid, 1 not valid, 2 usage or I/O error."));
   idw_cli_verify_options_add_entries (context, &options, TRUE);
 
@@ -201,6 +237,31 @@ idw_cli_verify (int    argc,
         return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
       idw_cli_printerr ("%s", error->message);
       return IDW_CLI_EXIT_USAGE;
+    }
+
+  if (options.trust == NULL)
+    {
+      int n_anchors;
+
+      trust_store = idw_trust_store_new (NULL);
+      n_anchors = idw_trust_store_apply (trust_store, input->verifier, &error);
+      if (n_anchors < 0)
+        {
+          idw_cli_printerr ("%s", error->message);
+          return IDW_CLI_EXIT_USAGE;
+        }
+      if (n_anchors == 0)
+        g_printerr (_("Note: no issuer is trusted; add one with “id-wallet-cli trust add CERT” or give --trust CERT.\n"));
+    }
+
+  /* A remote check's response: its nonce must be one that `ask` issued
+   * and no response used yet. A presentation without a nonce is judged
+   * by its presentedAt alone. */
+  nonce = presented_nonce (input);
+  if (nonce != NULL)
+    {
+      request_store = idw_request_store_new (NULL);
+      idw_request_store_attach (request_store, input->verifier);
     }
 
   if (input->kind == IDW_CLI_INPUT_CBOR && input->session_transcript == NULL)

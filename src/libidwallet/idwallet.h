@@ -15,6 +15,7 @@
 #include "idw-doctype.h"
 #include "idw-mdoc.h"
 #include "idw-credential.h"
+#include "idw-credential-request.h"
 #include "idw-issue.h"
 #include "idw-present.h"
 #include "idw-verifier.h"

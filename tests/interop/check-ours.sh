@@ -167,9 +167,16 @@ present () {
   grep -q '^IDW1:' "$work/$name.txt" || die "present $* printed no IDW1: text"
 }
 
-# A remote request made here, not by ID Wallet: our own CBOR, Base45 and
-# zlib around an ISO 18013-5 DeviceRequest, with a fresh 16-byte nonce.
-request=$(node --input-type=module -e '
+# A remote request made by our verifier, so that it remembers the nonce
+# (`verify` accepts one response carrying it).
+request=$("$cli" ask --elements org.iso.18013.5.1/given_name,org.iso.18013.5.1/portrait,org.iso.18013.5.1/age_over_18 \
+  --verifier "Interop check" 2>"$work/ask.err") || { cat "$work/ask.err" >&2; die "ask failed"; }
+printf '%s\n' "$request" >"$work/request.txt"
+
+# A remote request made here, not by ID Wallet, so our verifier never issued
+# its nonce: our own CBOR, Base45 and zlib around an ISO 18013-5
+# DeviceRequest, with a fresh 16-byte nonce.
+foreign_request=$(node --input-type=module -e '
   import { randomBytes } from "node:crypto";
   import fs from "node:fs";
   import zlib from "node:zlib";
@@ -190,9 +197,10 @@ request=$(node --input-type=module -e '
   ]));
   fs.writeFileSync(process.argv[2], Buffer.from(nonce).toString("hex") + "\n");
   console.log("IDWR1:" + base45Encode(new Uint8Array(zlib.deflateSync(envelope))));
-' "$here" "$work/nonce.hex") || die "cannot make a request"
+' "$here" "$work/foreign-nonce.hex") || die "cannot make a request"
 
-# The nonce of an IDW1: envelope, in hex ("none" without one).
+# The nonce of an IDW1: envelope or an IDWR1: request, in hex ("none"
+# without one).
 envelope_nonce () {
   node --input-type=module -e '
     import fs from "node:fs";
@@ -200,7 +208,7 @@ envelope_nonce () {
     const { parseOne } = await import(process.argv[1] + "/mini-cbor.mjs");
     const { base45Decode } = await import(process.argv[1] + "/base45.mjs");
     const text = fs.readFileSync(process.argv[2], "latin1").trim();
-    const root = parseOne(new Uint8Array(zlib.inflateSync(base45Decode(text.slice(5)))));
+    const root = parseOne(new Uint8Array(zlib.inflateSync(base45Decode(text.slice(text.indexOf(":") + 1)))));
     let nonce = "none";
     for (let i = 0; i < root.children.length; i += 2) {
       const key = new TextDecoder().decode(root.children[i].content);
@@ -215,6 +223,7 @@ present text-age18 --text --preset age-over-18
 present text-name-photo --text --preset name-photo
 present text-elements --text --elements org.iso.18013.5.1/family_name,org.iso.18013.5.1/birth_date
 present text-nonce --text --nonce-request "$request"
+present text-foreign-nonce --text --nonce-request "$foreign_request"
 
 iaca="$issuer/iaca.pem"
 check text-full        valid valid "$work/text-full.txt"       "$iaca"
@@ -223,10 +232,10 @@ check text-name-photo  valid valid "$work/text-name-photo.txt" "$iaca"
 check text-elements    valid valid "$work/text-elements.txt"   "$iaca"
 # The DS certificate pinned instead of the IACA root.
 check text-full-ds     valid valid "$work/text-full.txt"       "$issuer/ds.pem"
-# Answering a request: the transcript carries its nonce. Our verifier has
-# not issued that nonce, so it must refuse it (DESIGN §3.3, §7).
-check text-nonce       valid invalid:freshness "$work/text-nonce.txt" "$iaca"
-want=$(cat "$work/nonce.hex")
+# Answering a request made with `ask`: the transcript carries its nonce,
+# which our verifier issued and accepts once (DESIGN §3.3, §7).
+check text-nonce       valid valid "$work/text-nonce.txt" "$iaca"
+want=$(envelope_nonce "$work/request.txt")
 got=$(envelope_nonce "$work/text-nonce.txt")
 if [ "$want" = "$got" ]; then
   printf '%s %-20s %s\n' "ok  " "nonce-echoed" "the envelope carries the request's nonce $got"
@@ -235,6 +244,11 @@ else
   printf '%s %-20s %s\n' "FAIL" "nonce-echoed" "asked for nonce $want, the envelope carries $got"
   failed=$((failed + 1))
 fi
+
+# The same response again is a replay, and a response to a request our
+# verifier never made is not fresh either; the library keeps no nonces.
+check text-nonce-again valid invalid:freshness "$work/text-nonce.txt" "$iaca"
+check text-foreign-nonce valid invalid:freshness "$work/text-foreign-nonce.txt" "$iaca"
 
 # Controls: both verifiers must also say no when they should.
 check wrong-anchor     invalid:issuer_trusted invalid:issuer_trusted \

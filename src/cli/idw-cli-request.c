@@ -1,0 +1,93 @@
+/* idw-cli-request.c: `id-wallet-cli request`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The holder's side of getting a credential (DESIGN §3.2): a fresh device
+ * key in the keyring and a signed credential request for an issuer.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "idw-cli-common.h"
+#include "idw-cli-commands.h"
+
+int
+idw_cli_request (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_file = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autoptr(GBytes) cbor = NULL;
+  const GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_file,
+      N_("Write the request (CBOR) to FILE (not overwritten if it exists)"), N_("FILE") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("What the device key is called in the keyring (default: “ID Wallet device key”)"), N_("NAME") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Creates an Ed25519 device key in the keyring and a credential request signed with it,\n"
+                                  "for an issuer to bind a credential to (“id-wallet-cli issue --request FILE”).\n"
+                                  "Writes the request to FILE and prints it as IDWC1 text. The private key never\n"
+                                  "leaves the keyring."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+
+  if (argc > 1)
+    return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
+  if (out_file == NULL)
+    return idw_cli_usage_error (g_get_prgname (), _("--out FILE is required."));
+
+  /* Before a key is made for nothing. */
+  if (g_file_test (out_file, G_FILE_TEST_EXISTS))
+    {
+      idw_cli_printerr (_("“%s” already exists; not overwriting it."), out_file);
+      return IDW_CLI_EXIT_USAGE;
+    }
+
+  key = idw_keystore_create_device_key_sync (name, NULL, &error);
+  if (key == NULL)
+    return idw_cli_report_error (error);
+  fingerprint = idw_key_get_fingerprint (key);
+
+  request = idw_credential_request_new (key, NULL, &error);
+  if (request != NULL)
+    {
+      cbor = idw_credential_request_to_bytes (request);
+      text = idw_credential_request_to_text (request);
+    }
+
+  if (request == NULL
+      || !idw_cli_write_file (out_file, g_bytes_get_data (cbor, NULL), g_bytes_get_size (cbor),
+                              0644, FALSE, &error))
+    {
+      /* No request went out: the key would only clutter the keyring. */
+      idw_keystore_delete_device_key_sync (fingerprint, NULL, NULL);
+      return idw_cli_report_error (error);
+    }
+
+  /* The text is ASCII; written as is, never converted to the locale. */
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  if (fflush (stdout) != 0)
+    return IDW_CLI_EXIT_USAGE;
+
+  /* Translators: %s is a file name, then a key fingerprint (hex) */
+  g_printerr (_("Wrote the credential request to “%s”; device key %s is in the keyring.\n"),
+              out_file, fingerprint);
+
+  return IDW_CLI_EXIT_OK;
+}

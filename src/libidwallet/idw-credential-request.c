@@ -1,0 +1,424 @@
+/* idw-credential-request.c: the holder's credential request (DESIGN §3.2)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "idw-cbor.h"
+#include "idw-credential-request.h"
+#include "idw-error.h"
+#include "idw-mdoc-private.h"
+#include "idw-transport.h"
+
+/* COSE_Key label of an OKP private key. */
+#define COSE_KEY_D (-4)
+
+struct _IdwCredentialRequest
+{
+  IdwKey    *device_key;  /* public part only */
+  GDateTime *created;
+  GBytes    *cbor;
+};
+
+void
+idw_credential_request_free (IdwCredentialRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  g_clear_pointer (&request->device_key, idw_key_unref);
+  g_clear_pointer (&request->created, g_date_time_unref);
+  g_clear_pointer (&request->cbor, g_bytes_unref);
+  g_free (request);
+}
+
+/* The CBOR the proof signs: ["IdWalletCredentialRequest", deviceKey, created].
+ * Built from the items as they are in the request, so that what is
+ * verified is what was received. */
+static GBytes *
+proof_payload (cbor_item_t *device_key,
+               cbor_item_t *created)
+{
+  g_autoptr(cbor_item_t) array = idw_cbor_new_array ();
+
+  idw_cbor_array_add (array, idw_cbor_new_string (IDW_CREDENTIAL_REQUEST_CONTEXT));
+  idw_cbor_array_add (array, cbor_incref (device_key));
+  idw_cbor_array_add (array, cbor_incref (created));
+
+  return idw_cbor_encode (array);
+}
+
+static IdwKey *
+public_part (IdwKey  *key,
+             GError **error)
+{
+  g_autoptr(GBytes) public_bytes = idw_key_get_public_bytes (key);
+
+  return idw_key_new_ed25519_public (g_bytes_get_data (public_bytes, NULL),
+                                     g_bytes_get_size (public_bytes), error);
+}
+
+IdwCredentialRequest *
+idw_credential_request_new (IdwKey     *device_key,
+                            GDateTime  *created,
+                            GError    **error)
+{
+  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autoptr(cbor_item_t) map = NULL;
+  g_autoptr(cbor_item_t) cose_key = NULL;
+  g_autoptr(cbor_item_t) created_item = NULL;
+  g_autoptr(cbor_item_t) proof = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (device_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (idw_key_get_curve (device_key) != IDW_CURVE_ED25519 || !idw_key_has_private (device_key))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("A credential request needs an Ed25519 device key with its private part."));
+      return NULL;
+    }
+
+  request = g_new0 (IdwCredentialRequest, 1);
+  request->device_key = public_part (device_key, error);
+  if (request->device_key == NULL)
+    return NULL;
+
+  /* A tdate holds whole seconds. */
+  if (created == NULL)
+    created = now = g_date_time_new_now_utc ();
+  request->created = g_date_time_new_from_unix_utc (g_date_time_to_unix (created));
+
+  cose_key = idw_key_to_cose (request->device_key, FALSE);
+  created_item = idw_cbor_new_tdate (request->created);
+  payload = proof_payload (cose_key, created_item);
+  proof = idw_cose_sign1_create (device_key, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
+                                 TRUE, NULL, error);
+  if (proof == NULL)
+    return NULL;
+
+  /* Keys in core deterministic order (by their encoding: shorter first). */
+  map = idw_cbor_new_map ();
+  idw_cbor_map_add_str (map, "proof", g_steal_pointer (&proof));
+  idw_cbor_map_add_str (map, "created", g_steal_pointer (&created_item));
+  idw_cbor_map_add_str (map, "version", idw_cbor_new_int (IDW_CREDENTIAL_REQUEST_VERSION));
+  idw_cbor_map_add_str (map, "deviceKey", g_steal_pointer (&cose_key));
+  request->cbor = idw_cbor_encode (map);
+
+  return g_steal_pointer (&request);
+}
+
+GBytes *
+idw_credential_request_to_bytes (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return g_bytes_ref (request->cbor);
+}
+
+char *
+idw_credential_request_to_text (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return idw_transport_wrap (IDW_PREFIX_CREDENTIAL, request->cbor);
+}
+
+IdwKey *
+idw_credential_request_get_device_key (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return request->device_key;
+}
+
+GDateTime *
+idw_credential_request_get_created (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return request->created;
+}
+
+/* ---- Parsing ---------------------------------------------------------- */
+
+static gboolean
+check_version (cbor_item_t  *map,
+               GError      **error)
+{
+  cbor_item_t *value = idw_cbor_map_get (map, "version");
+  guint64 version;
+
+  if (value == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("Credential request: missing version"));
+      return FALSE;
+    }
+  if (!idw_cbor_get_uint (value, &version))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("Credential request version: expected an unsigned integer"));
+      return FALSE;
+    }
+  if (version != IDW_CREDENTIAL_REQUEST_VERSION)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("Credential request version %llu is not supported"),
+                   (unsigned long long) version);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static IdwKey *
+parse_device_key (cbor_item_t  *map,
+                  cbor_item_t **out_item,
+                  GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  cbor_item_t *item;
+
+  item = idw_cbor_require (map, "deviceKey", CBOR_TYPE_MAP, _("Credential request"), error);
+  if (item == NULL)
+    return NULL;
+
+  /* A request travels in the clear: a private key in it is a leak, and
+   * nothing an issuer may keep. */
+  if (idw_cbor_map_get_int (item, COSE_KEY_D) != NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("Credential request deviceKey: holds a private key, which must never leave the wallet"));
+      return NULL;
+    }
+
+  key = idw_key_new_from_cose (item, &local_error);
+  if (key == NULL)
+    {
+      g_set_error (error, IDW_ERROR, local_error->code,
+                   _("Credential request deviceKey: %s"), local_error->message);
+      return NULL;
+    }
+  if (idw_key_get_curve (key) != IDW_CURVE_ED25519)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("Credential request deviceKey: expected an Ed25519 key"));
+      return NULL;
+    }
+
+  *out_item = item;
+  return g_steal_pointer (&key);
+}
+
+static gboolean
+verify_proof (cbor_item_t  *map,
+              IdwKey       *key,
+              cbor_item_t  *key_item,
+              cbor_item_t  *created_item,
+              GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  cbor_item_t *proof;
+
+  proof = idw_cbor_map_get (map, "proof");
+  if (proof == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("Credential request: missing proof"));
+      return FALSE;
+    }
+
+  if (!cbor_isa_array (proof) && idw_cbor_untag (proof, IDW_CBOR_TAG_COSE_SIGN1) == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("Credential request proof: expected a COSE_Sign1"));
+      return FALSE;
+    }
+
+  sign1 = idw_cose_sign1_parse (proof, &local_error);
+  if (sign1 == NULL)
+    {
+      g_set_error (error, IDW_ERROR, local_error->code,
+                   _("Credential request proof: %s"), local_error->message);
+      return FALSE;
+    }
+  if (sign1->alg != IDW_COSE_ALG_EDDSA)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("Credential request proof: expected an EdDSA signature"));
+      return FALSE;
+    }
+  if (sign1->payload != NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("Credential request proof: expected a detached payload"));
+      return FALSE;
+    }
+
+  payload = proof_payload (key_item, created_item);
+  if (!idw_cose_sign1_verify (sign1, key, payload, &local_error))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
+                           _("The credential request’s proof does not verify: it was changed, or made without the device key."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+IdwCredentialRequest *
+idw_credential_request_parse (GBytes     *cbor,
+                              GDateTime  *now,
+                              GError    **error)
+{
+  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autoptr(cbor_item_t) map = NULL;
+  g_autoptr(GDateTime) clock = NULL;
+  g_autoptr(GDateTime) latest = NULL;
+  g_autoptr(GError) local_error = NULL;
+  cbor_item_t *key_item = NULL;
+  cbor_item_t *created_item;
+
+  g_return_val_if_fail (cbor != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_bytes_get_size (cbor) > IDW_MAX_INFLATED_LENGTH)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("Credential request: larger than %d bytes"), IDW_MAX_INFLATED_LENGTH);
+      return NULL;
+    }
+
+  map = idw_cbor_decode_bytes (cbor, &local_error);
+  if (map == NULL)
+    {
+      g_set_error (error, IDW_ERROR, local_error->code,
+                   _("Credential request: %s"), local_error->message);
+      return NULL;
+    }
+  if (!cbor_isa_map (map))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("Credential request: expected a map"));
+      return NULL;
+    }
+
+  if (!check_version (map, error))
+    return NULL;
+
+  request = g_new0 (IdwCredentialRequest, 1);
+  request->device_key = parse_device_key (map, &key_item, error);
+  if (request->device_key == NULL)
+    return NULL;
+
+  created_item = idw_cbor_map_get (map, "created");
+  if (created_item == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("Credential request: missing created"));
+      return NULL;
+    }
+  request->created = idw_cbor_get_tdate (created_item, _("Credential request created"), error);
+  if (request->created == NULL)
+    return NULL;
+
+  /* The signature first: a forged request says nothing about its time. */
+  if (!verify_proof (map, request->device_key, key_item, created_item, error))
+    return NULL;
+
+  if (now == NULL)
+    now = clock = g_date_time_new_now_utc ();
+  latest = g_date_time_add_seconds (now, IDW_CREDENTIAL_REQUEST_MAX_FUTURE);
+  if (g_date_time_compare (request->created, latest) > 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                   _("Credential request created: more than %d minutes in the future; check the clocks"),
+                   IDW_CREDENTIAL_REQUEST_MAX_FUTURE / 60);
+      return NULL;
+    }
+
+  request->cbor = g_bytes_ref (cbor);
+
+  return g_steal_pointer (&request);
+}
+
+IdwCredentialRequest *
+idw_credential_request_parse_text (const char  *text,
+                                   GDateTime   *now,
+                                   GError     **error)
+{
+  g_autoptr(GBytes) cbor = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  cbor = idw_transport_unwrap (IDW_PREFIX_CREDENTIAL, text, error);
+  if (cbor == NULL)
+    return NULL;
+
+  return idw_credential_request_parse (cbor, now, error);
+}
+
+IdwCredentialRequest *
+idw_credential_request_parse_data (GBytes     *data,
+                                   GDateTime  *now,
+                                   GError    **error)
+{
+  const char *p;
+  gsize size;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  p = g_bytes_get_data (data, &size);
+  if (size == 0)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("Credential request: empty"));
+      return NULL;
+    }
+
+  /* A CBOR map starts with 0xa0…0xbf, never the first byte of a UTF-8
+   * sequence: anything that is valid UTF-8 is meant as text. */
+  if (memchr (p, '\0', size) == NULL && g_utf8_validate (p, (gssize) size, NULL))
+    {
+      g_autofree char *text = NULL;
+
+      if (size > IDW_MAX_TEXT_LENGTH + 1024)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                       _("Credential request: text longer than %d characters"), IDW_MAX_TEXT_LENGTH);
+          return NULL;
+        }
+      text = g_strndup (p, size);
+      return idw_credential_request_parse_text (text, now, error);
+    }
+
+  return idw_credential_request_parse (data, now, error);
+}
+
+IdwCredentialRequest *
+idw_credential_request_new_from_file (const char  *path,
+                                      GDateTime   *now,
+                                      GError     **error)
+{
+  g_autoptr(GBytes) data = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = _idw_read_file (path, IDW_MAX_INPUT_FILE, error);
+  if (data == NULL)
+    return NULL;
+
+  return idw_credential_request_parse_data (data, now, error);
+}

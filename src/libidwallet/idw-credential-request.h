@@ -1,0 +1,111 @@
+/* idw-credential-request.h: the holder's credential request (DESIGN §3.2)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   CredentialRequest = { "version": 1, "deviceKey": COSE_Key, "created": tdate,
+ *                         "proof": COSE_Sign1 }
+ *
+ * The proof is an EdDSA COSE_Sign1 with a detached payload, made with the
+ * device key over the CBOR of
+ *
+ *   [ "IdWalletCredentialRequest", deviceKey, created ]
+ *
+ * so that an issuer knows the holder has the private key it binds the
+ * credential to. As text: "IDWC1:" + Base45(zlib(CBOR)).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "idw-cose.h"
+
+G_BEGIN_DECLS
+
+#define IDW_CREDENTIAL_REQUEST_VERSION     1
+#define IDW_CREDENTIAL_REQUEST_CONTEXT     "IdWalletCredentialRequest"
+/* How far in the future "created" may lie (clock skew), in seconds. */
+#define IDW_CREDENTIAL_REQUEST_MAX_FUTURE  (5 * 60)
+
+/**
+ * IdwCredentialRequest:
+ *
+ * A credential request: the holder's device public key, when the request
+ * was made, and the proof that the holder holds the private key. A parsed
+ * request has always had its proof verified.
+ */
+typedef struct _IdwCredentialRequest IdwCredentialRequest;
+
+/**
+ * idw_credential_request_new:
+ * @device_key: the holder's Ed25519 device key with its private part
+ * @created: (nullable): the creation time (whole seconds are kept), %NULL
+ *   for now
+ * @error: return location for a #GError
+ *
+ * Makes and signs a request for @device_key. The request keeps only the
+ * public part of the key.
+ *
+ * Returns: (transfer full): the request, or %NULL with
+ *   IDW_ERROR_UNSUPPORTED when @device_key is not Ed25519 or has no
+ *   private part.
+ */
+IdwCredentialRequest *idw_credential_request_new             (IdwKey                *device_key,
+                                                              GDateTime             *created,
+                                                              GError               **error);
+void                  idw_credential_request_free            (IdwCredentialRequest  *request);
+
+/* The request CBOR (transfer full): for a parsed request, the bytes as
+ * received. */
+GBytes               *idw_credential_request_to_bytes        (IdwCredentialRequest  *request);
+/* "IDWC1:" + Base45(zlib(CBOR)) (transfer full). */
+char                 *idw_credential_request_to_text         (IdwCredentialRequest  *request);
+
+/**
+ * idw_credential_request_parse:
+ * @cbor: the request CBOR
+ * @now: (nullable): the time to judge "created" by, %NULL for the clock
+ * @error: return location for a #GError
+ *
+ * Parses a request and verifies its proof with the device key it names.
+ * Unknown map keys are ignored.
+ *
+ * Returns: (transfer full): the request, or %NULL with
+ *   IDW_ERROR_MALFORMED (not CBOR, trailing bytes, a private key in
+ *   deviceKey), IDW_ERROR_LIMIT, IDW_ERROR_DUPLICATE, IDW_ERROR_WRONG_TYPE
+ *   or IDW_ERROR_MISSING_FIELD naming the field ("Credential request
+ *   created: expected tdate"), IDW_ERROR_UNSUPPORTED (version other than 1,
+ *   a device key that is not Ed25519, a proof not EdDSA),
+ *   IDW_ERROR_NOT_YET_VALID (created more than
+ *   %IDW_CREDENTIAL_REQUEST_MAX_FUTURE seconds after @now) or
+ *   IDW_ERROR_BAD_SIGNATURE (the proof does not verify).
+ */
+IdwCredentialRequest *idw_credential_request_parse           (GBytes                *cbor,
+                                                              GDateTime             *now,
+                                                              GError               **error);
+/* From "IDWC1:" text (white space and line breaks allowed): the errors of
+ * idw_transport_unwrap() (IDW_ERROR_WRONG_PREFIX, IDW_ERROR_LIMIT,
+ * IDW_ERROR_MALFORMED) and of idw_credential_request_parse(). */
+IdwCredentialRequest *idw_credential_request_parse_text      (const char            *text,
+                                                              GDateTime             *now,
+                                                              GError               **error);
+/* From the contents of a file or a paste: text (any valid UTF-8 without
+ * NUL bytes, which a CBOR map never is) or binary CBOR, detected by
+ * content. Errors: those of the two above; IDW_ERROR_MALFORMED when empty. */
+IdwCredentialRequest *idw_credential_request_parse_data      (GBytes                *data,
+                                                              GDateTime             *now,
+                                                              GError               **error);
+/* From a file of at most IDW_MAX_INPUT_FILE bytes (IDW_ERROR_LIMIT);
+ * IDW_ERROR_IO when it cannot be read; then as
+ * idw_credential_request_parse_data(). */
+IdwCredentialRequest *idw_credential_request_new_from_file   (const char            *path,
+                                                              GDateTime             *now,
+                                                              GError               **error);
+
+/* The device public key, never with a private part (transfer none). */
+IdwKey               *idw_credential_request_get_device_key  (IdwCredentialRequest  *request);
+/* "created", UTC (transfer none). */
+GDateTime            *idw_credential_request_get_created     (IdwCredentialRequest  *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwCredentialRequest, idw_credential_request_free)
+
+G_END_DECLS

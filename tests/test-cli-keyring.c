@@ -1,0 +1,613 @@
+/* test-cli-keyring.c: the id-wallet-cli commands that need the keyring
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * request, import, list, present by wallet ID, and the request → issue →
+ * import round trip that binds a credential to the wallet's own key
+ * (DESIGN §3.2, §7). build-aux/dev test runs this inside a private D-Bus
+ * session with a gnome-keyring-daemon unlocked by a test password; the
+ * spawned CLI inherits that session, and gets an XDG_DATA_HOME of the
+ * test's own for the credential store.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "idwallet.h"
+
+/* ---- Running the CLI (as in test-cli.c) --------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static char *tmp_dir;
+static char *data_home;
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("IDW_CLI");
+
+  if (path == NULL)
+    g_error ("IDW_CLI is not set: run this test with meson test");
+
+  return path;
+}
+
+/* run_cli (stdin or NULL, arg, …, NULL) */
+G_GNUC_NULL_TERMINATED static Run *
+run_cli (const char *input,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) command = g_string_new (NULL);
+  Run *run = g_new0 (Run, 1);
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  va_start (ap, input);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  for (guint i = 0; args->pdata[i] != NULL; i++)
+    g_string_append_printf (command, "%s%s", i > 0 ? " " : "", (const char *) args->pdata[i]);
+  g_test_message ("$ %s", command->str);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+
+  g_assert_null (strstr (run->err, "Sanitizer"));
+  g_assert_null (strstr (run->err, "runtime error:"));
+  g_assert_null (strstr (run->err, "CRITICAL"));
+  g_assert_null (strstr (run->err, "WARNING"));
+
+  return run;
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static char *
+write_tmp (const char *name,
+           const void *contents,
+           gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = tmp_path (name);
+
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/* ---- Shared: an issuer, a credential with its key, the imported ID ---- */
+
+static char *issuer_dir;
+static char *iaca_pem;
+static char *person;
+static char *credential;   /* issued with --new-device-key */
+static char *imported_id;  /* its ID in the wallet */
+
+static void
+ensure_issuer (void)
+{
+  g_autoptr(Run) init = NULL;
+  g_autoptr(Run) issue = NULL;
+
+  if (issuer_dir != NULL)
+    return;
+
+  issuer_dir = tmp_path ("issuer");
+  iaca_pem = g_build_filename (issuer_dir, "iaca.pem", NULL);
+  init = run_cli (NULL, "issuer", "init", "--out", issuer_dir, "--name", "Keyring Republic",
+                  "--country", "zz", "--test", NULL);
+  g_assert_cmpint (init->status, ==, 0);
+
+  person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  credential = tmp_path ("erika.idwcred");
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--new-device-key", "--out", credential, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+}
+
+static gboolean
+is_wallet_id (const char *text)
+{
+  if (strlen (text) != 32)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isxdigit (*p) || g_ascii_isupper (*p))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+verify_json (int         expected_status,
+             const char *text)
+{
+  g_autoptr(Run) run = run_cli (text, "verify", "--json", "--trust", iaca_pem, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run->status, ==, expected_status);
+  json_parser_load_from_data (parser, run->out, -1, &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static gboolean
+file_contains (const char   *path,
+               const guint8 *needle,
+               gsize         needle_len)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  for (gsize i = 0; i + needle_len <= len; i++)
+    {
+      if (memcmp (contents + i, needle, needle_len) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- Tests ------------------------------------------------------------ */
+
+static void
+test_list_empty (void)
+{
+  g_autoptr(Run) list = run_cli (NULL, "list", NULL);
+
+  g_assert_cmpint (list->status, ==, 0);
+  g_assert_cmpstr (list->out, ==, "");
+  g_assert_nonnull (strstr (list->err, "empty"));
+}
+
+static void
+test_import (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCredential) file_credential = NULL;
+  g_autoptr(IdwKey) in_keyring = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autofree char *store_file = NULL;
+  g_autofree char *name = NULL;
+  guint8 seed[32];
+
+  ensure_issuer ();
+
+  import = run_cli (NULL, "import", credential, NULL);
+  g_assert_cmpint (import->status, ==, 0);
+  imported_id = g_strstrip (g_strdup (import->out));
+  g_assert_true (is_wallet_id (imported_id));
+  g_assert_nonnull (strstr (import->err, "Erika Zoë Mustermann"));
+  g_assert_nonnull (strstr (import->err, "keyring"));
+
+  /* The credential is in the store; its private key in the keyring and
+   * nowhere in the store. */
+  name = g_strconcat (imported_id, IDW_STORE_FILE_SUFFIX, NULL);
+  store_file = g_build_filename (data_home, "id-wallet", "credentials", name, NULL);
+  g_assert_true (g_file_test (store_file, G_FILE_TEST_IS_REGULAR));
+
+  file_credential = idw_credential_new_from_file (credential, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_export_seed (idw_credential_get_private_key (file_credential), seed));
+  g_assert_false (file_contains (store_file, seed, sizeof seed));
+  in_keyring = idw_keystore_find_private_key_sync (idw_credential_get_device_key (file_credential), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_has_private (in_keyring));
+  g_assert_true (idw_key_equal (in_keyring, idw_credential_get_private_key (file_credential)));
+  memset (seed, 0, sizeof seed);
+
+  /* The same credential again. */
+  again = run_cli (NULL, "import", credential, NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_cmpstr (again->out, ==, "");
+  g_assert_nonnull (strstr (again->err, "already in the wallet"));
+  g_assert_nonnull (strstr (again->err, imported_id));
+}
+
+/* @path's bytes with the last @from replaced by @to (same length). */
+static char *
+patched_copy (const char *path,
+              const char *name,
+              const char *from,
+              const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+  gsize from_len = strlen (from);
+  char *found = NULL;
+
+  g_assert_cmpuint (from_len, ==, strlen (to));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  for (gsize i = 0; i + from_len <= len; i++)
+    {
+      if (memcmp (contents + i, from, from_len) == 0)
+        found = contents + i;
+    }
+  g_assert_nonnull (found);
+  memcpy (found, to, from_len);
+
+  return write_tmp (name, contents, (gssize) len);
+}
+
+static void
+test_import_refused (void)
+{
+  g_autoptr(IdwCredential) parsed = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  g_autofree char *until_text = NULL;
+  g_autofree char *later_text = NULL;
+  g_autofree char *damaged = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *missing = tmp_path ("no-such.idwcred");
+  g_autofree char *contents = NULL;
+  g_autoptr(Run) not_credential = NULL;
+  g_autoptr(Run) damaged_run = NULL;
+  g_autoptr(Run) forged_run = NULL;
+  g_autoptr(Run) truncated_run = NULL;
+  g_autoptr(Run) missing_run = NULL;
+  g_autoptr(Run) list = NULL;
+  gsize len;
+
+  ensure_issuer ();
+
+  /* JSON is not a credential. */
+  not_credential = run_cli (NULL, "import", person, NULL);
+  g_assert_cmpint (not_credential->status, ==, 1);
+  g_assert_nonnull (strstr (not_credential->err, "not an ID credential"));
+
+  /* An element changed: its digest no longer matches. */
+  damaged = patched_copy (credential, "damaged.idwcred", "Mustermann", "Musterfrau");
+  damaged_run = run_cli (NULL, "import", damaged, NULL);
+  g_assert_cmpint (damaged_run->status, ==, 1);
+  g_assert_nonnull (strstr (damaged_run->err, "damaged"));
+
+  /* The MSO's validUntil moved a year on: digests hold, the issuer's
+   * signature does not. */
+  parsed = idw_credential_new_from_file (credential, NULL);
+  g_assert_nonnull (parsed);
+  until = g_date_time_to_utc (idw_credential_get_valid_until (parsed));
+  until_text = g_date_time_format (until, "%Y-%m-%dT%H:%M:%S");
+  later_text = g_strdup_printf ("%04d%s", g_date_time_get_year (until) + 1, until_text + 4);
+  forged = patched_copy (credential, "forged.idwcred", until_text, later_text);
+  forged_run = run_cli (NULL, "import", forged, NULL);
+  g_assert_cmpint (forged_run->status, ==, 1);
+  g_assert_nonnull (strstr (forged_run->err, "signature"));
+
+  /* Cut short: not CBOR any more. */
+  g_assert_true (g_file_get_contents (credential, &contents, &len, NULL));
+  truncated = write_tmp ("truncated.idwcred", contents, (gssize) len / 2);
+  truncated_run = run_cli (NULL, "import", truncated, NULL);
+  g_assert_cmpint (truncated_run->status, ==, 1);
+
+  missing_run = run_cli (NULL, "import", missing, NULL);
+  g_assert_cmpint (missing_run->status, ==, 2);
+  g_assert_nonnull (strstr (missing_run->err, missing));
+
+  /* None of them went in. */
+  list = run_cli (NULL, "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  g_assert_null (strstr (list->out, "Musterfrau"));
+}
+
+static void
+test_list (void)
+{
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) with_damaged = NULL;
+  g_autofree char *damaged_path = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  g_assert_nonnull (imported_id);
+
+  list = run_cli (NULL, "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  lines = g_strsplit (list->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[1], ==, "");
+
+  /* ID, document type, holder, validity, state. */
+  fields = g_strsplit (lines[0], "\t", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 5);
+  g_assert_cmpstr (fields[0], ==, imported_id);
+  g_assert_cmpstr (fields[1], ==, IDW_DOCTYPE_MDL);
+  g_assert_cmpstr (fields[2], ==, "Erika Zoë Mustermann");
+  g_assert_true (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}/[0-9]{4}-[0-9]{2}-[0-9]{2}$", fields[3], 0, 0));
+  g_assert_cmpstr (fields[4], ==, "valid, test issuer");
+
+  /* A damaged file is listed as such, and the others still are. */
+  damaged_path = g_build_filename (data_home, "id-wallet", "credentials",
+                                   "0123456789abcdef0123456789abcdef" IDW_STORE_FILE_SUFFIX, NULL);
+  g_assert_true (g_file_set_contents (damaged_path, "IDWS1\nnot really", -1, NULL));
+  with_damaged = run_cli (NULL, "list", NULL);
+  g_assert_cmpint (with_damaged->status, ==, 0);
+  g_assert_nonnull (strstr (with_damaged->out, "0123456789abcdef0123456789abcdef\tDAMAGED\t"));
+  g_assert_nonnull (strstr (with_damaged->out, lines[0]));
+  g_assert_nonnull (strstr (with_damaged->err, "damaged"));
+  g_assert_cmpint (g_remove (damaged_path), ==, 0);
+}
+
+static void
+test_present_by_id (void)
+{
+  g_autofree char *prefix = NULL;
+  g_autoptr(Run) by_id = NULL;
+  g_autoptr(Run) by_prefix = NULL;
+  g_autoptr(Run) unknown = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  g_autoptr(JsonObject) prefix_verdict = NULL;
+  JsonObject *disclosed;
+  JsonObject *mdl;
+
+  g_assert_nonnull (imported_id);
+
+  by_id = run_cli (NULL, "present", imported_id, "--preset", "age-over-18", NULL);
+  g_assert_cmpint (by_id->status, ==, 0);
+  g_assert_true (g_str_has_prefix (by_id->out, "IDW1:"));
+  verdict = verify_json (0, by_id->out);
+  disclosed = json_object_get_object_member (verdict, "disclosed");
+  mdl = json_object_get_object_member (disclosed, IDW_NAMESPACE_MDL);
+  g_assert_cmpuint (json_object_get_size (mdl), ==, 1);
+  g_assert_true (json_object_get_boolean_member (mdl, "age_over_18"));
+
+  /* The start of an ID will do. */
+  prefix = g_strndup (imported_id, 8);
+  by_prefix = run_cli (NULL, "present", prefix, "--elements", "family_name", NULL);
+  g_assert_cmpint (by_prefix->status, ==, 0);
+  prefix_verdict = verify_json (0, by_prefix->out);
+  g_assert_true (json_object_get_boolean_member (prefix_verdict, "valid"));
+
+  unknown = run_cli (NULL, "present", "ffffffffffffffff", NULL);
+  g_assert_cmpint (unknown->status, ==, 2);
+  g_assert_cmpstr (unknown->out, ==, "");
+  g_assert_nonnull (strstr (unknown->err, "ffffffffffffffff"));
+}
+
+static void
+test_request_issue_import (void)
+{
+  g_autofree char *request_file = tmp_path ("request.cbor");
+  g_autofree char *request_text_file = NULL;
+  g_autofree char *bound = tmp_path ("bound.idwcred");
+  g_autofree char *bound_from_text = tmp_path ("bound-text.idwcred");
+  g_autofree char *tampered_out = tmp_path ("never.idwcred");
+  g_autofree char *tampered_request = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCredentialRequest) from_file = NULL;
+  g_autoptr(IdwCredentialRequest) from_text = NULL;
+  g_autoptr(IdwCredential) issued = NULL;
+  g_autoptr(IdwKey) in_keyring = NULL;
+  g_autoptr(Run) request = NULL;
+  g_autoptr(Run) exists = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) issue_text = NULL;
+  g_autoptr(Run) tampered = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) present = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  gsize len;
+
+  ensure_issuer ();
+
+  /* The holder: a key in the keyring, a request in a file and as text. */
+  request = run_cli (NULL, "request", "--out", request_file, "--name", "Test request", NULL);
+  g_assert_cmpint (request->status, ==, 0);
+  g_assert_true (g_str_has_prefix (request->out, IDW_PREFIX_CREDENTIAL));
+  from_file = idw_credential_request_new_from_file (request_file, NULL, &error);
+  g_assert_no_error (error);
+  from_text = idw_credential_request_parse_text (request->out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (idw_credential_request_get_device_key (from_file),
+                                idw_credential_request_get_device_key (from_text)));
+  in_keyring = idw_keystore_find_private_key_sync (idw_credential_request_get_device_key (from_file), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_has_private (in_keyring));
+  /* Never the private key on the terminal. */
+  {
+    guint8 seed[32];
+    g_autofree char *seed_hex = NULL;
+    g_autoptr(GString) hex = g_string_new (NULL);
+
+    g_assert_true (idw_key_export_seed (in_keyring, seed));
+    for (guint i = 0; i < sizeof seed; i++)
+      g_string_append_printf (hex, "%02x", seed[i]);
+    memset (seed, 0, sizeof seed);
+    g_assert_null (strstr (request->out, hex->str));
+    g_assert_null (strstr (request->err, hex->str));
+    g_assert_false (file_contains (request_file, (const guint8 *) hex->str, hex->len));
+  }
+
+  exists = run_cli (NULL, "request", "--out", request_file, NULL);
+  g_assert_cmpint (exists->status, ==, 2);
+  g_assert_nonnull (strstr (exists->err, "already exists"));
+
+  /* The issuer: binds the credential to the request's key. */
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--request", request_file, "--out", bound, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  g_assert_nonnull (strstr (issue->out, "Bound to the device key"));
+  issued = idw_credential_new_from_file (bound, &error);
+  g_assert_no_error (error);
+  g_assert_null (idw_credential_get_private_key (issued));
+  g_assert_true (idw_key_equal (idw_credential_get_device_key (issued),
+                                idw_credential_request_get_device_key (from_file)));
+
+  /* The text form of the request, pasted into a file, does as well. */
+  request_text_file = write_tmp ("request.txt", request->out, -1);
+  issue_text = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                        "--request", request_text_file, "--out", bound_from_text, NULL);
+  g_assert_cmpint (issue_text->status, ==, 0);
+
+  /* A request whose proof does not verify is refused, nothing written. */
+  g_assert_true (g_file_get_contents (request_file, &contents, &len, NULL));
+  /* A bit of the signature: the first 64-byte bstr (58 40 …) is the
+   * proof's. */
+  for (gsize i = 0; i + 2 + 64 <= len; i++)
+    {
+      if ((guint8) contents[i] == 0x58 && contents[i + 1] == 0x40)
+        {
+          contents[i + 10] ^= 0x01;
+          break;
+        }
+    }
+  tampered_request = write_tmp ("tampered-request.cbor", contents, (gssize) len);
+  tampered = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                      "--request", tampered_request, "--out", tampered_out, NULL);
+  g_assert_cmpint (tampered->status, ==, 1);
+  g_assert_nonnull (strstr (tampered->err, "proof"));
+  g_assert_false (g_file_test (tampered_out, G_FILE_TEST_EXISTS));
+
+  /* The holder imports it: it matches the key in the keyring, and can be
+   * presented from the wallet. */
+  import = run_cli (NULL, "import", bound, NULL);
+  g_assert_cmpint (import->status, ==, 0);
+  id = g_strstrip (g_strdup (import->out));
+  g_assert_true (is_wallet_id (id));
+  g_assert_nonnull (strstr (import->err, "bound to a device key in the keyring"));
+
+  present = run_cli (NULL, "present", id, NULL);
+  g_assert_cmpint (present->status, ==, 0);
+  verdict = verify_json (0, present->out);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+}
+
+static void
+test_import_without_key (void)
+{
+  g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
+  g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, FALSE);
+  g_autoptr(GBytes) cose_bytes = idw_cbor_encode (cose);
+  g_autofree char *key_file = write_tmp ("holder.cose", g_bytes_get_data (cose_bytes, NULL),
+                                         (gssize) g_bytes_get_size (cose_bytes));
+  g_autofree char *out = tmp_path ("keyless.idwcred");
+  g_autofree char *id = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) present = NULL;
+
+  ensure_issuer ();
+
+  /* Issued to a key the wallet does not hold: shown, but not presentable. */
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--device-key", key_file, "--out", out, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+
+  import = run_cli (NULL, "import", out, NULL);
+  g_assert_cmpint (import->status, ==, 0);
+  id = g_strstrip (g_strdup (import->out));
+  g_assert_nonnull (strstr (import->err, "cannot be presented"));
+
+  present = run_cli (NULL, "present", id, NULL);
+  g_assert_cmpint (present->status, ==, 1);
+  g_assert_cmpstr (present->out, ==, "");
+  g_assert_nonnull (strstr (present->err, "no device key"));
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_dir = g_dir_make_tmp ("test-cli-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_home = g_build_filename (tmp_dir, "data", NULL);
+
+  /* In order: later tests use what earlier ones imported. */
+  g_test_add_func ("/cli-keyring/list-empty", test_list_empty);
+  g_test_add_func ("/cli-keyring/import", test_import);
+  g_test_add_func ("/cli-keyring/import-refused", test_import_refused);
+  g_test_add_func ("/cli-keyring/list", test_list);
+  g_test_add_func ("/cli-keyring/present-by-id", test_present_by_id);
+  g_test_add_func ("/cli-keyring/request-issue-import", test_request_issue_import);
+  g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
+
+  status = g_test_run ();
+
+  if (status == 0)
+    remove_tree (tmp_dir);
+  else
+    g_printerr ("# test files kept in %s\n", tmp_dir);
+
+  g_free (tmp_dir);
+  g_free (data_home);
+  g_free (issuer_dir);
+  g_free (iaca_pem);
+  g_free (person);
+  g_free (credential);
+  g_free (imported_id);
+
+  return status;
+}
