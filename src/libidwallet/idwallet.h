@@ -23,7 +23,3 @@
 #include "idw-store.h"
 #include "idw-trust-store.h"
 #include "idw-request-store.h"
-#include "idw-keystore.h"
-#include "idw-store.h"
-#include "idw-trust-store.h"
-#include "idw-request-store.h"
