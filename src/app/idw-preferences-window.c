@@ -13,7 +13,6 @@ struct _IdwPreferencesWindow
 
   GtkSpinButton        *refresh_spin;
   GtkSpinButton        *freshness_spin;
-  GtkSwitch            *portrait_switch;
 };
 
 G_DEFINE_FINAL_TYPE (IdwPreferencesWindow, idw_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -29,9 +28,6 @@ idw_preferences_window_new (IdwApplication *application)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "freshness-window",
                    gtk_spin_button_get_adjustment (self->freshness_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "leave-out-portrait",
-                   self->portrait_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 
   return self;
@@ -58,7 +54,6 @@ idw_preferences_window_class_init (IdwPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwPreferencesWindow, refresh_spin);
   gtk_widget_class_bind_template_child (widget_class, IdwPreferencesWindow, freshness_spin);
-  gtk_widget_class_bind_template_child (widget_class, IdwPreferencesWindow, portrait_switch);
 }
 
 static void
