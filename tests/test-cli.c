@@ -632,10 +632,21 @@ test_issue_options (void)
   g_autoptr(Run) backwards = NULL;
   g_autoptr(Run) backdated = NULL;
   g_autofree char *out2 = tmp_path ("backwards.idwcred");
+  g_autoptr(Run) outliving = NULL;
+  /* Relative to today: the test issuer's DS certificate lives 3 years. */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) next_year = g_date_time_add_years (now, 1);
+  g_autoptr(GDateTime) in_two_years = g_date_time_add_years (now, 2);
+  g_autoptr(GDateTime) in_four_years = g_date_time_add_years (now, 4);
+  g_autofree char *from_arg = g_date_time_format (next_year, "%Y-%m-%d");
+  g_autofree char *until_arg = g_date_time_format (in_two_years, "%Y-%m-%dT12:00:00Z");
+  g_autofree char *beyond_arg = g_date_time_format (in_four_years, "%Y-%m-%d");
+  g_autofree char *before_arg = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *from_expected = g_strconcat (from_arg, "T00:00:00Z", NULL);
 
   ensure_credential ();
   issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
-                   "--valid-from", "2030-01-01", "--valid-until", "2034-06-30T12:00:00Z",
+                   "--valid-from", from_arg, "--valid-until", until_arg,
                    "--doctype", IDW_DOCTYPE_MDL, "--out", out, NULL);
   g_assert_cmpint (issue->status, ==, 0);
 
@@ -643,11 +654,18 @@ test_issue_options (void)
   g_assert_no_error (error);
   from = g_date_time_format_iso8601 (idw_credential_get_valid_from (cred));
   until = g_date_time_format_iso8601 (idw_credential_get_valid_until (cred));
-  g_assert_cmpstr (from, ==, "2030-01-01T00:00:00Z");
-  g_assert_cmpstr (until, ==, "2034-06-30T12:00:00Z");
+  g_assert_cmpstr (from, ==, from_expected);
+  g_assert_cmpstr (until, ==, until_arg);
+
+  /* An ID may not outlive the certificate verifiers check it with. */
+  outliving = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
+                       "--valid-until", beyond_arg, "--out", out2, NULL);
+  g_assert_cmpint (outliving->status, ==, 2);
+  g_assert_nonnull (strstr (outliving->err, "document signer"));
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
 
   backwards = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
-                       "--valid-from", "2030-01-01", "--valid-until", "2029-01-01", "--out", out2, NULL);
+                       "--valid-from", from_arg, "--valid-until", before_arg, "--out", out2, NULL);
   g_assert_cmpint (backwards->status, ==, 1);
   g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
 

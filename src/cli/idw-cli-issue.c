@@ -304,6 +304,24 @@ idw_cli_issue (int    argc,
   options.valid_from = valid_from;
   options.valid_until = valid_until;
 
+  /* The engine caps the default validity at the document signer's end;
+   * an explicit --valid-until past it would make an ID that verifiers
+   * reject before it expires. */
+  if (valid_until != NULL)
+    {
+      g_autoptr(GDateTime) ds_end = idw_certificate_get_not_after (ds_cert);
+
+      if (g_date_time_compare (valid_until, ds_end) > 0)
+        {
+          g_autofree char *when = g_date_time_format_iso8601 (ds_end);
+
+          return idw_cli_usage_error (g_get_prgname (),
+                                      _("--valid-until is after the document signer certificate expires (%s): "
+                                        "verifiers would reject the ID from then on."),
+                                      when);
+        }
+    }
+
   credential = idw_issue_credential (data, base_dir, device_key, ds_key, ds_cert, &options, &error);
   if (credential == NULL)
     return idw_cli_report_error (error);

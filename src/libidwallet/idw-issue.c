@@ -627,6 +627,7 @@ idw_issue_credential (JsonObject             *data,
   g_autoptr(GDateTime) signed_at = NULL;
   g_autoptr(GDateTime) valid_from = NULL;
   g_autoptr(GDateTime) valid_until = NULL;
+  g_autoptr(GDateTime) ds_not_after = NULL;
   g_autoptr(cbor_item_t) device_cose = NULL;
   g_autoptr(cbor_item_t) unprotected = NULL;
   g_autoptr(GBytes) payload = NULL;
@@ -680,9 +681,20 @@ idw_issue_credential (JsonObject             *data,
                                          : g_date_time_new_now_utc ();
   valid_from = options->valid_from != NULL ? g_date_time_ref (options->valid_from)
                                            : g_date_time_ref (signed_at);
-  valid_until = options->valid_until != NULL
-                ? g_date_time_ref (options->valid_until)
-                : g_date_time_add_years (valid_from, DEFAULT_VALIDITY_YEARS);
+  ds_not_after = idw_certificate_get_not_after (ds_certificate);
+  /* By default an ID lives five years, but never past its document
+   * signer: verifiers would reject it from then on. */
+  if (options->valid_until != NULL)
+    valid_until = g_date_time_ref (options->valid_until);
+  else
+    {
+      valid_until = g_date_time_add_years (valid_from, DEFAULT_VALIDITY_YEARS);
+      if (g_date_time_compare (valid_until, ds_not_after) > 0)
+        {
+          g_date_time_unref (valid_until);
+          valid_until = g_date_time_ref (ds_not_after);
+        }
+    }
   if (g_date_time_compare (valid_until, valid_from) < 0)
     {
       g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,

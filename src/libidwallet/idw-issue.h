@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  * @signed_at: validityInfo.signed, or %NULL for now
  * @valid_from: validityInfo.validFrom, or %NULL for @signed_at
  * @valid_until: validityInfo.validUntil, or %NULL for @valid_from + 5 years
+ *   or the document signer certificate's end, whichever comes first
  * @expected_update: validityInfo.expectedUpdate, or %NULL to leave it out
  *
  * Optional parameters of idw_issue_credential(); a zeroed struct (or %NULL)
