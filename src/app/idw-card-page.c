@@ -27,6 +27,7 @@ struct _IdwCardPage
   GtkGrid              *key_fields;
   GtkLabel             *authority_label;
   GtkLabel             *validity_label;
+  GtkWidget            *present_button;
   GtkWidget            *cannot_present_label;
   GtkBox               *groups_box;
   AdwPreferencesGroup  *details_group;
@@ -55,6 +56,7 @@ add_key_field (IdwCardPage *self,
   GtkWidget *v = gtk_label_new (value);
 
   gtk_label_set_xalign (GTK_LABEL (l), 0);
+  gtk_label_set_wrap (GTK_LABEL (l), TRUE);
   gtk_widget_add_css_class (l, "caption");
   gtk_widget_add_css_class (l, "idw-card-field-label");
   gtk_label_set_xalign (GTK_LABEL (v), 0);
@@ -75,6 +77,65 @@ format_element (IdwCredential *credential,
 
   value = idw_credential_get_value (credential, ns, element);
   return idw_ui_format_value (ns, element, value);
+}
+
+/* What the card shows, in one sentence for screen readers. */
+static void
+update_card_label (IdwCardPage *self)
+{
+  IdwCredential *credential = self->credential;
+  g_autofree char *national = idw_ui_credential_national_name (credential);
+  g_autofree char *latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GDateTime *from = idw_credential_get_valid_from (credential);
+  GDateTime *until = idw_credential_get_valid_until (credential);
+  const char *document = idw_credential_get_display_name (credential);
+
+  if (national != NULL && latin != NULL && g_strcmp0 (national, latin) != 0)
+    /* Translators: a name in national characters and in Latin letters, "张伟 (Wei Zhang)" */
+    name = g_strdup_printf (_("%1$s (%2$s)"), national, latin);
+  else if (national != NULL)
+    name = g_steal_pointer (&national);
+  else
+    name = idw_ui_credential_title (credential);
+
+  if (from != NULL && g_date_time_compare (now, from) < 0)
+    {
+      g_autofree char *date = idw_ui_format_date (from);
+
+      /* Translators: read by screen readers for the card, "Mobile driving licence of 张伟 (Wei Zhang), valid from 1 June 2025" */
+      label = g_strdup_printf (_("%1$s of %2$s, valid from %3$s"), document, name, date);
+    }
+  else if (until != NULL && g_date_time_compare (now, until) > 0)
+    {
+      g_autofree char *date = idw_ui_format_date (until);
+
+      /* Translators: read by screen readers for the card, "Mobile driving licence of 张伟 (Wei Zhang), expired on 31 May 2035" */
+      label = g_strdup_printf (_("%1$s of %2$s, expired on %3$s"), document, name, date);
+    }
+  else if (until != NULL)
+    {
+      g_autofree char *date = idw_ui_format_date (until);
+
+      /* Translators: read by screen readers for the card, "Mobile driving licence of 张伟 (Wei Zhang), valid until 31 May 2035" */
+      label = g_strdup_printf (_("%1$s of %2$s, valid until %3$s"), document, name, date);
+    }
+  else
+    {
+      /* Translators: read by screen readers for the card, "Mobile driving licence of 张伟 (Wei Zhang)" */
+      label = g_strdup_printf (_("%1$s of %2$s"), document, name);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->card),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  if (idw_credential_is_test_issuer (credential))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->card),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    gtk_label_get_label (self->test_ribbon),
+                                    -1);
 }
 
 static void
@@ -132,6 +193,8 @@ fill_card (IdwCardPage *self)
 
   gtk_label_set_label (self->authority_label, authority != NULL ? authority : "");
   gtk_label_set_label (self->validity_label, validity);
+
+  update_card_label (self);
 }
 
 static GtkWidget *
@@ -297,6 +360,24 @@ idw_card_page_get_id (IdwCardPage *self)
   return self->id;
 }
 
+/**
+ * idw_card_page_focus_default:
+ *
+ * Puts the keyboard focus on "Present", what a card is opened for; when
+ * the ID cannot be presented here, on the first control.
+ */
+void
+idw_card_page_focus_default (IdwCardPage *self)
+{
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  if (gtk_widget_is_sensitive (self->present_button) &&
+      gtk_widget_grab_focus (self->present_button))
+    return;
+
+  gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 show_toast (IdwCardPage *self,
             const char  *title)
@@ -458,6 +539,7 @@ idw_card_page_class_init (IdwCardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, present_button);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, cannot_present_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, groups_box);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, details_group);

@@ -42,6 +42,7 @@ struct _IdwPresentPage
   GtkLabel            *qr_summary_label;
   GtkWidget           *portrait_note;
   GtkWidget           *fullscreen_button;
+  GtkWidget           *fullscreen_button_narrow;
 };
 
 G_DEFINE_FINAL_TYPE (IdwPresentPage, idw_present_page, ADW_TYPE_BIN)
@@ -97,11 +98,41 @@ same_paths (const char * const *a,
   return TRUE;
 }
 
+/* "Shares: …" for @paths, without the portrait when it was left out. */
+static char *
+summarize (GStrv    paths,
+           gboolean without_portrait)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *ns = NULL;
+      g_autofree char *element = NULL;
+      g_autofree char *label = NULL;
+
+      if (!idw_element_path_split (paths[i], &ns, &element))
+        continue;
+      if (without_portrait && g_str_equal (element, "portrait"))
+        continue;
+      label = idw_element_get_label (ns, element);
+      if (names->len > 0)
+        /* Translators: separates the names of the details in a list */
+        g_string_append (names, _(", "));
+      g_string_append (names, label);
+    }
+
+  if (names->len == 0)
+    return g_strdup (_("Nothing selected: choose at least one detail to share."));
+
+  /* Translators: %s is a list of details, "Family name, Given name, Portrait" */
+  return g_strdup_printf (_("Shares: %s"), names->str);
+}
+
 static void
 update_summary (IdwPresentPage *self)
 {
   g_auto(GStrv) selected = idw_present_page_dup_paths (self);
-  GString *names = g_string_new (NULL);
   static const struct {
     IdwPreset preset;
     gsize     offset;
@@ -111,28 +142,8 @@ update_summary (IdwPresentPage *self)
     { IDW_PRESET_AGE_OVER_18, G_STRUCT_OFFSET (IdwPresentPage, age_button) },
   };
 
-  for (guint i = 0; selected[i] != NULL; i++)
-    {
-      g_autofree char *ns = NULL;
-      g_autofree char *element = NULL;
-      g_autofree char *label = NULL;
-
-      if (!idw_element_path_split (selected[i], &ns, &element))
-        continue;
-      label = idw_element_get_label (ns, element);
-      if (names->len > 0)
-        /* Translators: separates the names of the details in a list */
-        g_string_append (names, _(", "));
-      g_string_append (names, label);
-    }
-
   g_free (self->summary);
-  if (names->len == 0)
-    self->summary = g_strdup (_("Nothing selected: choose at least one detail to share."));
-  else
-    /* Translators: %s is a list of details, "Family name, Given name, Portrait" */
-    self->summary = g_strdup_printf (_("Shares: %s"), names->str);
-  g_string_free (names, TRUE);
+  self->summary = summarize (selected, FALSE);
 
   gtk_label_set_label (self->summary_label, self->summary);
   gtk_label_set_label (self->qr_summary_label, self->summary);
@@ -333,6 +344,12 @@ sign (IdwPresentPage *self)
     }
 
   gtk_widget_set_visible (self->portrait_note, dropped);
+  /* The QR code's summary says what this code really holds. */
+  {
+    g_autofree char *summary = summarize (paths, dropped);
+
+    gtk_label_set_label (self->qr_summary_label, summary);
+  }
   self->remaining = self->interval;
   update_countdown (self);
 
@@ -506,18 +523,62 @@ idw_present_page_show_qr (IdwPresentPage *self)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   inhibit (self);
-  gtk_widget_grab_focus (self->fullscreen_button);
+  /* The focus goes to the code: screen readers say what it is, and Enter
+   * makes it fill the screen. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->qr_view));
 
   return TRUE;
+}
+
+/**
+ * idw_present_page_focus_default:
+ *
+ * Puts the keyboard focus where the page starts: on the choice, on the
+ * preset chosen (what to share comes first); on the code, on the code.
+ */
+void
+idw_present_page_focus_default (IdwPresentPage *self)
+{
+  GtkToggleButton *presets[3];
+
+  g_return_if_fail (IDW_IS_PRESENT_PAGE (self));
+
+  if (idw_present_page_is_showing_qr (self))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->qr_view));
+      return;
+    }
+
+  presets[0] = self->full_button;
+  presets[1] = self->name_photo_button;
+  presets[2] = self->age_button;
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    if (gtk_toggle_button_get_active (presets[i]) && gtk_widget_get_visible (GTK_WIDGET (presets[i])) &&
+        gtk_widget_grab_focus (GTK_WIDGET (presets[i])))
+      return;
+
+  gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
 void
 idw_present_page_show_choice (IdwPresentPage *self)
 {
+  GtkRoot *root;
+  GtkWidget *focus;
+  gboolean had_focus;
+
   g_return_if_fail (IDW_IS_PRESENT_PAGE (self));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
 
   stop_showing (self);
   gtk_stack_set_visible_child_name (self->stack, "choice");
+
+  /* "Change" leads back to the choice, with the focus. */
+  if (had_focus)
+    idw_present_page_focus_default (self);
 }
 
 static void
@@ -571,12 +632,20 @@ static void
 window_fullscreened_cb (IdwPresentPage *self)
 {
   gboolean fullscreen = gtk_window_is_fullscreen (self->window);
+  GtkWidget *buttons[] = { self->fullscreen_button, self->fullscreen_button_narrow };
 
   /* The button follows what the window manager did, not what was asked. */
-  gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
-                            fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
-  gtk_widget_set_tooltip_text (self->fullscreen_button,
-                               fullscreen ? _("Leave Fullscreen (Esc)") : _("Fullscreen (F11)"));
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      gtk_button_set_icon_name (GTK_BUTTON (buttons[i]),
+                                fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+      gtk_widget_set_tooltip_text (buttons[i],
+                                   fullscreen ? _("Leave Fullscreen (Esc)") : _("Fullscreen (F11)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (buttons[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      fullscreen ? _("Leave Fullscreen") : _("Fullscreen"),
+                                      -1);
+    }
 }
 
 static void
@@ -709,6 +778,7 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_summary_label);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, portrait_note);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button_narrow);
   gtk_widget_class_bind_template_callback (widget_class, preset_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "present.show-qr", NULL, show_qr_action);
@@ -725,7 +795,20 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
 static void
 idw_present_page_init (IdwPresentPage *self)
 {
+  GtkEventController *keys;
+  const guint activate_keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_ISO_Enter, GDK_KEY_space };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The code takes the focus when it appears; Enter or Space on it fills
+   * the screen with it. */
+  gtk_widget_set_focusable (GTK_WIDGET (self->qr_view), TRUE);
+  keys = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (activate_keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (activate_keys[i], 0),
+                                                            gtk_named_action_new ("present.toggle-fullscreen")));
+  gtk_widget_add_controller (GTK_WIDGET (self->qr_view), keys);
 
   self->settings = g_settings_new (APP_ID);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

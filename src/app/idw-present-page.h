@@ -29,5 +29,7 @@ gboolean    idw_present_page_show_qr     (IdwPresentPage *self);
 void        idw_present_page_show_choice (IdwPresentPage *self);
 gboolean    idw_present_page_is_showing_qr (IdwPresentPage *self);
 IdwQrView  *idw_present_page_get_qr_view (IdwPresentPage *self);
+/* Focus on the preset chosen, or on the code while it shows. */
+void        idw_present_page_focus_default (IdwPresentPage *self);
 
 G_END_DECLS

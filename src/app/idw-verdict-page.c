@@ -449,6 +449,34 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
     self->clock_source = g_timeout_add_seconds (5, clock_tick, self);
 }
 
+/**
+ * idw_verdict_page_focus_default:
+ *
+ * Puts the keyboard focus on the first row under the verdict: the details
+ * shown, else the issuer, else the checks. (Not by geometry: the rows of a
+ * new verdict have no place on screen yet.)
+ */
+void
+idw_verdict_page_focus_default (IdwVerdictPage *self)
+{
+  GtkWidget *issuer_rows[4];
+
+  g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
+
+  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
+    return;
+
+  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
+  issuer_rows[1] = GTK_WIDGET (self->country_row);
+  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
+  issuer_rows[3] = GTK_WIDGET (self->presented_row);
+  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
+    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
+      return;
+
+  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 idw_verdict_page_dispose (GObject *object)
 {

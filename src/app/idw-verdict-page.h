@@ -22,6 +22,8 @@ void        idw_verdict_page_set_verdict (IdwVerdictPage *self,
                                           gboolean        has_nonce,
                                           IdwNonceState   nonce_state);
 IdwVerdict *idw_verdict_page_get_verdict (IdwVerdictPage *self);
+/* Focus on the first row under the verdict. */
+void        idw_verdict_page_focus_default (IdwVerdictPage *self);
 
 /* The one-sentence reason of a failed verdict (NULL for a valid one). */
 char       *idw_verdict_describe_failure (IdwVerdict     *verdict,

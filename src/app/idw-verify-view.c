@@ -36,7 +36,11 @@ struct _IdwVerifyView
   GtkSpinner       *preview_spinner;
   GtkLabel         *scan_hint;
   GtkMenuButton    *camera_button;
+  AdwSqueezer      *ways_squeezer;
+  GtkWidget        *scan_paste_button;
+  GtkWidget        *scan_paste_button_narrow;
   AdwStatusPage    *no_camera_page;
+  GtkWidget        *no_camera_paste_button;
   GtkButton        *retry_button;
   GtkSpinner       *starting_spinner;
   GtkSpinner       *verifying_spinner;
@@ -49,6 +53,7 @@ struct _IdwVerifyView
   GCancellable     *cancellable;
 
   gboolean          busy;
+  gboolean          take_focus;
   char             *page_before;
   guint             verifying_timeout;
   guint             rescan_timeout;
@@ -69,13 +74,81 @@ show_toast (IdwVerifyView *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* Whether the keyboard focus belongs to this view: in it, or nowhere (on
+ * a page that just went away, such as the spinner's). */
+static gboolean
+owns_focus (IdwVerifyView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+
+  return focus == NULL || !gtk_widget_get_mapped (focus) ||
+         gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+}
+
+/* Puts the focus on the page shown: on the first way to check an ID, or
+ * on the verdict. Pages with nothing to focus (spinners) leave it to the
+ * next page. */
+static gboolean
+focus_page (IdwVerifyView *self)
+{
+  const char *name = idw_verify_view_get_state (self);
+
+  if (g_str_equal (name, "scan"))
+    return gtk_widget_grab_focus (gtk_widget_is_ancestor (self->scan_paste_button_narrow,
+                                                          adw_squeezer_get_visible_child (self->ways_squeezer))
+                                  ? self->scan_paste_button_narrow : self->scan_paste_button);
+  if (g_str_equal (name, "no-camera"))
+    return gtk_widget_grab_focus (self->no_camera_paste_button);
+  if (g_str_equal (name, "result"))
+    {
+      idw_verdict_page_focus_default (self->verdict_page);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * idw_verify_view_take_focus:
+ *
+ * The view was switched to by a person working in the other view: the
+ * focus comes here, now or when the page that shows has something to
+ * focus, unless the person moves to the header bar meanwhile.
+ */
+void
+idw_verify_view_take_focus (IdwVerifyView *self)
+{
+  g_return_if_fail (IDW_IS_VERIFY_VIEW (self));
+
+  self->take_focus = !focus_page (self);
+}
+
 static void
 set_page (IdwVerifyView *self,
           const char    *name)
 {
+  gboolean move_focus = owns_focus (self) &&
+                        g_strcmp0 (idw_verify_view_get_state (self), name) != 0;
+
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_spinner_set_spinning (self->starting_spinner, g_str_equal (name, "starting"));
   gtk_spinner_set_spinning (self->verifying_spinner, g_str_equal (name, "verifying"));
+
+  if (self->take_focus && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      move_focus |= focus == NULL || gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) == NULL;
+    }
+
+  /* The focus follows to the page that appears. */
+  if (move_focus && focus_page (self))
+    self->take_focus = FALSE;
 }
 
 const char *
@@ -833,6 +906,18 @@ paste_shortcut (GtkWidget *widget,
   return gtk_widget_activate_action (widget, "verify.paste", NULL);
 }
 
+/* Ctrl+O wherever the focus is, while this view is on screen. */
+static gboolean
+open_image_shortcut (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, "verify.open-image", NULL);
+}
+
 /* ---- Other actions ----------------------------------------------------------- */
 
 static void
@@ -903,6 +988,7 @@ idw_verify_view_unmap (GtkWidget *widget)
 
   /* Nobody looks at the preview: the camera (and its light) goes off. */
   idw_camera_stop (self->camera);
+  self->take_focus = FALSE;
 
   GTK_WIDGET_CLASS (idw_verify_view_parent_class)->unmap (widget);
 }
@@ -955,7 +1041,11 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, scan_hint);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, ways_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, scan_paste_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, scan_paste_button_narrow);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, no_camera_page);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, no_camera_paste_button);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, retry_button);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, starting_spinner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, verifying_spinner);
@@ -1007,6 +1097,9 @@ idw_verify_view_init (IdwVerifyView *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK),
                                                           gtk_callback_action_new (paste_shortcut, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_o, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (open_image_shortcut, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   set_page (self, "starting");

@@ -27,5 +27,7 @@ const char      *idw_verify_view_get_state         (IdwVerifyView *self);
 /* The verdict shown on the result page, or NULL. */
 IdwVerdict      *idw_verify_view_get_verdict       (IdwVerifyView *self);
 IdwRequestStore *idw_verify_view_get_request_store (IdwVerifyView *self);
+/* Moves the focus into the view (now, or once its page has a control). */
+void             idw_verify_view_take_focus        (IdwVerifyView *self);
 
 G_END_DECLS

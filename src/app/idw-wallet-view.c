@@ -587,15 +587,38 @@ leaflet_visible_child_cb (IdwWalletView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
 }
 
+/* Whether the keyboard focus belongs to this view: on one of its pages, or
+ * nowhere (on a page that just went away). */
+static gboolean
+owns_focus (IdwWalletView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+
+  return focus == NULL || !gtk_widget_get_mapped (focus) ||
+         gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
+}
+
 static void
 push_page (IdwWalletView *self,
            GtkWidget     *page)
 {
+  gboolean move_focus = owns_focus (self);
+
   remove_pages_after_visible (self);
   self->pushing = TRUE;
   adw_leaflet_append (self->leaflet, page);
   adw_leaflet_set_visible_child (self->leaflet, page);
   self->pushing = FALSE;
+
+  /* The focus goes with the person to the new page, on what it is for. */
+  if (move_focus && IDW_IS_CARD_PAGE (page))
+    idw_card_page_focus_default (IDW_CARD_PAGE (page));
+  else if (move_focus && IDW_IS_PRESENT_PAGE (page))
+    idw_present_page_focus_default (IDW_PRESENT_PAGE (page));
 }
 
 GtkWidget *

@@ -139,6 +139,29 @@ wallet_navigation_cb (IdwWindow *self)
   gtk_widget_set_visible (self->wallet_add_button, on_wallet && !can_go_back);
 }
 
+/* Switching views from inside one (Alt+1, Alt+2) takes the focus along;
+ * from the view switcher in the header bar, it stays there. */
+static void
+view_switched_cb (IdwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+
+  if (view == NULL)
+    return;
+
+  if (focus != NULL && gtk_widget_get_mapped (focus) &&
+      (gtk_widget_is_ancestor (focus, view) ||
+       gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL ||
+       gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL))
+    return;
+
+  if (view == GTK_WIDGET (self->verify_view))
+    idw_verify_view_take_focus (self->verify_view);
+  else
+    gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD);
+}
+
 static void
 idw_window_request_credential_action (GtkWidget  *widget,
                                       const char *action_name,
@@ -166,6 +189,22 @@ idw_window_wallet_back_action (GtkWidget  *widget,
                                GVariant   *parameter)
 {
   idw_wallet_view_go_back (IDW_WINDOW (widget)->wallet_view);
+}
+
+/* Alt+Left wherever the focus is, while a card or a presentation shows. */
+static gboolean
+idw_window_go_back_shortcut (GtkWidget *widget,
+                             GVariant  *args,
+                             gpointer   user_data)
+{
+  IdwWindow *self = IDW_WINDOW (widget);
+
+  if (g_strcmp0 (idw_window_get_view (self), "wallet") != 0 ||
+      !idw_wallet_view_get_can_go_back (self->wallet_view))
+    return FALSE;
+
+  idw_wallet_view_go_back (self->wallet_view);
+  return TRUE;
 }
 
 static void
@@ -253,6 +292,9 @@ idw_window_class_init (IdwWindowClass *klass)
                                    idw_window_request_credential_action);
   gtk_widget_class_install_action (widget_class, "win.wallet-back", NULL, idw_window_wallet_back_action);
 
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_ALT_MASK, idw_window_go_back_shortcut, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Back, 0, idw_window_go_back_shortcut, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "win.show-view", "s", "wallet");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
@@ -266,5 +308,7 @@ idw_window_init (IdwWindow *self)
 
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (wallet_navigation_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (view_switched_cb), self, G_CONNECT_SWAPPED);
   wallet_navigation_cb (self);
 }
