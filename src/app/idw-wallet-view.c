@@ -300,6 +300,12 @@ tag_new (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_widget_add_css_class (label, "idw-tag");
+  /* Narrow windows and large text: a tag wraps rather than squeezing the
+   * holder's name into a column of single letters. */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
   if (style != NULL)
     gtk_widget_add_css_class (label, style);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
