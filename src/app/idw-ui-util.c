@@ -187,3 +187,15 @@ idw_ui_doctype_style (const char *doctype)
     return "photo-id";
   return "other";
 }
+
+gboolean
+idw_ui_owns_focus (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  return focus == NULL || !gtk_widget_get_mapped (focus) || gtk_widget_is_ancestor (focus, widget);
+}

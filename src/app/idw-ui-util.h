@@ -41,4 +41,8 @@ const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);
 
+/* Whether the keyboard focus belongs to @widget's pages: inside it, or
+ * nowhere (on a page that just went away), so a view may move it. */
+gboolean    idw_ui_owns_focus              (GtkWidget     *widget);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include "idw-camera.h"
 #include "idw-request-dialog.h"
+#include "idw-ui-util.h"
 #include "idw-verdict-page.h"
 #include "idw-verify-view.h"
 
@@ -74,21 +75,6 @@ show_toast (IdwVerifyView *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/* Whether the keyboard focus belongs to this view: in it, or nowhere (on
- * a page that just went away, such as the spinner's). */
-static gboolean
-owns_focus (IdwVerifyView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return FALSE;
-
-  return focus == NULL || !gtk_widget_get_mapped (focus) ||
-         gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
-}
-
 /* Puts the focus on the page shown: on the first way to check an ID, or
  * on the verdict. Pages with nothing to focus (spinners) leave it to the
  * next page. */
@@ -131,7 +117,7 @@ static void
 set_page (IdwVerifyView *self,
           const char    *name)
 {
-  gboolean move_focus = owns_focus (self) &&
+  gboolean move_focus = idw_ui_owns_focus (GTK_WIDGET (self)) &&
                         g_strcmp0 (idw_verify_view_get_state (self), name) != 0;
 
   gtk_stack_set_visible_child_name (self->stack, name);

@@ -593,26 +593,11 @@ leaflet_visible_child_cb (IdwWalletView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
 }
 
-/* Whether the keyboard focus belongs to this view: on one of its pages, or
- * nowhere (on a page that just went away). */
-static gboolean
-owns_focus (IdwWalletView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return FALSE;
-
-  return focus == NULL || !gtk_widget_get_mapped (focus) ||
-         gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
-}
-
 static void
 push_page (IdwWalletView *self,
            GtkWidget     *page)
 {
-  gboolean move_focus = owns_focus (self);
+  gboolean move_focus = idw_ui_owns_focus (GTK_WIDGET (self));
 
   remove_pages_after_visible (self);
   self->pushing = TRUE;
@@ -1041,26 +1026,6 @@ looks_like_credential (GBytes *bytes)
   return result;
 }
 
-static gboolean
-verify_issuer_signature (IdwCredential  *credential,
-                         GError        **error)
-{
-  IdwIssuerSigned *issuer_signed = idw_credential_get_issuer_signed (credential);
-  IdwCertificate *ds = idw_credential_get_ds_certificate (credential);
-  g_autoptr(IdwCoseSign1) sign1 = NULL;
-  g_autoptr(IdwKey) key = NULL;
-
-  sign1 = idw_cose_sign1_parse (issuer_signed->issuer_auth, error);
-  if (sign1 == NULL)
-    return FALSE;
-
-  key = idw_certificate_get_public_key (ds, error);
-  if (key == NULL)
-    return FALSE;
-
-  return idw_cose_sign1_verify (sign1, key, NULL, error);
-}
-
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -1111,7 +1076,7 @@ import_thread (GTask        *task,
       return;
     }
 
-  if (!verify_issuer_signature (credential, &error))
+  if (!idw_credential_verify_issuer_signature (credential, &error))
     {
       g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE, "%s",
                                _("The issuer’s signature on this ID is not valid: it was changed after it was issued, or it is forged."));

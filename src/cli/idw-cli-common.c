@@ -148,26 +148,6 @@ idw_cli_find_entry (IdwStore    *store,
   return g_object_ref (match);
 }
 
-gboolean
-idw_cli_verify_issuer_signature (IdwCredential  *credential,
-                                 GError        **error)
-{
-  IdwIssuerSigned *issuer_signed = idw_credential_get_issuer_signed (credential);
-  IdwCertificate *ds = idw_credential_get_ds_certificate (credential);
-  g_autoptr(IdwCoseSign1) sign1 = NULL;
-  g_autoptr(IdwKey) key = NULL;
-
-  sign1 = idw_cose_sign1_parse (issuer_signed->issuer_auth, error);
-  if (sign1 == NULL)
-    return FALSE;
-
-  key = idw_certificate_get_public_key (ds, error);
-  if (key == NULL)
-    return FALSE;
-
-  return idw_cose_sign1_verify (sign1, key, NULL, error);
-}
-
 char *
 idw_cli_format_date (GDateTime *datetime)
 {

@@ -62,11 +62,6 @@ IdwStoreEntry   *idw_cli_find_entry            (IdwStore       *store,
                                                 GError        **error);
 /* Whether @text could be a wallet ID or a prefix of one (hex digits). */
 gboolean         idw_cli_looks_like_id         (const char     *text);
-/* Checks the issuer's signature (issuerAuth with the DS certificate key;
- * not trust: that is the verifier's job). Errors: IDW_ERROR_BAD_SIGNATURE,
- * IDW_ERROR_BAD_CERTIFICATE, IDW_ERROR_UNSUPPORTED, IDW_ERROR_MALFORMED. */
-gboolean         idw_cli_verify_issuer_signature (IdwCredential *credential,
-                                                  GError       **error);
 /* "YYYY-MM-DD" in UTC, or "?" for NULL. */
 char            *idw_cli_format_date           (GDateTime      *datetime);
 

@@ -87,7 +87,7 @@ idw_cli_import (int    argc,
       return IDW_CLI_EXIT_FAILED;
     }
 
-  if (!idw_cli_verify_issuer_signature (credential, &error))
+  if (!idw_credential_verify_issuer_signature (credential, &error))
     {
       idw_cli_printerr (_("The issuer’s signature on “%s” is not valid: the credential was changed after it was issued, "
                           "or it is forged (%s)."), path, error->message);

@@ -624,3 +624,40 @@ idw_credential_set_private_key (IdwCredential  *self,
   self->private_key = key;
   return TRUE;
 }
+
+/**
+ * idw_credential_verify_issuer_signature:
+ * @self: a credential
+ * @error: return location for a #GError
+ *
+ * Checks that issuerAuth verifies with the public key of the DS certificate
+ * in its x5chain, so the credential holds what its issuer signed. Whether
+ * that issuer is trusted is the verifier's question, not this one's.
+ *
+ * Returns: %TRUE when the signature verifies. Errors:
+ *   %IDW_ERROR_BAD_SIGNATURE, %IDW_ERROR_BAD_CERTIFICATE,
+ *   %IDW_ERROR_UNSUPPORTED, %IDW_ERROR_MALFORMED
+ */
+gboolean
+idw_credential_verify_issuer_signature (IdwCredential  *self,
+                                        GError        **error)
+{
+  IdwIssuerSigned *issuer_signed;
+  IdwCertificate *ds;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(IdwKey) key = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), FALSE);
+
+  issuer_signed = idw_credential_get_issuer_signed (self);
+  ds = idw_credential_get_ds_certificate (self);
+  sign1 = idw_cose_sign1_parse (issuer_signed->issuer_auth, error);
+  if (sign1 == NULL)
+    return FALSE;
+
+  key = idw_certificate_get_public_key (ds, error);
+  if (key == NULL)
+    return FALSE;
+
+  return idw_cose_sign1_verify (sign1, key, NULL, error);
+}

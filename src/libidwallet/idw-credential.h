@@ -123,6 +123,13 @@ IdwCertificate  *idw_credential_get_ds_certificate  (IdwCredential    *self);
 GPtrArray       *idw_credential_get_x5chain         (IdwCredential    *self);
 gboolean         idw_credential_is_test_issuer      (IdwCredential    *self);
 
+/* Checks issuerAuth with the DS certificate's key: the data is what the
+ * issuer signed (not whether the issuer is trusted: that is the
+ * verifier's job). Errors: IDW_ERROR_BAD_SIGNATURE,
+ * IDW_ERROR_BAD_CERTIFICATE, IDW_ERROR_UNSUPPORTED, IDW_ERROR_MALFORMED. */
+gboolean         idw_credential_verify_issuer_signature (IdwCredential  *self,
+                                                         GError        **error);
+
 /* The MSO's device public key (transfer none). */
 IdwKey          *idw_credential_get_device_key      (IdwCredential    *self);
 /* The private key held in the file, or NULL (transfer none). */
