@@ -108,12 +108,97 @@ test_shell_starts_and_quits (void)
   g_clear_object (&fixture.app);
 }
 
+static GtkWidget *
+find_row (GtkWidget  *root,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, type, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static const char *
+selected_camera (AdwComboRow *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (row);
+
+  g_assert_true (GTK_IS_STRING_OBJECT (item));
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+}
+
+/* The General page lists the cameras under "Verifying": Xvfb has none, so
+ * the choice stays "Automatic" and a row says no camera was found. The
+ * list is made on a worker thread: the window opens at once. */
+static void
+check_camera_preference (AdwPreferencesWindow *prefs,
+                         GSettings            *settings)
+{
+  GtkWidget *combo = find_row (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, "_Camera");
+  GtkWidget *hint = find_row (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Camera");
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  const char *dir = g_getenv ("IDW_SCREENSHOT_DIR");
+  g_autofree char *key = NULL;
+
+  g_assert_nonnull (combo);
+  g_assert_nonnull (hint);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (hint)), ==, "No camera found");
+
+  while (!gtk_widget_get_mapped (hint))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  key = g_settings_get_string (settings, "camera");
+  g_assert_cmpstr (key, ==, "");
+  g_clear_pointer (&key, g_free);
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (combo))), ==, 1);
+  g_assert_cmpstr (selected_camera (ADW_COMBO_ROW (combo)), ==, "Automatic");
+  /* Not an empty choice: the row saying so instead. */
+  g_assert_false (gtk_widget_get_visible (combo));
+  g_assert_true (gtk_widget_get_mapped (hint));
+
+  /* A camera chosen before, not connected now: the first one found is
+   * used, as "Automatic" says; the choice is kept. */
+  g_settings_set_string (settings, "camera", "/dev/video9");
+  g_assert_cmpstr (selected_camera (ADW_COMBO_ROW (combo)), ==, "Automatic");
+  key = g_settings_get_string (settings, "camera");
+  g_assert_cmpstr (key, ==, "/dev/video9");
+  g_settings_reset (settings, "camera");
+
+  if (dir != NULL && *dir != '\0')
+    {
+      g_autofree char *command = g_strdup_printf ("import -window root %s/shell-preferences.png", dir);
+
+      for (guint i = 0; i < 300; i++)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+}
+
 static void
 check_about_and_preferences (ShellFixture *fixture)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
   GListModel *toplevels = gtk_window_get_toplevels ();
   AdwAboutWindow *about = NULL;
+  AdwPreferencesWindow *prefs = NULL;
   gboolean have_prefs = FALSE;
 
   iterate_until_mapped (GTK_WIDGET (window));
@@ -126,7 +211,10 @@ check_about_and_preferences (ShellFixture *fixture)
       if (ADW_IS_ABOUT_WINDOW (w))
         about = ADW_ABOUT_WINDOW (w);
       if (ADW_IS_PREFERENCES_WINDOW (w))
-        have_prefs = TRUE;
+        {
+          prefs = ADW_PREFERENCES_WINDOW (w);
+          have_prefs = TRUE;
+        }
     }
 
   g_assert_nonnull (about);
@@ -135,6 +223,8 @@ check_about_and_preferences (ShellFixture *fixture)
   g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
   g_assert_true (have_prefs);
+  gtk_window_destroy (GTK_WINDOW (about));
+  check_camera_preference (prefs, idw_application_get_settings (fixture->app));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
   fixture->checked = TRUE;
@@ -165,6 +255,10 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Cameras as found on this computer, not through the portal. */
+  g_unsetenv ("IDW_CAMERA_PIPELINE");
+  g_setenv ("IDW_CAMERA_PORTAL", "0", TRUE);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/shell/starts-and-quits", test_shell_starts_and_quits);

@@ -350,8 +350,8 @@ start_data_free (StartData *data)
   g_free (data);
 }
 
-static char *
-device_id (GstDevice *device)
+char *
+idw_camera_device_get_id (GstDevice *device)
 {
   g_autoptr(GstStructure) props = gst_device_get_properties (device);
   static const char * const keys[] = { "api.v4l2.path", "device.path", "object.path", "node.name" };
@@ -445,7 +445,7 @@ start_thread (GTask        *task,
         {
           CameraDevice *device = g_new0 (CameraDevice, 1);
 
-          device->id = device_id (l->data);
+          device->id = idw_camera_device_get_id (l->data);
           device->name = gst_device_get_display_name (l->data);
           g_ptr_array_add (data->devices, device);
 
@@ -692,6 +692,14 @@ use_portal (void)
   return xdp_portal_running_under_flatpak ();
 }
 
+gboolean
+idw_camera_can_choose_device (void)
+{
+  const char *description = g_getenv ("IDW_CAMERA_PIPELINE");
+
+  return (description == NULL || *description == '\0') && !use_portal ();
+}
+
 void
 idw_camera_start (IdwCamera *self,
                   GtkWindow *parent)
@@ -851,20 +859,37 @@ void
 idw_camera_select_device (IdwCamera  *self,
                           const char *id)
 {
-  gboolean was_started;
-
   g_return_if_fail (IDW_IS_CAMERA (self));
   g_return_if_fail (id != NULL);
 
+  /* on_camera_setting_changed() restarts with it. */
   g_settings_set_string (self->settings, "camera", id);
-  if (g_strcmp0 (id, self->current_device) == 0)
+}
+
+/* The "camera" key changed, here or in Preferences: a camera in use that
+ * is not the one wanted now restarts. "" is the first one found. */
+static void
+on_camera_setting_changed (GSettings  *settings,
+                           const char *key,
+                           IdwCamera  *self)
+{
+  g_autofree char *wanted = g_settings_get_string (settings, "camera");
+
+  if (self->state != IDW_CAMERA_STATE_STARTING && self->state != IDW_CAMERA_STATE_RUNNING)
+    return;
+  if (!idw_camera_can_choose_device ())
     return;
 
-  was_started = self->state == IDW_CAMERA_STATE_STARTING ||
-                self->state == IDW_CAMERA_STATE_RUNNING;
+  if (self->state == IDW_CAMERA_STATE_RUNNING && self->current_device != NULL)
+    {
+      const char *first = idw_camera_get_n_devices (self) > 0 ? idw_camera_get_device_id (self, 0) : NULL;
+
+      if (g_strcmp0 (self->current_device, *wanted != '\0' ? wanted : first) == 0)
+        return;
+    }
+
   idw_camera_stop (self);
-  if (was_started)
-    idw_camera_start (self, NULL);
+  idw_camera_start (self, NULL);
 }
 
 static void
@@ -998,5 +1023,7 @@ idw_camera_init (IdwCamera *self)
   g_mutex_init (&self->frame_lock);
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->settings, "changed::camera",
+                           G_CALLBACK (on_camera_setting_changed), self, 0);
   self->decode_pool = g_thread_pool_new (decode_frame, self, 1, FALSE, NULL);
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gst/gst.h>
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
@@ -61,8 +62,15 @@ const char     *idw_camera_get_device_name     (IdwCamera  *self,
                                                 guint       index);
 /* The camera in use, or NULL. */
 const char     *idw_camera_get_current_device  (IdwCamera  *self);
-/* Remembers @id as the preferred camera and restarts with it. */
+/* Remembers @id as the preferred camera (the "camera" key; "" for the
+ * first one found) and restarts with it. Every camera object follows
+ * that key. */
 void            idw_camera_select_device       (IdwCamera  *self,
                                                 const char *id);
+/* FALSE when the camera is not chosen here: under the Camera portal (which
+ * chooses) or a test pipeline. */
+gboolean        idw_camera_can_choose_device   (void);
+/* The stable id the "camera" key stores for @device. */
+char           *idw_camera_device_get_id       (GstDevice  *device);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "idw-qr-view.h"
@@ -30,6 +32,9 @@ struct _IdwRespondDialog
   GtkLabel            *response_label;
   IdwQrView           *qr_view;
   GList               *requested_rows;
+
+  GCancellable        *cancellable;
+  gboolean             busy;
 };
 
 G_DEFINE_FINAL_TYPE (IdwRespondDialog, idw_respond_dialog, ADW_TYPE_WINDOW)
@@ -193,18 +198,322 @@ review_action (GtkWidget  *widget,
 }
 
 static void
-paste_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+show_paste_error (IdwRespondDialog *self,
+                  const char       *message)
+{
+  gtk_label_set_label (self->paste_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), TRUE);
+}
+
+static gboolean
+on_paste_page (IdwRespondDialog *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "paste") == 0;
+}
+
+/* ---- Pictures of a request's QR code ------------------------------------ */
+
+typedef struct
+{
+  GBytes     *data;     /* a file's contents */
+  GdkTexture *texture;  /* or a picture from the clipboard or a drop */
+} PictureJob;
+
+static void
+picture_job_free (PictureJob *job)
+{
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+/* The worker thread: the text of the picture's QR code. A text file with
+ * a request in it is read as it is. */
+static void
+decode_picture_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  PictureJob *job = task_data;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *image = job->data;
+  char *text;
+
+  if (job->texture != NULL)
+    {
+      png = gdk_texture_save_to_png_bytes (job->texture);
+      image = png;
+    }
+  else
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (job->data, &len);
+
+      if (len > 0 && memchr (data, '\0', len) == NULL && g_utf8_validate (data, (gssize) len, NULL))
+        {
+          g_autofree char *contents = g_strndup (data, len);
+
+          if (idw_transport_detect (contents) != NULL)
+            {
+              g_task_return_pointer (task, g_steal_pointer (&contents), g_free);
+              return;
+            }
+        }
+    }
+
+  text = idw_qr_decode_image (image, &error);
+  if (text == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, text, g_free);
+}
+
+/* Ends @task (the caller's) with @message, which the dialog shows too. */
+static void
+picture_failed (IdwRespondDialog *self,
+                GTask            *task,
+                IdwError          code,
+                const char       *message)
+{
+  self->busy = FALSE;
+  show_paste_error (self, message);
+  g_task_return_new_error (task, IDW_ERROR, code, "%s", message);
+}
+
+static void
+picture_decoded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  IdwRespondDialog *self = IDW_RESPOND_DIALOG (source);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *kind;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The dialog is gone: its widgets must not be touched. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (text == NULL)
+    {
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_CODE))
+        picture_failed (self, task, IDW_ERROR_NO_CODE,
+                        _("No QR code was found in the picture."));
+      else
+        picture_failed (self, task, IDW_ERROR_MALFORMED,
+                        _("This is not a picture ID Wallet can read."));
+      return;
+    }
+
+  kind = idw_transport_detect (text);
+  if (g_strcmp0 (kind, IDW_PREFIX_PRESENTATION) == 0)
+    {
+      picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
+                      _("This QR code is an ID, not a request for one. "
+                        "Open a picture of the code the requester sent you."));
+      return;
+    }
+  if (g_strcmp0 (kind, IDW_PREFIX_REQUEST) != 0)
+    {
+      picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
+                      _("This QR code is not an ID request."));
+      return;
+    }
+
+  self->busy = FALSE;
+
+  /* The same way as pasted text. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->request_view), text, -1);
+  if (!idw_respond_dialog_set_request (self, text))
+    {
+      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_MALFORMED, "%s",
+                               gtk_label_get_label (self->paste_error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Takes @data or @texture; ends @task. */
+static void
+decode_picture (IdwRespondDialog *self,
+                GTask            *task,
+                GBytes           *data,
+                GdkTexture       *texture)
+{
+  g_autoptr(GTask) decode = NULL;
+  PictureJob *job = g_new0 (PictureJob, 1);
+
+  job->data = data;
+  job->texture = texture;
+
+  decode = g_task_new (self, self->cancellable, picture_decoded, task);
+  g_task_set_source_tag (decode, decode_picture);
+  g_task_set_task_data (decode, job, (GDestroyNotify) picture_job_free);
+  g_task_run_in_thread (decode, decode_picture_thread);
+}
+
+static GTask *
+picture_task_new (IdwRespondDialog    *self,
+                  gpointer             source_tag,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, self->cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  self->busy = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), FALSE);
+
+  return task;
+}
+
+static void
+file_loaded (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  IdwRespondDialog *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error))
+    {
+      g_autofree char *name = g_file_get_basename (G_FILE (object));
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+
+      /* Translators: %s is a file name. */
+      message = g_strdup_printf (_("“%s” could not be opened."), name);
+      picture_failed (self, task, IDW_ERROR_IO, message);
+      g_object_unref (task);
+      return;
+    }
+
+  if (len > IDW_MAX_INPUT_FILE)
+    {
+      picture_failed (self, task, IDW_ERROR_LIMIT, _("The file is too large."));
+      g_object_unref (task);
+      return;
+    }
+
+  decode_picture (self, task, g_bytes_new_take (g_steal_pointer (&contents), len), NULL);
+}
+
+void
+idw_respond_dialog_open_file (IdwRespondDialog    *self,
+                              GFile               *file,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (IDW_IS_RESPOND_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = picture_task_new (self, idw_respond_dialog_open_file, callback, user_data);
+  g_file_load_contents_async (file, self->cancellable, file_loaded, task);
+}
+
+gboolean
+idw_respond_dialog_open_file_finish (IdwRespondDialog  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (IDW_IS_RESPOND_DIALOG (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_respond_dialog_open_file, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+open_texture (IdwRespondDialog *self,
+              GdkTexture       *texture)
+{
+  GTask *task = picture_task_new (self, open_texture, NULL, NULL);
+
+  decode_picture (self, task, NULL, g_object_ref (texture));
+}
+
+static void
+on_file_chosen (GtkNativeDialog *chooser,
+                int              response,
+                gpointer         user_data)
+{
+  IdwRespondDialog *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        idw_respond_dialog_open_file (self, file, NULL, NULL);
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+open_image_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  IdwRespondDialog *self = IDW_RESPOND_DIALOG (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = NULL;
+
+  if (!on_paste_page (self) || self->busy)
+    return;
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+
+  chooser = gtk_file_chooser_native_new (_("Open a Picture of a Request"),
+                                         GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect_data (chooser, "response", G_CALLBACK (on_file_chosen),
+                         g_object_ref (self), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- The clipboard and drops ----------------------------------------------- */
+
+static void
+paste_text_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(IdwRespondDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
   if (text == NULL)
     {
-      gtk_label_set_label (self->paste_error, _("The clipboard holds no text."));
-      gtk_widget_set_visible (GTK_WIDGET (self->paste_error), TRUE);
+      show_paste_error (self, _("The clipboard holds no text."));
       return;
     }
 
@@ -213,17 +522,160 @@ paste_done_cb (GObject      *source,
 }
 
 static void
+paste_texture_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(IdwRespondDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
+                                                                      result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
+  if (texture == NULL)
+    {
+      show_paste_error (self, _("The picture on the clipboard could not be read."));
+      return;
+    }
+
+  open_texture (self, texture);
+}
+
+static void
+paste_files_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(IdwRespondDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  GSList *files;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
+      (files = g_value_get_boxed (value)) == NULL)
+    {
+      /* Not files after all: the text it also offers. */
+      gdk_clipboard_read_text_async (GDK_CLIPBOARD (source), self->cancellable,
+                                     paste_text_done, g_object_ref (self));
+      return;
+    }
+
+  self->busy = FALSE;
+  idw_respond_dialog_open_file (self, files->data, NULL, NULL);
+}
+
+static gboolean
+formats_have_files (GdkContentFormats *formats)
+{
+  return gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
+         gdk_content_formats_contain_mime_type (formats, "text/uri-list");
+}
+
+static gboolean
+formats_have_image (GdkContentFormats *formats)
+{
+  gsize n_types = 0;
+  const char * const *types;
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
+    return TRUE;
+
+  types = gdk_content_formats_get_mime_types (formats, &n_types);
+  for (gsize i = 0; i < n_types; i++)
+    if (g_str_has_prefix (types[i], "image/"))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
 paste_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   IdwRespondDialog *self = IDW_RESPOND_DIALOG (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "paste") != 0)
+  if (!on_paste_page (self) || self->busy)
     return;
 
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL,
-                                 paste_done_cb, g_object_ref (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), FALSE);
+
+  /* A copied file offers its path as text too: the file comes first. */
+  if (formats_have_files (formats))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    self->cancellable, paste_files_done, g_object_ref (self));
+  else if (formats_have_image (formats))
+    gdk_clipboard_read_texture_async (clipboard, self->cancellable,
+                                      paste_texture_done, g_object_ref (self));
+  else if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) ||
+           gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8") ||
+           gdk_content_formats_contain_mime_type (formats, "text/plain"))
+    gdk_clipboard_read_text_async (clipboard, self->cancellable,
+                                   paste_text_done, g_object_ref (self));
+  else
+    {
+      show_paste_error (self, _("The clipboard holds neither a request nor a picture of one."));
+      return;
+    }
+
+  self->busy = TRUE;
+}
+
+/* Ctrl+V anywhere on the first page: a picture or a file is read here,
+ * text in the request field is left to the field. */
+static gboolean
+paste_shortcut (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  IdwRespondDialog *self = IDW_RESPOND_DIALOG (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GdkContentFormats *formats = gdk_clipboard_get_formats (gtk_widget_get_clipboard (widget));
+
+  if (!on_paste_page (self))
+    return FALSE;
+  if (focus != NULL && (GTK_IS_TEXT_VIEW (focus) || GTK_IS_EDITABLE (focus)) &&
+      !formats_have_files (formats) && !formats_have_image (formats))
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, "respond.paste", NULL);
+}
+
+static gboolean
+on_drop (GtkDropTarget    *target,
+         const GValue     *value,
+         double            x,
+         double            y,
+         IdwRespondDialog *self)
+{
+  if (!on_paste_page (self) || self->busy)
+    return FALSE;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      if (files == NULL)
+        return FALSE;
+      idw_respond_dialog_open_file (self, files->data, NULL, NULL);
+      return TRUE;
+    }
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE) && g_value_get_object (value) != NULL)
+    {
+      open_texture (self, g_value_get_object (value));
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -290,6 +742,7 @@ idw_respond_dialog_dispose (GObject *object)
 {
   IdwRespondDialog *self = IDW_RESPOND_DIALOG (object);
 
+  g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->requested_rows, g_list_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_RESPOND_DIALOG);
 
@@ -306,6 +759,7 @@ idw_respond_dialog_finalize (GObject *object)
   g_clear_pointer (&self->request, idw_remote_request_free);
   g_clear_pointer (&self->verifier, g_free);
   g_clear_pointer (&self->response, g_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (idw_respond_dialog_parent_class)->finalize (object);
 }
@@ -333,16 +787,36 @@ idw_respond_dialog_class_init (IdwRespondDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwRespondDialog, qr_view);
 
   gtk_widget_class_install_action (widget_class, "respond.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "respond.open-image", NULL, open_image_action);
   gtk_widget_class_install_action (widget_class, "respond.review", NULL, review_action);
   gtk_widget_class_install_action (widget_class, "respond.decline", NULL, decline_action);
   gtk_widget_class_install_action (widget_class, "respond.share", NULL, share_action);
   gtk_widget_class_install_action (widget_class, "respond.copy", NULL, copy_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "respond.open-image", NULL);
 }
 
 static void
 idw_respond_dialog_init (IdwRespondDialog *self)
 {
+  GtkEventController *shortcuts;
+  GtkDropTarget *drop;
+  GType types[] = { GDK_TYPE_FILE_LIST, GDK_TYPE_TEXTURE };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  /* Before the request field sees the key: it pastes text only. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (paste_shortcut, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }

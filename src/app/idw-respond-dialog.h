@@ -20,6 +20,18 @@ IdwRespondDialog *idw_respond_dialog_new          (GtkWindow        *parent,
  * it is not one. */
 gboolean          idw_respond_dialog_set_request  (IdwRespondDialog *self,
                                                    const char       *text);
+/* Reads the request from a picture of its QR code (PNG or JPEG), as the
+ * file chooser and drops do; the code is decoded on a worker thread and
+ * its text goes where pasted text goes. Any error is shown in the dialog
+ * too. */
+void              idw_respond_dialog_open_file        (IdwRespondDialog    *self,
+                                                       GFile               *file,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+/* TRUE once the request is shown; else FALSE and the message shown. */
+gboolean          idw_respond_dialog_open_file_finish (IdwRespondDialog    *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 /* The IDW1: response once the holder agreed, else NULL. */
 const char       *idw_respond_dialog_get_response (IdwRespondDialog *self);
 

@@ -251,13 +251,17 @@ on_camera_devices (IdwCamera     *camera,
                    IdwVerifyView *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) automatic = g_menu_item_new (_("Automatic"), NULL);
   guint n = idw_camera_get_n_devices (camera);
 
+  /* Radio items on the "camera" key, which Preferences shows too. */
+  g_menu_item_set_action_and_target (automatic, "camera-settings.camera", "s", "");
+  g_menu_append_item (menu, automatic);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GMenuItem) item = g_menu_item_new (idw_camera_get_device_name (camera, i), NULL);
 
-      g_menu_item_set_action_and_target (item, "verify.select-camera", "s",
+      g_menu_item_set_action_and_target (item, "camera-settings.camera", "s",
                                          idw_camera_get_device_id (camera, i));
       g_menu_append_item (menu, item);
     }
@@ -931,16 +935,6 @@ retry_camera_action (GtkWidget  *widget,
 }
 
 static void
-select_camera_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  IdwVerifyView *self = IDW_VERIFY_VIEW (widget);
-
-  idw_camera_select_device (self->camera, g_variant_get_string (parameter, NULL));
-}
-
-static void
 request_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -1042,7 +1036,6 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_install_action (widget_class, "verify.request", NULL, request_action);
   gtk_widget_class_install_action (widget_class, "verify.again", NULL, again_action);
   gtk_widget_class_install_action (widget_class, "verify.retry-camera", NULL, retry_camera_action);
-  gtk_widget_class_install_action (widget_class, "verify.select-camera", "s", select_camera_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "verify.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "verify.open-image", NULL);
@@ -1062,6 +1055,13 @@ idw_verify_view_init (IdwVerifyView *self)
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GAction) camera_action = g_settings_create_action (self->settings, "camera");
+
+    g_action_map_add_action (G_ACTION_MAP (group), camera_action);
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "camera-settings", G_ACTION_GROUP (group));
+  }
   self->trust_store = idw_trust_store_new (NULL);
   self->request_store = idw_request_store_new (NULL);
 
