@@ -1127,7 +1127,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Context, context_clear)
 static char *
 format_time (GDateTime *dt)
 {
-  return format_rfc3339 (dt);
+  /* Details are read by people: a localised date and time. */
+  return idw_format_date (dt, TRUE);
 }
 
 static void
