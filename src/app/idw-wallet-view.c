@@ -646,6 +646,10 @@ static void
 go_back_to_list (IdwWalletView *self)
 {
   adw_leaflet_set_visible_child (self->leaflet, list_page (self));
+  /* The pages left behind go when the transition back is over (see
+   * leaflet_transition_cb): the running animation still uses them. */
+  if (adw_leaflet_get_child_transition_running (self->leaflet))
+    return;
   remove_pages_after_visible (self);
 }
 
