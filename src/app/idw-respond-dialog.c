@@ -570,30 +570,6 @@ paste_files_done (GObject      *source,
   idw_respond_dialog_open_file (self, files->data, NULL, NULL);
 }
 
-static gboolean
-formats_have_files (GdkContentFormats *formats)
-{
-  return gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
-         gdk_content_formats_contain_mime_type (formats, "text/uri-list");
-}
-
-static gboolean
-formats_have_image (GdkContentFormats *formats)
-{
-  gsize n_types = 0;
-  const char * const *types;
-
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    return TRUE;
-
-  types = gdk_content_formats_get_mime_types (formats, &n_types);
-  for (gsize i = 0; i < n_types; i++)
-    if (g_str_has_prefix (types[i], "image/"))
-      return TRUE;
-
-  return FALSE;
-}
-
 static void
 paste_action (GtkWidget  *widget,
               const char *action_name,
@@ -609,10 +585,10 @@ paste_action (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->paste_error), FALSE);
 
   /* A copied file offers its path as text too: the file comes first. */
-  if (formats_have_files (formats))
+  if (idw_ui_formats_have_files (formats))
     gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
                                     self->cancellable, paste_files_done, g_object_ref (self));
-  else if (formats_have_image (formats))
+  else if (idw_ui_formats_have_image (formats))
     gdk_clipboard_read_texture_async (clipboard, self->cancellable,
                                       paste_texture_done, g_object_ref (self));
   else if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) ||
@@ -643,7 +619,7 @@ paste_shortcut (GtkWidget *widget,
   if (!on_paste_page (self))
     return FALSE;
   if (focus != NULL && (GTK_IS_TEXT_VIEW (focus) || GTK_IS_EDITABLE (focus)) &&
-      !formats_have_files (formats) && !formats_have_image (formats))
+      !idw_ui_formats_have_files (formats) && !idw_ui_formats_have_image (formats))
     return FALSE;
 
   return gtk_widget_activate_action (widget, "respond.paste", NULL);

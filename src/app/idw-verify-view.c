@@ -805,23 +805,6 @@ files_read (GObject      *object,
   idw_verify_view_open_file (self, files->data);
 }
 
-static gboolean
-formats_have_image (GdkContentFormats *formats)
-{
-  gsize n_types = 0;
-  const char * const *types;
-
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    return TRUE;
-
-  types = gdk_content_formats_get_mime_types (formats, &n_types);
-  for (gsize i = 0; i < n_types; i++)
-    if (g_str_has_prefix (types[i], "image/"))
-      return TRUE;
-
-  return FALSE;
-}
-
 static void
 paste_action (GtkWidget  *widget,
               const char *action_name,
@@ -835,11 +818,10 @@ paste_action (GtkWidget  *widget,
     return;
 
   /* A copied file offers its path as text too: the file comes first. */
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
-      gdk_content_formats_contain_mime_type (formats, "text/uri-list"))
+  if (idw_ui_formats_have_files (formats))
     gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
                                     self->cancellable, files_read, g_object_ref (self));
-  else if (formats_have_image (formats))
+  else if (idw_ui_formats_have_image (formats))
     gdk_clipboard_read_texture_async (clipboard, self->cancellable, texture_read, g_object_ref (self));
   else if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) ||
            gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8") ||
