@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "idwallet.h"
+#include "test-util.h"
 
 /* ---- Running the CLI (as in test-cli.c) --------------------------------- */
 
@@ -553,24 +554,6 @@ test_import_without_key (void)
 }
 
 /* ---- main --------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
 
 int
 main (int    argc,

@@ -23,6 +23,7 @@
 #include "idw-keystore.h"
 #include "idw-store.h"
 #include "idw-x509.h"
+#include "test-util.h"
 
 #define MAGIC "IDWS1\n"
 
@@ -194,25 +195,6 @@ typedef struct
   IdwWalletKey *wallet_key;
   IdwStore     *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture       *f,

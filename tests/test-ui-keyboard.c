@@ -36,6 +36,7 @@
 #include "idw-verify-view.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
+#include "ui-test-util.h"
 
 #define WIDTH  360
 #define HEIGHT 640
@@ -60,19 +61,6 @@ static const char person_json[] =
   "}}";
 
 /* ---- Waiting ------------------------------------------------------------ */
-
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-}
 
 static void
 wait_until (gboolean  (*condition) (gpointer),
@@ -274,27 +262,6 @@ screenshot (const char *name)
                              gtk_widget_get_height (GTK_WIDGET (window)),
                              dir, name, suffix);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -841,24 +808,6 @@ start_app (void)
 
   focus_window (GTK_WINDOW (window));
   settle (300);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "idw-verify-view.h"
 #include "idw-window.h"
 #include "idwallet.h"
+#include "test-util.h"
 
 static IdwApplication *app;
 static IdwWindow *window;
@@ -727,24 +728,6 @@ make_identity (void)
 
   g_assert_true (idw_trust_store_add (store, iaca, NULL, &error));
   g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 int

@@ -25,6 +25,7 @@
 #include "idw-ui-util.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
+#include "ui-test-util.h"
 
 typedef struct
 {
@@ -60,18 +61,6 @@ wait_until (gboolean (*cond) (gpointer),
 }
 
 static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 screenshot (const char *name)
 {
   const char *dir = g_getenv ("IDW_SCREENSHOT_DIR");
@@ -96,27 +85,6 @@ loaded_cb (IdwWalletView *view,
            gpointer       user_data)
 {
   fx.loaded++;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -1093,24 +1061,6 @@ test_wallet (void)
     g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND);
     g_clear_pointer (&fx.quit_fingerprint, g_free);
   }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 int
