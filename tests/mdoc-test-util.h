@@ -184,3 +184,34 @@ test_assert_only_failures (IdwVerdict *verdict,
                  idw_check_status_to_string (status), idw_verdict_get_detail (verdict, i));
     }
 }
+
+/* A test issuer, a credential it issued for a fresh device key, and a
+ * verifier that trusts the issuer: what most engine tests start from. */
+typedef struct
+{
+  TestIssuer    *issuer;
+  IdwKey        *device_key;
+  IdwCredential *credential;
+  IdwVerifier   *verifier;
+} Fixture;
+
+static inline void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->issuer = test_issuer_new ();
+  f->device_key = idw_key_generate_ed25519 ();
+  f->credential = test_issue (f->issuer, f->device_key, NULL);
+  f->verifier = idw_verifier_new ();
+  idw_verifier_add_trust_anchor (f->verifier, f->issuer->iaca);
+}
+
+static inline void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&f->issuer, test_issuer_free);
+  g_clear_pointer (&f->device_key, idw_key_unref);
+  g_clear_object (&f->credential);
+  g_clear_object (&f->verifier);
+}

@@ -369,34 +369,6 @@ test_annexd_json (AnnexD        *f,
 
 /* ---- Our own presentations, altered ---------------------------------------- */
 
-typedef struct
-{
-  TestIssuer    *issuer;
-  IdwKey        *device_key;
-  IdwCredential *credential;
-  IdwVerifier   *verifier;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->issuer = test_issuer_new ();
-  f->device_key = idw_key_generate_ed25519 ();
-  f->credential = test_issue (f->issuer, f->device_key, NULL);
-  f->verifier = idw_verifier_new ();
-  idw_verifier_add_trust_anchor (f->verifier, f->issuer->iaca);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&f->issuer, test_issuer_free);
-  g_clear_pointer (&f->device_key, idw_key_unref);
-  g_clear_object (&f->credential);
-  g_clear_object (&f->verifier);
-}
 
 /* An IDW1 text for @is as a document of @doctype, device-signed with @key. */
 static char *
