@@ -393,58 +393,30 @@ collect_certificate_links (GPtrArray *chain,
 /* The signature verifications a verification of @input needs, with the
  * same keys and bytes. */
 static GPtrArray *
-collect_bare_signatures (IdwCliVerifyInput *input,
-                         GString           *notes)
+collect_bare_signatures (IdwVerifier *verifier,
+                         IdwInput    *input,
+                         GString     *notes)
 {
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) bare_signature_free);
-  g_autoptr(IdwEnvelope) envelope = NULL;
-  g_autoptr(cbor_item_t) response_item = NULL;
+  g_autoptr(IdwInputContents) contents = NULL;
   g_autoptr(IdwDeviceResponse) response = NULL;
   g_autoptr(IdwCoseSign1) issuer_auth = NULL;
   g_autoptr(IdwMso) mso = NULL;
   g_autoptr(GPtrArray) chain = NULL;
   g_autoptr(IdwKey) ds_key = NULL;
-  g_autoptr(GBytes) transcript = NULL;
   g_autoptr(GBytes) tbs = NULL;
   g_autoptr(GError) error = NULL;
   IdwDocument *document;
   cbor_item_t *x5chain;
+  GBytes *transcript;
 
-  if (input->kind == IDW_CLI_INPUT_TEXT)
-    {
-      envelope = idw_envelope_parse_text (input->text, &error);
-      if (envelope == NULL)
-        goto failed;
-      response_item = cbor_incref (envelope->response);
-      transcript = idw_envelope_get_session_transcript (envelope);
-    }
-  else
-    {
-      response_item = idw_cbor_decode_bytes (input->data, &error);
-      if (response_item == NULL)
-        goto failed;
+  /* The pipeline's own reading of the input: transport, envelope, transcript. */
+  contents = idw_input_open (input, &error);
+  if (contents == NULL)
+    goto failed;
+  transcript = contents->transcript;
 
-      if (input->session_transcript != NULL)
-        {
-          g_autoptr(cbor_item_t) st = idw_cbor_decode_bytes (input->session_transcript, &error);
-
-          if (st == NULL)
-            goto failed;
-          if (idw_cbor_untag (st, IDW_CBOR_TAG_ENCODED_CBOR) != NULL)
-            {
-              g_autoptr(cbor_item_t) inner = idw_cbor_decode_tag24 (st, &transcript, &error);
-
-              if (inner == NULL)
-                goto failed;
-            }
-          else
-            {
-              transcript = g_bytes_ref (input->session_transcript);
-            }
-        }
-    }
-
-  response = idw_device_response_parse (response_item, IDW_MDOC_PARSE_DEFAULT, &error);
+  response = idw_device_response_parse (contents->response, IDW_MDOC_PARSE_DEFAULT, &error);
   if (response == NULL)
     goto failed;
   if (response->documents->len == 0)
@@ -510,7 +482,7 @@ collect_bare_signatures (IdwCliVerifyInput *input,
                        "        ECDH to time it, so the ratio below leaves it out of the signature side\n");
     }
 
-  collect_certificate_links (chain, idw_verifier_get_trust_anchors (input->verifier), result, notes);
+  collect_certificate_links (chain, idw_verifier_get_trust_anchors (verifier), result, notes);
 
   /* Every counted verification must succeed, or we time a failure path. */
   for (guint i = 0; i < result->len; i++)
@@ -535,10 +507,17 @@ failed:
 
 /* ---- verify --------------------------------------------------------------- */
 
+typedef struct
+{
+  IdwVerifier *verifier;
+  IdwInput    *input;
+} VerifyJob;
+
 static void
 verify_once (gpointer user_data)
 {
-  IdwVerdict *verdict = idw_cli_verify_input_run (user_data);
+  VerifyJob *job = user_data;
+  IdwVerdict *verdict = idw_verifier_verify (job->verifier, job->input);
 
   g_object_unref (verdict);
 }
@@ -550,8 +529,10 @@ bench_verify (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwCliVerifyInput) input = NULL;
+  g_autoptr(IdwInput) pipeline_input = NULL;
   g_autoptr(IdwVerdict) verdict = NULL;
   g_autoptr(GPtrArray) bare = NULL;
+  VerifyJob job;
   g_autoptr(GString) notes = g_string_new (NULL);
   g_auto(IdwCliVerifyOptions) options = { 0 };
   gint64 n = 0;
@@ -582,29 +563,35 @@ bench_verify (int    argc,
       return IDW_CLI_EXIT_USAGE;
     }
 
-  if (input->kind == IDW_CLI_INPUT_IMAGE)
-    {
-      gint64 start = g_get_monotonic_time ();
-      g_autofree char *text = idw_qr_decode_image (input->data, &error);
+  {
+    gint64 start = g_get_monotonic_time ();
 
-      if (text == NULL)
-        {
-          g_printerr ("id-wallet-bench: %s: %s\n", input->input_name, error->message);
-          return IDW_CLI_EXIT_FAILED;
-        }
+    /* Recognised once, as the app and the CLI do: a picture's QR code is
+     * read here, and the timing covers the rest of the pipeline. */
+    pipeline_input = idw_input_new_from_data (input->data, &error);
+    if (pipeline_input == NULL)
+      {
+        g_printerr ("id-wallet-bench: %s: %s\n", input->input_name, error->message);
+        return IDW_CLI_EXIT_FAILED;
+      }
+    if (input->session_transcript != NULL)
+      idw_input_set_session_transcript (pipeline_input, input->session_transcript);
+
+    if (idw_input_get_source (pipeline_input) == IDW_INPUT_SOURCE_IMAGE)
       g_print ("input: QR code image %s, decoded once in %.1f ms (see qr-decode); timing the text\n",
                input->input_name, (double) (g_get_monotonic_time () - start) / 1000.0);
-      input->kind = IDW_CLI_INPUT_TEXT;
-      input->text = g_steal_pointer (&text);
-    }
+  }
 
-  if (input->kind == IDW_CLI_INPUT_TEXT)
-    g_print ("input: IDW1 text, %zu characters\n", strlen (g_strstrip (input->text)));
-  else
-    g_print ("input: DeviceResponse CBOR, %zu bytes%s\n", g_bytes_get_size (input->data),
+  if (idw_input_get_kind (pipeline_input) == IDW_INPUT_DEVICE_RESPONSE)
+    g_print ("input: DeviceResponse CBOR, %zu bytes%s\n", g_bytes_get_size (idw_input_get_cbor (pipeline_input)),
              input->session_transcript != NULL ? ", with session transcript" : ", no session transcript");
+  else
+    g_print ("input: %s text, %zu characters\n", idw_input_kind_to_string (idw_input_get_kind (pipeline_input)),
+             strlen (idw_input_get_text (pipeline_input)));
 
-  verdict = idw_cli_verify_input_run (input);
+  job.verifier = input->verifier;
+  job.input = pipeline_input;
+  verdict = idw_verifier_verify (job.verifier, job.input);
   if (idw_verdict_is_valid (verdict))
     {
       g_print ("verdict: valid\n");
@@ -623,11 +610,11 @@ bench_verify (int    argc,
       g_print ("verdict JSON: %s\n", json);
     }
 
-  timing = measure (verify_once, input, n, TARGET_SECONDS);
+  timing = measure (verify_once, &job, n, TARGET_SECONDS);
   g_print ("verify: %" G_GINT64_FORMAT " presentations in %.2f s: %.1f µs each\n",
            timing.iterations, timing.seconds, timing_us (&timing));
 
-  bare = collect_bare_signatures (input, notes);
+  bare = collect_bare_signatures (input->verifier, pipeline_input, notes);
   g_print ("bare signature verifications it needs (same keys and bytes, IdwKey):\n");
   for (guint i = 0; i < bare->len; i++)
     {
@@ -635,7 +622,7 @@ bench_verify (int    argc,
       Timing t = measure (bare_signature_run, b, n, BARE_TARGET_SECONDS);
 
       bare_total_us += timing_us (&t);
-      g_print ("  %-17s %-6s %8.1f µs%s%s\n", b->what, idw_cose_alg_to_string (b->alg),
+      g_print ("  %-17s %-6s %8.1f µs%s%s\n", b->what, idw_key_alg_to_string (b->alg),
                timing_us (&t), b->detail != NULL ? "  " : "", b->detail != NULL ? b->detail : "");
     }
   g_print ("  %-17s %-6s %8.1f µs\n", "total", "", bare_total_us);
@@ -790,13 +777,21 @@ typedef struct
   char   *expected;
 } DecodeBench;
 
+/* A camera frame as the app's camera gives it to the pipeline. */
+static IdwInput *
+decode_frame (DecodeBench  *bench,
+              GError      **error)
+{
+  return idw_input_new_from_pixels (bench->frame, FRAME_WIDTH, FRAME_HEIGHT, FRAME_WIDTH,
+                                    IDW_PIXEL_FORMAT_GRAY8, TRUE, error);
+}
+
 static void
 decode_once (gpointer user_data)
 {
-  DecodeBench *bench = user_data;
-  g_autofree char *text = idw_qr_decode_gray (bench->frame, FRAME_WIDTH, FRAME_HEIGHT, FRAME_WIDTH, NULL);
+  g_autoptr(IdwInput) input = decode_frame (user_data, NULL);
 
-  g_assert (text != NULL);
+  g_assert (input != NULL);
 }
 
 /* A camera-like frame: uneven light, a little sensor noise, and the code
@@ -845,7 +840,7 @@ bench_qr_decode (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwQrMatrix) matrix = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *first = NULL;
+  g_autoptr(IdwInput) first = NULL;
   DecodeBench bench = { 0 };
   gint64 n = 0;
   int scale = 0;
@@ -903,8 +898,8 @@ bench_qr_decode (int    argc,
   bench.frame = make_frame (matrix, &scale);
   bench.expected = text;
 
-  first = idw_qr_decode_gray (bench.frame, FRAME_WIDTH, FRAME_HEIGHT, FRAME_WIDTH, &error);
-  if (first == NULL || strcmp (first, text) != 0)
+  first = decode_frame (&bench, &error);
+  if (first == NULL || g_strcmp0 (idw_input_get_text (first), text) != 0)
     {
       g_printerr ("id-wallet-bench: the frame does not decode to the text: %s\n",
                   error != NULL ? error->message : "different text");

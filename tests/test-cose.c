@@ -332,12 +332,12 @@ test_verify_checks (void)
 static void
 test_alg_names (void)
 {
-  g_assert_cmpstr (idw_cose_alg_to_string (-8), ==, "EdDSA");
-  g_assert_cmpstr (idw_cose_alg_to_string (-7), ==, "ES256");
-  g_assert_cmpstr (idw_cose_alg_to_string (-35), ==, "ES384");
-  g_assert_cmpstr (idw_cose_alg_to_string (-36), ==, "ES512");
-  g_assert_null (idw_cose_alg_to_string (-37));
-  g_assert_null (idw_cose_alg_to_string (0));
+  g_assert_cmpstr (idw_key_alg_to_string (-8), ==, "EdDSA");
+  g_assert_cmpstr (idw_key_alg_to_string (-7), ==, "ES256");
+  g_assert_cmpstr (idw_key_alg_to_string (-35), ==, "ES384");
+  g_assert_cmpstr (idw_key_alg_to_string (-36), ==, "ES512");
+  g_assert_null (idw_key_alg_to_string (-37));
+  g_assert_null (idw_key_alg_to_string (0));
 }
 
 /* cose-wg/Examples ----------------------------------------------------- */

@@ -322,10 +322,13 @@ test_annexd_json (AnnexD        *f,
 
   /* Exactly these members. */
   members = json_object_get_members (object);
-  g_assert_cmpuint (g_list_length (members), ==, 6);
+  g_assert_cmpuint (g_list_length (members), ==, 8);
   g_assert_true (json_object_get_boolean_member (object, "valid"));
   g_assert_cmpstr (json_object_get_string_member (object, "docType"), ==, IDW_DOCTYPE_MDL);
   g_assert_true (json_object_get_null_member (object, "presentedAt"));
+  /* A proximity session's transcript: device engagement and reader key. */
+  g_assert_cmpstr (json_object_get_string_member (object, "handover"), ==, "iso-18013-5");
+  g_assert_true (json_object_get_null_member (object, "nonce"));
 
   checks = json_object_get_array_member (object, "checks");
   g_assert_cmpuint (json_array_get_length (checks), ==, G_N_ELEMENTS (names));
@@ -344,6 +347,8 @@ test_annexd_json (AnnexD        *f,
   g_assert_cmpstr (json_object_get_string_member (issuer, "commonName"), ==, "utopia ds");
   g_assert_cmpstr (json_object_get_string_member (issuer, "country"), ==, "US");
   g_assert_false (json_object_get_boolean_member (issuer, "testIssuer"));
+  /* The Annex D document signer certificate is the trust anchor itself. */
+  g_assert_true (json_object_get_boolean_member (issuer, "pinned"));
 
   disclosed = json_object_get_object_member (object, "disclosed");
   g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
@@ -641,20 +646,26 @@ test_validity (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) long_ago = g_date_time_add_years (now, -3);
+  g_autoptr(GDateTime) two_years_ago = g_date_time_add_years (now, -2);
+  g_autoptr(GDateTime) issuer_start = g_date_time_add_days (two_years_ago, -1);
   g_autoptr(GDateTime) last_year = g_date_time_add_years (now, -1);
   g_autoptr(GDateTime) next_year = g_date_time_add_years (now, 1);
   g_autoptr(GDateTime) later = g_date_time_add_years (now, 2);
-  IdwIssueOptions expired = { .valid_from = long_ago, .valid_until = last_year };
+  /* An expired credential was signed when it became valid (ISO 18013-5:
+   * validFrom ≥ signed), by a document signer that was valid then and is
+   * still valid now: only the credential's own period is over. */
+  g_autoptr(TestIssuer) older = test_issuer_new_at ("Utopia", issuer_start);
+  IdwIssueOptions expired = { .valid_from = two_years_ago, .valid_until = last_year };
   IdwIssueOptions not_yet = { .valid_from = next_year, .valid_until = later };
   struct { IdwIssueOptions *options; const char *words; } cases[] = {
     { &expired, "expired" },
     { &not_yet, "not valid yet" },
   };
 
+  idw_verifier_add_trust_anchor (f->verifier, older->iaca);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(IdwCredential) c = test_issue (f->issuer, f->device_key, cases[i].options);
+      g_autoptr(IdwCredential) c = test_issue (older, f->device_key, cases[i].options);
       g_autoptr(IdwIssuerSigned) is = select_items (c, "family_name", NULL);
       g_autoptr(IdwVerdict) verdict = verify_is (f, is);
 
@@ -664,20 +675,47 @@ test_validity (Fixture       *f,
     }
 }
 
+/* An MSO with @signed and @valid_from, otherwise the credential's, signed
+ * by the genuine issuer. */
+static IdwVerdict *
+verify_with_times (Fixture   *f,
+                   GDateTime *signed_at,
+                   GDateTime *valid_from)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "family_name", NULL);
+  g_autoptr(cbor_item_t) mso = idw_mso_to_cbor (idw_credential_get_mso (f->credential));
+  cbor_item_t *validity = idw_cbor_map_get (mso, "validityInfo");
+
+  map_replace (validity, "signed", idw_cbor_new_tdate (signed_at));
+  map_replace (validity, "validFrom", idw_cbor_new_tdate (valid_from));
+  replace_issuer_auth (is, sign_mso_item (f->issuer, mso));
+  return verify_is (f, is);
+}
+
 static void
-test_signed_in_future (Fixture       *f,
-                       gconstpointer  data)
+test_signed_after_valid_from (Fixture       *f,
+                              gconstpointer  data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) hour_ago = g_date_time_add_hours (now, -1);
+  g_autoptr(GDateTime) second_later = g_date_time_add_seconds (hour_ago, 1);
   g_autoptr(GDateTime) soon = g_date_time_add_hours (now, 1);
-  g_autoptr(GDateTime) last_year = g_date_time_add_years (now, -1);
-  IdwIssueOptions options = { .signed_at = soon, .valid_from = last_year };
-  g_autoptr(IdwCredential) c = test_issue (f->issuer, f->device_key, &options);
-  g_autoptr(IdwIssuerSigned) is = select_items (c, "family_name", NULL);
-  g_autoptr(IdwVerdict) verdict = verify_is (f, is);
+  g_autoptr(IdwVerdict) equal = NULL, after = NULL, future = NULL;
 
-  test_assert_only_failures (verdict, IDW_CHECK_VALIDITY, -1);
-  g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_VALIDITY), "future"));
+  /* ISO 18013-5 §9.1.2.4: validFrom may equal signed… */
+  equal = verify_with_times (f, hour_ago, hour_ago);
+  test_assert_only_failures (equal, -1);
+
+  /* …but not come a second before it. */
+  after = verify_with_times (f, second_later, hour_ago);
+  test_assert_only_failures (after, IDW_CHECK_VALIDITY, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (after, IDW_CHECK_VALIDITY),
+                            "before the issuer signed it"));
+
+  /* Signed in the future, valid from then: not valid yet. */
+  future = verify_with_times (f, soon, soon);
+  test_assert_only_failures (future, IDW_CHECK_VALIDITY, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (future, IDW_CHECK_VALIDITY), "not valid yet"));
 }
 
 static void
@@ -1372,7 +1410,7 @@ main (int   argc,
   FIXTURE ("wrong-device-key", test_wrong_device_key);
   FIXTURE ("signature-over-other-transcript", test_signature_over_other_transcript);
   FIXTURE ("validity", test_validity);
-  FIXTURE ("signed-in-future", test_signed_in_future);
+  FIXTURE ("signed-after-valid-from", test_signed_after_valid_from);
   FIXTURE ("untrusted-issuer", test_untrusted_issuer);
   FIXTURE ("expired-ds-certificate", test_expired_ds_certificate);
   FIXTURE ("freshness", test_freshness);

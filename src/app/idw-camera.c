@@ -178,7 +178,7 @@ present_frame_idle (gpointer user_data)
 typedef struct
 {
   IdwCamera *self;
-  char      *text;
+  IdwInput  *input;
   guint      generation;
 } Detection;
 
@@ -193,11 +193,11 @@ code_detected_idle (gpointer user_data)
       self->scanning = FALSE;
       g_atomic_int_set (&self->scan_enabled, FALSE);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
-      g_signal_emit (self, signals[CODE_DETECTED], 0, detection->text);
+      g_signal_emit (self, signals[CODE_DETECTED], 0, detection->input);
     }
 
   g_object_unref (detection->self);
-  g_free (detection->text);
+  idw_input_unref (detection->input);
   g_free (detection);
 
   return G_SOURCE_REMOVE;
@@ -216,28 +216,18 @@ decode_frame (gpointer data,
 {
   Frame *frame = data;
   IdwCamera *self = user_data;
-  g_autofree guint8 *gray = NULL;
-  const guint8 *rgba;
-  char *text;
+  IdwInput *input;
 
-  rgba = g_bytes_get_data (frame->rgba, NULL);
-  gray = g_malloc ((gsize) frame->width * frame->height);
-  for (int y = 0; y < frame->height; y++)
-    {
-      const guint8 *row = rgba + y * frame->stride;
-      guint8 *out = gray + (gsize) y * frame->width;
-
-      for (int x = 0; x < frame->width; x++)
-        out[x] = (guint8) ((row[4 * x] * 77 + row[4 * x + 1] * 150 + row[4 * x + 2] * 29) >> 8);
-    }
-
-  text = idw_qr_decode_gray (gray, frame->width, frame->height, frame->width, NULL);
-  if (text != NULL)
+  /* One quick scan: the stream brings the next frame soon. */
+  input = idw_input_new_from_pixels (g_bytes_get_data (frame->rgba, NULL), frame->width,
+                                     frame->height, frame->stride, IDW_PIXEL_FORMAT_RGBA8,
+                                     TRUE, NULL);
+  if (input != NULL)
     {
       Detection *detection = g_new0 (Detection, 1);
 
       detection->self = g_object_ref (self);
-      detection->text = text;
+      detection->input = input;
       detection->generation = frame->generation;
       g_idle_add_full (G_PRIORITY_DEFAULT, code_detected_idle, detection, NULL);
     }
@@ -1006,7 +996,7 @@ idw_camera_class_init (IdwCameraClass *klass)
 
   /**
    * IdwCamera::code-detected:
-   * @text: the text of the QR code
+   * @input: the QR code, recognised by the engine (#IdwInput)
    *
    * A QR code was found while scanning; scanning is off now.
    */
@@ -1014,7 +1004,7 @@ idw_camera_class_init (IdwCameraClass *klass)
                                          G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 1, G_TYPE_STRING);
+                                         G_TYPE_NONE, 1, IDW_TYPE_INPUT);
 }
 
 static void

@@ -227,8 +227,8 @@ picture_job_free (PictureJob *job)
   g_free (job);
 }
 
-/* The worker thread: the text of the picture's QR code. A text file with
- * a request in it is read as it is. */
+/* The worker thread: the picture's QR code (or a text file's contents),
+ * recognised by the engine. */
 static void
 decode_picture_thread (GTask        *task,
                        gpointer      source_object,
@@ -236,38 +236,36 @@ decode_picture_thread (GTask        *task,
                        GCancellable *cancellable)
 {
   PictureJob *job = task_data;
-  g_autoptr(GBytes) png = NULL;
   g_autoptr(GError) error = NULL;
-  GBytes *image = job->data;
-  char *text;
+  IdwInput *input;
 
   if (job->texture != NULL)
     {
-      png = gdk_texture_save_to_png_bytes (job->texture);
-      image = png;
+      int width = gdk_texture_get_width (job->texture);
+      int height = gdk_texture_get_height (job->texture);
+      gsize stride = (gsize) width * 4;
+      g_autofree guint8 *pixels = NULL;
+
+      if (!idw_qr_check_dimensions (width, height, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* Native-endian, premultiplied ARGB32: the engine converts it. */
+      pixels = g_malloc (stride * height);
+      gdk_texture_download (job->texture, pixels, stride);
+      input = idw_input_new_from_pixels (pixels, width, height, stride,
+                                         IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED, FALSE, &error);
     }
   else
     {
-      gsize len;
-      const char *data = g_bytes_get_data (job->data, &len);
-
-      if (len > 0 && memchr (data, '\0', len) == NULL && g_utf8_validate (data, (gssize) len, NULL))
-        {
-          g_autofree char *contents = g_strndup (data, len);
-
-          if (idw_transport_detect (contents) != NULL)
-            {
-              g_task_return_pointer (task, g_steal_pointer (&contents), g_free);
-              return;
-            }
-        }
+      input = idw_input_new_from_data (job->data, &error);
     }
 
-  text = idw_qr_decode_image (image, &error);
-  if (text == NULL)
+  if (input == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, text, g_free);
+    g_task_return_pointer (task, input, (GDestroyNotify) idw_input_unref);
 }
 
 /* Ends @task (the caller's) with @message, which the dialog shows too. */
@@ -290,8 +288,8 @@ picture_decoded (GObject      *source,
   IdwRespondDialog *self = IDW_RESPOND_DIALOG (source);
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
-  const char *kind;
+  g_autoptr(IdwInput) input = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *text;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -300,7 +298,7 @@ picture_decoded (GObject      *source,
       return;
     }
 
-  if (text == NULL)
+  if (input == NULL)
     {
       if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_CODE))
         picture_failed (self, task, IDW_ERROR_NO_CODE,
@@ -311,20 +309,32 @@ picture_decoded (GObject      *source,
       return;
     }
 
-  kind = idw_transport_detect (text);
-  if (g_strcmp0 (kind, IDW_PREFIX_PRESENTATION) == 0)
+  switch (idw_input_get_kind (input))
     {
+    case IDW_INPUT_REQUEST:
+      break;
+    case IDW_INPUT_PRESENTATION:
       picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
                       _("This QR code is an ID, not a request for one. "
                         "Open a picture of the code the requester sent you."));
       return;
-    }
-  if (g_strcmp0 (kind, IDW_PREFIX_REQUEST) != 0)
-    {
-      picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
-                      _("This QR code is not an ID request."));
+    case IDW_INPUT_DEVICE_RESPONSE:
+      /* Binary data: neither a picture nor text. */
+      picture_failed (self, task, IDW_ERROR_MALFORMED,
+                      _("This is not a picture ID Wallet can read."));
+      return;
+    case IDW_INPUT_CREDENTIAL_REQUEST:
+    case IDW_INPUT_UNKNOWN:
+    default:
+      if (idw_input_get_source (input) == IDW_INPUT_SOURCE_IMAGE)
+        picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
+                        _("This QR code is not an ID request."));
+      else
+        picture_failed (self, task, IDW_ERROR_WRONG_PREFIX,
+                        _("This file holds no ID request."));
       return;
     }
+  text = idw_input_get_text (input);
 
   self->busy = FALSE;
 

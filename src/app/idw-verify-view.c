@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Every way in (camera, paste, image, drop, a remote reply) ends in one
- * worker-thread job that finds the "IDW1:" text (decoding a QR code when
- * needed) and verifies it with the trust store's anchors, the freshness
- * window from GSettings and, for a reply carrying a nonce, the request
- * store. The main loop only moves between the pages.
+ * worker-thread job that gives what came in to the engine's pipeline
+ * (IdwInput, then IdwVerifier): this view reads nothing itself. One
+ * verifier lives as long as the view, with the trust store's anchors, the
+ * freshness window from GSettings and the request store for replies to
+ * remote requests, so its caches of validated issuers help every check.
+ * The main loop only moves between the pages.
  */
 #include "config.h"
 
@@ -51,6 +53,7 @@ struct _IdwVerifyView
   GSettings        *settings;
   IdwTrustStore    *trust_store;
   IdwRequestStore  *request_store;
+  IdwVerifier      *verifier;
   GCancellable     *cancellable;
 
   gboolean          busy;
@@ -310,25 +313,29 @@ static void verify_job_start (IdwVerifyView *self,
                               GBytes        *pixels,
                               int            width,
                               int            height,
-                              int            stride);
+                              int            stride,
+                              IdwInput      *input);
 
 static void
 on_code_detected (IdwCamera     *camera,
-                  const char    *text,
+                  IdwInput      *input,
                   IdwVerifyView *self)
 {
-  const char *kind = idw_transport_detect (text);
-
-  if (g_strcmp0 (kind, IDW_PREFIX_PRESENTATION) == 0)
+  switch (idw_input_get_kind (input))
     {
-      verify_job_start (self, g_strdup (text), NULL, NULL, 0, 0, 0);
-      return;
+    case IDW_INPUT_PRESENTATION:
+      verify_job_start (self, NULL, NULL, NULL, 0, 0, 0, idw_input_ref (input));
+      break;
+    case IDW_INPUT_REQUEST:
+      resume_scanning_later (self, _("This is a request for an ID, not an ID"));
+      break;
+    case IDW_INPUT_CREDENTIAL_REQUEST:
+    case IDW_INPUT_DEVICE_RESPONSE:
+    case IDW_INPUT_UNKNOWN:
+    default:
+      resume_scanning_later (self, _("This QR code is not an ID"));
+      break;
     }
-
-  if (g_strcmp0 (kind, IDW_PREFIX_REQUEST) == 0)
-    resume_scanning_later (self, _("This is a request for an ID, not an ID"));
-  else
-    resume_scanning_later (self, _("This QR code is not an ID"));
 }
 
 /* Corner marks of a square in the middle: where the code should go. */
@@ -379,77 +386,48 @@ draw_viewfinder (GtkDrawingArea *area,
 typedef struct
 {
   /* Input: exactly one of these. */
+  IdwInput        *input;
   char            *text;
   GBytes          *file_data;
-  GBytes          *pixels;   /* RGBA */
+  GBytes          *pixels;   /* ARGB32, premultiplied, as GdkTexture downloads */
   int              width;
   int              height;
   int              stride;
 
   guint            freshness_window;
   IdwTrustStore   *trust_store;
-  IdwRequestStore *request_store;
+  IdwVerifier     *verifier;
 
   /* Output */
   IdwVerdict      *verdict;
-  gboolean         has_nonce;
-  IdwNonceState    nonce_state;
 } VerifyJob;
 
 static void
 verify_job_free (VerifyJob *job)
 {
+  g_clear_pointer (&job->input, idw_input_unref);
   g_free (job->text);
   g_clear_pointer (&job->file_data, g_bytes_unref);
   g_clear_pointer (&job->pixels, g_bytes_unref);
   g_clear_object (&job->trust_store);
-  g_clear_object (&job->request_store);
+  g_clear_object (&job->verifier);
   g_clear_object (&job->verdict);
   g_free (job);
 }
 
-static char *
-decode_pixels (VerifyJob  *job,
-               GError    **error)
+/* What came in, recognised by the engine: its QR code read once. */
+static IdwInput *
+job_input (VerifyJob  *job,
+           GError    **error)
 {
-  const guint8 *rgba = g_bytes_get_data (job->pixels, NULL);
-  g_autofree guint8 *gray = g_malloc ((gsize) job->width * job->height);
-
-  for (int y = 0; y < job->height; y++)
-    {
-      const guint8 *row = rgba + (gsize) y * job->stride;
-      guint8 *out = gray + (gsize) y * job->width;
-
-      for (int x = 0; x < job->width; x++)
-        {
-          /* Transparent pixels of a screenshot are white paper. */
-          guint a = row[4 * x + 3];
-          guint lum = (row[4 * x] * 77 + row[4 * x + 1] * 150 + row[4 * x + 2] * 29) >> 8;
-
-          out[x] = (guint8) ((lum * a + 255 * (255 - a)) / 255);
-        }
-    }
-
-  return idw_qr_decode_gray (gray, job->width, job->height, job->width, error);
-}
-
-/* The text of a file: "IDW1:" text as it is, an image's QR code. */
-static char *
-decode_file (VerifyJob  *job,
-             GError    **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (job->file_data, &len);
-
-  if (len > 0 && memchr (data, '\0', len) == NULL && g_utf8_validate (data, (gssize) len, NULL))
-    {
-      g_autofree char *text = g_strndup (data, len);
-
-      if (idw_transport_detect (text) != NULL)
-        return g_steal_pointer (&text);
-    }
-
-  return idw_qr_decode_image (job->file_data, error);
+  if (job->input != NULL)
+    return idw_input_ref (job->input);
+  if (job->text != NULL)
+    return idw_input_new_from_text (job->text, error);
+  if (job->file_data != NULL)
+    return idw_input_new_from_data (job->file_data, error);
+  return idw_input_new_from_pixels (g_bytes_get_data (job->pixels, NULL), job->width, job->height,
+                                    job->stride, IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED, FALSE, error);
 }
 
 static void
@@ -460,61 +438,46 @@ verify_thread (GTask        *task,
 {
   VerifyJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(IdwVerifier) verifier = NULL;
-  g_autoptr(IdwEnvelope) envelope = NULL;
-  g_autofree char *text = NULL;
-  const char *kind;
+  g_autoptr(IdwInput) input = job_input (job, &error);
 
-  if (job->text != NULL)
-    text = g_strdup (job->text);
-  else if (job->file_data != NULL)
-    text = decode_file (job, &error);
-  else
-    text = decode_pixels (job, &error);
-
-  if (text == NULL)
+  if (input == NULL)
     {
       if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_CODE))
         g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_NO_CODE,
                                  _("No QR code was found in the picture."));
+      else if (g_error_matches (error, IDW_ERROR, IDW_ERROR_LIMIT))
+        g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_LIMIT,
+                                 _("The picture is too large to be read."));
       else
         g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_MALFORMED,
                                  _("This is not a picture ID Wallet can read."));
       return;
     }
 
-  kind = idw_transport_detect (text);
-  if (g_strcmp0 (kind, IDW_PREFIX_REQUEST) == 0)
+  switch (idw_input_get_kind (input))
     {
+    case IDW_INPUT_PRESENTATION:
+      break;
+    case IDW_INPUT_REQUEST:
       g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
                                _("This is a request for an ID, not an ID. To answer it, use your wallet."));
       return;
-    }
-  if (g_strcmp0 (kind, IDW_PREFIX_PRESENTATION) != 0)
-    {
+    case IDW_INPUT_CREDENTIAL_REQUEST:
+    case IDW_INPUT_DEVICE_RESPONSE:
+    case IDW_INPUT_UNKNOWN:
+    default:
       g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
                                _("There is no ID in what was given."));
       return;
     }
 
-  verifier = idw_verifier_new ();
-  idw_verifier_set_freshness_window (verifier, job->freshness_window);
   /* A damaged trust folder leaves the verifier without anchors: every
    * issuer shows as not trusted, which is the safe way to fail. */
-  idw_trust_store_apply (job->trust_store, verifier, NULL);
+  if (idw_trust_store_apply (job->trust_store, job->verifier, NULL) < 0)
+    idw_verifier_clear_trust_anchors (job->verifier);
+  idw_verifier_set_freshness_window (job->verifier, job->freshness_window);
 
-  /* A reply to a remote request carries its nonce; an in-person code
-   * has none and is fresh by its time alone. */
-  envelope = idw_envelope_parse_text (text, NULL);
-  job->has_nonce = envelope != NULL && envelope->nonce != NULL;
-  if (job->has_nonce)
-    idw_request_store_attach (job->request_store, verifier);
-
-  job->verdict = idw_verifier_verify_text (verifier, text);
-
-  if (job->has_nonce)
-    job->nonce_state = idw_request_store_lookup (job->request_store, envelope->nonce);
-
+  job->verdict = idw_verifier_verify (job->verifier, input);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -557,7 +520,9 @@ verify_done (GObject      *object,
   idw_camera_stop (self->camera);
   g_clear_handle_id (&self->rescan_timeout, g_source_remove);
 
-  idw_verdict_page_set_verdict (self->verdict_page, job->verdict, job->has_nonce, job->nonce_state);
+  idw_verdict_page_set_verdict (self->verdict_page, job->verdict,
+                                idw_verdict_get_nonce (job->verdict) != NULL,
+                                idw_verdict_get_nonce_state (job->verdict));
   set_page (self, "result");
 }
 
@@ -573,7 +538,7 @@ verifying_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Takes @text, @file_data and @pixels. */
+/* Takes @text, @file_data, @pixels and @input. */
 static void
 verify_job_start (IdwVerifyView *self,
                   char          *text,
@@ -581,11 +546,13 @@ verify_job_start (IdwVerifyView *self,
                   GBytes        *pixels,
                   int            width,
                   int            height,
-                  int            stride)
+                  int            stride,
+                  IdwInput      *input)
 {
   g_autoptr(GTask) task = NULL;
   VerifyJob *job = g_new0 (VerifyJob, 1);
 
+  job->input = input;
   job->text = text;
   job->file_data = file_data;
   job->pixels = pixels;
@@ -594,7 +561,7 @@ verify_job_start (IdwVerifyView *self,
   job->stride = stride;
   job->freshness_window = g_settings_get_uint (self->settings, "freshness-window");
   job->trust_store = g_object_ref (self->trust_store);
-  job->request_store = g_object_ref (self->request_store);
+  job->verifier = g_object_ref (self->verifier);
 
   if (self->busy)
     {
@@ -622,7 +589,7 @@ idw_verify_view_verify_text (IdwVerifyView *self,
   g_return_if_fail (IDW_IS_VERIFY_VIEW (self));
   g_return_if_fail (text != NULL);
 
-  verify_job_start (self, g_strdup (text), NULL, NULL, 0, 0, 0);
+  verify_job_start (self, g_strdup (text), NULL, NULL, 0, 0, 0, NULL);
 }
 
 static void
@@ -634,28 +601,19 @@ verify_texture (IdwVerifyView *self,
   gsize stride = (gsize) width * 4;
   guint8 *data;
 
-  if ((gsize) width * height > 64 * 1024 * 1024 / 4)
+  /* The engine reads pictures of limited size; this only keeps the
+   * download within reason. */
+  if (!idw_qr_check_dimensions (width, height, NULL))
     {
-      show_toast (self, _("The picture is too large."));
+      show_toast (self, _("The picture is too large to be read."));
       return;
     }
 
-  /* Cairo's ARGB32 is B, G, R, A in memory on little-endian machines and
-   * premultiplied; swap to the RGBA the decoder reads. */
+  /* Native-endian, premultiplied ARGB32: the engine converts it. */
   data = g_malloc (stride * height);
   gdk_texture_download (texture, data, stride);
-  for (gsize i = 0; i < stride * height; i += 4)
-    {
-      guint32 pixel = *(guint32 *) (data + i);
-
-      data[i] = (pixel >> 16) & 0xff;
-      data[i + 1] = (pixel >> 8) & 0xff;
-      data[i + 2] = pixel & 0xff;
-      data[i + 3] = (pixel >> 24) & 0xff;
-    }
-
   verify_job_start (self, NULL, NULL, g_bytes_new_take (data, stride * height),
-                    width, height, (int) stride);
+                    width, height, (int) stride, NULL);
 }
 
 /* ---- Files ---------------------------------------------------------------- */
@@ -690,7 +648,7 @@ file_loaded (GObject      *object,
     }
 
   verify_job_start (self, NULL, g_bytes_new_take (g_steal_pointer (&contents), len),
-                    NULL, 0, 0, 0);
+                    NULL, 0, 0, 0, NULL);
 }
 
 void
@@ -762,7 +720,7 @@ text_read (GObject      *object,
       return;
     }
 
-  verify_job_start (self, g_steal_pointer (&text), NULL, NULL, 0, 0, 0);
+  verify_job_start (self, g_steal_pointer (&text), NULL, NULL, 0, 0, 0, NULL);
 }
 
 static void
@@ -853,7 +811,7 @@ on_drop (GtkDropTarget *target,
 
   if (G_VALUE_HOLDS (value, G_TYPE_STRING) && g_value_get_string (value) != NULL)
     {
-      verify_job_start (self, g_value_dup_string (value), NULL, NULL, 0, 0, 0);
+      verify_job_start (self, g_value_dup_string (value), NULL, NULL, 0, 0, 0, NULL);
       return TRUE;
     }
 
@@ -976,6 +934,7 @@ idw_verify_view_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->trust_store);
   g_clear_object (&self->request_store);
+  g_clear_object (&self->verifier);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->page_before, g_free);
 
@@ -1046,6 +1005,8 @@ idw_verify_view_init (IdwVerifyView *self)
   }
   self->trust_store = idw_trust_store_new (NULL);
   self->request_store = idw_request_store_new (NULL);
+  self->verifier = idw_verifier_new ();
+  idw_request_store_attach (self->request_store, self->verifier);
 
   self->camera = idw_camera_new ();
   g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);

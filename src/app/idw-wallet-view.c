@@ -1009,27 +1009,6 @@ import_data_free (ImportData *data)
   g_free (data);
 }
 
-/* Whether the CBOR has the shape of a credential at all: anything else is
- * "not a credential" rather than a damaged one. */
-static gboolean
-looks_like_credential (GBytes *bytes)
-{
-  g_autoptr(GError) error = NULL;
-  cbor_item_t *item = idw_cbor_decode_bytes (bytes, &error);
-  gboolean result;
-
-  if (item == NULL)
-    return FALSE;
-
-  result = cbor_isa_map (item) &&
-           (idw_cbor_map_get (item, "issuerSigned") != NULL ||
-            idw_cbor_map_get (item, "issuerAuth") != NULL ||
-            idw_cbor_map_get (item, "documents") != NULL);
-  cbor_decref (&item);
-
-  return result;
-}
-
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -1063,7 +1042,7 @@ import_thread (GTask        *task,
       return;
     }
 
-  if (!looks_like_credential (bytes))
+  if (!idw_credential_data_is_credential (bytes))
     {
       g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_MALFORMED, "%s",
                                _("This file is not an ID credential. ID Wallet imports the .idwcred files issuers give out, and mdoc files."));

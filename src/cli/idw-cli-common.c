@@ -390,110 +390,6 @@ bad:
   return NULL;
 }
 
-GBytes *
-idw_cli_decode_hex (GBytes *data)
-{
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  const guint8 *p;
-  gsize size;
-  int high = -1;
-
-  p = g_bytes_get_data (data, &size);
-  for (gsize i = 0; i < size; i++)
-    {
-      int digit;
-      guint8 byte;
-
-      if (g_ascii_isspace (p[i]))
-        continue;
-
-      digit = g_ascii_xdigit_value ((char) p[i]);
-      if (digit < 0)
-        return NULL;
-
-      if (high < 0)
-        {
-          high = digit;
-          continue;
-        }
-
-      byte = (guint8) ((high << 4) | digit);
-      g_byte_array_append (out, &byte, 1);
-      high = -1;
-    }
-
-  if (high >= 0 || out->len == 0)
-    return NULL;
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
-static gsize
-skip_space (const guint8 *data,
-            gsize         size)
-{
-  gsize i = 0;
-
-  while (i < size && g_ascii_isspace (data[i]))
-    i++;
-
-  return i;
-}
-
-IdwCliInputKind
-idw_cli_detect_input (GBytes *data)
-{
-  static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  static const guint8 jpeg_magic[] = { 0xff, 0xd8, 0xff };
-  const guint8 *p;
-  gsize size;
-  gsize start;
-
-  p = g_bytes_get_data (data, &size);
-  start = skip_space (p, size);
-
-  if (size - start >= 3 && memcmp (p + start, "IDW", 3) == 0)
-    return IDW_CLI_INPUT_TEXT;
-  if (size >= sizeof png_magic && memcmp (p, png_magic, sizeof png_magic) == 0)
-    return IDW_CLI_INPUT_IMAGE;
-  if (size >= sizeof jpeg_magic && memcmp (p, jpeg_magic, sizeof jpeg_magic) == 0)
-    return IDW_CLI_INPUT_IMAGE;
-
-  /* Printable UTF-8 that is not hex is text too, so that a wrong paste
-   * is reported as a text with the wrong prefix rather than bad CBOR.
-   * CBOR of a DeviceResponse starts with a map header (0xa0…0xbf), which
-   * is never the first byte of a UTF-8 sequence. */
-  if (g_utf8_validate ((const char *) p, (gssize) size, NULL)
-      && memchr (p, '\0', size) == NULL)
-    {
-      gboolean hex = TRUE;
-
-      for (gsize i = 0; i < size && hex; i++)
-        hex = g_ascii_isxdigit (p[i]) || g_ascii_isspace (p[i]);
-
-      if (!hex)
-        return IDW_CLI_INPUT_TEXT;
-    }
-
-  return IDW_CLI_INPUT_CBOR;
-}
-
-const char *
-idw_cli_input_kind_to_string (IdwCliInputKind kind)
-{
-  switch (kind)
-    {
-    case IDW_CLI_INPUT_TEXT:
-      return "text";
-    case IDW_CLI_INPUT_IMAGE:
-      return "image";
-    case IDW_CLI_INPUT_CBOR:
-      return "cbor";
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 #define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
 #define PEM_END "-----END CERTIFICATE-----"
 
@@ -616,7 +512,6 @@ idw_cli_verify_input_free (IdwCliVerifyInput *input)
 
   g_clear_object (&input->verifier);
   g_clear_pointer (&input->data, g_bytes_unref);
-  g_clear_pointer (&input->text, g_free);
   g_clear_pointer (&input->session_transcript, g_bytes_unref);
   g_clear_pointer (&input->input_name, g_free);
   g_free (input);
@@ -698,7 +593,7 @@ idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
       if (contents == NULL)
         return NULL;
 
-      decoded = idw_cli_decode_hex (contents);
+      decoded = idw_input_decode_hex (contents);
       input->session_transcript = decoded != NULL ? g_steal_pointer (&decoded)
                                                   : g_steal_pointer (&contents);
     }
@@ -714,47 +609,12 @@ idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
       return NULL;
     }
 
-  input->kind = idw_cli_detect_input (input->data);
-
-  if (input->kind == IDW_CLI_INPUT_TEXT)
-    {
-      gsize size;
-      const char *data = g_bytes_get_data (input->data, &size);
-
-      input->text = g_strndup (data, size);
-    }
-  else if (input->kind == IDW_CLI_INPUT_CBOR)
-    {
-      g_autoptr(GBytes) decoded = idw_cli_decode_hex (input->data);
-
-      if (decoded != NULL)
-        {
-          g_bytes_unref (input->data);
-          input->data = g_steal_pointer (&decoded);
-        }
-    }
-
   return g_steal_pointer (&input);
 }
 
 IdwVerdict *
 idw_cli_verify_input_run (IdwCliVerifyInput *input)
 {
-  switch (input->kind)
-    {
-    case IDW_CLI_INPUT_TEXT:
-      return idw_verifier_verify_text (input->verifier, input->text);
-
-    case IDW_CLI_INPUT_IMAGE:
-      return idw_verifier_verify_data (input->verifier, input->data, NULL);
-
-    case IDW_CLI_INPUT_CBOR:
-      if (input->session_transcript != NULL)
-        return idw_verifier_verify_response (input->verifier, input->data,
-                                             input->session_transcript);
-      return idw_verifier_verify_data (input->verifier, input->data, NULL);
-
-    default:
-      g_assert_not_reached ();
-    }
+  /* The engine's pipeline recognises the input and reads it once. */
+  return idw_verifier_verify_data (input->verifier, input->data, input->session_transcript);
 }

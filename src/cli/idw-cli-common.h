@@ -24,14 +24,6 @@ typedef enum
   IDW_CLI_EXIT_USAGE = 2,
 } IdwCliExit;
 
-/* Input kinds of `verify`, detected from the content. */
-typedef enum
-{
-  IDW_CLI_INPUT_TEXT,
-  IDW_CLI_INPUT_IMAGE,
-  IDW_CLI_INPUT_CBOR,
-} IdwCliInputKind;
-
 /* Prints "id-wallet-cli: MESSAGE" (or the program name set with
  * g_set_prgname()) to stderr. */
 void             idw_cli_printerr              (const char     *format,
@@ -91,14 +83,8 @@ GDateTime       *idw_cli_parse_time            (const char     *option,
 guint8          *idw_cli_parse_key_file        (GBytes         *contents,
                                                 gsize           len,
                                                 GError        **error);
-/* Hexadecimal text (white space allowed) as bytes, or NULL when @data is
- * not entirely hex (or empty). Lets people pass .hex test vectors. */
-GBytes          *idw_cli_decode_hex            (GBytes         *data);
 void             idw_cli_secure_free           (guint8         *data,
                                                 gsize           len);
-
-IdwCliInputKind  idw_cli_detect_input          (GBytes         *data);
-const char      *idw_cli_input_kind_to_string  (IdwCliInputKind kind);
 
 /* Every certificate in a PEM file (one or several blocks) or a DER file. */
 GPtrArray       *idw_cli_load_certificates     (const char     *path,
@@ -130,18 +116,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdwCliVerifyOptions, idw_cli_verify_options_cl
 /**
  * IdwCliVerifyInput:
  * @verifier: a verifier with the trust anchors, time and reader key set
- * @data: the input bytes
- * @kind: what they are
- * @text: for text input, the text (NUL-terminated)
- * @session_transcript: the transcript file's contents, or NULL
+ * @data: the input bytes, as read (the engine recognises them)
+ * @session_transcript: the transcript file's contents (hex decoded), or NULL
  * @input_name: the input file name, or "-" for stdin
  */
 typedef struct
 {
   IdwVerifier     *verifier;
   GBytes          *data;
-  IdwCliInputKind  kind;
-  char            *text;
   GBytes          *session_transcript;
   char            *input_name;
 } IdwCliVerifyInput;

@@ -119,7 +119,7 @@ load_device_key (const char  *path,
     {
       g_autoptr(cbor_item_t) item = NULL;
 
-      hex = idw_cli_decode_hex (contents);
+      hex = idw_input_decode_hex (contents);
       item = idw_cbor_decode_bytes (hex != NULL ? hex : contents, &local_error);
       if (item != NULL)
         key = idw_key_new_from_cose (item, &local_error);

@@ -170,36 +170,6 @@ print_verdict (IdwVerdict *verdict)
   g_print ("%s", out->str);
 }
 
-/* The nonce the presentation carries (an IDW1 envelope as text or in a QR
- * code), or NULL. Input that does not decode has none: the verifier will
- * say what is wrong with it. */
-static GBytes *
-presented_nonce (IdwCliVerifyInput *input)
-{
-  g_autofree char *decoded = NULL;
-  g_autoptr(IdwEnvelope) envelope = NULL;
-  const char *text = NULL;
-
-  if (input->kind == IDW_CLI_INPUT_TEXT)
-    {
-      text = input->text;
-    }
-  else if (input->kind == IDW_CLI_INPUT_IMAGE)
-    {
-      decoded = idw_qr_decode_image (input->data, NULL);
-      text = decoded;
-    }
-
-  if (text == NULL)
-    return NULL;
-
-  envelope = idw_envelope_parse_text (text, NULL);
-  if (envelope == NULL || envelope->nonce == NULL)
-    return NULL;
-
-  return g_bytes_ref (envelope->nonce);
-}
-
 int
 idw_cli_verify (int    argc,
                 char **argv)
@@ -210,7 +180,6 @@ idw_cli_verify (int    argc,
   g_autoptr(IdwVerdict) verdict = NULL;
   g_autoptr(IdwTrustStore) trust_store = NULL;
   g_autoptr(IdwRequestStore) request_store = NULL;
-  g_autoptr(GBytes) nonce = NULL;
   g_auto(IdwCliVerifyOptions) options = { 0 };
   int status;
 
@@ -255,21 +224,23 @@ idw_cli_verify (int    argc,
     }
 
   /* A remote check's response: its nonce must be one that `ask` issued
-   * and no response used yet. A presentation without a nonce is judged
-   * by its presentedAt alone. */
-  nonce = presented_nonce (input);
-  if (nonce != NULL)
-    {
-      request_store = idw_request_store_new (NULL);
-      idw_request_store_attach (request_store, input->verifier);
-    }
-
-  if (input->kind == IDW_CLI_INPUT_CBOR && input->session_transcript == NULL)
-    g_printerr (_("Note: a raw DeviceResponse needs --session-transcript FILE for its device authentication to be checked.\n"));
-  else if (input->kind != IDW_CLI_INPUT_CBOR && input->session_transcript != NULL)
-    g_printerr (_("Note: --session-transcript is ignored: an IDW1 presentation carries its own transcript.\n"));
+   * and no response used yet, whether it comes as IDW1 text or as a raw
+   * response with an ID Wallet QR transcript. A presentation without a
+   * nonce is judged by its presentedAt alone. */
+  request_store = idw_request_store_new (NULL);
+  idw_request_store_attach (request_store, input->verifier);
 
   verdict = idw_cli_verify_input_run (input);
+
+  if (idw_verdict_get_input_kind (verdict) == IDW_INPUT_DEVICE_RESPONSE)
+    {
+      if (input->session_transcript == NULL)
+        g_printerr (_("Note: a raw DeviceResponse needs --session-transcript FILE for its device authentication to be checked.\n"));
+    }
+  else if (input->session_transcript != NULL)
+    {
+      g_printerr (_("Note: --session-transcript is ignored: an IDW1 presentation carries its own transcript.\n"));
+    }
 
   if (options.json)
     {

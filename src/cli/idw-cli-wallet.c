@@ -14,19 +14,6 @@
 #include "idw-cli-common.h"
 #include "idw-cli-commands.h"
 
-/* Whether the CBOR has the shape of a credential at all: anything else is
- * "not a credential" rather than a damaged one. */
-static gboolean
-looks_like_credential (GBytes *bytes)
-{
-  g_autoptr(cbor_item_t) item = idw_cbor_decode_bytes (bytes, NULL);
-
-  return item != NULL && cbor_isa_map (item)
-         && (idw_cbor_map_get (item, "issuerSigned") != NULL
-             || idw_cbor_map_get (item, "issuerAuth") != NULL
-             || idw_cbor_map_get (item, "documents") != NULL);
-}
-
 int
 idw_cli_import (int    argc,
                 char **argv)
@@ -74,7 +61,7 @@ idw_cli_import (int    argc,
       return IDW_CLI_EXIT_USAGE;
     }
 
-  if (!looks_like_credential (bytes))
+  if (!idw_credential_data_is_credential (bytes))
     {
       idw_cli_printerr (_("“%s” is not an ID credential: ID Wallet imports .idwcred files and mdoc files."), path);
       return IDW_CLI_EXIT_FAILED;

@@ -726,13 +726,26 @@ idw_cbor_decode_bytes (GBytes  *bytes,
 
 /* Encoding ------------------------------------------------------------- */
 
-static void
-write_head (GByteArray *out,
-            guint8      major,
-            guint64     arg)
+/**
+ * idw_cbor_write_head:
+ * @out: the buffer to append to
+ * @major: the major type, 0 to 7
+ * @arg: the argument (a length, a value or a tag number)
+ *
+ * Appends the head of a CBOR data item in its shortest form. The one
+ * head writer of the engine: the structures that are signed or MACed
+ * (Sig_structure, MAC_structure, DeviceAuthentication) are written with
+ * it directly so that large payloads are copied once.
+ */
+void
+idw_cbor_write_head (GByteArray *out,
+                     guint8      major,
+                     guint64     arg)
 {
   guint8 buf[9];
   guint n;
+
+  g_return_if_fail (major < 8);
 
   if (arg < 24)
     {
@@ -741,30 +754,49 @@ write_head (GByteArray *out,
       return;
     }
 
-  if (arg <= G_MAXUINT8)
-    {
-      buf[0] = (guint8) (major << 5 | 24);
-      n = 1;
-    }
-  else if (arg <= G_MAXUINT16)
-    {
-      buf[0] = (guint8) (major << 5 | 25);
-      n = 2;
-    }
-  else if (arg <= G_MAXUINT32)
-    {
-      buf[0] = (guint8) (major << 5 | 26);
-      n = 4;
-    }
-  else
-    {
-      buf[0] = (guint8) (major << 5 | 27);
-      n = 8;
-    }
-
+  n = arg <= G_MAXUINT8 ? 1 : arg <= G_MAXUINT16 ? 2 : arg <= G_MAXUINT32 ? 4 : 8;
+  buf[0] = (guint8) (major << 5 | (n == 1 ? 24 : n == 2 ? 25 : n == 4 ? 26 : 27));
   for (guint i = 0; i < n; i++)
     buf[1 + i] = (guint8) (arg >> (8 * (n - 1 - i)));
   g_byte_array_append (out, buf, 1 + n);
+}
+
+/**
+ * idw_cbor_write_bytes:
+ * @out: the buffer to append to
+ * @data: (array length=len) (nullable): the content
+ * @len: its length
+ *
+ * Appends a definite byte string.
+ */
+void
+idw_cbor_write_bytes (GByteArray   *out,
+                      const guint8 *data,
+                      gsize         len)
+{
+  idw_cbor_write_head (out, CBOR_MAJOR_BYTES, len);
+  if (len > 0)
+    g_byte_array_append (out, data, (guint) len);
+}
+
+/**
+ * idw_cbor_wrap_tag24:
+ * @encoded: the encoding of a data item
+ *
+ * Returns: (transfer full): the encoding of `#6.24(bstr .cbor item)`
+ *   around @encoded, as SessionTranscriptBytes and the other "…Bytes"
+ *   structures of ISO 18013-5 are made
+ */
+GBytes *
+idw_cbor_wrap_tag24 (GBytes *encoded)
+{
+  GByteArray *out = g_byte_array_new ();
+  gsize len;
+  const guint8 *data = g_bytes_get_data (encoded, &len);
+
+  idw_cbor_write_head (out, CBOR_MAJOR_TAG, IDW_CBOR_TAG_ENCODED_CBOR);
+  idw_cbor_write_bytes (out, data, len);
+  return g_byte_array_free_to_bytes (out);
 }
 
 static void
@@ -862,20 +894,20 @@ encode_item (GByteArray  *out,
   switch (cbor_typeof (item))
     {
     case CBOR_TYPE_UINT:
-      write_head (out, CBOR_MAJOR_UINT, cbor_get_int (item));
+      idw_cbor_write_head (out, CBOR_MAJOR_UINT, cbor_get_int (item));
       break;
 
     case CBOR_TYPE_NEGINT:
-      write_head (out, CBOR_MAJOR_NEGINT, cbor_get_int (item));
+      idw_cbor_write_head (out, CBOR_MAJOR_NEGINT, cbor_get_int (item));
       break;
 
     case CBOR_TYPE_BYTESTRING:
-      write_head (out, CBOR_MAJOR_BYTES, string_total_length (item));
+      idw_cbor_write_head (out, CBOR_MAJOR_BYTES, string_total_length (item));
       append_string_bytes (out, item);
       break;
 
     case CBOR_TYPE_STRING:
-      write_head (out, CBOR_MAJOR_TEXT, string_total_length (item));
+      idw_cbor_write_head (out, CBOR_MAJOR_TEXT, string_total_length (item));
       append_string_bytes (out, item);
       break;
 
@@ -884,7 +916,7 @@ encode_item (GByteArray  *out,
         cbor_item_t **handle = cbor_array_handle (item);
         gsize n = cbor_array_size (item);
 
-        write_head (out, CBOR_MAJOR_ARRAY, n);
+        idw_cbor_write_head (out, CBOR_MAJOR_ARRAY, n);
         for (gsize i = 0; i < n; i++)
           encode_item (out, handle[i], key_form);
       }
@@ -895,14 +927,14 @@ encode_item (GByteArray  *out,
         struct cbor_pair *pairs = cbor_map_handle (item);
         gsize n = cbor_map_size (item);
 
-        write_head (out, CBOR_MAJOR_MAP, n);
+        idw_cbor_write_head (out, CBOR_MAJOR_MAP, n);
         for (gsize i = 0; i < n; i++)
           {
             encode_item (out, pairs[i].key, key_form);
             if (pairs[i].value != NULL)
               encode_item (out, pairs[i].value, key_form);
             else
-              write_head (out, CBOR_MAJOR_SIMPLE, CBOR_CTRL_NULL);
+              idw_cbor_write_head (out, CBOR_MAJOR_SIMPLE, CBOR_CTRL_NULL);
           }
       }
       break;
@@ -911,11 +943,11 @@ encode_item (GByteArray  *out,
       {
         cbor_item_t *inner = tag_item_borrowed (item);
 
-        write_head (out, CBOR_MAJOR_TAG, cbor_tag_value (item));
+        idw_cbor_write_head (out, CBOR_MAJOR_TAG, cbor_tag_value (item));
         if (inner != NULL)
           encode_item (out, inner, key_form);
         else
-          write_head (out, CBOR_MAJOR_SIMPLE, CBOR_CTRL_NULL);
+          idw_cbor_write_head (out, CBOR_MAJOR_SIMPLE, CBOR_CTRL_NULL);
       }
       break;
 
@@ -924,7 +956,7 @@ encode_item (GByteArray  *out,
         cbor_float_width width = cbor_float_get_width (item);
 
         if (width == CBOR_FLOAT_0)
-          write_head (out, CBOR_MAJOR_SIMPLE, cbor_ctrl_value (item));
+          idw_cbor_write_head (out, CBOR_MAJOR_SIMPLE, cbor_ctrl_value (item));
         else if (key_form || width == CBOR_FLOAT_64)
           {
             double d = cbor_float_get_float (item);

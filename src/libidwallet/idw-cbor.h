@@ -41,6 +41,16 @@ cbor_item_t *idw_cbor_decode_bytes  (GBytes        *bytes,
 /* Encoding: definite lengths, shortest length encodings, map entries in
  * the order they were added (builders add them in a deterministic order). */
 GBytes      *idw_cbor_encode        (cbor_item_t   *item);
+/* Appends a head in its shortest form (major type 0–7). */
+void         idw_cbor_write_head    (GByteArray    *out,
+                                     guint8         major,
+                                     guint64        arg);
+/* Appends a definite byte string. */
+void         idw_cbor_write_bytes   (GByteArray    *out,
+                                     const guint8  *data,
+                                     gsize          len);
+/* The encoding of `#6.24(bstr .cbor X)` around @encoded (X's encoding). */
+GBytes      *idw_cbor_wrap_tag24    (GBytes        *encoded);
 
 /* Tag 24: `#6.24(bstr .cbor X)`. */
 cbor_item_t *idw_cbor_new_tag24     (cbor_item_t   *inner);

@@ -1,4 +1,4 @@
-/* idw-cose.c: keys, COSE_Key and COSE_Sign1 (RFC 9052/9053)
+/* idw-cose.c: COSE_Sign1 and COSE_Mac0 (RFC 9052/9053)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,1002 +18,8 @@
 #include "idw-cose.h"
 #include "idw-error.h"
 
-/* COSE_Key labels and values (RFC 9052 §7, RFC 9053 §7). */
-#define COSE_KEY_KTY     1
-#define COSE_KEY_ALG     3
-#define COSE_KEY_CRV    (-1)
-#define COSE_KEY_X      (-2)
-#define COSE_KEY_Y      (-3)
-#define COSE_KEY_D      (-4)
-#define COSE_KTY_OKP     1
-#define COSE_KTY_EC2     2
-#define COSE_CRV_P256    1
-#define COSE_CRV_P384    2
-#define COSE_CRV_P521    3
-#define COSE_CRV_ED25519 6
-
-#define ED25519_PUBLIC_LEN 32
-#define ED25519_SEED_LEN   32
-#define EC_MAX_COORD_LEN   66
-
-struct _IdwKey
-{
-  gatomicrefcount  ref_count;
-  IdwCurve         curve;
-  /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */
-  guint8           public_bytes[1 + 2 * EC_MAX_COORD_LEN];
-  gsize            public_len;
-  /* Ed25519 only: libsodium's 64-byte secret key (seed || public) in
-   * guarded memory; NULL for a public key. */
-  guint8          *secret;
-  /* EC only: imported once so that each verification skips the import. */
-  gnutls_pubkey_t  ec_pubkey;
-};
-
-static void
-ensure_sodium (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      if (sodium_init () < 0)
-        g_error ("libsodium could not be initialised");
-      g_once_init_leave (&initialized, 1);
-    }
-}
-
-static gsize
-curve_coord_len (IdwCurve curve)
-{
-  switch (curve)
-    {
-    case IDW_CURVE_P256:
-      return 32;
-    case IDW_CURVE_P384:
-      return 48;
-    case IDW_CURVE_P521:
-      return 66;
-    case IDW_CURVE_ED25519:
-    default:
-      return 0;
-    }
-}
-
-static const char *
-curve_name (IdwCurve curve)
-{
-  switch (curve)
-    {
-    case IDW_CURVE_ED25519:
-      return "Ed25519";
-    case IDW_CURVE_P256:
-      return "P-256";
-    case IDW_CURVE_P384:
-      return "P-384";
-    case IDW_CURVE_P521:
-      return "P-521";
-    default:
-      return "?";
-    }
-}
-
-static gint64
-curve_alg (IdwCurve curve)
-{
-  switch (curve)
-    {
-    case IDW_CURVE_ED25519:
-      return IDW_COSE_ALG_EDDSA;
-    case IDW_CURVE_P256:
-      return IDW_COSE_ALG_ES256;
-    case IDW_CURVE_P384:
-      return IDW_COSE_ALG_ES384;
-    case IDW_CURVE_P521:
-      return IDW_COSE_ALG_ES512;
-    default:
-      return 0;
-    }
-}
-
-/* The signature length each algorithm produces: COSE ECDSA is raw r || s,
- * each the size of the curve's coordinates (RFC 9053 §2.1). */
-static gsize
-alg_signature_len (gint64 alg)
-{
-  switch (alg)
-    {
-    case IDW_COSE_ALG_EDDSA:
-    case IDW_COSE_ALG_ES256:
-      return 64;
-    case IDW_COSE_ALG_ES384:
-      return 96;
-    case IDW_COSE_ALG_ES512:
-      return 132;
-    default:
-      return 0;
-    }
-}
-
-/**
- * idw_cose_alg_to_string:
- * @alg: a COSE algorithm value
- *
- * Returns: (nullable): "EdDSA", "ES256", "ES384" or "ES512", or %NULL for
- *   any other value.
- */
-const char *
-idw_cose_alg_to_string (gint64 alg)
-{
-  switch (alg)
-    {
-    case IDW_COSE_ALG_EDDSA:
-      return "EdDSA";
-    case IDW_COSE_ALG_ES256:
-      return "ES256";
-    case IDW_COSE_ALG_ES384:
-      return "ES384";
-    case IDW_COSE_ALG_ES512:
-      return "ES512";
-    default:
-      return NULL;
-    }
-}
-
-/* IdwKey --------------------------------------------------------------- */
-
-static IdwKey *
-key_new (IdwCurve curve)
-{
-  IdwKey *key = g_new0 (IdwKey, 1);
-
-  g_atomic_ref_count_init (&key->ref_count);
-  key->curve = curve;
-  return key;
-}
-
-/**
- * idw_key_ref:
- * @key: a key
- *
- * Returns: (transfer full): @key with one more reference.
- */
-IdwKey *
-idw_key_ref (IdwKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-
-  g_atomic_ref_count_inc (&key->ref_count);
-  return key;
-}
-
-/**
- * idw_key_unref:
- * @key: (nullable): a key
- *
- * Drops a reference; the last one wipes and frees the private part.
- */
-void
-idw_key_unref (IdwKey *key)
-{
-  if (key == NULL)
-    return;
-
-  if (!g_atomic_ref_count_dec (&key->ref_count))
-    return;
-
-  /* sodium_free() zeroes the region before unmapping it. */
-  g_clear_pointer (&key->secret, sodium_free);
-  g_clear_pointer (&key->ec_pubkey, gnutls_pubkey_deinit);
-  g_free (key);
-}
-
-/* Takes a fresh 64-byte secret in guarded memory. */
-static guint8 *
-secret_alloc (void)
-{
-  guint8 *secret;
-
-  ensure_sodium ();
-  secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
-  if (secret == NULL)
-    g_error ("libsodium: out of guarded memory");
-  return secret;
-}
-
-/**
- * idw_key_generate_ed25519:
- *
- * Generates a new Ed25519 key pair from the system's random source.
- *
- * Returns: (transfer full): a key with a private part.
- */
-IdwKey *
-idw_key_generate_ed25519 (void)
-{
-  IdwKey *key = key_new (IDW_CURVE_ED25519);
-
-  key->secret = secret_alloc ();
-  crypto_sign_keypair (key->public_bytes, key->secret);
-  key->public_len = ED25519_PUBLIC_LEN;
-  return key;
-}
-
-/**
- * idw_key_new_ed25519_public:
- * @public_key: (array length=len): the 32-byte public key
- * @len: length of @public_key
- * @error: return location for a #GError
- *
- * Wraps an Ed25519 public key after checking that it is a canonical point
- * of the main subgroup (which also rules out the small-order keys that
- * would let any signature verify).
- *
- * Returns: (transfer full): the key, or %NULL with %IDW_ERROR_MALFORMED.
- */
-IdwKey *
-idw_key_new_ed25519_public (const guint8  *public_key,
-                            gsize          len,
-                            GError       **error)
-{
-  IdwKey *key;
-
-  g_return_val_if_fail (public_key != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  ensure_sodium ();
-
-  if (len != ED25519_PUBLIC_LEN)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("Ed25519 public key: expected %d bytes, got %zu"),
-                   ED25519_PUBLIC_LEN, len);
-      return NULL;
-    }
-
-  if (!crypto_core_ed25519_is_valid_point (public_key))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("Ed25519 public key: not a valid curve point"));
-      return NULL;
-    }
-
-  key = key_new (IDW_CURVE_ED25519);
-  memcpy (key->public_bytes, public_key, len);
-  key->public_len = len;
-  return key;
-}
-
-/**
- * idw_key_new_ed25519_seed:
- * @seed: (array length=len): the 32-byte seed (the RFC 8032 private key)
- * @len: length of @seed
- * @error: return location for a #GError
- *
- * Derives the key pair from @seed. The key keeps its own copy in guarded
- * memory; the caller wipes @seed.
- *
- * Returns: (transfer full): a key with a private part, or %NULL with
- *   %IDW_ERROR_MALFORMED when @len is not 32.
- */
-IdwKey *
-idw_key_new_ed25519_seed (const guint8  *seed,
-                          gsize          len,
-                          GError       **error)
-{
-  IdwKey *key;
-
-  g_return_val_if_fail (seed != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (len != ED25519_SEED_LEN)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("Ed25519 private key: expected %d bytes, got %zu"),
-                   ED25519_SEED_LEN, len);
-      return NULL;
-    }
-
-  key = key_new (IDW_CURVE_ED25519);
-  key->secret = secret_alloc ();
-  crypto_sign_seed_keypair (key->public_bytes, key->secret, seed);
-  key->public_len = ED25519_PUBLIC_LEN;
-  return key;
-}
-
-static gnutls_ecc_curve_t
-curve_to_gnutls (IdwCurve curve)
-{
-  switch (curve)
-    {
-    case IDW_CURVE_P256:
-      return GNUTLS_ECC_CURVE_SECP256R1;
-    case IDW_CURVE_P384:
-      return GNUTLS_ECC_CURVE_SECP384R1;
-    case IDW_CURVE_P521:
-      return GNUTLS_ECC_CURVE_SECP521R1;
-    case IDW_CURVE_ED25519:
-    default:
-      return GNUTLS_ECC_CURVE_INVALID;
-    }
-}
-
-/**
- * idw_key_new_ec_public:
- * @curve: %IDW_CURVE_P256, %IDW_CURVE_P384 or %IDW_CURVE_P521
- * @x: (array length=x_len): the big-endian x coordinate
- * @x_len: length of @x, exactly the curve's coordinate size
- * @y: (array length=y_len): the big-endian y coordinate
- * @y_len: length of @y, exactly the curve's coordinate size
- * @error: return location for a #GError
- *
- * Wraps an ECDSA public key after checking that (x, y) is a point on
- * @curve, so that an invalid-curve point is refused here rather than
- * reaching the signature arithmetic.
- *
- * Returns: (transfer full): the key, or %NULL with @error set:
- *   %IDW_ERROR_UNSUPPORTED (@curve is not a NIST curve),
- *   %IDW_ERROR_MALFORMED (wrong coordinate length, point not on the curve).
- */
-IdwKey *
-idw_key_new_ec_public (IdwCurve       curve,
-                       const guint8  *x,
-                       gsize          x_len,
-                       const guint8  *y,
-                       gsize          y_len,
-                       GError       **error)
-{
-  gsize coord_len = curve_coord_len (curve);
-  gnutls_pubkey_t pubkey = NULL;
-  gnutls_datum_t dx, dy;
-  IdwKey *key;
-  int ret;
-
-  g_return_val_if_fail (x != NULL || x_len == 0, NULL);
-  g_return_val_if_fail (y != NULL || y_len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (coord_len == 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("EC public key: unsupported curve %s"), curve_name (curve));
-      return NULL;
-    }
-
-  if (x_len != coord_len || y_len != coord_len)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("%s public key: coordinates must be %zu bytes each, got %zu and %zu"),
-                   curve_name (curve), coord_len, x_len, y_len);
-      return NULL;
-    }
-
-  dx.data = (unsigned char *) x;
-  dx.size = (unsigned int) x_len;
-  dy.data = (unsigned char *) y;
-  dy.size = (unsigned int) y_len;
-
-  if (gnutls_pubkey_init (&pubkey) < 0)
-    g_error ("GnuTLS: out of memory");
-
-  ret = gnutls_pubkey_import_ecc_raw (pubkey, curve_to_gnutls (curve), &dx, &dy);
-  /* The import only stores the numbers; verify_params runs the
-   * point-on-curve check. */
-  if (ret >= 0)
-    ret = gnutls_pubkey_verify_params (pubkey);
-  if (ret < 0)
-    {
-      gnutls_pubkey_deinit (pubkey);
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("%s public key: not a point on the curve"), curve_name (curve));
-      return NULL;
-    }
-
-  key = key_new (curve);
-  key->public_bytes[0] = 0x04;
-  memcpy (key->public_bytes + 1, x, coord_len);
-  memcpy (key->public_bytes + 1 + coord_len, y, coord_len);
-  key->public_len = 1 + 2 * coord_len;
-  key->ec_pubkey = pubkey;
-  return key;
-}
-
-static cbor_item_t *
-cose_key_require_bytes (cbor_item_t  *cose_key,
-                        gint64        label,
-                        const char   *name,
-                        GError      **error)
-{
-  cbor_item_t *value = idw_cbor_map_get_int (cose_key, label);
-
-  if (value == NULL)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
-                   _("COSE_Key: missing %s"), name);
-      return NULL;
-    }
-  if (!cbor_isa_bytestring (value))
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                   _("COSE_Key: %s: expected a byte string"), name);
-      return NULL;
-    }
-  return value;
-}
-
-static gboolean
-cose_key_require_int (cbor_item_t  *cose_key,
-                      gint64        label,
-                      const char   *name,
-                      gint64       *out_value,
-                      GError      **error)
-{
-  cbor_item_t *value = idw_cbor_map_get_int (cose_key, label);
-
-  if (value == NULL)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
-                   _("COSE_Key: missing %s"), name);
-      return FALSE;
-    }
-  if (!idw_cbor_get_int (value, out_value))
-    {
-      /* Text values are registered names we do not implement. */
-      g_set_error (error, IDW_ERROR,
-                   cbor_isa_string (value) ? IDW_ERROR_UNSUPPORTED : IDW_ERROR_WRONG_TYPE,
-                   _("COSE_Key: %s: expected an integer"), name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static IdwKey *
-key_from_cose_okp (cbor_item_t  *cose_key,
-                   GError      **error)
-{
-  gint64 crv;
-  cbor_item_t *x_item;
-  cbor_item_t *d_item;
-  g_autoptr(GBytes) x = NULL;
-  g_autoptr(IdwKey) key = NULL;
-
-  if (!cose_key_require_int (cose_key, COSE_KEY_CRV, "crv", &crv, error))
-    return NULL;
-  if (crv != COSE_CRV_ED25519)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported OKP curve %" PRId64 " (only Ed25519 is)"),
-                   crv);
-      return NULL;
-    }
-
-  x_item = cose_key_require_bytes (cose_key, COSE_KEY_X, "x", error);
-  if (x_item == NULL)
-    return NULL;
-  x = idw_cbor_dup_bytes (x_item);
-
-  d_item = idw_cbor_map_get_int (cose_key, COSE_KEY_D);
-  if (d_item == NULL)
-    {
-      key = idw_key_new_ed25519_public (g_bytes_get_data (x, NULL), g_bytes_get_size (x), error);
-      if (key == NULL)
-        g_prefix_error (error, "COSE_Key: ");
-      return g_steal_pointer (&key);
-    }
-
-  if (!cbor_isa_bytestring (d_item) || !cbor_bytestring_is_definite (d_item))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Key: d: expected a byte string"));
-      return NULL;
-    }
-
-  /* Read d straight from the item so that no unwiped copy is left. */
-  key = idw_key_new_ed25519_seed (cbor_bytestring_handle (d_item),
-                                  cbor_bytestring_length (d_item), error);
-  if (key == NULL)
-    {
-      g_prefix_error (error, "COSE_Key: ");
-      return NULL;
-    }
-
-  if (g_bytes_get_size (x) != ED25519_PUBLIC_LEN
-      || sodium_memcmp (g_bytes_get_data (x, NULL), key->public_bytes, ED25519_PUBLIC_LEN) != 0)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("COSE_Key: the private key d does not match the public key x"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&key);
-}
-
-static IdwKey *
-key_from_cose_ec2 (cbor_item_t  *cose_key,
-                   GError      **error)
-{
-  gint64 crv;
-  IdwCurve curve;
-  cbor_item_t *x_item;
-  cbor_item_t *y_item;
-  g_autoptr(GBytes) x = NULL;
-  g_autoptr(GBytes) y = NULL;
-  IdwKey *key;
-
-  if (!cose_key_require_int (cose_key, COSE_KEY_CRV, "crv", &crv, error))
-    return NULL;
-  switch (crv)
-    {
-    case COSE_CRV_P256:
-      curve = IDW_CURVE_P256;
-      break;
-    case COSE_CRV_P384:
-      curve = IDW_CURVE_P384;
-      break;
-    case COSE_CRV_P521:
-      curve = IDW_CURVE_P521;
-      break;
-    default:
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported EC2 curve %" PRId64 " (P-256, P-384 and P-521 are)"),
-                   crv);
-      return NULL;
-    }
-
-  if (idw_cbor_map_get_int (cose_key, COSE_KEY_D) != NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("COSE_Key: private EC2 keys are not supported"));
-      return NULL;
-    }
-
-  x_item = cose_key_require_bytes (cose_key, COSE_KEY_X, "x", error);
-  if (x_item == NULL)
-    return NULL;
-
-  y_item = idw_cbor_map_get_int (cose_key, COSE_KEY_Y);
-  if (y_item != NULL && idw_cbor_get_bool (y_item, NULL))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("COSE_Key: compressed EC points are not supported"));
-      return NULL;
-    }
-  y_item = cose_key_require_bytes (cose_key, COSE_KEY_Y, "y", error);
-  if (y_item == NULL)
-    return NULL;
-
-  x = idw_cbor_dup_bytes (x_item);
-  y = idw_cbor_dup_bytes (y_item);
-  key = idw_key_new_ec_public (curve,
-                               g_bytes_get_data (x, NULL), g_bytes_get_size (x),
-                               g_bytes_get_data (y, NULL), g_bytes_get_size (y),
-                               error);
-  if (key == NULL)
-    g_prefix_error (error, "COSE_Key: ");
-  return key;
-}
-
-/**
- * idw_key_new_from_cose:
- * @cose_key: a COSE_Key map
- * @error: return location for a #GError
- *
- * Reads an OKP/Ed25519 key `{1:1, -1:6, -2:x, ?-4:d}` or an EC2 public
- * key `{1:2, -1:1|2|3, -2:x, -3:y}`. Other parameters (kid, alg, key_ops)
- * are ignored. A private "d" must match "x".
- *
- * Returns: (transfer full): the key, or %NULL with @error set:
- *   %IDW_ERROR_WRONG_TYPE (not a map, a field of the wrong type),
- *   %IDW_ERROR_MISSING_FIELD (kty, crv, x or y absent),
- *   %IDW_ERROR_UNSUPPORTED (another kty or curve, EC2 with d, compressed
- *   points), %IDW_ERROR_MALFORMED (wrong lengths, invalid point, d not
- *   matching x).
- */
-IdwKey *
-idw_key_new_from_cose (cbor_item_t  *cose_key,
-                       GError      **error)
-{
-  gint64 kty;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (cose_key == NULL || !cbor_isa_map (cose_key))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Key: expected a map"));
-      return NULL;
-    }
-
-  if (!cose_key_require_int (cose_key, COSE_KEY_KTY, "kty", &kty, error))
-    return NULL;
-
-  switch (kty)
-    {
-    case COSE_KTY_OKP:
-      return key_from_cose_okp (cose_key, error);
-    case COSE_KTY_EC2:
-      return key_from_cose_ec2 (cose_key, error);
-    default:
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Key: unsupported key type %" PRId64), kty);
-      return NULL;
-    }
-}
-
-/**
- * idw_key_to_cose:
- * @key: a key
- * @with_private: whether to include "d" (Ed25519 keys with a private part)
- *
- * Builds the COSE_Key in the order kty, crv, x, (y), (d). With
- * @with_private the returned item holds the seed in ordinary memory: the
- * caller encodes it and lets it go as soon as it can.
- *
- * Returns: (transfer full): the COSE_Key map.
- */
-cbor_item_t *
-idw_key_to_cose (IdwKey   *key,
-                 gboolean  with_private)
-{
-  cbor_item_t *map;
-
-  g_return_val_if_fail (key != NULL, NULL);
-
-  map = idw_cbor_new_map ();
-
-  if (key->curve == IDW_CURVE_ED25519)
-    {
-      idw_cbor_map_add_int (map, COSE_KEY_KTY, idw_cbor_new_int (COSE_KTY_OKP));
-      idw_cbor_map_add_int (map, COSE_KEY_CRV, idw_cbor_new_int (COSE_CRV_ED25519));
-      idw_cbor_map_add_int (map, COSE_KEY_X, idw_cbor_new_bytes (key->public_bytes, key->public_len));
-      if (with_private && key->secret != NULL)
-        idw_cbor_map_add_int (map, COSE_KEY_D, idw_cbor_new_bytes (key->secret, ED25519_SEED_LEN));
-    }
-  else
-    {
-      gsize n = curve_coord_len (key->curve);
-      gint64 crv = key->curve == IDW_CURVE_P256 ? COSE_CRV_P256
-                   : key->curve == IDW_CURVE_P384 ? COSE_CRV_P384 : COSE_CRV_P521;
-
-      idw_cbor_map_add_int (map, COSE_KEY_KTY, idw_cbor_new_int (COSE_KTY_EC2));
-      idw_cbor_map_add_int (map, COSE_KEY_CRV, idw_cbor_new_int (crv));
-      idw_cbor_map_add_int (map, COSE_KEY_X, idw_cbor_new_bytes (key->public_bytes + 1, n));
-      idw_cbor_map_add_int (map, COSE_KEY_Y, idw_cbor_new_bytes (key->public_bytes + 1 + n, n));
-    }
-
-  return map;
-}
-
-/**
- * idw_key_get_curve:
- * @key: a key
- *
- * Returns: the key's curve.
- */
-IdwCurve
-idw_key_get_curve (IdwKey *key)
-{
-  g_return_val_if_fail (key != NULL, IDW_CURVE_ED25519);
-
-  return key->curve;
-}
-
-/**
- * idw_key_has_private:
- * @key: a key
- *
- * Returns: %TRUE when @key can sign.
- */
-gboolean
-idw_key_has_private (IdwKey *key)
-{
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  return key->secret != NULL;
-}
-
-/**
- * idw_key_get_public_bytes:
- * @key: a key
- *
- * Returns: (transfer full): Ed25519: the 32 public bytes; EC: the
- *   uncompressed point 0x04 || x || y.
- */
-GBytes *
-idw_key_get_public_bytes (IdwKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-
-  return g_bytes_new (key->public_bytes, key->public_len);
-}
-
-/**
- * idw_key_get_fingerprint:
- * @key: a key
- *
- * Returns: (transfer full): the lowercase hex SHA-256 of
- *   idw_key_get_public_bytes().
- */
-char *
-idw_key_get_fingerprint (IdwKey *key)
-{
-  g_return_val_if_fail (key != NULL, NULL);
-
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, key->public_bytes, key->public_len);
-}
-
-/**
- * idw_key_equal:
- * @a: a key
- * @b: another key
- *
- * Returns: %TRUE when both are the same public key (private parts are not
- *   compared).
- */
-gboolean
-idw_key_equal (IdwKey *a,
-               IdwKey *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-
-  return a->curve == b->curve
-         && a->public_len == b->public_len
-         && memcmp (a->public_bytes, b->public_bytes, a->public_len) == 0;
-}
-
-/**
- * idw_key_export_seed:
- * @key: an Ed25519 key
- * @seed: (out caller-allocates) (array fixed-size=32): where to copy the seed
- *
- * Copies the private seed out, for storing in the keyring. The caller
- * wipes @seed (sodium_memzero()) when done.
- *
- * Returns: %TRUE if @key has a private part and @seed was filled.
- */
-gboolean
-idw_key_export_seed (IdwKey *key,
-                     guint8  seed[32])
-{
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (seed != NULL, FALSE);
-
-  if (key->secret == NULL)
-    return FALSE;
-
-  memcpy (seed, key->secret, ED25519_SEED_LEN);
-  return TRUE;
-}
-
-/**
- * idw_key_allows_alg:
- * @key: a key
- * @alg: a COSE algorithm value
- *
- * Returns: %TRUE when @alg is the one algorithm this key's curve is used
- *   with: EdDSA for Ed25519, ES256 for P-256, ES384 for P-384, ES512 for
- *   P-521.
- */
-gboolean
-idw_key_allows_alg (IdwKey *key,
-                    gint64  alg)
-{
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  return curve_alg (key->curve) == alg;
-}
-
-/**
- * idw_key_sign:
- * @key: an Ed25519 key with a private part
- * @data: (array length=len): the message
- * @len: length of @data
- * @error: return location for a #GError
- *
- * Signs @data with Ed25519 (pure EdDSA, RFC 8032), deterministically.
- *
- * Returns: (transfer full): the 64-byte signature, or %NULL with
- *   %IDW_ERROR_UNSUPPORTED (an EC key or no private part).
- */
-GBytes *
-idw_key_sign (IdwKey        *key,
-              const guint8  *data,
-              gsize          len,
-              GError       **error)
-{
-  guint8 sig[crypto_sign_BYTES];
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (key->curve != IDW_CURVE_ED25519)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Signing with a %s key is not supported, only Ed25519"),
-                   curve_name (key->curve));
-      return NULL;
-    }
-  if (key->secret == NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("This Ed25519 key has no private part and cannot sign"));
-      return NULL;
-    }
-
-  crypto_sign_detached (sig, NULL, data != NULL ? data : (const guint8 *) "", len, key->secret);
-  return g_bytes_new (sig, sizeof sig);
-}
-
-/* DER INTEGER wants the minimal magnitude; gnutls_encode_rs_value() adds
- * the sign byte itself. */
-static gnutls_datum_t
-strip_leading_zeros (const guint8 *p,
-                     gsize         n)
-{
-  gnutls_datum_t d;
-
-  while (n > 1 && p[0] == 0)
-    {
-      p++;
-      n--;
-    }
-  d.data = (unsigned char *) p;
-  d.size = (unsigned int) n;
-  return d;
-}
-
-static gboolean
-verify_ecdsa (IdwKey        *key,
-              gint64         alg,
-              const guint8  *data,
-              gsize          len,
-              const guint8  *signature,
-              gsize          half,
-              GError       **error)
-{
-  gnutls_datum_t r = strip_leading_zeros (signature, half);
-  gnutls_datum_t s = strip_leading_zeros (signature + half, half);
-  gnutls_datum_t der = { NULL, 0 };
-  gnutls_datum_t msg;
-  gnutls_sign_algorithm_t sign_algo;
-  int ret;
-
-  sign_algo = alg == IDW_COSE_ALG_ES256 ? GNUTLS_SIGN_ECDSA_SHA256
-              : alg == IDW_COSE_ALG_ES384 ? GNUTLS_SIGN_ECDSA_SHA384
-              : GNUTLS_SIGN_ECDSA_SHA512;
-
-  if (gnutls_encode_rs_value (&der, &r, &s) < 0)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_FAILED,
-                           _("Could not encode the ECDSA signature"));
-      return FALSE;
-    }
-
-  msg.data = (unsigned char *) (data != NULL ? data : (const guint8 *) "");
-  msg.size = (unsigned int) len;
-  ret = gnutls_pubkey_verify_data2 (key->ec_pubkey, sign_algo, 0, &msg, &der);
-  gnutls_free (der.data);
-
-  /* Every failure (wrong signature, r or s out of range) is a signature
-   * that does not verify. */
-  if (ret < 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   _("The %s signature does not verify"), idw_cose_alg_to_string (alg));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * idw_key_verify:
- * @key: the public key
- * @alg: the COSE algorithm the signature claims
- * @data: (array length=len): the signed bytes
- * @len: length of @data
- * @signature: (array length=signature_len): the signature (EdDSA, or raw
- *   r || s for ECDSA)
- * @signature_len: length of @signature; must be exactly the algorithm's
- * @error: return location for a #GError
- *
- * Verifies one signature.
- *
- * Returns: %TRUE if it verifies, else %FALSE with @error set:
- *   %IDW_ERROR_UNSUPPORTED (an unknown @alg, or one this key is not for),
- *   %IDW_ERROR_BAD_SIGNATURE (wrong length, or it does not verify).
- */
-gboolean
-idw_key_verify (IdwKey        *key,
-                gint64         alg,
-                const guint8  *data,
-                gsize          len,
-                const guint8  *signature,
-                gsize          signature_len,
-                GError       **error)
-{
-  const char *alg_name = idw_cose_alg_to_string (alg);
-  gsize expected_len;
-
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (signature != NULL || signature_len == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (alg_name == NULL)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Unsupported signature algorithm %" PRId64), alg);
-      return FALSE;
-    }
-
-  if (!idw_key_allows_alg (key, alg))
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("An %s signature cannot be checked with a %s key"),
-                   alg_name, curve_name (key->curve));
-      return FALSE;
-    }
-
-  expected_len = alg_signature_len (alg);
-  if (signature_len != expected_len)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The %s signature has %zu byte instead of %zu",
-                                "The %s signature has %zu bytes instead of %zu", signature_len),
-                   alg_name, signature_len, expected_len);
-      return FALSE;
-    }
-
-  if (alg == IDW_COSE_ALG_EDDSA)
-    {
-      ensure_sodium ();
-      if (crypto_sign_verify_detached (signature, data != NULL ? data : (const guint8 *) "",
-                                       len, key->public_bytes) != 0)
-        {
-          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                               _("The EdDSA signature does not verify"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  return verify_ecdsa (key, alg, data, len, signature, expected_len / 2, error);
-}
 
 /* COSE_Sign1 ----------------------------------------------------------- */
-
-static void
-append_head (GByteArray *out,
-             guint8      major,
-             guint64     arg)
-{
-  guint8 buf[9];
-  guint n;
-
-  if (arg < 24)
-    {
-      buf[0] = (guint8) (major << 5 | arg);
-      g_byte_array_append (out, buf, 1);
-      return;
-    }
-  n = arg <= G_MAXUINT8 ? 1 : arg <= G_MAXUINT16 ? 2 : arg <= G_MAXUINT32 ? 4 : 8;
-  buf[0] = (guint8) (major << 5 | (n == 1 ? 24 : n == 2 ? 25 : n == 4 ? 26 : 27));
-  for (guint i = 0; i < n; i++)
-    buf[1 + i] = (guint8) (arg >> (8 * (n - 1 - i)));
-  g_byte_array_append (out, buf, 1 + n);
-}
-
-static void
-append_bstr (GByteArray   *out,
-             const guint8 *data,
-             gsize         len)
-{
-  append_head (out, 2, len);
-  if (len > 0)
-    g_byte_array_append (out, data, (guint) len);
-}
 
 /* Sig_structure = ["Signature1", body_protected, external_aad = h'',
  * payload] (RFC 9052 §4.4), written directly so that a large payload is
@@ -1028,12 +34,12 @@ sig_structure (GBytes       *protected_bytes,
   gsize prot_len = 0;
   const guint8 *prot = protected_bytes != NULL ? g_bytes_get_data (protected_bytes, &prot_len) : NULL;
 
-  append_head (out, 4, 4);
-  append_head (out, 3, sizeof context - 1);
+  idw_cbor_write_head (out, CBOR_TYPE_ARRAY, 4);
+  idw_cbor_write_head (out, CBOR_TYPE_STRING, sizeof context - 1);
   g_byte_array_append (out, (const guint8 *) context, sizeof context - 1);
-  append_bstr (out, prot, prot_len);
-  append_bstr (out, NULL, 0);
-  append_bstr (out, payload, payload_len);
+  idw_cbor_write_bytes (out, prot, prot_len);
+  idw_cbor_write_bytes (out, NULL, 0);
+  idw_cbor_write_bytes (out, payload, payload_len);
   return out;
 }
 
@@ -1064,6 +70,250 @@ label_identity (cbor_item_t *label)
   return idw_cbor_encode (label);
 }
 
+/* The parts every COSE message shares (RFC 9052 §3): the protected header
+ * (its bytes, which the signature or MAC covers, and its map), the
+ * unprotected header, the payload and the last element (signature or
+ * tag). */
+typedef struct
+{
+  GBytes      *protected_bytes;
+  cbor_item_t *protected_map;
+  cbor_item_t *unprotected;
+  GBytes      *payload;
+  GBytes      *last;
+} CoseParts;
+
+static void
+cose_parts_clear (CoseParts *parts)
+{
+  g_clear_pointer (&parts->protected_bytes, g_bytes_unref);
+  g_clear_pointer (&parts->protected_map, idw_cbor_unref);
+  g_clear_pointer (&parts->unprotected, idw_cbor_unref);
+  g_clear_pointer (&parts->payload, g_bytes_unref);
+  g_clear_pointer (&parts->last, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CoseParts, cose_parts_clear)
+
+/* RFC 9052 §3.1 "crit": the labels a recipient must understand to process
+ * the message. It belongs in the protected bucket, is a non-empty array of
+ * labels, and each label it names must be in the protected header. We
+ * understand alg and, for COSE_Sign1, x5chain (the chain is validated);
+ * kid is only a hint, so ignoring it is processing it correctly. Anything
+ * else named critical is refused. */
+static gboolean
+check_crit (const char   *what,
+            cbor_item_t  *protected_map,
+            cbor_item_t  *unprotected,
+            gboolean      x5chain_understood,
+            GError      **error)
+{
+  cbor_item_t *crit = idw_cbor_map_get_int (protected_map, IDW_COSE_HEADER_CRIT);
+  cbor_item_t **labels;
+  gsize n;
+
+  if (idw_cbor_map_get_int (unprotected, IDW_COSE_HEADER_CRIT) != NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("%s: the crit header parameter must be protected"), what);
+      return FALSE;
+    }
+  if (crit == NULL)
+    return TRUE;
+  if (!cbor_isa_array (crit) || cbor_array_size (crit) == 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   _("%s: crit: expected a non-empty array of labels"), what);
+      return FALSE;
+    }
+
+  labels = cbor_array_handle (crit);
+  n = cbor_array_size (crit);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *diag = idw_cbor_to_diagnostic (labels[i]);
+      gint64 label = 0;
+      gboolean present = FALSE;
+
+      if (!cbor_isa_string (labels[i]) && !idw_cbor_get_int (labels[i], &label))
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                       _("%s: crit: %s is not a header label"), what, diag);
+          return FALSE;
+        }
+      for (gsize j = 0; j < cbor_map_size (protected_map); j++)
+        {
+          g_autoptr(GBytes) a = label_identity (cbor_map_handle (protected_map)[j].key);
+          g_autoptr(GBytes) b = label_identity (labels[i]);
+
+          present = present || g_bytes_equal (a, b);
+        }
+      if (!present)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                       _("%s: crit names the header parameter %s, which is not in the protected header"),
+                       what, diag);
+          return FALSE;
+        }
+      if (cbor_isa_string (labels[i])
+          || !(label == IDW_COSE_HEADER_ALG || label == IDW_COSE_HEADER_KID
+               || (x5chain_understood && label == IDW_COSE_HEADER_X5CHAIN)))
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                       _("%s: the critical header parameter %s is not understood"), what, diag);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* [protected: bstr .cbor header_map, unprotected: header_map,
+ *  payload: bstr / nil, signature or tag: bstr], tagged @tag or untagged. */
+static gboolean
+cose_parts_parse (cbor_item_t  *item,
+                  guint64       tag,
+                  const char   *what,
+                  gboolean      x5chain_understood,
+                  CoseParts    *parts,
+                  GError      **error)
+{
+  cbor_item_t **elements;
+
+  if (item != NULL && cbor_isa_tag (item))
+    {
+      if (cbor_tag_value (item) != tag)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                       _("%s: unexpected tag %" PRIu64),
+                       what, (guint64) cbor_tag_value (item));
+          return FALSE;
+        }
+      item = idw_cbor_untag (item, tag);
+    }
+
+  if (item == NULL || !cbor_isa_array (item) || cbor_array_size (item) != 4)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("%s: expected an array of four elements"), what);
+      return FALSE;
+    }
+  elements = cbor_array_handle (item);
+
+  if (!cbor_isa_bytestring (elements[0]))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   _("%s: protected header: expected a byte string"), what);
+      return FALSE;
+    }
+  if (!cbor_isa_map (elements[1]))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   _("%s: unprotected header: expected a map"), what);
+      return FALSE;
+    }
+  if (!cbor_isa_bytestring (elements[2]) && !idw_cbor_is_null (elements[2]))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   _("%s: payload: expected a byte string or null"), what);
+      return FALSE;
+    }
+  if (!cbor_isa_bytestring (elements[3]))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   tag == IDW_CBOR_TAG_COSE_SIGN1 ? _("%s: signature: expected a byte string")
+                                                 : _("%s: tag: expected a byte string"),
+                   what);
+      return FALSE;
+    }
+
+  parts->protected_bytes = idw_cbor_dup_bytes (elements[0]);
+  parts->unprotected = cbor_incref (elements[1]);
+  parts->payload = idw_cbor_dup_bytes (elements[2]);
+  parts->last = idw_cbor_dup_bytes (elements[3]);
+
+  /* A zero-length protected header stands for the empty map. */
+  if (g_bytes_get_size (parts->protected_bytes) == 0)
+    parts->protected_map = idw_cbor_new_map ();
+  else
+    {
+      parts->protected_map = idw_cbor_decode_bytes (parts->protected_bytes, error);
+      if (parts->protected_map == NULL)
+        {
+          g_prefix_error (error, _("%s: protected header: "), what);
+          return FALSE;
+        }
+      if (!cbor_isa_map (parts->protected_map))
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                       _("%s: protected header: expected a map"), what);
+          return FALSE;
+        }
+    }
+
+  /* RFC 9052 §3: a label must not be in both buckets; otherwise a reader
+   * could be shown the unprotected copy. */
+  if (cbor_map_size (parts->protected_map) > 0 && cbor_map_size (parts->unprotected) > 0)
+    {
+      struct cbor_pair *unprot = cbor_map_handle (parts->unprotected);
+      struct cbor_pair *prot = cbor_map_handle (parts->protected_map);
+      g_autoptr(GHashTable) protected_labels =
+        g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+
+      for (gsize i = 0; i < cbor_map_size (parts->protected_map); i++)
+        g_hash_table_add (protected_labels, label_identity (prot[i].key));
+
+      for (gsize i = 0; i < cbor_map_size (parts->unprotected); i++)
+        {
+          g_autoptr(GBytes) identity = label_identity (unprot[i].key);
+
+          if (g_hash_table_contains (protected_labels, identity))
+            {
+              g_autofree char *diag = idw_cbor_to_diagnostic (unprot[i].key);
+
+              g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("%s: header parameter %s is both protected and unprotected"),
+                           what, diag);
+              return FALSE;
+            }
+        }
+    }
+
+  return check_crit (what, parts->protected_map, parts->unprotected, x5chain_understood, error);
+}
+
+/* The protected alg. Errors: IDW_ERROR_MISSING_FIELD, IDW_ERROR_WRONG_TYPE,
+ * IDW_ERROR_UNSUPPORTED (a text alg). */
+static gboolean
+protected_alg (const char   *what,
+               cbor_item_t  *protected_map,
+               gint64       *out_alg,
+               GError      **error)
+{
+  cbor_item_t *alg_item = idw_cbor_map_get_int (protected_map, IDW_COSE_HEADER_ALG);
+
+  if (alg_item == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                   _("%s: no algorithm in the protected header"), what);
+      return FALSE;
+    }
+  if (cbor_isa_string (alg_item))
+    {
+      g_autofree char *name = idw_cbor_dup_string (alg_item);
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("%s: unsupported algorithm \"%s\""), what, name != NULL ? name : "");
+      return FALSE;
+    }
+  if (!idw_cbor_get_int (alg_item, out_alg))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   _("%s: alg: expected an integer"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * idw_cose_sign1_parse:
  * @item: a COSE_Sign1, tagged 18 or untagged
@@ -1073,156 +323,49 @@ label_identity (cbor_item_t *label)
  * header_map, payload: bstr / nil, signature: bstr]` and reads the
  * algorithm, which must be in the protected header (an alg only in the
  * unprotected header is not covered by the signature and is refused).
- * Does not verify anything.
+ * A "crit" header naming a parameter other than alg, kid and x5chain is
+ * refused (RFC 9052 §3.1). Does not verify anything.
  *
  * Returns: (transfer full): the parsed structure, or %NULL with @error set:
  *   %IDW_ERROR_MALFORMED (not a four-element array, another tag, a
- *   protected header that is not valid CBOR, a label in both headers),
+ *   protected header that is not valid CBOR, a label in both headers,
+ *   crit unprotected or naming an absent parameter),
  *   %IDW_ERROR_DUPLICATE or %IDW_ERROR_LIMIT (from decoding the protected
  *   header),
- *   %IDW_ERROR_WRONG_TYPE (an element or the alg of the wrong type),
+ *   %IDW_ERROR_WRONG_TYPE (an element, the alg or crit of the wrong type),
  *   %IDW_ERROR_MISSING_FIELD (no alg in the protected header),
- *   %IDW_ERROR_UNSUPPORTED (alg not EdDSA, ES256, ES384 or ES512).
+ *   %IDW_ERROR_UNSUPPORTED (alg not EdDSA, ES256, ES384 or ES512; a
+ *   critical parameter that is not understood).
  */
 IdwCoseSign1 *
 idw_cose_sign1_parse (cbor_item_t  *item,
                       GError      **error)
 {
-  g_autoptr(IdwCoseSign1) sign1 = NULL;
-  cbor_item_t **elements;
-  cbor_item_t *alg_item;
+  g_auto(CoseParts) parts = { 0 };
+  IdwCoseSign1 *sign1;
   gint64 alg;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (item != NULL && cbor_isa_tag (item))
-    {
-      if (cbor_tag_value (item) != IDW_CBOR_TAG_COSE_SIGN1)
-        {
-          g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                       _("COSE_Sign1: unexpected tag %" PRIu64),
-                       (guint64) cbor_tag_value (item));
-          return NULL;
-        }
-      item = idw_cbor_untag (item, IDW_CBOR_TAG_COSE_SIGN1);
-    }
-
-  if (item == NULL || !cbor_isa_array (item) || cbor_array_size (item) != 4)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("COSE_Sign1: expected an array of four elements"));
-      return NULL;
-    }
-  elements = cbor_array_handle (item);
-
-  if (!cbor_isa_bytestring (elements[0]))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: protected header: expected a byte string"));
-      return NULL;
-    }
-  if (!cbor_isa_map (elements[1]))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: unprotected header: expected a map"));
-      return NULL;
-    }
-  if (!cbor_isa_bytestring (elements[2]) && !idw_cbor_is_null (elements[2]))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: payload: expected a byte string or null"));
-      return NULL;
-    }
-  if (!cbor_isa_bytestring (elements[3]))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: signature: expected a byte string"));
-      return NULL;
-    }
-
-  sign1 = g_new0 (IdwCoseSign1, 1);
-  sign1->protected_bytes = idw_cbor_dup_bytes (elements[0]);
-  sign1->unprotected = cbor_incref (elements[1]);
-  sign1->payload = idw_cbor_dup_bytes (elements[2]);
-  sign1->signature = idw_cbor_dup_bytes (elements[3]);
-
-  /* A zero-length protected header stands for the empty map. */
-  if (g_bytes_get_size (sign1->protected_bytes) == 0)
-    sign1->protected_map = idw_cbor_new_map ();
-  else
-    {
-      sign1->protected_map = idw_cbor_decode_bytes (sign1->protected_bytes, error);
-      if (sign1->protected_map == NULL)
-        {
-          g_prefix_error (error, _("COSE_Sign1: protected header: "));
-          return NULL;
-        }
-      if (!cbor_isa_map (sign1->protected_map))
-        {
-          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                               _("COSE_Sign1: protected header: expected a map"));
-          return NULL;
-        }
-    }
-
-  /* RFC 9052 §3: a label must not be in both buckets; otherwise a reader
-   * could be shown the unprotected copy. */
-  if (cbor_map_size (sign1->protected_map) > 0 && cbor_map_size (sign1->unprotected) > 0)
-    {
-      struct cbor_pair *unprot = cbor_map_handle (sign1->unprotected);
-      struct cbor_pair *prot = cbor_map_handle (sign1->protected_map);
-      g_autoptr(GHashTable) protected_labels =
-        g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-
-      for (gsize i = 0; i < cbor_map_size (sign1->protected_map); i++)
-        g_hash_table_add (protected_labels, label_identity (prot[i].key));
-
-      for (gsize i = 0; i < cbor_map_size (sign1->unprotected); i++)
-        {
-          g_autoptr(GBytes) identity = label_identity (unprot[i].key);
-
-          if (g_hash_table_contains (protected_labels, identity))
-            {
-              g_autofree char *diag = idw_cbor_to_diagnostic (unprot[i].key);
-
-              g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("COSE_Sign1: header parameter %s is both protected and unprotected"),
-                           diag);
-              return NULL;
-            }
-        }
-    }
-
-  alg_item = idw_cbor_map_get_int (sign1->protected_map, IDW_COSE_HEADER_ALG);
-  if (alg_item == NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
-                           _("COSE_Sign1: no algorithm in the protected header"));
-      return NULL;
-    }
-  if (cbor_isa_string (alg_item))
-    {
-      g_autofree char *name = idw_cbor_dup_string (alg_item);
-
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("COSE_Sign1: unsupported algorithm \"%s\""), name != NULL ? name : "");
-      return NULL;
-    }
-  if (!idw_cbor_get_int (alg_item, &alg))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: alg: expected an integer"));
-      return NULL;
-    }
-  if (idw_cose_alg_to_string (alg) == NULL)
+  if (!cose_parts_parse (item, IDW_CBOR_TAG_COSE_SIGN1, "COSE_Sign1", TRUE, &parts, error))
+    return NULL;
+  if (!protected_alg ("COSE_Sign1", parts.protected_map, &alg, error))
+    return NULL;
+  if (idw_key_alg_to_string (alg) == NULL)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
                    _("COSE_Sign1: unsupported algorithm %" PRId64), alg);
       return NULL;
     }
-  sign1->alg = alg;
 
-  return g_steal_pointer (&sign1);
+  sign1 = g_new0 (IdwCoseSign1, 1);
+  sign1->alg = alg;
+  sign1->protected_bytes = g_steal_pointer (&parts.protected_bytes);
+  sign1->protected_map = g_steal_pointer (&parts.protected_map);
+  sign1->unprotected = g_steal_pointer (&parts.unprotected);
+  sign1->payload = g_steal_pointer (&parts.payload);
+  sign1->signature = g_steal_pointer (&parts.last);
+  return sign1;
 }
 
 /**
@@ -1306,7 +449,7 @@ idw_cose_sign1_verify (IdwCoseSign1  *sign1,
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
                    _("COSE_Sign1: an %s signature cannot be checked with a %s key"),
-                   idw_cose_alg_to_string (sign1->alg), curve_name (key->curve));
+                   idw_key_alg_to_string (sign1->alg), idw_key_get_curve_name (key));
       return FALSE;
     }
 
@@ -1378,4 +521,142 @@ idw_cose_sign1_create (IdwKey        *key,
   idw_cbor_array_add (sign1, detached ? idw_cbor_new_null () : idw_cbor_new_bytes (payload, payload_len));
   idw_cbor_array_add (sign1, idw_cbor_new_gbytes (signature));
   return sign1;
+}
+
+/* COSE_Mac0 ------------------------------------------------------------ */
+
+/**
+ * idw_cose_mac0_free:
+ * @mac0: (nullable): a parsed COSE_Mac0
+ */
+void
+idw_cose_mac0_free (IdwCoseMac0 *mac0)
+{
+  if (mac0 == NULL)
+    return;
+
+  g_clear_pointer (&mac0->protected_bytes, g_bytes_unref);
+  g_clear_pointer (&mac0->protected_map, idw_cbor_unref);
+  g_clear_pointer (&mac0->unprotected, idw_cbor_unref);
+  g_clear_pointer (&mac0->payload, g_bytes_unref);
+  g_clear_pointer (&mac0->tag, g_bytes_unref);
+  g_free (mac0);
+}
+
+/**
+ * idw_cose_mac0_parse:
+ * @item: a COSE_Mac0, tagged 17 or untagged
+ * @error: return location for a #GError
+ *
+ * Checks the structure `[protected, unprotected, payload: bstr / nil,
+ * tag: bstr]` as idw_cose_sign1_parse() does and reads the protected
+ * algorithm, which must be HMAC 256/256 (5), the only one ISO 18013-5
+ * uses. Does not verify anything.
+ *
+ * Returns: (transfer full): the parsed structure, or %NULL with the errors
+ *   of idw_cose_sign1_parse() (%IDW_ERROR_UNSUPPORTED for another alg)
+ */
+IdwCoseMac0 *
+idw_cose_mac0_parse (cbor_item_t  *item,
+                     GError      **error)
+{
+  g_auto(CoseParts) parts = { 0 };
+  IdwCoseMac0 *mac0;
+  gint64 alg;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!cose_parts_parse (item, IDW_CBOR_TAG_COSE_MAC0, "COSE_Mac0", FALSE, &parts, error))
+    return NULL;
+  if (!protected_alg ("COSE_Mac0", parts.protected_map, &alg, error))
+    return NULL;
+  if (alg != IDW_COSE_ALG_HMAC_256_256)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("COSE_Mac0: unsupported algorithm %" PRId64 " (only HMAC 256/256 is supported)"), alg);
+      return NULL;
+    }
+
+  mac0 = g_new0 (IdwCoseMac0, 1);
+  mac0->alg = alg;
+  mac0->protected_bytes = g_steal_pointer (&parts.protected_bytes);
+  mac0->protected_map = g_steal_pointer (&parts.protected_map);
+  mac0->unprotected = g_steal_pointer (&parts.unprotected);
+  mac0->payload = g_steal_pointer (&parts.payload);
+  mac0->tag = g_steal_pointer (&parts.last);
+  return mac0;
+}
+
+/**
+ * idw_cose_mac0_verify:
+ * @mac0: a parsed COSE_Mac0
+ * @key: (array length=key_len): the MAC key
+ * @key_len: its length
+ * @detached_payload: (nullable): the payload when it is detached
+ * @error: return location for a #GError
+ *
+ * Computes HMAC-SHA-256 over MAC_structure = ["MAC0", protected, h'',
+ * payload] (RFC 9052 §6.3) and compares it, in constant time, with the
+ * tag, which must be exactly 32 bytes: a truncated or extended tag does
+ * not verify.
+ *
+ * Returns: %TRUE when the tag verifies; otherwise %FALSE with
+ *   %IDW_ERROR_BAD_SIGNATURE or %IDW_ERROR_MISSING_FIELD (a detached
+ *   payload that was not supplied)
+ */
+gboolean
+idw_cose_mac0_verify (IdwCoseMac0   *mac0,
+                      const guint8  *key,
+                      gsize          key_len,
+                      GBytes        *detached_payload,
+                      GError       **error)
+{
+  g_autoptr(GByteArray) structure = g_byte_array_new ();
+  guint8 expected[32];
+  GBytes *payload;
+  const guint8 *data;
+  gsize len;
+  gboolean ok;
+
+  g_return_val_if_fail (mac0 != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (detached_payload != NULL)
+    {
+      if (mac0->payload != NULL && !g_bytes_equal (mac0->payload, detached_payload))
+        {
+          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
+                               _("COSE_Mac0: the carried payload differs from the expected one"));
+          return FALSE;
+        }
+      payload = detached_payload;
+    }
+  else if (mac0->payload != NULL)
+    payload = mac0->payload;
+  else
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                           _("COSE_Mac0: the payload is detached and was not supplied"));
+      return FALSE;
+    }
+
+  idw_cbor_write_head (structure, CBOR_TYPE_ARRAY, 4);
+  idw_cbor_write_head (structure, CBOR_TYPE_STRING, 4);
+  g_byte_array_append (structure, (const guint8 *) "MAC0", 4);
+  data = g_bytes_get_data (mac0->protected_bytes, &len);
+  idw_cbor_write_bytes (structure, data, len);
+  idw_cbor_write_bytes (structure, NULL, 0);
+  data = g_bytes_get_data (payload, &len);
+  idw_cbor_write_bytes (structure, data, len);
+
+  idw_key_hmac_sha256 (key, key_len, structure->data, structure->len, expected);
+
+  data = g_bytes_get_data (mac0->tag, &len);
+  ok = len == sizeof expected && sodium_memcmp (data, expected, sizeof expected) == 0;
+  sodium_memzero (expected, sizeof expected);
+  if (!ok)
+    g_set_error_literal (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
+                         _("COSE_Mac0: the tag does not verify"));
+  return ok;
 }

@@ -250,6 +250,27 @@ credential_from_mdoc (cbor_item_t  *map,
                              NULL, error);
 }
 
+/**
+ * idw_credential_data_is_credential:
+ * @bytes: a file's contents
+ *
+ * Returns: whether @bytes decode as a CBOR map with "issuerSigned",
+ *   "issuerAuth" or "documents": a credential, possibly damaged
+ */
+gboolean
+idw_credential_data_is_credential (GBytes *bytes)
+{
+  g_autoptr(cbor_item_t) item = NULL;
+
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+  item = idw_cbor_decode_bytes (bytes, NULL);
+  return item != NULL && cbor_isa_map (item)
+         && (idw_cbor_map_get (item, "issuerSigned") != NULL
+             || idw_cbor_map_get (item, "issuerAuth") != NULL
+             || idw_cbor_map_get (item, "documents") != NULL);
+}
+
 IdwCredential *
 idw_credential_new_from_bytes (GBytes  *bytes,
                                GError **error)

@@ -40,6 +40,10 @@ IdwCredential   *idw_credential_new                 (const char       *doctype,
                                                      IdwKey           *device_private_key,
                                                      GError          **error);
 
+/* Whether @bytes have the shape of a credential at all (a CBOR map with
+ * issuerSigned, issuerAuth or documents), so that anything else can be
+ * called "not a credential" rather than a damaged one. */
+gboolean         idw_credential_data_is_credential  (GBytes           *bytes);
 /**
  * idw_credential_new_from_bytes:
  * @bytes: CBOR: a credential file `{ "version": 1, "docType", "issuerSigned",

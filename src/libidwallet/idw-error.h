@@ -70,5 +70,7 @@ GQuark idw_error_quark (void);
 #define IDW_MAX_ELEMENTS        1024          /* data elements in one document */
 #define IDW_MAX_X5CHAIN         4             /* certificates in x5chain */
 #define IDW_MAX_INPUT_FILE      (8 * 1024 * 1024) /* any file the engine reads */
+#define IDW_MAX_IMAGE_SIDE      8192          /* pixels on either side of a picture */
+#define IDW_MAX_IMAGE_PIXELS    (4096 * 4096) /* a picture to read a QR code from */
 
 G_END_DECLS

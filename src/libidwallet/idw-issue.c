@@ -681,6 +681,20 @@ idw_issue_credential (JsonObject             *data,
                                          : g_date_time_new_now_utc ();
   valid_from = options->valid_from != NULL ? g_date_time_ref (options->valid_from)
                                            : g_date_time_ref (signed_at);
+  /* ISO 18013-5 §9.1.2.4: validFrom is not earlier than signed. A
+   * credential asked to be valid from the past (tests, re-issuing) is
+   * signed as of that time; an explicit signing time after it is refused. */
+  if (g_date_time_compare (valid_from, signed_at) < 0)
+    {
+      if (options->signed_at != NULL)
+        {
+          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                               _("The credential would be valid before it is signed"));
+          return NULL;
+        }
+      g_date_time_unref (signed_at);
+      signed_at = g_date_time_ref (valid_from);
+    }
   ds_not_after = idw_certificate_get_not_after (ds_certificate);
   /* By default an ID lives five years, but never past its document
    * signer: verifiers would reject it from then on. */

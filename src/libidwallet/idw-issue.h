@@ -19,8 +19,10 @@ G_BEGIN_DECLS
  * @doctype: the document type, or %NULL to take it from the namespaces
  *   (org.iso.18013.5.1 → mDL, eu.europa.ec.eudi.pid.1 → EU PID,
  *   org.iso.23220.1 → photo ID)
- * @signed_at: validityInfo.signed, or %NULL for now
- * @valid_from: validityInfo.validFrom, or %NULL for @signed_at
+ * @signed_at: validityInfo.signed, or %NULL for now (or @valid_from when
+ *   that is earlier: ISO 18013-5 wants validFrom ≥ signed)
+ * @valid_from: validityInfo.validFrom, not earlier than @signed_at, or
+ *   %NULL for @signed_at
  * @valid_until: validityInfo.validUntil, or %NULL for @valid_from + 5 years
  *   or the document signer certificate's end, whichever comes first
  * @expected_update: validityInfo.expectedUpdate, or %NULL to leave it out
@@ -59,7 +61,8 @@ typedef struct
  *   expected a date YYYY-MM-DD"), IDW_ERROR_MISSING_FIELD (no data, no
  *   doctype can be derived), IDW_ERROR_LIMIT (more than IDW_MAX_ELEMENTS),
  *   IDW_ERROR_IO (a portrait file), IDW_ERROR_UNSUPPORTED (a DS key that
- *   cannot sign), IDW_ERROR_MALFORMED (validUntil before validFrom).
+ *   cannot sign), IDW_ERROR_MALFORMED (validUntil before validFrom, or
+ *   validFrom before an explicit signing time).
  */
 IdwCredential *idw_issue_credential     (JsonObject             *data,
                                          const char             *base_dir,

@@ -75,59 +75,14 @@ get_text (cbor_item_t  *map,
   return str;
 }
 
-static void
-append_head (GByteArray *out,
-             guint8      major,
-             guint64     value)
-{
-  guint8 buf[9];
-  gsize n;
-
-  major <<= 5;
-  if (value < 24)
-    {
-      buf[0] = major | (guint8) value;
-      n = 1;
-    }
-  else if (value <= G_MAXUINT8)
-    {
-      buf[0] = major | 24;
-      buf[1] = (guint8) value;
-      n = 2;
-    }
-  else if (value <= G_MAXUINT16)
-    {
-      buf[0] = major | 25;
-      buf[1] = (guint8) (value >> 8);
-      buf[2] = (guint8) value;
-      n = 3;
-    }
-  else if (value <= G_MAXUINT32)
-    {
-      buf[0] = major | 26;
-      for (int i = 0; i < 4; i++)
-        buf[1 + i] = (guint8) (value >> (8 * (3 - i)));
-      n = 5;
-    }
-  else
-    {
-      buf[0] = major | 27;
-      for (int i = 0; i < 8; i++)
-        buf[1 + i] = (guint8) (value >> (8 * (7 - i)));
-      n = 9;
-    }
-  g_byte_array_append (out, buf, (guint) n);
-}
-
 /* `#6.24(bstr)` around @inner, with the shortest headers. */
 static void
 append_tag24 (GByteArray   *out,
               const guint8 *inner,
               gsize         len)
 {
-  append_head (out, 6, IDW_CBOR_TAG_ENCODED_CBOR);
-  append_head (out, 2, len);
-  g_byte_array_append (out, inner, (guint) len);
+  idw_cbor_write_head (out, CBOR_TYPE_TAG, IDW_CBOR_TAG_ENCODED_CBOR);
+  idw_cbor_write_bytes (out, inner, len);
 }
 
 static GBytes *
@@ -1231,12 +1186,12 @@ idw_device_authentication_bytes (GBytes     *session_transcript,
   g_return_val_if_fail (device_name_spaces_bytes != NULL, NULL);
 
   /* Spliced by hand so that the transcript keeps its exact bytes. */
-  append_head (inner, 4, 4);
-  append_head (inner, 3, strlen (label));
+  idw_cbor_write_head (inner, CBOR_TYPE_ARRAY, 4);
+  idw_cbor_write_head (inner, CBOR_TYPE_STRING, strlen (label));
   g_byte_array_append (inner, (const guint8 *) label, (guint) strlen (label));
   data = g_bytes_get_data (session_transcript, &len);
   g_byte_array_append (inner, data, (guint) len);
-  append_head (inner, 3, strlen (doctype));
+  idw_cbor_write_head (inner, CBOR_TYPE_STRING, strlen (doctype));
   g_byte_array_append (inner, (const guint8 *) doctype, (guint) strlen (doctype));
   data = g_bytes_get_data (device_name_spaces_bytes, &len);
   append_tag24 (inner, data, len);

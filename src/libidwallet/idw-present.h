@@ -19,54 +19,14 @@
 #include "idw-cose.h"
 #include "idw-credential.h"
 #include "idw-doctype.h"
+#include "idw-envelope.h"
 #include "idw-mdoc.h"
 
 G_BEGIN_DECLS
 
-#define IDW_QR_HANDOVER_NAME     "IdWalletQRHandoverV1"
 #define IDW_REQUEST_NONCE_LENGTH 16
 /* Characters an alphanumeric QR code holds at version 40, level L. */
 #define IDW_QR_MAX_ALPHANUMERIC  4296
-
-/* ---- Transcript and envelope ------------------------------------------ */
-
-/* The plain CBOR encoding of the QR SessionTranscript; @nonce may be NULL. */
-GBytes            *idw_qr_session_transcript_new   (gint64              presented_at,
-                                                    GBytes             *nonce);
-
-/**
- * IdwEnvelope:
- * @presented_at: presentedAt, Unix seconds
- * @nonce: the nonce, or %NULL
- * @response: the DeviceResponse item
- */
-typedef struct
-{
-  gint64       presented_at;
-  GBytes      *nonce;
-  cbor_item_t *response;
-} IdwEnvelope;
-
-/* Takes new references. */
-IdwEnvelope       *idw_envelope_new                (gint64              presented_at,
-                                                    GBytes             *nonce,
-                                                    cbor_item_t        *response);
-void               idw_envelope_free               (IdwEnvelope        *envelope);
-/* From the envelope CBOR. Errors: IDW_ERROR_MALFORMED, IDW_ERROR_WRONG_TYPE,
- * IDW_ERROR_MISSING_FIELD, IDW_ERROR_UNSUPPORTED ("v" other than 1),
- * IDW_ERROR_LIMIT, IDW_ERROR_DUPLICATE. */
-IdwEnvelope       *idw_envelope_parse              (GBytes             *cbor,
-                                                    GError            **error);
-/* Errors of idw_transport_unwrap() and idw_envelope_parse(). */
-IdwEnvelope       *idw_envelope_parse_text         (const char         *text,
-                                                    GError            **error);
-GBytes            *idw_envelope_encode             (IdwEnvelope        *envelope);
-/* "IDW1:…" */
-char              *idw_envelope_to_text            (IdwEnvelope        *envelope);
-/* The QR SessionTranscript this envelope stands for. */
-GBytes            *idw_envelope_get_session_transcript (IdwEnvelope    *envelope);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwEnvelope, idw_envelope_free)
 
 /* ---- Presenting ------------------------------------------------------- */
 

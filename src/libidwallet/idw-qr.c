@@ -18,7 +18,6 @@
 
 /* The largest image side we decode, and the largest we render. A camera
  * frame or a screenshot is far smaller; this bounds memory (64 MiB gray). */
-#define MAX_IMAGE_SIDE 8192
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRinput, QRinput_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
@@ -196,7 +195,7 @@ idw_qr_matrix_render (const IdwQrMatrix *matrix,
   g_return_val_if_fail (matrix != NULL, NULL);
   g_return_val_if_fail (matrix->size > 0 && matrix->size <= 177, NULL);
   g_return_val_if_fail (scale >= 1, NULL);
-  g_return_val_if_fail ((gsize) (matrix->size + 2 * IDW_QR_QUIET_ZONE) * scale <= MAX_IMAGE_SIDE,
+  g_return_val_if_fail ((gsize) (matrix->size + 2 * IDW_QR_QUIET_ZONE) * scale <= IDW_MAX_IMAGE_SIDE,
                         NULL);
 
   quiet = (gsize) IDW_QR_QUIET_ZONE * scale;
@@ -298,16 +297,26 @@ idw_qr_matrix_write_png (const IdwQrMatrix *matrix,
   return TRUE;
 }
 
-static gboolean
-check_dimensions (int      width,
+gboolean
+idw_qr_check_dimensions (int      width,
                   int      height,
                   GError **error)
 {
-  if (width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE)
+  if (width < 1 || height < 1 || width > IDW_MAX_IMAGE_SIDE || height > IDW_MAX_IMAGE_SIDE)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
                    _("The image is %d × %d pixels; images of up to %d × %d pixels are read."),
-                   width, height, MAX_IMAGE_SIDE, MAX_IMAGE_SIDE);
+                   width, height, IDW_MAX_IMAGE_SIDE, IDW_MAX_IMAGE_SIDE);
+      return FALSE;
+    }
+
+  /* Each side may be long (a tall screenshot), but the decoding time and
+   * memory grow with the area. */
+  if ((gint64) width * height > IDW_MAX_IMAGE_PIXELS)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("The image is %d × %d pixels; images of up to %d megapixels are read."),
+                   width, height, IDW_MAX_IMAGE_PIXELS / (1000 * 1000));
       return FALSE;
     }
 
@@ -402,7 +411,7 @@ idw_qr_decode_gray (const guint8 *gray,
   g_return_val_if_fail (gray != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_dimensions (width, height, error))
+  if (!idw_qr_check_dimensions (width, height, error))
     return NULL;
 
   g_return_val_if_fail (stride >= width, NULL);
@@ -476,6 +485,75 @@ upscale_2x (const guint8 *src,
   return dst;
 }
 
+/**
+ * idw_qr_decode_picture:
+ * @gray: (array): 8-bit grayscale pixels, rows top to bottom
+ * @width: the width in pixels
+ * @height: the height in pixels
+ * @stride: bytes from one row to the next, at least @width
+ * @error: return location for a #GError
+ *
+ * As idw_qr_decode_gray(), more patiently, for a still picture such as a
+ * screenshot: when no code is found at the picture's size, a copy at half
+ * the size and (for a small picture) one at double the size are tried too,
+ * for modules of one pixel and very large pictures.
+ *
+ * Returns: (transfer full): the text of the first QR code found, or %NULL
+ *   with the errors of idw_qr_decode_gray()
+ */
+char *
+idw_qr_decode_picture (const guint8 *gray,
+                       int           width,
+                       int           height,
+                       int           stride,
+                       GError      **error)
+{
+  g_autofree guint8 *copy = NULL;
+  char *text;
+
+  g_return_val_if_fail (gray != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!idw_qr_check_dimensions (width, height, error))
+    return NULL;
+
+  g_return_val_if_fail (stride >= width, NULL);
+
+  if (stride != width)
+    {
+      copy = g_malloc ((gsize) width * height);
+      for (int y = 0; y < height; y++)
+        memcpy (copy + (gsize) y * width, gray + (gsize) y * stride, width);
+      gray = copy;
+    }
+
+  text = scan_y800 (gray, width, height);
+
+  if (text == NULL && width >= 2 && height >= 2)
+    {
+      g_autofree guint8 *half = NULL;
+      int w, h;
+
+      half = downscale_2x (gray, width, height, &w, &h);
+      text = scan_y800 (half, w, h);
+    }
+
+  if (text == NULL && 2 * width <= IDW_MAX_IMAGE_SIDE && 2 * height <= IDW_MAX_IMAGE_SIDE
+      && 4 * (gint64) width * height <= IDW_MAX_IMAGE_PIXELS)
+    {
+      g_autofree guint8 *twice = NULL;
+      int w, h;
+
+      twice = upscale_2x (gray, width, height, &w, &h);
+      text = scan_y800 (twice, w, h);
+    }
+
+  if (text == NULL)
+    set_no_code_error (error);
+
+  return text;
+}
+
 typedef struct
 {
   int      width;
@@ -494,7 +572,7 @@ on_size_prepared (GdkPixbufLoader *loader,
   state->width = width;
   state->height = height;
 
-  if (width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE)
+  if (!idw_qr_check_dimensions (width, height, NULL))
     {
       /* A size of 0 makes the loaders stop before allocating the pixels. */
       state->too_large = TRUE;
@@ -502,32 +580,79 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
-/* Luma (BT.601) of the pixels, composited over white where there is
- * alpha, so that a transparent screenshot reads as dark on light. */
-static guint8 *
-pixbuf_to_gray (GdkPixbuf *pixbuf)
+static inline guint8
+over_white (guint luma,
+            guint alpha)
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
-  gboolean has_alpha = gdk_pixbuf_get_has_alpha (pixbuf);
-  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+  return (guint8) ((luma * alpha + 255 * (255 - alpha) + 127) / 255);
+}
+
+static inline guint
+luma (guint r,
+      guint g,
+      guint b)
+{
+  return (299 * r + 587 * g + 114 * b + 500) / 1000;
+}
+
+/**
+ * idw_qr_to_gray:
+ * @pixels: (array): the pixels, rows top to bottom
+ * @width: the width, at least 1
+ * @height: the height, at least 1
+ * @stride: bytes from one row to the next
+ * @format: the pixel format
+ *
+ * The one conversion of pictures and camera frames for the decoder: luma
+ * (BT.601), with transparent pixels composited over white, so that a
+ * transparent screenshot reads as dark on light.
+ *
+ * Returns: (transfer full): @width × @height gray bytes
+ */
+guint8 *
+idw_qr_to_gray (const guint8   *pixels,
+                int             width,
+                int             height,
+                gsize           stride,
+                IdwPixelFormat  format)
+{
   guint8 *gray = g_malloc ((gsize) width * height);
 
   for (int y = 0; y < height; y++)
     {
-      const guint8 *p = src + (gsize) y * stride;
+      const guint8 *p = pixels + (gsize) y * stride;
       guint8 *out = gray + (gsize) y * width;
 
-      for (int x = 0; x < width; x++, p += n_channels)
+      switch (format)
         {
-          guint luma = (299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000;
+        case IDW_PIXEL_FORMAT_GRAY8:
+          memcpy (out, p, width);
+          break;
 
-          if (has_alpha)
-            luma = (luma * p[3] + 255 * (255 - p[3]) + 127) / 255;
+        case IDW_PIXEL_FORMAT_RGB8:
+          for (int x = 0; x < width; x++, p += 3)
+            out[x] = (guint8) luma (p[0], p[1], p[2]);
+          break;
 
-          out[x] = luma;
+        case IDW_PIXEL_FORMAT_RGBA8:
+          for (int x = 0; x < width; x++, p += 4)
+            out[x] = over_white (luma (p[0], p[1], p[2]), p[3]);
+          break;
+
+        case IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED:
+        default:
+          for (int x = 0; x < width; x++, p += 4)
+            {
+              guint32 argb;
+              guint a;
+
+              memcpy (&argb, p, sizeof argb);
+              a = argb >> 24;
+              /* Premultiplied: the colour already carries alpha, and the
+               * white paper shows through the rest. */
+              out[x] = (guint8) MIN (255u, luma ((argb >> 16) & 0xff, (argb >> 8) & 0xff, argb & 0xff) + (255 - a));
+            }
+          break;
         }
     }
 
@@ -560,7 +685,6 @@ idw_qr_decode_image (GBytes  *image,
   GdkPixbuf *pixbuf;
   LoadState state = { 0 };
   gboolean ok;
-  char *text;
   int width;
   int height;
 
@@ -593,7 +717,7 @@ idw_qr_decode_image (GBytes  *image,
   if (state.too_large)
     {
       /* Sets the error: the size is out of range. */
-      check_dimensions (state.width, state.height, error);
+      idw_qr_check_dimensions (state.width, state.height, error);
       return NULL;
     }
 
@@ -620,7 +744,7 @@ idw_qr_decode_image (GBytes  *image,
 
   width = gdk_pixbuf_get_width (pixbuf);
   height = gdk_pixbuf_get_height (pixbuf);
-  if (!check_dimensions (width, height, error))
+  if (!idw_qr_check_dimensions (width, height, error))
     return NULL;
 
   if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB
@@ -632,34 +756,13 @@ idw_qr_decode_image (GBytes  *image,
       return NULL;
     }
 
-  gray = pixbuf_to_gray (pixbuf);
+  gray = idw_qr_to_gray (gdk_pixbuf_read_pixels (pixbuf), width, height,
+                         gdk_pixbuf_get_rowstride (pixbuf),
+                         gdk_pixbuf_get_has_alpha (pixbuf) ? IDW_PIXEL_FORMAT_RGBA8 : IDW_PIXEL_FORMAT_RGB8);
   /* The loader's pixbuf can be large; it is not needed any more. */
   g_clear_object (&loader);
 
-  text = scan_y800 (gray, width, height);
-
-  if (text == NULL && width >= 2 && height >= 2)
-    {
-      g_autofree guint8 *half = NULL;
-      int w, h;
-
-      half = downscale_2x (gray, width, height, &w, &h);
-      text = scan_y800 (half, w, h);
-    }
-
-  if (text == NULL && 2 * width <= MAX_IMAGE_SIDE && 2 * height <= MAX_IMAGE_SIDE)
-    {
-      g_autofree guint8 *twice = NULL;
-      int w, h;
-
-      twice = upscale_2x (gray, width, height, &w, &h);
-      text = scan_y800 (twice, w, h);
-    }
-
-  if (text == NULL)
-    set_no_code_error (error);
-
-  return text;
+  return idw_qr_decode_picture (gray, width, height, width, error);
 }
 
 static void

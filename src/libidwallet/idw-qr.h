@@ -37,6 +37,39 @@ gboolean     idw_qr_matrix_write_png (const IdwQrMatrix *matrix,
                                       const char        *path,
                                       GError           **error);
 
+/**
+ * IdwPixelFormat:
+ * @IDW_PIXEL_FORMAT_GRAY8: one byte per pixel, 0 dark
+ * @IDW_PIXEL_FORMAT_RGB8: R, G, B bytes
+ * @IDW_PIXEL_FORMAT_RGBA8: R, G, B, A bytes, alpha not premultiplied (as
+ *   GStreamer's RGBA)
+ * @IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED: native-endian 32-bit ARGB words
+ *   with premultiplied alpha (as cairo's ARGB32 and GdkTexture downloads)
+ *
+ * Transparent pixels are read as white paper.
+ */
+typedef enum
+{
+  IDW_PIXEL_FORMAT_GRAY8,
+  IDW_PIXEL_FORMAT_RGB8,
+  IDW_PIXEL_FORMAT_RGBA8,
+  IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED,
+} IdwPixelFormat;
+
+/* The luma (BT.601) of @pixels as 8-bit gray, transparent pixels over
+ * white, rows without padding. The caller checks the dimensions
+ * (idw_qr_check_dimensions()). */
+guint8      *idw_qr_to_gray          (const guint8      *pixels,
+                                      int                width,
+                                      int                height,
+                                      gsize              stride,
+                                      IdwPixelFormat     format);
+/* Errors: IDW_ERROR_LIMIT when a side is under 1 or over
+ * IDW_MAX_IMAGE_SIDE pixels or the area is over IDW_MAX_IMAGE_PIXELS. */
+gboolean     idw_qr_check_dimensions (int                width,
+                                      int                height,
+                                      GError           **error);
+
 /* The text of the first QR code found. Errors: IDW_ERROR_NO_CODE,
  * IDW_ERROR_LIMIT (image too large), IDW_ERROR_MALFORMED (not an image). */
 char        *idw_qr_decode_gray      (const guint8      *gray,
@@ -44,7 +77,16 @@ char        *idw_qr_decode_gray      (const guint8      *gray,
                                       int                height,
                                       int                stride,
                                       GError           **error);
-/* PNG or JPEG (or anything gdk-pixbuf reads) in memory or in a file. */
+/* As idw_qr_decode_gray(), trying half and double sizes too: for still
+ * pictures such as screenshots. */
+char        *idw_qr_decode_picture   (const guint8      *gray,
+                                      int                width,
+                                      int                height,
+                                      int                stride,
+                                      GError           **error);
+/* PNG or JPEG (or anything gdk-pixbuf reads) in memory or in a file.
+ * Errors: those of idw_qr_decode_gray(); IDW_ERROR_LIMIT also for a file
+ * over IDW_MAX_INPUT_FILE bytes or a picture over IDW_MAX_IMAGE_PIXELS. */
 char        *idw_qr_decode_image     (GBytes            *image,
                                       GError           **error);
 char        *idw_qr_decode_file      (const char        *path,

@@ -462,9 +462,8 @@ idw_trust_store_apply (IdwTrustStore  *self,
   if (certificates == NULL)
     return -1;
 
-  idw_verifier_clear_trust_anchors (verifier);
-  for (guint i = 0; i < certificates->len; i++)
-    idw_verifier_add_trust_anchor (verifier, certificates->pdata[i]);
+  /* Unchanged anchors keep the verifier's validated chains. */
+  idw_verifier_set_trust_anchors (verifier, certificates);
 
   return (int) certificates->len;
 }

@@ -1,481 +1,30 @@
-/* idw-verifier.c: verifying a presentation (DESIGN §4)
+/* idw-verifier.c: the verification pipeline (DESIGN §4)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The checks run in the order of IdwCheck. A decode failure leaves every
- * later check not applicable; any other failure lets the independent checks
- * run, so that the verdict explains everything that is wrong. Only the
- * checks that depend on a failed one are skipped (validity, digests and the
- * device signature need a usable MSO).
+ * An IdwInput comes in; read_input() takes it to a DeviceResponse and its
+ * session transcript (through the IDW1 transport and envelope for text and
+ * pictures); the checks run in the order of IdwCheck. A decode failure
+ * leaves every later check not applicable; any other failure lets the
+ * independent checks run, so that the verdict explains everything that is
+ * wrong. Only the checks that depend on a failed one are skipped
+ * (validity, digests and the device signature need a usable MSO).
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gmp.h>
-#include <nettle/bignum.h>
-#include <nettle/ecc-curve.h>
-#include <nettle/ecc.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "idw-cbor.h"
 #include "idw-cose.h"
 #include "idw-doctype.h"
+#include "idw-envelope.h"
 #include "idw-error.h"
-#include "idw-mdoc-private.h"
 #include "idw-mdoc.h"
-#include "idw-present.h"
-#include "idw-qr.h"
 #include "idw-transport.h"
+#include "idw-verdict-private.h"
 #include "idw-verifier.h"
-
-#define P256_SCALAR_LENGTH 32
-#define COSE_ALG_HMAC_256_256 5
-#define COSE_TAG_MAC0 17
-
-/* ---- Checks ------------------------------------------------------------ */
-
-static const char * const check_names[IDW_N_CHECKS] = {
-  "decode",
-  "issuer_signature",
-  "issuer_trusted",
-  "mso",
-  "validity",
-  "digests",
-  "device_signature",
-  "freshness",
-};
-
-const char *
-idw_check_to_string (IdwCheck check)
-{
-  g_return_val_if_fail (check < IDW_N_CHECKS, NULL);
-  return check_names[check];
-}
-
-const char *
-idw_check_status_to_string (IdwCheckStatus status)
-{
-  switch (status)
-    {
-    case IDW_CHECK_STATUS_PASSED:
-      return "passed";
-    case IDW_CHECK_STATUS_FAILED:
-      return "failed";
-    case IDW_CHECK_STATUS_NOT_APPLICABLE:
-      return "not_applicable";
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-const char *
-idw_check_get_title (IdwCheck check)
-{
-  switch (check)
-    {
-    case IDW_CHECK_DECODE:
-      return _("Readable presentation");
-    case IDW_CHECK_ISSUER_SIGNATURE:
-      return _("Issuer signature");
-    case IDW_CHECK_ISSUER_TRUSTED:
-      return _("Trusted issuer");
-    case IDW_CHECK_MSO:
-      return _("Security object");
-    case IDW_CHECK_VALIDITY:
-      return _("Validity period");
-    case IDW_CHECK_DIGESTS:
-      return _("Unchanged data");
-    case IDW_CHECK_DEVICE_SIGNATURE:
-      return _("Holder’s device");
-    case IDW_CHECK_FRESHNESS:
-      return _("Freshness");
-    case IDW_N_CHECKS:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-/* ---- Verdict ----------------------------------------------------------- */
-
-struct _IdwVerdict
-{
-  GObject          parent_instance;
-
-  IdwCheckStatus   status[IDW_N_CHECKS];
-  char            *detail[IDW_N_CHECKS];
-  gboolean         valid;
-
-  char            *doctype;
-  IdwCertificate  *ds_certificate;
-  char            *issuer_subject;
-  char            *issuer_common_name;
-  char            *issuer_country;
-  char            *issuer_organization;
-  gboolean         test_issuer;
-
-  GDateTime       *presented_at;
-  GDateTime       *signed_at;
-  GDateTime       *valid_from;
-  GDateTime       *valid_until;
-  GDateTime       *verified_at;
-  GPtrArray       *disclosed;   /* IdwDisclosedElement* */
-};
-
-G_DEFINE_FINAL_TYPE (IdwVerdict, idw_verdict, G_TYPE_OBJECT)
-
-static void
-disclosed_element_free (IdwDisclosedElement *element)
-{
-  g_free (element->name_space);
-  g_free (element->element);
-  g_clear_pointer (&element->value, idw_cbor_unref);
-  g_free (element);
-}
-
-static void
-idw_verdict_finalize (GObject *object)
-{
-  IdwVerdict *self = IDW_VERDICT (object);
-
-  for (guint i = 0; i < IDW_N_CHECKS; i++)
-    g_free (self->detail[i]);
-  g_free (self->doctype);
-  g_clear_pointer (&self->ds_certificate, idw_certificate_unref);
-  g_free (self->issuer_subject);
-  g_free (self->issuer_common_name);
-  g_free (self->issuer_country);
-  g_free (self->issuer_organization);
-  g_clear_pointer (&self->presented_at, g_date_time_unref);
-  g_clear_pointer (&self->signed_at, g_date_time_unref);
-  g_clear_pointer (&self->valid_from, g_date_time_unref);
-  g_clear_pointer (&self->valid_until, g_date_time_unref);
-  g_clear_pointer (&self->verified_at, g_date_time_unref);
-  g_clear_pointer (&self->disclosed, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (idw_verdict_parent_class)->finalize (object);
-}
-
-static void
-idw_verdict_class_init (IdwVerdictClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = idw_verdict_finalize;
-}
-
-static void
-idw_verdict_init (IdwVerdict *self)
-{
-  for (guint i = 0; i < IDW_N_CHECKS; i++)
-    {
-      self->status[i] = IDW_CHECK_STATUS_NOT_APPLICABLE;
-      self->detail[i] = g_strdup (_("Not checked."));
-    }
-  self->disclosed = g_ptr_array_new_with_free_func ((GDestroyNotify) disclosed_element_free);
-}
-
-static void
-verdict_set (IdwVerdict     *self,
-             IdwCheck        check,
-             IdwCheckStatus  status,
-             const char     *detail)
-{
-  self->status[check] = status;
-  g_free (self->detail[check]);
-  self->detail[check] = g_strdup (detail);
-}
-
-G_GNUC_PRINTF (4, 5)
-static void
-verdict_setf (IdwVerdict     *self,
-              IdwCheck        check,
-              IdwCheckStatus  status,
-              const char     *format,
-              ...)
-{
-  va_list args;
-
-  self->status[check] = status;
-  g_free (self->detail[check]);
-  va_start (args, format);
-  self->detail[check] = g_strdup_vprintf (format, args);
-  va_end (args);
-}
-
-gboolean
-idw_verdict_is_valid (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), FALSE);
-  return self->valid;
-}
-
-IdwCheckStatus
-idw_verdict_get_status (IdwVerdict *self,
-                        IdwCheck    check)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), IDW_CHECK_STATUS_FAILED);
-  g_return_val_if_fail (check < IDW_N_CHECKS, IDW_CHECK_STATUS_FAILED);
-  return self->status[check];
-}
-
-const char *
-idw_verdict_get_detail (IdwVerdict *self,
-                        IdwCheck    check)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  g_return_val_if_fail (check < IDW_N_CHECKS, NULL);
-  return self->detail[check];
-}
-
-IdwCheck
-idw_verdict_get_first_failure (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), IDW_N_CHECKS);
-
-  for (guint i = 0; i < IDW_N_CHECKS; i++)
-    if (self->status[i] == IDW_CHECK_STATUS_FAILED)
-      return (IdwCheck) i;
-  return IDW_N_CHECKS;
-}
-
-gboolean
-idw_verdict_is_untrusted_only (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), FALSE);
-
-  if (self->status[IDW_CHECK_ISSUER_TRUSTED] != IDW_CHECK_STATUS_FAILED)
-    return FALSE;
-  for (guint i = 0; i < IDW_N_CHECKS; i++)
-    if (i != IDW_CHECK_ISSUER_TRUSTED && self->status[i] == IDW_CHECK_STATUS_FAILED)
-      return FALSE;
-  return TRUE;
-}
-
-const char *
-idw_verdict_get_doctype (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->doctype;
-}
-
-IdwCertificate *
-idw_verdict_get_ds_certificate (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->ds_certificate;
-}
-
-const char *
-idw_verdict_get_issuer_subject (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->issuer_subject;
-}
-
-const char *
-idw_verdict_get_issuer_common_name (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->issuer_common_name;
-}
-
-const char *
-idw_verdict_get_issuer_country (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->issuer_country;
-}
-
-const char *
-idw_verdict_get_issuer_organization (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->issuer_organization;
-}
-
-gboolean
-idw_verdict_is_test_issuer (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), FALSE);
-  return self->test_issuer;
-}
-
-GDateTime *
-idw_verdict_get_presented_at (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->presented_at;
-}
-
-GDateTime *
-idw_verdict_get_signed (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->signed_at;
-}
-
-GDateTime *
-idw_verdict_get_valid_from (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->valid_from;
-}
-
-GDateTime *
-idw_verdict_get_valid_until (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->valid_until;
-}
-
-GDateTime *
-idw_verdict_get_verified_at (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->verified_at;
-}
-
-GPtrArray *
-idw_verdict_get_disclosed (IdwVerdict *self)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-  return self->disclosed;
-}
-
-cbor_item_t *
-idw_verdict_lookup (IdwVerdict *self,
-                    const char *name_space,
-                    const char *element)
-{
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-
-  for (guint i = 0; i < self->disclosed->len; i++)
-    {
-      IdwDisclosedElement *e = g_ptr_array_index (self->disclosed, i);
-
-      if (g_strcmp0 (e->name_space, name_space) == 0 && g_strcmp0 (e->element, element) == 0)
-        return e->value;
-    }
-  return NULL;
-}
-
-static JsonNode *
-string_or_null (const char *str)
-{
-  JsonNode *node;
-
-  if (str == NULL)
-    return json_node_new (JSON_NODE_NULL);
-  node = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (node, str);
-  return node;
-}
-
-static char *
-format_rfc3339 (GDateTime *dt)
-{
-  g_autoptr(GDateTime) utc = g_date_time_to_utc (dt);
-
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-JsonNode *
-idw_verdict_to_json_node (IdwVerdict *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  JsonObject *disclosed = json_object_new ();
-  JsonNode *disclosed_node;
-
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "valid");
-  json_builder_add_boolean_value (builder, self->valid);
-
-  json_builder_set_member_name (builder, "checks");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < IDW_N_CHECKS; i++)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, check_names[i]);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, idw_check_status_to_string (self->status[i]));
-      json_builder_set_member_name (builder, "detail");
-      json_builder_add_string_value (builder, self->detail[i]);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "docType");
-  json_builder_add_value (builder, string_or_null (self->doctype));
-
-  json_builder_set_member_name (builder, "issuer");
-  if (self->ds_certificate != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "subject");
-      json_builder_add_value (builder, string_or_null (self->issuer_subject));
-      json_builder_set_member_name (builder, "commonName");
-      json_builder_add_value (builder, string_or_null (self->issuer_common_name));
-      json_builder_set_member_name (builder, "country");
-      json_builder_add_value (builder, string_or_null (self->issuer_country));
-      json_builder_set_member_name (builder, "organization");
-      json_builder_add_value (builder, string_or_null (self->issuer_organization));
-      json_builder_set_member_name (builder, "testIssuer");
-      json_builder_add_boolean_value (builder, self->test_issuer);
-      json_builder_end_object (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
-
-  json_builder_set_member_name (builder, "presentedAt");
-  if (self->presented_at != NULL)
-    {
-      g_autofree char *str = format_rfc3339 (self->presented_at);
-
-      json_builder_add_string_value (builder, str);
-    }
-  else
-    json_builder_add_null_value (builder);
-
-  for (guint i = 0; i < self->disclosed->len; i++)
-    {
-      IdwDisclosedElement *e = g_ptr_array_index (self->disclosed, i);
-      JsonObject *ns = json_object_has_member (disclosed, e->name_space)
-                       ? json_object_get_object_member (disclosed, e->name_space) : NULL;
-
-      if (ns == NULL)
-        {
-          ns = json_object_new ();
-          json_object_set_object_member (disclosed, e->name_space, ns);
-        }
-      json_object_set_member (ns, e->element, idw_cbor_value_to_json (e->value));
-    }
-  disclosed_node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (disclosed_node, disclosed);
-  json_builder_set_member_name (builder, "disclosed");
-  json_builder_add_value (builder, disclosed_node);
-
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-char *
-idw_verdict_to_json (IdwVerdict *self,
-                     gboolean    pretty)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
-
-  root = idw_verdict_to_json_node (self);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, pretty);
-  return json_generator_to_data (generator, NULL);
-}
-
-/* ---- Verifier ---------------------------------------------------------- */
 
 struct _IdwVerifier
 {
@@ -488,7 +37,7 @@ struct _IdwVerifier
   gpointer        nonce_data;
   GDestroyNotify  nonce_destroy;
   GBytes         *expected_nonce;
-  guint8         *reader_key;       /* P-256 scalar, nullable */
+  guint8         *reader_key;       /* P-256 scalar in guarded memory, nullable */
 
   /* Parsed and validated x5chains (DESIGN §9 allows caching validated DS
    * chains keyed on the certificate bytes, the trust anchors and the
@@ -511,6 +60,7 @@ typedef struct
   char           *common_name;
   char           *country;
   char           *organization;
+  /* The test-issuer mark on any certificate of the x5chain. */
   gboolean        test_issuer;
   /* A successful validation against anchors_generation, good for any
    * signing time and verification time within [valid_from, valid_until]:
@@ -519,6 +69,7 @@ typedef struct
   guint           validated_generation;
   gint64          valid_from;
   gint64          valid_until;
+  IdwCertificate *anchor;
   char           *anchor_subject;
 } ChainEntry;
 
@@ -541,6 +92,7 @@ chain_entry_unref (ChainEntry *entry)
   g_free (entry->common_name);
   g_free (entry->country);
   g_free (entry->organization);
+  g_clear_pointer (&entry->anchor, idw_certificate_unref);
   g_free (entry->anchor_subject);
   g_free (entry);
 }
@@ -552,11 +104,7 @@ G_DEFINE_FINAL_TYPE (IdwVerifier, idw_verifier, G_TYPE_OBJECT)
 static void
 clear_reader_key (IdwVerifier *self)
 {
-  if (self->reader_key != NULL)
-    {
-      sodium_memzero (self->reader_key, P256_SCALAR_LENGTH);
-      g_clear_pointer (&self->reader_key, g_free);
-    }
+  g_clear_pointer (&self->reader_key, sodium_free);
 }
 
 static void
@@ -610,8 +158,8 @@ idw_verifier_add_trust_anchor (IdwVerifier    *self,
   g_return_if_fail (IDW_IS_VERIFIER (self));
   g_return_if_fail (anchor != NULL);
 
-  g_ptr_array_add (self->anchors, idw_certificate_ref (anchor));
   g_mutex_lock (&self->cache_lock);
+  g_ptr_array_add (self->anchors, idw_certificate_ref (anchor));
   self->anchors_generation++;
   g_mutex_unlock (&self->cache_lock);
 }
@@ -620,9 +168,33 @@ void
 idw_verifier_clear_trust_anchors (IdwVerifier *self)
 {
   g_return_if_fail (IDW_IS_VERIFIER (self));
-  g_ptr_array_set_size (self->anchors, 0);
+
   g_mutex_lock (&self->cache_lock);
+  g_ptr_array_set_size (self->anchors, 0);
   self->anchors_generation++;
+  g_mutex_unlock (&self->cache_lock);
+}
+
+void
+idw_verifier_set_trust_anchors (IdwVerifier *self,
+                                GPtrArray   *anchors)
+{
+  gboolean same;
+
+  g_return_if_fail (IDW_IS_VERIFIER (self));
+  g_return_if_fail (anchors != NULL);
+
+  g_mutex_lock (&self->cache_lock);
+  same = anchors->len == self->anchors->len;
+  for (guint i = 0; same && i < anchors->len; i++)
+    same = idw_certificate_equal (g_ptr_array_index (anchors, i), g_ptr_array_index (self->anchors, i));
+  if (!same)
+    {
+      g_ptr_array_set_size (self->anchors, 0);
+      for (guint i = 0; i < anchors->len; i++)
+        g_ptr_array_add (self->anchors, idw_certificate_ref (g_ptr_array_index (anchors, i)));
+      self->anchors_generation++;
+    }
   g_mutex_unlock (&self->cache_lock);
 }
 
@@ -685,267 +257,25 @@ idw_verifier_set_expected_nonce (IdwVerifier *self,
     self->expected_nonce = g_bytes_ref (nonce);
 }
 
-static const struct ecc_curve *
-p256 (void)
-{
-  return nettle_get_secp_256r1 ();
-}
-
 gboolean
 idw_verifier_set_reader_key (IdwVerifier   *self,
                              const guint8  *d,
                              gsize          len,
                              GError       **error)
 {
-  struct ecc_scalar scalar;
-  mpz_t z;
-  int ok;
-
   g_return_val_if_fail (IDW_IS_VERIFIER (self), FALSE);
 
   clear_reader_key (self);
   if (d == NULL)
     return TRUE;
 
-  if (len != P256_SCALAR_LENGTH)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("The reader key must be a %d-byte P-256 private scalar"), P256_SCALAR_LENGTH);
-      return FALSE;
-    }
-  mpz_init (z);
-  nettle_mpz_set_str_256_u (z, len, d);
-  ecc_scalar_init (&scalar, p256 ());
-  ok = ecc_scalar_set (&scalar, z);
-  ecc_scalar_clear (&scalar);
-  mpz_clear (z);
-  if (!ok)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                           _("The reader key is not a valid P-256 private scalar"));
-      return FALSE;
-    }
-  self->reader_key = g_memdup2 (d, len);
-  return TRUE;
-}
-
-/* ---- deviceMac (ISO 18013-5 9.1.3.5) ----------------------------------- */
-
-/* The x-coordinate of d·Q on P-256. */
-static gboolean
-p256_ecdh (const guint8  *d,
-           GBytes        *public_point,
-           guint8         out[32])
-{
-  struct ecc_point q, r;
-  struct ecc_scalar k;
-  mpz_t x, y, z;
-  gsize len;
-  const guint8 *pub = g_bytes_get_data (public_point, &len);
-  gboolean ok = FALSE;
-
-  if (len != 65 || pub[0] != 0x04)
+  if (!idw_key_check_p256_scalar (d, len, error))
     return FALSE;
 
-  mpz_inits (x, y, z, NULL);
-  ecc_point_init (&q, p256 ());
-  ecc_point_init (&r, p256 ());
-  ecc_scalar_init (&k, p256 ());
-
-  nettle_mpz_set_str_256_u (x, 32, pub + 1);
-  nettle_mpz_set_str_256_u (y, 32, pub + 33);
-  nettle_mpz_set_str_256_u (z, 32, d);
-  if (ecc_point_set (&q, x, y) && ecc_scalar_set (&k, z))
-    {
-      ecc_point_mul (&r, &k, &q);
-      ecc_point_get (&r, x, y);
-      if (nettle_mpz_sizeinbase_256_u (x) <= 32)
-        {
-          nettle_mpz_get_str_256 (32, out, x);
-          ok = TRUE;
-        }
-    }
-
-  ecc_scalar_clear (&k);
-  ecc_point_clear (&r);
-  ecc_point_clear (&q);
-  mpz_clears (x, y, z, NULL);
-  return ok;
-}
-
-static void
-hmac_sha256 (const guint8 *key,
-             gsize         key_len,
-             const guint8 *data,
-             gsize         len,
-             guint8        out[crypto_auth_hmacsha256_BYTES])
-{
-  crypto_auth_hmacsha256_state state;
-
-  crypto_auth_hmacsha256_init (&state, key, key_len);
-  crypto_auth_hmacsha256_update (&state, data, len);
-  crypto_auth_hmacsha256_final (&state, out);
-  sodium_memzero (&state, sizeof state);
-}
-
-/* HKDF-SHA256 (RFC 5869) with L = 32: one expand block. */
-static void
-hkdf_sha256_32 (const guint8 *ikm,
-                gsize         ikm_len,
-                const guint8 *salt,
-                gsize         salt_len,
-                const char   *info,
-                guint8        out[32])
-{
-  guint8 prk[crypto_auth_hmacsha256_BYTES];
-  g_autoptr(GByteArray) t = g_byte_array_new ();
-  guint8 one = 1;
-
-  hmac_sha256 (salt, salt_len, ikm, ikm_len, prk);
-  g_byte_array_append (t, (const guint8 *) info, (guint) strlen (info));
-  g_byte_array_append (t, &one, 1);
-  hmac_sha256 (prk, sizeof prk, t->data, t->len, out);
-  sodium_memzero (prk, sizeof prk);
-}
-
-static void
-append_cbor_head (GByteArray *out,
-                  guint8      major,
-                  guint64     value)
-{
-  guint8 buf[9];
-  gsize n = 0;
-
-  major <<= 5;
-  if (value < 24)
-    buf[n++] = major | (guint8) value;
-  else if (value <= G_MAXUINT8)
-    {
-      buf[n++] = major | 24;
-      buf[n++] = (guint8) value;
-    }
-  else if (value <= G_MAXUINT16)
-    {
-      buf[n++] = major | 25;
-      buf[n++] = (guint8) (value >> 8);
-      buf[n++] = (guint8) value;
-    }
-  else if (value <= G_MAXUINT32)
-    {
-      buf[n++] = major | 26;
-      for (int i = 3; i >= 0; i--)
-        buf[n++] = (guint8) (value >> (8 * i));
-    }
-  else
-    {
-      buf[n++] = major | 27;
-      for (int i = 7; i >= 0; i--)
-        buf[n++] = (guint8) (value >> (8 * i));
-    }
-  g_byte_array_append (out, buf, (guint) n);
-}
-
-/* Checks a COSE_Mac0 [protected, unprotected, nil, tag] over the detached
- * DeviceAuthenticationBytes. The detail explains a failure. */
-static gboolean
-verify_device_mac (IdwVerifier  *self,
-                   cbor_item_t  *mac0,
-                   IdwKey       *device_key,
-                   GBytes       *transcript_tagged,
-                   GBytes       *device_auth_bytes,
-                   char        **detail)
-{
-  cbor_item_t *array = mac0;
-  cbor_item_t **fields;
-  g_autoptr(GBytes) protected_bytes = NULL;
-  g_autoptr(cbor_item_t) protected_map = NULL;
-  g_autoptr(GBytes) tag = NULL;
-  g_autoptr(GBytes) public_point = NULL;
-  g_autoptr(GByteArray) structure = g_byte_array_new ();
-  guint8 shared[32], salt[crypto_hash_sha256_BYTES], emac_key[32];
-  guint8 expected[crypto_auth_hmacsha256_BYTES];
-  cbor_item_t *alg_item;
-  gint64 alg;
-  gsize len;
-  const guint8 *data;
-  gboolean ok;
-
-  if (self->reader_key == NULL)
-    {
-      *detail = g_strdup (_("The holder’s device authenticated with deviceMac, which cannot be checked without the reader’s key."));
-      return FALSE;
-    }
-
-  if (cbor_isa_tag (array))
-    array = idw_cbor_untag (array, COSE_TAG_MAC0);
-  if (array == NULL || !cbor_isa_array (array) || cbor_array_size (array) != 4)
-    {
-      *detail = g_strdup (_("deviceMac is not a COSE_Mac0 structure."));
-      return FALSE;
-    }
-  fields = cbor_array_handle (array);
-  if (!cbor_isa_bytestring (fields[0]) || !cbor_isa_map (fields[1])
-      || !cbor_isa_bytestring (fields[3]))
-    {
-      *detail = g_strdup (_("deviceMac is not a COSE_Mac0 structure."));
-      return FALSE;
-    }
-  if (!_idw_cbor_is_null_safe (fields[2]))
-    {
-      *detail = g_strdup (_("deviceMac must have a detached payload."));
-      return FALSE;
-    }
-
-  protected_bytes = idw_cbor_dup_bytes (fields[0]);
-  protected_map = g_bytes_get_size (protected_bytes) > 0
-                  ? idw_cbor_decode_bytes (protected_bytes, NULL) : NULL;
-  alg_item = protected_map != NULL ? idw_cbor_map_get_int (protected_map, IDW_COSE_HEADER_ALG) : NULL;
-  if (alg_item == NULL || !idw_cbor_get_int (alg_item, &alg) || alg != COSE_ALG_HMAC_256_256)
-    {
-      *detail = g_strdup (_("deviceMac uses an unsupported algorithm (only HMAC 256/256 is supported)."));
-      return FALSE;
-    }
-
-  if (idw_key_get_curve (device_key) != IDW_CURVE_P256)
-    {
-      *detail = g_strdup (_("deviceMac needs a P-256 device key."));
-      return FALSE;
-    }
-  public_point = idw_key_get_public_bytes (device_key);
-  if (!p256_ecdh (self->reader_key, public_point, shared))
-    {
-      *detail = g_strdup (_("The key agreement with the holder’s device key failed."));
-      return FALSE;
-    }
-
-  data = g_bytes_get_data (transcript_tagged, &len);
-  crypto_hash_sha256 (salt, data, len);
-  hkdf_sha256_32 (shared, sizeof shared, salt, sizeof salt, "EMacKey", emac_key);
-  sodium_memzero (shared, sizeof shared);
-
-  /* MAC_structure = ["MAC0", protected, external_aad h'', payload] */
-  append_cbor_head (structure, 4, 4);
-  append_cbor_head (structure, 3, 4);
-  g_byte_array_append (structure, (const guint8 *) "MAC0", 4);
-  data = g_bytes_get_data (protected_bytes, &len);
-  append_cbor_head (structure, 2, len);
-  g_byte_array_append (structure, data, (guint) len);
-  append_cbor_head (structure, 2, 0);
-  data = g_bytes_get_data (device_auth_bytes, &len);
-  append_cbor_head (structure, 2, len);
-  g_byte_array_append (structure, data, (guint) len);
-
-  hmac_sha256 (emac_key, sizeof emac_key, structure->data, structure->len, expected);
-  sodium_memzero (emac_key, sizeof emac_key);
-
-  tag = idw_cbor_dup_bytes (fields[3]);
-  data = g_bytes_get_data (tag, &len);
-  ok = len == sizeof expected && sodium_memcmp (data, expected, sizeof expected) == 0;
-  if (!ok)
-    *detail = g_strdup (_("The holder’s device MAC does not verify: the presentation was not made by the device the credential was issued to, or was altered."));
-  else
-    *detail = g_strdup (_("The holder’s device authenticated the presentation (deviceMac)."));
-  return ok;
+  self->reader_key = sodium_malloc (IDW_P256_SCALAR_LENGTH);
+  g_assert (self->reader_key != NULL);
+  memcpy (self->reader_key, d, IDW_P256_SCALAR_LENGTH);
+  return TRUE;
 }
 
 /* ---- Caches ---------------------------------------------------------------- */
@@ -992,7 +322,11 @@ chain_entry_get (IdwVerifier  *self,
   entry->common_name = idw_certificate_get_common_name (ds);
   entry->country = idw_certificate_get_country (ds);
   entry->organization = idw_certificate_get_organization (ds);
-  entry->test_issuer = idw_certificate_is_test_issuer (ds);
+  /* The mark counts wherever it appears: a test IACA's document signer
+   * without the mark is still a test issuer. */
+  for (guint i = 0; i < entry->chain->len; i++)
+    entry->test_issuer = entry->test_issuer
+                         || idw_certificate_is_test_issuer (g_ptr_array_index (entry->chain, i));
 
   g_mutex_lock (&self->cache_lock);
   if (g_hash_table_size (self->chain_cache) >= CACHE_MAX_ENTRIES)
@@ -1002,12 +336,14 @@ chain_entry_get (IdwVerifier  *self,
   return g_steal_pointer (&entry);
 }
 
+/* Whether @entry was validated against the current anchors for a window
+ * that holds @signed_at and @now; then its anchor (new reference). */
 static gboolean
-chain_entry_is_validated (IdwVerifier *self,
-                          ChainEntry  *entry,
-                          GDateTime   *signed_at,
-                          GDateTime   *now,
-                          char       **out_anchor_subject)
+chain_entry_is_validated (IdwVerifier     *self,
+                          ChainEntry      *entry,
+                          GDateTime       *signed_at,
+                          GDateTime       *now,
+                          IdwCertificate **out_anchor)
 {
   gint64 s = g_date_time_to_unix (signed_at);
   gint64 n = g_date_time_to_unix (now);
@@ -1018,7 +354,7 @@ chain_entry_is_validated (IdwVerifier *self,
        && entry->valid_from <= s && s <= entry->valid_until
        && entry->valid_from <= n && n <= entry->valid_until;
   if (ok)
-    *out_anchor_subject = g_strdup (entry->anchor_subject);
+    *out_anchor = idw_certificate_ref (entry->anchor);
   g_mutex_unlock (&self->cache_lock);
   return ok;
 }
@@ -1027,8 +363,7 @@ static void
 chain_entry_set_validated (IdwVerifier    *self,
                            ChainEntry     *entry,
                            IdwCertificate *anchor,
-                           guint           generation,
-                           const char     *anchor_subject)
+                           guint           generation)
 {
   gint64 from = G_MININT64, until = G_MAXINT64;
 
@@ -1036,15 +371,9 @@ chain_entry_set_validated (IdwVerifier    *self,
   for (guint i = 0; i <= entry->chain->len; i++)
     {
       IdwCertificate *cert = i < entry->chain->len ? g_ptr_array_index (entry->chain, i) : anchor;
-      g_autoptr(GDateTime) not_before = NULL;
-      g_autoptr(GDateTime) not_after = NULL;
+      g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
+      g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
 
-      if (cert == NULL)
-        continue;
-      not_before = idw_certificate_get_not_before (cert);
-      not_after = idw_certificate_get_not_after (cert);
-      if (not_before == NULL || not_after == NULL)
-        return;
       from = MAX (from, g_date_time_to_unix (not_before));
       until = MIN (until, g_date_time_to_unix (not_after));
     }
@@ -1054,8 +383,8 @@ chain_entry_set_validated (IdwVerifier    *self,
   entry->validated_generation = generation;
   entry->valid_from = from;
   entry->valid_until = until;
-  g_free (entry->anchor_subject);
-  entry->anchor_subject = g_strdup (anchor_subject);
+  g_clear_pointer (&entry->anchor, idw_certificate_unref);
+  entry->anchor = idw_certificate_ref (anchor);
   g_mutex_unlock (&self->cache_lock);
 }
 
@@ -1088,17 +417,14 @@ device_key_get (IdwVerifier  *self,
   return key;
 }
 
-/* ---- The checks ------------------------------------------------------------ */
+/* ---- Reading the input ------------------------------------------------------ */
 
 typedef struct
 {
   IdwVerifier       *verifier;
   IdwVerdict        *verdict;
   GDateTime         *now;
-  /* Input */
-  IdwEnvelope       *envelope;            /* NULL for a raw response */
-  GBytes            *transcript;          /* plain SessionTranscript CBOR, nullable */
-  GBytes            *transcript_tagged;   /* #6.24 wrapped, nullable */
+  IdwInputContents  *input;               /* response and transcript */
   /* Decoded */
   IdwDeviceResponse *response;
   IdwDocument       *document;
@@ -1112,9 +438,7 @@ static void
 context_clear (Context *ctx)
 {
   g_clear_pointer (&ctx->now, g_date_time_unref);
-  g_clear_pointer (&ctx->envelope, idw_envelope_free);
-  g_clear_pointer (&ctx->transcript, g_bytes_unref);
-  g_clear_pointer (&ctx->transcript_tagged, g_bytes_unref);
+  g_clear_pointer (&ctx->input, idw_input_contents_free);
   g_clear_pointer (&ctx->response, idw_device_response_free);
   g_clear_pointer (&ctx->issuer_auth, idw_cose_sign1_free);
   g_clear_pointer (&ctx->mso_payload, g_bytes_unref);
@@ -1131,16 +455,58 @@ format_time (GDateTime *dt)
   return idw_format_date (dt, TRUE);
 }
 
+/* Takes @error. */
 static void
-decode_failed (Context    *ctx,
-               const char *reason)
+decode_failed (Context *ctx,
+               GError  *error)
 {
-  verdict_setf (ctx->verdict, IDW_CHECK_DECODE, IDW_CHECK_STATUS_FAILED,
-                _("The presentation cannot be read: %s"), reason);
+  _idw_verdict_setf (ctx->verdict, IDW_CHECK_DECODE, IDW_CHECK_STATUS_FAILED,
+                     _("The presentation cannot be read: %s"), error->message);
   for (guint i = IDW_CHECK_DECODE + 1; i < IDW_N_CHECKS; i++)
-    verdict_set (ctx->verdict, i, IDW_CHECK_STATUS_NOT_APPLICABLE,
-                 _("Not checked: the presentation could not be read."));
+    _idw_verdict_set (ctx->verdict, i, IDW_CHECK_STATUS_NOT_APPLICABLE,
+                      _("Not checked: the presentation could not be read."));
+  g_clear_error (&ctx->verdict->decode_error);
+  ctx->verdict->decode_error = error;
 }
+
+G_GNUC_PRINTF (3, 4)
+static void
+decode_failedf (Context    *ctx,
+                IdwError    code,
+                const char *format,
+                ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  decode_failed (ctx, g_error_new_literal (IDW_ERROR, code, message));
+}
+
+/* Input to DeviceResponse and transcript: the transport and envelope. */
+static gboolean
+read_input (Context  *ctx,
+            IdwInput *input)
+{
+  GError *error = NULL;
+  IdwInputContents *contents;
+
+  ctx->verdict->input_source = idw_input_get_source (input);
+  ctx->verdict->input_kind = idw_input_get_kind (input);
+
+  contents = idw_input_open (input, &error);
+  if (contents == NULL)
+    {
+      decode_failed (ctx, error);
+      return FALSE;
+    }
+  ctx->input = contents;
+  return TRUE;
+}
+
+/* ---- The checks ------------------------------------------------------------ */
 
 /* The payload of a COSE_Sign1 whose header we cannot use, so that the MSO
  * can still be examined. */
@@ -1171,42 +537,40 @@ sign1_x5chain_fallback (cbor_item_t *item)
 /* decode: the DeviceResponse, its one Document, issuerAuth's structure and
  * x5chain within its limit. */
 static gboolean
-check_decode (Context     *ctx,
-              cbor_item_t *response_item)
+check_decode (Context *ctx)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) cose_error = NULL;
+  IdwVerdict *v = ctx->verdict;
   cbor_item_t *x5chain;
 
-  ctx->response = idw_device_response_parse (response_item, IDW_MDOC_PARSE_KEEP_DUPLICATES, &error);
+  ctx->response = idw_device_response_parse (ctx->input->response, IDW_MDOC_PARSE_KEEP_DUPLICATES, &error);
   if (ctx->response == NULL)
     {
-      decode_failed (ctx, error->message);
+      decode_failed (ctx, g_steal_pointer (&error));
       return FALSE;
     }
   if (ctx->response->documents->len == 0)
     {
-      g_autofree char *reason = g_strdup_printf (_("the response holds no document (status %llu)"),
-                                                 (unsigned long long) ctx->response->status);
-
-      decode_failed (ctx, reason);
+      decode_failedf (ctx, IDW_ERROR_MISSING_FIELD,
+                      _("the response holds no document (status %llu)"),
+                      (unsigned long long) ctx->response->status);
       return FALSE;
     }
   if (ctx->response->documents->len > 1)
     {
-      decode_failed (ctx, _("the response holds more than one document, which is not supported"));
+      decode_failedf (ctx, IDW_ERROR_UNSUPPORTED, "%s",
+                      _("the response holds more than one document, which is not supported"));
       return FALSE;
     }
   ctx->document = g_ptr_array_index (ctx->response->documents, 0);
-  g_free (ctx->verdict->doctype);
-  ctx->verdict->doctype = g_strdup (ctx->document->doctype);
+  g_free (v->doctype);
+  v->doctype = g_strdup (ctx->document->doctype);
 
   ctx->issuer_auth = idw_cose_sign1_parse (ctx->document->issuer_signed->issuer_auth, &cose_error);
   if (ctx->issuer_auth == NULL && !g_error_matches (cose_error, IDW_ERROR, IDW_ERROR_UNSUPPORTED))
     {
-      g_autofree char *reason = g_strdup_printf ("IssuerSigned issuerAuth: %s", cose_error->message);
-
-      decode_failed (ctx, reason);
+      decode_failedf (ctx, cose_error->code, "IssuerSigned issuerAuth: %s", cose_error->message);
       return FALSE;
     }
   if (ctx->issuer_auth != NULL)
@@ -1221,18 +585,17 @@ check_decode (Context     *ctx,
     }
   if (ctx->mso_payload == NULL)
     {
-      decode_failed (ctx, _("IssuerSigned issuerAuth: the MSO payload is missing"));
+      decode_failedf (ctx, IDW_ERROR_MISSING_FIELD, "%s",
+                      _("IssuerSigned issuerAuth: the MSO payload is missing"));
       return FALSE;
     }
 
   if (x5chain != NULL)
     {
-      g_autoptr(GError) chain_error = NULL;
-
-      ctx->chain = chain_entry_get (ctx->verifier, x5chain, &chain_error);
-      if (ctx->chain == NULL && g_error_matches (chain_error, IDW_ERROR, IDW_ERROR_LIMIT))
+      ctx->chain = chain_entry_get (ctx->verifier, x5chain, &error);
+      if (ctx->chain == NULL && g_error_matches (error, IDW_ERROR, IDW_ERROR_LIMIT))
         {
-          decode_failed (ctx, chain_error->message);
+          decode_failed (ctx, g_steal_pointer (&error));
           return FALSE;
         }
       /* Other certificate problems are the issuer checks' to report. */
@@ -1240,8 +603,6 @@ check_decode (Context     *ctx,
 
   if (ctx->chain != NULL)
     {
-      IdwVerdict *v = ctx->verdict;
-
       v->ds_certificate = idw_certificate_ref (g_ptr_array_index (ctx->chain->chain, 0));
       v->issuer_subject = g_strdup (ctx->chain->subject);
       v->issuer_common_name = g_strdup (ctx->chain->common_name);
@@ -1257,21 +618,18 @@ check_decode (Context     *ctx,
       for (guint j = 0; j < ns->items->len; j++)
         {
           IdwIssuerSignedItem *item = g_ptr_array_index (ns->items, j);
-          IdwDisclosedElement *e = g_new0 (IdwDisclosedElement, 1);
 
-          e->name_space = g_strdup (ns->name_space);
-          e->element = g_strdup (item->element_identifier);
-          e->value = cbor_incref (item->element_value);
-          g_ptr_array_add (ctx->verdict->disclosed, e);
+          _idw_verdict_add_disclosed (v, ns->name_space, item->element_identifier,
+                                      item->element_value);
         }
     }
 
-  if (ctx->envelope != NULL)
-    verdict_set (ctx->verdict, IDW_CHECK_DECODE, IDW_CHECK_STATUS_PASSED,
-                 _("The presentation is well formed."));
+  if (v->input_kind == IDW_INPUT_PRESENTATION)
+    _idw_verdict_set (v, IDW_CHECK_DECODE, IDW_CHECK_STATUS_PASSED,
+                      _("The presentation is well formed."));
   else
-    verdict_set (ctx->verdict, IDW_CHECK_DECODE, IDW_CHECK_STATUS_PASSED,
-                 _("The device response is well formed."));
+    _idw_verdict_set (v, IDW_CHECK_DECODE, IDW_CHECK_STATUS_PASSED,
+                      _("The device response is well formed."));
   return TRUE;
 }
 
@@ -1284,20 +642,20 @@ check_issuer_signature (Context *ctx)
 
   if (ctx->issuer_auth == NULL)
     {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                    _("The issuer signed with an unsupported algorithm (allowed: EdDSA, ES256, ES384, ES512)."));
       return;
     }
-  alg_name = idw_cose_alg_to_string (ctx->issuer_auth->alg);
+  alg_name = idw_key_alg_to_string (ctx->issuer_auth->alg);
   if (alg_name == NULL)
     {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                    _("The issuer signed with an unsupported algorithm (allowed: EdDSA, ES256, ES384, ES512)."));
       return;
     }
   if (ctx->chain == NULL)
     {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                    _("The issuer’s document signer certificate (x5chain) is missing or unreadable."));
       return;
     }
@@ -1305,79 +663,27 @@ check_issuer_signature (Context *ctx)
   key = ctx->chain->ds_key;
   if (key == NULL)
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                     _("The document signer certificate’s key cannot be used: %s"),
                     ctx->chain->ds_key_error);
       return;
     }
   if (!idw_key_allows_alg (key, ctx->issuer_auth->alg))
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                     _("The algorithm %s does not match the document signer certificate’s key."),
                     alg_name);
       return;
     }
   if (!idw_cose_sign1_verify (ctx->issuer_auth, key, NULL, &error))
     {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
                    _("The issuer’s signature does not verify: the signed data was altered or forged."));
       return;
     }
-  verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_PASSED,
+  _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_PASSED,
                 _("The issuer’s %s signature verifies with the document signer certificate."),
                 alg_name);
-}
-
-static void
-check_issuer_trusted (Context *ctx)
-{
-  IdwVerifier *self = ctx->verifier;
-  g_autoptr(GError) error = NULL;
-  IdwCertificate *anchor = NULL;
-  GDateTime *signed_at;
-  g_autofree char *subject = NULL;
-  guint generation;
-
-  if (ctx->chain == NULL)
-    {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
-                   _("Issuer not trusted: there is no usable document signer certificate."));
-      return;
-    }
-  if (self->anchors->len == 0)
-    {
-      verdict_set (ctx->verdict, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
-                   _("Issuer not trusted: no trusted issuers are configured."));
-      return;
-    }
-
-  /* Without a usable MSO the signing time is unknown: check at now only. */
-  signed_at = ctx->mso != NULL ? ctx->mso->signed_at : ctx->now;
-
-  if (!chain_entry_is_validated (self, ctx->chain, signed_at, ctx->now, &subject))
-    {
-      g_mutex_lock (&self->cache_lock);
-      generation = self->anchors_generation;
-      g_mutex_unlock (&self->cache_lock);
-
-      if (!idw_x509_validate_chain (ctx->chain->chain, self->anchors, signed_at, ctx->now,
-                                    &anchor, &error))
-        {
-          if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNTRUSTED))
-            verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
-                          _("Issuer not trusted: %s"), error->message);
-          else
-            verdict_set (ctx->verdict, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
-                         error->message);
-          return;
-        }
-      subject = anchor != NULL ? idw_certificate_get_subject (anchor) : g_strdup ("");
-      chain_entry_set_validated (self, ctx->chain, anchor, generation, subject);
-      g_clear_pointer (&anchor, idw_certificate_unref);
-    }
-
-  verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED,
-                _("The issuer chains to the trusted certificate “%s”."), subject);
 }
 
 static void
@@ -1388,7 +694,7 @@ check_mso (Context *ctx)
   ctx->mso = idw_mso_parse_payload (ctx->mso_payload, &error);
   if (ctx->mso == NULL)
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
                     _("The mobile security object is not usable: %s"), error->message);
       return;
     }
@@ -1399,44 +705,112 @@ check_mso (Context *ctx)
 
   if (!g_str_equal (ctx->mso->doctype, ctx->document->doctype))
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
                     _("The issuer signed a “%s”, but the document claims to be a “%s”."),
                     ctx->mso->doctype, ctx->document->doctype);
       return;
     }
   if (!idw_mdoc_digest_algorithm_supported (ctx->mso->digest_algorithm))
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
                     _("The digest algorithm “%s” is not supported."), ctx->mso->digest_algorithm);
       return;
     }
-  verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_PASSED,
+  _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_PASSED,
                 _("The mobile security object is well formed (%s digests)."),
                 ctx->mso->digest_algorithm);
 }
 
 static void
+check_issuer_trusted (Context *ctx)
+{
+  IdwVerifier *self = ctx->verifier;
+  IdwVerdict *v = ctx->verdict;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCertificate) anchor = NULL;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autofree char *subject = NULL;
+  GDateTime *signed_at;
+  guint generation;
+
+  if (ctx->chain == NULL)
+    {
+      _idw_verdict_set (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
+                        _("Issuer not trusted: there is no usable document signer certificate."));
+      return;
+    }
+
+  /* Without a usable MSO the signing time is unknown: check at now only. */
+  signed_at = ctx->mso != NULL ? ctx->mso->signed_at : ctx->now;
+
+  if (!chain_entry_is_validated (self, ctx->chain, signed_at, ctx->now, &anchor))
+    {
+      /* A snapshot: the anchors may change while this verification runs. */
+      g_mutex_lock (&self->cache_lock);
+      generation = self->anchors_generation;
+      anchors = g_ptr_array_new_full (self->anchors->len, (GDestroyNotify) idw_certificate_unref);
+      for (guint i = 0; i < self->anchors->len; i++)
+        g_ptr_array_add (anchors, idw_certificate_ref (g_ptr_array_index (self->anchors, i)));
+      g_mutex_unlock (&self->cache_lock);
+
+      if (anchors->len == 0)
+        {
+          _idw_verdict_set (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
+                            _("Issuer not trusted: no trusted issuers are configured."));
+          return;
+        }
+      if (!idw_x509_validate_chain (ctx->chain->chain, anchors, signed_at, ctx->now,
+                                    &anchor, &error))
+        {
+          if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNTRUSTED))
+            _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
+                               _("Issuer not trusted: %s"), error->message);
+          else
+            _idw_verdict_set (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
+                              error->message);
+          return;
+        }
+      chain_entry_set_validated (self, ctx->chain, anchor, generation);
+    }
+
+  v->trust_anchor = idw_certificate_ref (anchor);
+  v->pinned = idw_certificate_equal (anchor, g_ptr_array_index (ctx->chain->chain, 0));
+  v->test_issuer = v->test_issuer || idw_certificate_is_test_issuer (anchor);
+
+  subject = idw_certificate_get_subject (anchor);
+  if (v->pinned)
+    _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED,
+                       _("The document signer certificate “%s” is itself trusted."), subject);
+  else
+    _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED,
+                       _("The issuer chains to the trusted certificate “%s”."), subject);
+}
+
+static void
 check_validity (Context *ctx)
 {
-  g_autofree char *from = format_time (ctx->mso->valid_from);
-  g_autofree char *until = format_time (ctx->mso->valid_until);
-  g_autofree char *signed_str = format_time (ctx->mso->signed_at);
+  IdwMso *mso = ctx->mso;
+  g_autofree char *from = format_time (mso->valid_from);
+  g_autofree char *until = format_time (mso->valid_until);
+  g_autofree char *signed_str = format_time (mso->signed_at);
 
-  if (g_date_time_compare (ctx->mso->valid_from, ctx->mso->valid_until) > 0)
-    verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
-                  _("The validity period is empty: valid from %s until %s."), from, until);
-  else if (g_date_time_compare (ctx->now, ctx->mso->valid_from) < 0)
-    verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
-                  _("The credential is not valid yet: valid from %s."), from);
-  else if (g_date_time_compare (ctx->now, ctx->mso->valid_until) > 0)
-    verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
-                  _("The credential expired on %s."), until);
-  else if (g_date_time_compare (ctx->now, ctx->mso->signed_at) < 0)
-    verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
-                  _("The credential claims to be signed in the future (%s)."), signed_str);
+  if (g_date_time_compare (mso->valid_from, mso->valid_until) > 0)
+    _idw_verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
+                       _("The validity period is empty: valid from %s until %s."), from, until);
+  /* ISO 18013-5 §9.1.2.4: validFrom is not earlier than signed. */
+  else if (g_date_time_compare (mso->signed_at, mso->valid_from) > 0)
+    _idw_verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
+                       _("The credential claims to be valid from %s, before the issuer signed it (%s)."),
+                       from, signed_str);
+  else if (g_date_time_compare (ctx->now, mso->valid_from) < 0)
+    _idw_verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
+                       _("The credential is not valid yet: valid from %s."), from);
+  else if (g_date_time_compare (ctx->now, mso->valid_until) > 0)
+    _idw_verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_FAILED,
+                       _("The credential expired on %s."), until);
   else
-    verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_PASSED,
-                  _("Valid from %s until %s."), from, until);
+    _idw_verdict_setf (ctx->verdict, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_PASSED,
+                       _("Valid from %s until %s."), from, until);
 }
 
 static void
@@ -1447,7 +821,7 @@ check_digests (Context *ctx)
 
   if (!idw_mdoc_digest_algorithm_supported (ctx->mso->digest_algorithm))
     {
-      verdict_set (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE,
+      _idw_verdict_set (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE,
                    _("Not checked: the digest algorithm is not supported."));
       return;
     }
@@ -1466,14 +840,14 @@ check_digests (Context *ctx)
 
           if (g_hash_table_contains (names, item->element_identifier))
             {
-              verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
+              _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
                             _("The element %s/%s is disclosed twice."),
                             ns->name_space, item->element_identifier);
               return;
             }
           if (g_hash_table_contains (ids, &item->digest_id))
             {
-              verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
+              _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
                             _("Two disclosed elements in %s use the digest ID %llu."),
                             ns->name_space, (unsigned long long) item->digest_id);
               return;
@@ -1484,7 +858,7 @@ check_digests (Context *ctx)
           expected = idw_mso_lookup_digest (ctx->mso, ns->name_space, item->digest_id);
           if (expected == NULL)
             {
-              verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
+              _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
                             _("The issuer signed no digest for %s/%s (digest ID %llu)."),
                             ns->name_space, item->element_identifier,
                             (unsigned long long) item->digest_id);
@@ -1493,7 +867,7 @@ check_digests (Context *ctx)
           actual = idw_issuer_signed_item_digest (item, ctx->mso->digest_algorithm, NULL);
           if (actual == NULL || !g_bytes_equal (actual, expected))
             {
-              verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
+              _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
                             _("The value of %s/%s is not the one the issuer signed."),
                             ns->name_space, item->element_identifier);
               return;
@@ -1502,131 +876,173 @@ check_digests (Context *ctx)
         }
     }
 
-  verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_PASSED,
+  _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_PASSED,
                 g_dngettext (GETTEXT_PACKAGE,
                              "The %u disclosed element is the one the issuer signed.",
                              "All %u disclosed elements are the ones the issuer signed.", count),
                 count);
 }
 
+
+/* ISO 18013-5 §9.1.3.5: deviceMac, a COSE_Mac0 with a detached payload
+ * (DeviceAuthenticationBytes) under EMacKey = HKDF-SHA-256(ECDH(reader key,
+ * device key), salt = SHA-256(SessionTranscriptBytes), "EMacKey"). */
+static gboolean
+verify_device_mac (Context  *ctx,
+                   IdwKey   *device_key,
+                   GBytes   *auth_bytes,
+                   char    **detail)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCoseMac0) mac0 = NULL;
+  guint8 shared[32], salt[crypto_hash_sha256_BYTES], emac_key[32];
+  const guint8 *data;
+  gsize len;
+  gboolean ok;
+
+  if (ctx->verifier->reader_key == NULL)
+    {
+      *detail = g_strdup (_("The holder’s device authenticated with deviceMac, which cannot be checked without the reader’s key."));
+      return FALSE;
+    }
+
+  mac0 = idw_cose_mac0_parse (ctx->document->device_signed->device_mac, &error);
+  if (mac0 == NULL)
+    {
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED)
+          || g_error_matches (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD))
+        *detail = g_strdup (_("deviceMac uses an unsupported algorithm (only HMAC 256/256 is supported)."));
+      else
+        *detail = g_strdup_printf (_("deviceMac is not a COSE_Mac0 structure: %s"), error->message);
+      return FALSE;
+    }
+  if (mac0->payload != NULL)
+    {
+      *detail = g_strdup (_("deviceMac must have a detached payload."));
+      return FALSE;
+    }
+
+  if (!idw_key_ecdh_p256 (device_key, ctx->verifier->reader_key, IDW_P256_SCALAR_LENGTH,
+                          shared, &error))
+    {
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED))
+        *detail = g_strdup (_("deviceMac needs a P-256 device key."));
+      else
+        *detail = g_strdup (_("The key agreement with the holder’s device key failed."));
+      return FALSE;
+    }
+
+  data = g_bytes_get_data (ctx->input->transcript_bytes, &len);
+  crypto_hash_sha256 (salt, data, len);
+  idw_key_hkdf_sha256 (shared, sizeof shared, salt, sizeof salt,
+                       (const guint8 *) "EMacKey", strlen ("EMacKey"), emac_key);
+  sodium_memzero (shared, sizeof shared);
+
+  ok = idw_cose_mac0_verify (mac0, emac_key, sizeof emac_key, auth_bytes, NULL);
+  sodium_memzero (emac_key, sizeof emac_key);
+  if (!ok)
+    *detail = g_strdup (_("The holder’s device MAC does not verify: the presentation was not made by the device the credential was issued to, or was altered."));
+  else
+    *detail = g_strdup (_("The holder’s device authenticated the presentation (deviceMac)."));
+  return ok;
+}
+
 static void
 check_device_signature (Context *ctx)
 {
   IdwDeviceSigned *ds = ctx->document->device_signed;
+  IdwVerdict *v = ctx->verdict;
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwKey) device_key = NULL;
   g_autoptr(GBytes) auth_bytes = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
 
   device_key = device_key_get (ctx->verifier, ctx->mso->device_key, &error);
   if (device_key == NULL)
     {
-      verdict_setf (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                    _("The device key in the security object cannot be used: %s"), error->message);
+      _idw_verdict_setf (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                         _("The device key in the security object cannot be used: %s"), error->message);
       return;
     }
-  if (ctx->transcript == NULL)
+  if (ctx->input->transcript == NULL)
     {
-      verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                   _("The device authentication cannot be checked without the session transcript."));
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                        _("The device authentication cannot be checked without the session transcript."));
       return;
     }
 
-  auth_bytes = idw_device_authentication_bytes (ctx->transcript, ctx->document->doctype,
+  auth_bytes = idw_device_authentication_bytes (ctx->input->transcript, ctx->document->doctype,
                                                 ds->name_spaces_bytes);
 
   if (ds->device_mac != NULL)
     {
       g_autofree char *detail = NULL;
-      gboolean ok = verify_device_mac (ctx->verifier, ds->device_mac, device_key,
-                                       ctx->transcript_tagged, auth_bytes, &detail);
+      gboolean ok = verify_device_mac (ctx, device_key, auth_bytes, &detail);
 
-      verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE,
-                   ok ? IDW_CHECK_STATUS_PASSED : IDW_CHECK_STATUS_FAILED, detail);
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE,
+                        ok ? IDW_CHECK_STATUS_PASSED : IDW_CHECK_STATUS_FAILED, detail);
       return;
     }
 
-  {
-    g_autoptr(IdwCoseSign1) sign1 = idw_cose_sign1_parse (ds->device_signature, &error);
-
-    if (sign1 == NULL)
-      {
-        if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED))
-          verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                       _("The holder’s device signed with an unsupported algorithm."));
-        else
-          verdict_setf (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                        _("The device signature is malformed: %s"), error->message);
-        return;
-      }
-    if (!idw_key_allows_alg (device_key, sign1->alg))
-      {
-        verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                     _("The device signature’s algorithm does not match the device key."));
-        return;
-      }
-    if (sign1->payload != NULL && !g_bytes_equal (sign1->payload, auth_bytes))
-      {
-        verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                     _("The device signature covers something other than this session."));
-        return;
-      }
-    if (!idw_cose_sign1_verify (sign1, device_key, auth_bytes, &error))
-      {
-        verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                     _("The device signature does not verify: the presentation was not made with the key the credential was issued to, or was altered."));
-        return;
-      }
-    verdict_set (ctx->verdict, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_PASSED,
-                 _("The holder’s device signed this presentation."));
-  }
+  sign1 = idw_cose_sign1_parse (ds->device_signature, &error);
+  if (sign1 == NULL)
+    {
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED))
+        _idw_verdict_setf (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                           _("The holder’s device signed with an unsupported algorithm or header: %s"),
+                           error->message);
+      else
+        _idw_verdict_setf (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                           _("The device signature is malformed: %s"), error->message);
+      return;
+    }
+  if (!idw_key_allows_alg (device_key, sign1->alg))
+    {
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                        _("The device signature’s algorithm does not match the device key."));
+      return;
+    }
+  if (sign1->payload != NULL && !g_bytes_equal (sign1->payload, auth_bytes))
+    {
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                        _("The device signature covers something other than this session."));
+      return;
+    }
+  if (!idw_cose_sign1_verify (sign1, device_key, auth_bytes, &error))
+    {
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                        _("The device signature does not verify: the presentation was not made with the key the credential was issued to, or was altered."));
+      return;
+    }
+  _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_PASSED,
+                    _("The holder’s device signed this presentation."));
 }
 
-/* The nonce of a QR-handover transcript, or NULL. @found tells whether the
- * transcript is one. */
-static GBytes *
-qr_handover_nonce (GBytes   *transcript,
-                   gboolean *found)
-{
-  g_autoptr(cbor_item_t) item = idw_cbor_decode_bytes (transcript, NULL);
-  cbor_item_t *handover;
-  cbor_item_t **fields;
-
-  *found = FALSE;
-  if (item == NULL || !cbor_isa_array (item) || cbor_array_size (item) != 3)
-    return NULL;
-  handover = cbor_array_handle (item)[2];
-  if (!cbor_isa_array (handover) || cbor_array_size (handover) != 3)
-    return NULL;
-  fields = cbor_array_handle (handover);
-  if (!idw_cbor_string_equal (fields[0], IDW_QR_HANDOVER_NAME))
-    return NULL;
-  *found = TRUE;
-  return cbor_isa_bytestring (fields[2]) ? idw_cbor_dup_bytes (fields[2]) : NULL;
-}
-
-/* Checks a nonce against the expected one and the nonce function. */
+/* Checks the presentation's nonce against the expected one and the nonce
+ * store; records its state on the verdict. A presentation without a nonce
+ * passes unless one is expected. */
 static gboolean
 check_nonce (Context  *ctx,
-             GBytes   *nonce,
              char    **detail)
 {
   IdwVerifier *v = ctx->verifier;
 
-  if (v->expected_nonce == NULL && v->nonce_func == NULL)
-    return TRUE;
-  if (nonce == NULL)
+  if (ctx->input->nonce == NULL)
     {
+      if (v->expected_nonce == NULL)
+        return TRUE;
       *detail = g_strdup (_("The presentation carries no nonce, but this check expects one: it was not made for this request."));
       return FALSE;
     }
-  if (v->expected_nonce != NULL && !g_bytes_equal (nonce, v->expected_nonce))
+  if (v->expected_nonce != NULL && !g_bytes_equal (ctx->input->nonce, v->expected_nonce))
     {
       *detail = g_strdup (_("The presentation answers another request: its nonce does not match."));
       return FALSE;
     }
   if (v->nonce_func != NULL)
     {
-      switch (v->nonce_func (nonce, FALSE, v->nonce_data))
+      ctx->verdict->nonce_state = v->nonce_func (ctx->input->nonce, FALSE, v->nonce_data);
+      switch (ctx->verdict->nonce_state)
         {
         case IDW_NONCE_UNUSED:
           break;
@@ -1642,99 +1058,94 @@ check_nonce (Context  *ctx,
   return TRUE;
 }
 
-static void
-check_freshness (Context *ctx)
+/* Whether the nonce was checked against something this verifier issued:
+ * an expected nonce, or its nonce store. */
+static gboolean
+nonce_is_bound (Context *ctx)
 {
-  g_autofree char *detail = NULL;
-
-  if (ctx->envelope == NULL)
-    {
-      g_autoptr(GBytes) nonce = NULL;
-      gboolean is_qr = FALSE;
-
-      if (ctx->verifier->expected_nonce == NULL && ctx->verifier->nonce_func == NULL)
-        {
-          verdict_set (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_NOT_APPLICABLE,
-                       _("Not applicable: the session transcript was supplied with the response."));
-          return;
-        }
-      if (ctx->transcript != NULL)
-        nonce = qr_handover_nonce (ctx->transcript, &is_qr);
-      if (!is_qr)
-        {
-          verdict_set (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                       _("A nonce is expected, but the session transcript carries none."));
-          return;
-        }
-      if (!check_nonce (ctx, nonce, &detail))
-        {
-          verdict_set (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED, detail);
-          return;
-        }
-      verdict_set (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_PASSED,
-                   _("The presentation answers this verifier’s request."));
-      return;
-    }
-
-  {
-    gint64 now = g_date_time_to_unix (ctx->now);
-    gint64 at = ctx->envelope->presented_at;
-    gint64 delta = now - at;
-    gint64 window = ctx->verifier->window;
-    /* A reply that signs a nonce this verifier issued and has not seen used
-     * cannot be older than the request, whose lifetime the issuer of the
-     * nonce bounds: a person may take minutes to paste it back. */
-    gboolean nonce_bound = ctx->envelope->nonce != NULL &&
-                           (ctx->verifier->expected_nonce != NULL || ctx->verifier->nonce_func != NULL);
-
-    if (delta > window && !nonce_bound)
-      {
-        verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                      g_dngettext (GETTEXT_PACKAGE,
-                                   "The presentation is stale: it was made %lld second ago (at most %lld allowed).",
-                                   "The presentation is stale: it was made %lld seconds ago (at most %lld allowed).",
-                                   (gulong) delta),
-                      (long long) delta, (long long) window);
-        return;
-      }
-    if (-delta > window)
-      {
-        verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                      g_dngettext (GETTEXT_PACKAGE,
-                                   "The presentation claims to be made %lld second in the future (at most %lld allowed).",
-                                   "The presentation claims to be made %lld seconds in the future (at most %lld allowed).",
-                                   (gulong) -delta),
-                      (long long) -delta, (long long) window);
-        return;
-      }
-    if (!check_nonce (ctx, ctx->envelope->nonce, &detail))
-      {
-        verdict_set (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED, detail);
-        return;
-      }
-    delta = MAX (delta, 0);
-    if (ctx->verifier->expected_nonce != NULL || ctx->verifier->nonce_func != NULL)
-      verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_PASSED,
-                    g_dngettext (GETTEXT_PACKAGE,
-                                 "Made %lld second ago, in answer to this verifier’s request.",
-                                 "Made %lld seconds ago, in answer to this verifier’s request.",
-                                 (gulong) delta),
-                    (long long) delta);
-    else
-      verdict_setf (ctx->verdict, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_PASSED,
-                    g_dngettext (GETTEXT_PACKAGE, "Made %lld second ago.", "Made %lld seconds ago.",
-                                 (gulong) delta),
-                    (long long) delta);
-  }
+  return ctx->input->nonce != NULL
+         && (ctx->verifier->expected_nonce != NULL || ctx->verifier->nonce_func != NULL);
 }
 
 static void
-run_checks (Context     *ctx,
-            cbor_item_t *response_item)
+check_freshness (Context *ctx)
+{
+  IdwVerdict *v = ctx->verdict;
+  g_autofree char *detail = NULL;
+  gint64 now, delta, window;
+
+  if (!ctx->input->has_presented_at)
+    {
+      /* Sessions this verifier did not run: the transcript came with the
+       * response, and whoever ran the session vouches for it. */
+      if (ctx->verifier->expected_nonce != NULL)
+        _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
+                           _("A nonce is expected, but the session transcript (%s) carries none that this verifier can read."),
+                           idw_handover_kind_describe (ctx->input->handover));
+      else if (ctx->input->handover == IDW_HANDOVER_NONE)
+        _idw_verdict_set (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_NOT_APPLICABLE,
+                          _("Not checked: no session transcript was given, so nothing tells when the response was made."));
+      else
+        _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_NOT_APPLICABLE,
+                           _("Not checked here: the session transcript (%s) was supplied with the response, and whoever supplied it vouches for its freshness."),
+                           idw_handover_kind_describe (ctx->input->handover));
+      return;
+    }
+
+  now = g_date_time_to_unix (ctx->now);
+  delta = now - ctx->input->presented_at;
+  window = ctx->verifier->window;
+
+  /* A reply that signs a nonce this verifier issued and has not seen used
+   * cannot be older than the request, whose lifetime the issuer of the
+   * nonce bounds: a person may take minutes to paste it back. */
+  if (delta > window && !nonce_is_bound (ctx))
+    {
+      _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "The presentation is stale: it was made %lld second ago (at most %lld allowed).",
+                                      "The presentation is stale: it was made %lld seconds ago (at most %lld allowed).",
+                                      (gulong) delta),
+                         (long long) delta, (long long) window);
+      return;
+    }
+  if (-delta > window)
+    {
+      _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "The presentation claims to be made %lld second in the future (at most %lld allowed).",
+                                      "The presentation claims to be made %lld seconds in the future (at most %lld allowed).",
+                                      (gulong) -delta),
+                         (long long) -delta, (long long) window);
+      return;
+    }
+  if (!check_nonce (ctx, &detail))
+    {
+      _idw_verdict_set (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED, detail);
+      return;
+    }
+
+  delta = MAX (delta, 0);
+  if (nonce_is_bound (ctx))
+    _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_PASSED,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Made %lld second ago, in answer to this verifier’s request.",
+                                    "Made %lld seconds ago, in answer to this verifier’s request.",
+                                    (gulong) delta),
+                       (long long) delta);
+  else
+    _idw_verdict_setf (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_PASSED,
+                       g_dngettext (GETTEXT_PACKAGE, "Made %lld second ago.", "Made %lld seconds ago.",
+                                    (gulong) delta),
+                       (long long) delta);
+}
+
+static void
+run_checks (Context *ctx)
 {
   IdwVerdict *v = ctx->verdict;
 
-  if (!check_decode (ctx, response_item))
+  if (!check_decode (ctx))
     return;
 
   check_issuer_signature (ctx);
@@ -1755,91 +1166,96 @@ run_checks (Context     *ctx,
     {
       const char *why = _("Not checked: the mobile security object is not usable.");
 
-      verdict_set (v, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
-      verdict_set (v, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
-      verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
+      _idw_verdict_set (v, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
+      _idw_verdict_set (v, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
+      _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
     }
   check_freshness (ctx);
 
-  /* Valid: every check passed, except freshness, which is legitimately not
-   * applicable to a raw response. */
+  /* Valid: every check passed, except freshness of a session the caller
+   * ran, which this verifier legitimately cannot judge. */
   v->valid = TRUE;
   for (guint i = 0; i < IDW_N_CHECKS; i++)
     {
       if (v->status[i] == IDW_CHECK_STATUS_PASSED)
         continue;
       if (i == IDW_CHECK_FRESHNESS && v->status[i] == IDW_CHECK_STATUS_NOT_APPLICABLE
-          && ctx->envelope == NULL)
+          && !ctx->input->has_presented_at)
         continue;
       v->valid = FALSE;
     }
 
-  if (v->valid && ctx->verifier->nonce_func != NULL)
+  /* Another verification — in this process or another — may have used the
+   * nonce between the check and now: only the one that really took it is
+   * valid. */
+  if (v->valid && ctx->input->nonce != NULL && ctx->verifier->nonce_func != NULL)
     {
-      g_autoptr(GBytes) nonce = NULL;
-      gboolean is_qr;
+      IdwNonceState state = ctx->verifier->nonce_func (ctx->input->nonce, TRUE, ctx->verifier->nonce_data);
 
-      if (ctx->envelope != NULL && ctx->envelope->nonce != NULL)
-        nonce = g_bytes_ref (ctx->envelope->nonce);
-      else if (ctx->envelope == NULL && ctx->transcript != NULL)
-        nonce = qr_handover_nonce (ctx->transcript, &is_qr);
-      /* Another verification may have consumed the nonce between the
-       * check and now: only the one that really took it is valid. */
-      if (nonce != NULL &&
-          ctx->verifier->nonce_func (nonce, TRUE, ctx->verifier->nonce_data) != IDW_NONCE_UNUSED)
+      if (state != IDW_NONCE_UNUSED)
         {
-          verdict_set (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
-                       _("The request’s nonce was already used: this presentation is a replay."));
+          v->nonce_state = state;
+          _idw_verdict_set (v, IDW_CHECK_FRESHNESS, IDW_CHECK_STATUS_FAILED,
+                            _("The request’s nonce was already used: this presentation is a replay."));
           v->valid = FALSE;
         }
     }
 }
 
-static IdwVerdict *
-verdict_new (IdwVerifier *self,
-             Context     *ctx)
+IdwVerdict *
+idw_verifier_verify (IdwVerifier *self,
+                     IdwInput    *input)
 {
-  IdwVerdict *verdict = g_object_new (IDW_TYPE_VERDICT, NULL);
+  g_auto(Context) ctx = { 0 };
+  IdwVerdict *verdict;
 
-  ctx->verifier = self;
-  ctx->verdict = verdict;
-  ctx->now = self->at != NULL ? g_date_time_to_utc (self->at) : g_date_time_new_now_utc ();
-  verdict->verified_at = g_date_time_ref (ctx->now);
+  g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  ctx.verifier = self;
+  ctx.now = self->at != NULL ? g_date_time_to_utc (self->at) : g_date_time_new_now_utc ();
+  ctx.verdict = verdict = _idw_verdict_new (ctx.now);
+
+  if (read_input (&ctx, input))
+    {
+      verdict->handover = ctx.input->handover;
+      verdict->nonce = ctx.input->nonce != NULL ? g_bytes_ref (ctx.input->nonce) : NULL;
+      if (ctx.input->has_presented_at)
+        verdict->presented_at = g_date_time_new_from_unix_utc (ctx.input->presented_at);
+      run_checks (&ctx);
+    }
   return verdict;
+}
+
+/* A verdict for input that could not even be recognised. */
+static IdwVerdict *
+verify_unreadable (IdwVerifier *self,
+                   GError      *error)
+{
+  g_auto(Context) ctx = { 0 };
+
+  ctx.verifier = self;
+  ctx.now = self->at != NULL ? g_date_time_to_utc (self->at) : g_date_time_new_now_utc ();
+  ctx.verdict = _idw_verdict_new (ctx.now);
+  ctx.verdict->input_kind = IDW_INPUT_UNKNOWN;
+  decode_failed (&ctx, error);
+  return ctx.verdict;
 }
 
 IdwVerdict *
 idw_verifier_verify_text (IdwVerifier *self,
                           const char  *text)
 {
-  g_auto(Context) ctx = { 0 };
-  g_autoptr(GError) error = NULL;
-  IdwVerdict *verdict;
+  g_autoptr(IdwInput) input = NULL;
+  GError *error = NULL;
 
   g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
-  verdict = verdict_new (self, &ctx);
-  ctx.envelope = idw_envelope_parse_text (text, &error);
-  if (ctx.envelope == NULL)
-    {
-      decode_failed (&ctx, error->message);
-      return verdict;
-    }
-  verdict->presented_at = g_date_time_new_from_unix_utc (ctx.envelope->presented_at);
-  ctx.transcript = idw_envelope_get_session_transcript (ctx.envelope);
-  {
-    GByteArray *tagged = g_byte_array_new ();
-    gsize len;
-    const guint8 *data = g_bytes_get_data (ctx.transcript, &len);
-
-    append_cbor_head (tagged, 6, IDW_CBOR_TAG_ENCODED_CBOR);
-    append_cbor_head (tagged, 2, len);
-    g_byte_array_append (tagged, data, (guint) len);
-    ctx.transcript_tagged = g_byte_array_free_to_bytes (tagged);
-  }
-  run_checks (&ctx, ctx.envelope->response);
-  return verdict;
+  input = idw_input_new_from_text (text, &error);
+  if (input == NULL)
+    return verify_unreadable (self, error);
+  return idw_verifier_verify (self, input);
 }
 
 IdwVerdict *
@@ -1847,86 +1263,13 @@ idw_verifier_verify_response (IdwVerifier *self,
                               GBytes      *device_response,
                               GBytes      *session_transcript)
 {
-  g_auto(Context) ctx = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(cbor_item_t) response = NULL;
-  IdwVerdict *verdict;
+  g_autoptr(IdwInput) input = NULL;
 
   g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
   g_return_val_if_fail (device_response != NULL, NULL);
 
-  verdict = verdict_new (self, &ctx);
-
-  if (g_bytes_get_size (device_response) > IDW_MAX_INFLATED_LENGTH)
-    {
-      g_autofree char *reason = g_strdup_printf (_("the response is larger than %d bytes"),
-                                                 IDW_MAX_INFLATED_LENGTH);
-
-      decode_failed (&ctx, reason);
-      return verdict;
-    }
-  response = idw_cbor_decode_bytes (device_response, &error);
-  if (response == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("DeviceResponse: %s", error->message);
-
-      decode_failed (&ctx, reason);
-      return verdict;
-    }
-
-  if (session_transcript != NULL)
-    {
-      g_autoptr(cbor_item_t) st = idw_cbor_decode_bytes (session_transcript, &error);
-
-      if (st == NULL)
-        {
-          g_autofree char *reason = g_strdup_printf (_("SessionTranscript: %s"), error->message);
-
-          decode_failed (&ctx, reason);
-          return verdict;
-        }
-      if (idw_cbor_untag (st, IDW_CBOR_TAG_ENCODED_CBOR) != NULL)
-        {
-          g_autoptr(cbor_item_t) inner = idw_cbor_decode_tag24 (st, &ctx.transcript, &error);
-
-          if (inner == NULL)
-            {
-              g_autofree char *reason = g_strdup_printf (_("SessionTranscript: %s"), error->message);
-
-              decode_failed (&ctx, reason);
-              return verdict;
-            }
-          ctx.transcript_tagged = g_bytes_ref (session_transcript);
-        }
-      else
-        {
-          GByteArray *tagged = g_byte_array_new ();
-          gsize len;
-          const guint8 *data = g_bytes_get_data (session_transcript, &len);
-
-          ctx.transcript = g_bytes_ref (session_transcript);
-          append_cbor_head (tagged, 6, IDW_CBOR_TAG_ENCODED_CBOR);
-          append_cbor_head (tagged, 2, len);
-          g_byte_array_append (tagged, data, (guint) len);
-          ctx.transcript_tagged = g_byte_array_free_to_bytes (tagged);
-        }
-    }
-
-  run_checks (&ctx, response);
-  return verdict;
-}
-
-static gboolean
-looks_like_image (const guint8 *data,
-                  gsize         len)
-{
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G' };
-  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff };
-
-  return (len >= sizeof png && memcmp (data, png, sizeof png) == 0)
-         || (len >= sizeof jpeg && memcmp (data, jpeg, sizeof jpeg) == 0)
-         || (len >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
-         || (len >= 2 && memcmp (data, "BM", 2) == 0);
+  input = idw_input_new_from_device_response (device_response, session_transcript);
+  return idw_verifier_verify (self, input);
 }
 
 IdwVerdict *
@@ -1934,48 +1277,16 @@ idw_verifier_verify_data (IdwVerifier *self,
                           GBytes      *data,
                           GBytes      *session_transcript)
 {
-  gsize len, start = 0;
-  const guint8 *bytes;
+  g_autoptr(IdwInput) input = NULL;
+  GError *error = NULL;
 
   g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
   g_return_val_if_fail (data != NULL, NULL);
 
-  bytes = g_bytes_get_data (data, &len);
-  while (start < len && g_ascii_isspace (bytes[start]))
-    start++;
-
-  if (looks_like_image (bytes, len))
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *text = idw_qr_decode_image (data, &error);
-
-      if (text == NULL)
-        {
-          g_auto(Context) ctx = { 0 };
-          IdwVerdict *verdict = verdict_new (self, &ctx);
-
-          decode_failed (&ctx, error->message);
-          return verdict;
-        }
-      return idw_verifier_verify_text (self, text);
-    }
-
-  /* Text starts with a letter; a DeviceResponse map never does. */
-  if (start < len && g_ascii_isalpha (bytes[start]))
-    {
-      g_autofree char *text = NULL;
-
-      if (memchr (bytes, '\0', len) != NULL)
-        {
-          g_auto(Context) ctx = { 0 };
-          IdwVerdict *verdict = verdict_new (self, &ctx);
-
-          decode_failed (&ctx, _("the text contains a NUL byte"));
-          return verdict;
-        }
-      text = g_strndup ((const char *) bytes, len);
-      return idw_verifier_verify_text (self, text);
-    }
-
-  return idw_verifier_verify_response (self, data, session_transcript);
+  input = idw_input_new_from_data (data, &error);
+  if (input == NULL)
+    return verify_unreadable (self, error);
+  if (session_transcript != NULL)
+    idw_input_set_session_transcript (input, session_transcript);
+  return idw_verifier_verify (self, input);
 }

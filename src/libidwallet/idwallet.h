@@ -8,6 +8,7 @@
 
 #include "idw-error.h"
 #include "idw-cbor.h"
+#include "idw-key.h"
 #include "idw-cose.h"
 #include "idw-x509.h"
 #include "idw-transport.h"
@@ -17,7 +18,10 @@
 #include "idw-credential.h"
 #include "idw-credential-request.h"
 #include "idw-issue.h"
+#include "idw-envelope.h"
 #include "idw-present.h"
+#include "idw-input.h"
+#include "idw-verdict.h"
 #include "idw-verifier.h"
 #include "idw-keystore.h"
 #include "idw-store.h"
