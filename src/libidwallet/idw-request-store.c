@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -15,6 +17,7 @@
 
 #define REQUEST_GROUP        "Request"
 #define REQUEST_SUFFIX       ".request"
+#define USED_SUFFIX          ".used"
 #define MIN_NONCE_LENGTH     16
 #define MAX_NONCE_LENGTH     64
 #define MAX_REQUEST_FILE     (128 * 1024)
@@ -25,8 +28,8 @@ struct _IdwRequestStore
 
   char      *directory;
   GDateTime *now;
-  /* Serialises look-ups and consumption within this process: the camera
-   * and a paste may verify on two worker threads at once. */
+  /* Guards @now. Consumption needs no lock of ours: the use marker's
+   * O_EXCL creation decides between threads as between processes. */
   GMutex     mutex;
 };
 
@@ -72,14 +75,19 @@ idw_request_store_set_time (IdwRequestStore *self,
   g_mutex_unlock (&self->mutex);
 }
 
-/* Called with the mutex held. */
 static gint64
 store_now (IdwRequestStore *self)
 {
-  if (self->now != NULL)
-    return g_date_time_to_unix (self->now);
+  gint64 now;
 
-  return g_get_real_time () / G_USEC_PER_SEC;
+  g_mutex_lock (&self->mutex);
+  if (self->now != NULL)
+    now = g_date_time_to_unix (self->now);
+  else
+    now = g_get_real_time () / G_USEC_PER_SEC;
+  g_mutex_unlock (&self->mutex);
+
+  return now;
 }
 
 static gboolean
@@ -90,29 +98,38 @@ nonce_length_ok (GBytes *nonce)
   return len >= MIN_NONCE_LENGTH && len <= MAX_NONCE_LENGTH;
 }
 
-/* NULL for a nonce that cannot have been issued here. */
-static char *
-nonce_path (IdwRequestStore *self,
-            GBytes          *nonce)
+/* The request file and the use marker of @nonce; FALSE for a nonce that
+ * cannot have been issued here. */
+static gboolean
+nonce_paths (IdwRequestStore  *self,
+             GBytes           *nonce,
+             char            **out_request_path,
+             char            **out_used_path)
 {
   static const char hex[] = "0123456789abcdef";
   const guint8 *data;
   gsize len;
   g_autoptr(GString) name = NULL;
+  g_autofree char *request_name = NULL;
+  g_autofree char *used_name = NULL;
 
   if (!nonce_length_ok (nonce))
-    return NULL;
+    return FALSE;
 
   data = g_bytes_get_data (nonce, &len);
-  name = g_string_sized_new (len * 2 + strlen (REQUEST_SUFFIX));
+  name = g_string_sized_new (len * 2);
   for (gsize i = 0; i < len; i++)
     {
       g_string_append_c (name, hex[data[i] >> 4]);
       g_string_append_c (name, hex[data[i] & 0xf]);
     }
-  g_string_append (name, REQUEST_SUFFIX);
 
-  return g_build_filename (self->directory, name->str, NULL);
+  request_name = g_strconcat (name->str, REQUEST_SUFFIX, NULL);
+  used_name = g_strconcat (name->str, USED_SUFFIX, NULL);
+  *out_request_path = g_build_filename (self->directory, request_name, NULL);
+  *out_used_path = g_build_filename (self->directory, used_name, NULL);
+
+  return TRUE;
 }
 
 typedef struct
@@ -124,8 +141,7 @@ typedef struct
 /* FALSE when missing or damaged. */
 static gboolean
 read_record (const char    *path,
-             RequestRecord *out_record,
-             GKeyFile     **out_key_file)
+             RequestRecord *out_record)
 {
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autofree char *contents = NULL;
@@ -158,8 +174,6 @@ read_record (const char    *path,
 
   out_record->created = created;
   out_record->used = used;
-  if (out_key_file != NULL)
-    *out_key_file = g_steal_pointer (&key_file);
 
   return TRUE;
 }
@@ -187,35 +201,163 @@ write_key_file (const char  *path,
   return TRUE;
 }
 
-/* Called with the mutex held. */
+/* Whether the use marker at @used_path is there. Anything but a clear "no
+ * such file" counts as there: a state we cannot read must refuse. */
+static gboolean
+used_marker_present (const char *used_path)
+{
+  GStatBuf st;
+
+  if (g_lstat (used_path, &st) == 0)
+    return TRUE;
+
+  return errno != ENOENT;
+}
+
 static IdwNonceState
-lookup_locked (IdwRequestStore *self,
-               GBytes          *nonce,
-               const char      *path,
-               GKeyFile       **out_key_file)
+lookup_paths (IdwRequestStore *self,
+              const char      *request_path,
+              const char      *used_path,
+              RequestRecord   *out_record)
 {
   RequestRecord record;
 
-  if (path == NULL || !read_record (path, &record, out_key_file))
+  if (!read_record (request_path, &record))
     return IDW_NONCE_UNKNOWN;
 
   if (store_now (self) - record.created > IDW_REQUEST_LIFETIME)
-    {
-      if (out_key_file != NULL)
-        g_clear_pointer (out_key_file, g_key_file_unref);
-      return IDW_NONCE_UNKNOWN;
-    }
+    return IDW_NONCE_UNKNOWN;
 
-  return record.used != 0 ? IDW_NONCE_USED : IDW_NONCE_UNUSED;
+  if (out_record != NULL)
+    *out_record = record;
+
+  /* "Used" in the request itself is how older versions marked a use. */
+  if (record.used != 0 || used_marker_present (used_path))
+    return IDW_NONCE_USED;
+
+  return IDW_NONCE_UNUSED;
 }
 
-/* Called with the mutex held. */
+static gboolean
+fsync_directory (const char  *directory,
+                 GError     **error)
+{
+  int fd;
+
+  fd = open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                   /* Translators: %s is a folder, then the system's reason. */
+                   _("Cannot save the folder “%s”: %s"), directory, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  close (fd);
+
+  return TRUE;
+}
+
+/* The single point of decision between every thread and process using the
+ * folder: the one whose O_EXCL creation of the marker succeeds has used
+ * the nonce. Returns %TRUE only for that one, once the marker is on disk.
+ * A marker left behind by a failed write stays: the nonce is spent
+ * without anyone having been accepted, which refuses rather than allows. */
+static gboolean
+create_used_marker (IdwRequestStore  *self,
+                    const char       *used_path,
+                    gint64            now,
+                    GError          **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len, done = 0;
+  int saved_errno = 0;
+  int fd;
+
+  fd = open (used_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+
+      /* Someone else used it first: not an error. */
+      if (saved_errno != EEXIST)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                     /* Translators: %s is a file, then the system's reason. */
+                     _("Cannot mark the request “%s” used: %s"),
+                     used_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* For people reading the folder; only the marker's existence counts. */
+  contents = g_strdup_printf ("[Use]\nTime=%" G_GINT64_FORMAT "\n", now);
+  len = strlen (contents);
+  while (done < len && saved_errno == 0)
+    {
+      ssize_t n = write (fd, contents + done, len - done);
+
+      if (n > 0)
+        done += (gsize) n;
+      else if (n == 0)
+        saved_errno = EIO;
+      else if (errno != EINTR)
+        saved_errno = errno;
+    }
+  if (saved_errno == 0 && fsync (fd) != 0)
+    saved_errno = errno;
+
+  if (saved_errno != 0)
+    {
+      close (fd);
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                   _("Cannot mark the request “%s” used: %s"),
+                   used_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (close (fd) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                   _("Cannot mark the request “%s” used: %s"),
+                   used_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* The marker's name must survive a crash too. */
+  return fsync_directory (self->directory, error);
+}
+
+static void
+remove_file (const char *path)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_debug ("Cannot remove “%s”: %s", path, g_strerror (errno));
+}
+
+/* The path in the store of @name (ending in @suffix) ending in @other_suffix
+ * instead: a request's marker or a marker's request. */
+static char *
+sibling_path (IdwRequestStore *self,
+              const char      *name,
+              const char      *suffix,
+              const char      *other_suffix)
+{
+  g_autofree char *stem = g_strndup (name, strlen (name) - strlen (suffix));
+  g_autofree char *other = g_strconcat (stem, other_suffix, NULL);
+
+  return g_build_filename (self->directory, other, NULL);
+}
+
 static guint
-expire_locked (IdwRequestStore *self)
+expire_requests (IdwRequestStore *self,
+                 gint64           now)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
-  gint64 now = store_now (self);
   guint removed = 0;
 
   dir = g_dir_open (self->directory, 0, NULL);
@@ -225,14 +367,29 @@ expire_locked (IdwRequestStore *self)
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = NULL;
+      g_autofree char *other = NULL;
       RequestRecord record;
       gint64 created;
+
+      if (g_str_has_suffix (name, USED_SUFFIX))
+        {
+          /* A marker whose request is gone (a crash between the two
+           * unlinks below): nobody can win with it any more, since
+           * consumption needs the request, before and after its mark. */
+          other = sibling_path (self, name, USED_SUFFIX, REQUEST_SUFFIX);
+          if (!g_file_test (other, G_FILE_TEST_EXISTS))
+            {
+              path = g_build_filename (self->directory, name, NULL);
+              remove_file (path);
+            }
+          continue;
+        }
 
       if (!g_str_has_suffix (name, REQUEST_SUFFIX))
         continue;
 
       path = g_build_filename (self->directory, name, NULL);
-      if (read_record (path, &record, NULL))
+      if (read_record (path, &record))
         {
           created = record.created;
         }
@@ -245,8 +402,18 @@ expire_locked (IdwRequestStore *self)
           created = st.st_mtime;
         }
 
-      if (now - created > IDW_REQUEST_LIFETIME && g_unlink (path) == 0)
-        removed++;
+      if (now - created <= IDW_REQUEST_LIFETIME)
+        continue;
+
+      /* The request first, its marker second: a consumer that read the
+       * request before it went and marks it after the marker went sees
+       * the request gone when it looks again, and does not count. */
+      if (g_unlink (path) != 0)
+        continue;
+      removed++;
+
+      other = sibling_path (self, name, REQUEST_SUFFIX, USED_SUFFIX);
+      remove_file (other);
     }
 
   return removed;
@@ -259,15 +426,15 @@ idw_request_store_add (IdwRequestStore  *self,
                        GError          **error)
 {
   g_autofree char *path = NULL;
+  g_autofree char *used_path = NULL;
   g_autoptr(GKeyFile) key_file = NULL;
-  gboolean ok = FALSE;
+  gint64 now;
 
   g_return_val_if_fail (IDW_IS_REQUEST_STORE (self), FALSE);
   g_return_val_if_fail (nonce != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  path = nonce_path (self, nonce);
-  if (path == NULL)
+  if (!nonce_paths (self, nonce, &path, &used_path))
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_NONCE,
                    _("A request nonce must be %d to %d bytes long"),
@@ -275,15 +442,14 @@ idw_request_store_add (IdwRequestStore  *self,
       return FALSE;
     }
 
-  g_mutex_lock (&self->mutex);
-
-  expire_locked (self);
+  now = store_now (self);
+  expire_requests (self, now);
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error_literal (error, IDW_ERROR, IDW_ERROR_DUPLICATE,
                            _("A request with this nonce was made already"));
-      goto out;
+      return FALSE;
     }
 
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
@@ -294,20 +460,15 @@ idw_request_store_add (IdwRequestStore  *self,
                    /* Translators: %s is a folder, then the system's reason. */
                    _("Cannot create the folder “%s”: %s"),
                    self->directory, g_strerror (saved_errno));
-      goto out;
+      return FALSE;
     }
 
   key_file = g_key_file_new ();
-  g_key_file_set_int64 (key_file, REQUEST_GROUP, "Created", store_now (self));
+  g_key_file_set_int64 (key_file, REQUEST_GROUP, "Created", now);
   if (request_text != NULL)
     g_key_file_set_string (key_file, REQUEST_GROUP, "Text", request_text);
 
-  ok = write_key_file (path, key_file, error);
-
-out:
-  g_mutex_unlock (&self->mutex);
-
-  return ok;
+  return write_key_file (path, key_file, error);
 }
 
 IdwNonceState
@@ -315,18 +476,15 @@ idw_request_store_lookup (IdwRequestStore *self,
                           GBytes          *nonce)
 {
   g_autofree char *path = NULL;
-  IdwNonceState state;
+  g_autofree char *used_path = NULL;
 
   g_return_val_if_fail (IDW_IS_REQUEST_STORE (self), IDW_NONCE_UNKNOWN);
   g_return_val_if_fail (nonce != NULL, IDW_NONCE_UNKNOWN);
 
-  path = nonce_path (self, nonce);
+  if (!nonce_paths (self, nonce, &path, &used_path))
+    return IDW_NONCE_UNKNOWN;
 
-  g_mutex_lock (&self->mutex);
-  state = lookup_locked (self, nonce, path, NULL);
-  g_mutex_unlock (&self->mutex);
-
-  return state;
+  return lookup_paths (self, path, used_path, NULL);
 }
 
 IdwNonceState
@@ -335,42 +493,50 @@ idw_request_store_consume (IdwRequestStore  *self,
                            GError          **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GKeyFile) key_file = NULL;
+  g_autofree char *used_path = NULL;
+  RequestRecord before, after;
   IdwNonceState state;
 
   g_return_val_if_fail (IDW_IS_REQUEST_STORE (self), IDW_NONCE_UNKNOWN);
   g_return_val_if_fail (nonce != NULL, IDW_NONCE_UNKNOWN);
   g_return_val_if_fail (error == NULL || *error == NULL, IDW_NONCE_UNKNOWN);
 
-  path = nonce_path (self, nonce);
+  if (!nonce_paths (self, nonce, &path, &used_path))
+    return IDW_NONCE_UNKNOWN;
 
-  g_mutex_lock (&self->mutex);
+  /* Only a known, live, unmarked request can be used … */
+  state = lookup_paths (self, path, used_path, &before);
+  if (state != IDW_NONCE_UNUSED)
+    return state;
 
-  state = lookup_locked (self, nonce, path, &key_file);
-  if (state == IDW_NONCE_UNUSED)
+  /* … by the one who creates its marker … */
+  if (!create_used_marker (self, used_path, MAX (store_now (self), 1), error))
+    return IDW_NONCE_USED;
+
+  /* … while the request is still there. An expiry in between may have
+   * removed the marker of an earlier winner before ours was made: the
+   * request went first, so looking again tells. */
+  if (!read_record (path, &after))
     {
-      g_key_file_set_int64 (key_file, REQUEST_GROUP, "Used", MAX (store_now (self), 1));
-      if (!write_key_file (path, key_file, error))
-        state = IDW_NONCE_USED;
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          remove_file (used_path);
+          return IDW_NONCE_UNKNOWN;
+        }
+      return IDW_NONCE_USED;
     }
+  if (after.created != before.created || after.used != 0)
+    return IDW_NONCE_USED;
 
-  g_mutex_unlock (&self->mutex);
-
-  return state;
+  return IDW_NONCE_UNUSED;
 }
 
 guint
 idw_request_store_expire (IdwRequestStore *self)
 {
-  guint removed;
-
   g_return_val_if_fail (IDW_IS_REQUEST_STORE (self), 0);
 
-  g_mutex_lock (&self->mutex);
-  removed = expire_locked (self);
-  g_mutex_unlock (&self->mutex);
-
-  return removed;
+  return expire_requests (self, store_now (self));
 }
 
 guint
@@ -383,25 +549,24 @@ idw_request_store_count_pending (IdwRequestStore *self)
 
   g_return_val_if_fail (IDW_IS_REQUEST_STORE (self), 0);
 
-  g_mutex_lock (&self->mutex);
-
   now = store_now (self);
   dir = g_dir_open (self->directory, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = NULL;
+      g_autofree char *used_path = NULL;
       RequestRecord record;
 
       if (!g_str_has_suffix (name, REQUEST_SUFFIX))
         continue;
 
       path = g_build_filename (self->directory, name, NULL);
-      if (read_record (path, &record, NULL) && record.used == 0 &&
-          now - record.created <= IDW_REQUEST_LIFETIME)
+      used_path = sibling_path (self, name, REQUEST_SUFFIX, USED_SUFFIX);
+      if (read_record (path, &record) && record.used == 0 &&
+          now - record.created <= IDW_REQUEST_LIFETIME &&
+          !used_marker_present (used_path))
         count++;
     }
-
-  g_mutex_unlock (&self->mutex);
 
   return count;
 }

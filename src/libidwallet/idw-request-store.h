@@ -4,11 +4,33 @@
  *
  * Each "IDWR1:" request the verifier creates is remembered under
  * $XDG_DATA_HOME/id-wallet/requests/ as NONCE-HEX.request (a small key
- * file with its creation time, and its use time once a response carrying
- * its nonce verified). A response is accepted only for a nonce that is
- * known and unused; marking it used is written to disk before the verdict
- * is shown, so a replayed response fails `freshness` even after a restart.
- * Requests are forgotten IDW_REQUEST_LIFETIME after their creation.
+ * file with its creation time). A response is accepted only for a nonce
+ * that is known and unused. Requests are forgotten IDW_REQUEST_LIFETIME
+ * after their creation.
+ *
+ * Using a nonce is decided by one system call: creating NONCE-HEX.used
+ * with open (O_CREAT | O_EXCL). The kernel lets exactly one caller create
+ * a name, so of any number of threads and processes (two `id-wallet-cli
+ * verify` runs, the app and the CLI) racing for one nonce, exactly one
+ * wins, whatever the interleaving, on a local file system (not NFS before
+ * v3, where O_EXCL is not atomic). The winner fsyncs the marker and the
+ * folder before it returns, so the use survives a crash or a restart and
+ * is never shown as accepted before it is on disk.
+ *
+ * The marker's existence is the whole state: its content is only for
+ * people. The request file is never rewritten after it is made, so there
+ * is no read-modify-write to race. Older versions wrote "Used=" into the
+ * request file instead; that still reads as used.
+ *
+ * Expiry removes the request first and its marker second. A consumer reads
+ * the request, creates the marker, and reads the request again: if the
+ * request went meanwhile (an expiry may have removed an earlier winner's
+ * marker just before ours was made), the use does not count.
+ *
+ * Whatever cannot be read refuses: a damaged request is unknown, a marker
+ * that exists in any form (empty, a folder, unreadable) or whose presence
+ * cannot be determined means used, and a failure to create or sync the
+ * marker reports used.
  */
 #pragma once
 
@@ -52,8 +74,9 @@ gboolean         idw_request_store_add                   (IdwRequestStore *self,
                                                           const char      *request_text,
                                                           GError         **error);
 
-/* The state of @nonce: unknown (never issued here, expired, or its file is
- * damaged), unused or used. Thread-safe. */
+/* The state of @nonce: unknown (never issued here, expired, or its request
+ * file is missing or damaged), unused or used (its use marker is there).
+ * Thread-safe. */
 IdwNonceState    idw_request_store_lookup                (IdwRequestStore *self,
                                                           GBytes          *nonce);
 
@@ -63,22 +86,28 @@ IdwNonceState    idw_request_store_lookup                (IdwRequestStore *self,
  * @nonce: a nonce
  * @error: return location for a #GError
  *
- * Marks @nonce used when it is unused, persistently, as one step that no
- * other thread of this process can interleave with. Thread-safe.
+ * Marks @nonce used when it is unused, as one step that no other thread
+ * or process using the same folder can interleave with: of any number of
+ * concurrent callers for one nonce, exactly one gets IDW_NONCE_UNUSED. The
+ * mark is on disk (file and folder synced) before this returns.
+ * Thread-safe.
  *
  * Returns: the state before the call; IDW_NONCE_UNUSED means it is now
- *   used. When writing fails, returns IDW_NONCE_USED (refusing rather than
- *   allowing a replay) and sets @error to IDW_ERROR_IO.
+ *   used, by this caller. When the mark cannot be written or synced,
+ *   returns IDW_NONCE_USED (refusing rather than allowing a replay) and
+ *   sets @error to IDW_ERROR_IO; a nonce someone else used is not an
+ *   error.
  */
 IdwNonceState    idw_request_store_consume               (IdwRequestStore *self,
                                                           GBytes          *nonce,
                                                           GError         **error);
 
 /* Deletes requests older than IDW_REQUEST_LIFETIME (and damaged files as
- * old). Returns how many files were removed. */
+ * old) with their use markers, and markers whose request is gone. Returns
+ * how many requests were removed. */
 guint            idw_request_store_expire                (IdwRequestStore *self);
 
-/* Requests still pending (unused, not expired). */
+/* Requests still pending (unused, not expired, no use marker). */
 guint            idw_request_store_count_pending         (IdwRequestStore *self);
 
 /* An IdwNonceFunc whose user data is an IdwRequestStore. */
