@@ -721,6 +721,52 @@ test_decode_huge_png_header (void)
   g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_CODE);
 }
 
+/* Each side within 8192 pixels but the area too large (the 8192 × 8192
+ * PNG that cost seconds and hundreds of megabytes): refused from the
+ * header, before any pixel is decoded. 4096 × 4096 is still read. */
+static void
+test_decode_area_limit (void)
+{
+  static const struct { int width; int height; gboolean refused; } cases[] = {
+    { 8192, 8192, TRUE },
+    { 8192, 2049, TRUE },
+    { 4096, 4097, TRUE },
+    { 4096, 4096, FALSE },
+    { 8192, 2048, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) png = make_large_png (cases[i].width, cases[i].height);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *decoded = idw_qr_decode_image (png, &error);
+
+      g_assert_null (decoded);
+      if (cases[i].refused)
+        {
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_LIMIT);
+          g_assert_nonnull (strstr (error->message, "megapixels"));
+        }
+      else
+        {
+          /* Read, and blank. */
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_CODE);
+        }
+    }
+
+  /* Pixels handed over directly obey the same limit. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree guint8 *row = g_malloc0 (8192);
+    g_autofree char *decoded = idw_qr_decode_gray (row, 8192, 8192, 8192, &error);
+
+    g_assert_null (decoded);
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_LIMIT);
+    g_assert_false (idw_qr_check_dimensions (4097, 4096, NULL));
+    g_assert_true (idw_qr_check_dimensions (4096, 4096, NULL));
+  }
+}
+
 static void
 test_decode_limits (void)
 {
@@ -810,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/qr/decode/blank", test_decode_blank);
   g_test_add_func ("/qr/decode/not-an-image", test_decode_not_an_image);
   g_test_add_func ("/qr/decode/limits", test_decode_limits);
+  g_test_add_func ("/qr/decode/area-limit", test_decode_area_limit);
 
   return g_test_run ();
 }

@@ -1381,6 +1381,315 @@ test_check_names (void)
     g_assert_nonnull (idw_check_get_title (i));
 }
 
+/* ---- The pipeline: raw responses with their transcripts -------------------- */
+
+/* @text's envelope taken apart as an attacker (or an honest relying party)
+ * would: the DeviceResponse and the QR transcript it was signed over. */
+static void
+split_text (const char  *text,
+            GBytes     **out_response,
+            GBytes     **out_transcript)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwEnvelope) envelope = idw_envelope_parse_text (text, &error);
+
+  g_assert_no_error (error);
+  *out_response = idw_cbor_encode (envelope->response);
+  *out_transcript = idw_envelope_get_session_transcript (envelope);
+}
+
+static void
+test_raw_qr_handover_freshness (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autofree char *fresh = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), NULL);
+  g_autofree char *old = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix () - 3 * 3600, NULL);
+  g_autofree char *ahead = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix () + 3600, NULL);
+  g_autoptr(GBytes) response = NULL, transcript = NULL;
+  g_autoptr(IdwVerdict) v1 = NULL, v2 = NULL, v3 = NULL, v4 = NULL;
+
+  /* Fresh: the raw form passes like the text, freshness included. */
+  split_text (fresh, &response, &transcript);
+  v1 = idw_verifier_verify_response (f->verifier, response, transcript);
+  test_assert_only_failures (v1, -1);
+  g_assert_cmpint (idw_verdict_get_status (v1, IDW_CHECK_FRESHNESS), ==, IDW_CHECK_STATUS_PASSED);
+  g_assert_cmpint (idw_verdict_get_handover (v1), ==, IDW_HANDOVER_IDWALLET_QR);
+  g_assert_nonnull (idw_verdict_get_presented_at (v1));
+
+  /* Hours old: the same window as the text form, whether the transcript
+   * comes plain or wrapped as SessionTranscriptBytes. */
+  g_clear_pointer (&response, g_bytes_unref);
+  g_clear_pointer (&transcript, g_bytes_unref);
+  split_text (old, &response, &transcript);
+  v2 = idw_verifier_verify_response (f->verifier, response, transcript);
+  test_assert_only_failures (v2, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (v2, IDW_CHECK_FRESHNESS), "stale"));
+  {
+    g_autoptr(GBytes) wrapped = idw_cbor_wrap_tag24 (transcript);
+
+    v3 = idw_verifier_verify_response (f->verifier, response, wrapped);
+    test_assert_only_failures (v3, IDW_CHECK_FRESHNESS, -1);
+    g_assert_nonnull (strstr (idw_verdict_get_detail (v3, IDW_CHECK_FRESHNESS), "stale"));
+  }
+
+  g_clear_pointer (&response, g_bytes_unref);
+  g_clear_pointer (&transcript, g_bytes_unref);
+  split_text (ahead, &response, &transcript);
+  v4 = idw_verifier_verify_response (f->verifier, response, transcript);
+  test_assert_only_failures (v4, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (v4, IDW_CHECK_FRESHNESS), "future"));
+}
+
+/* A reply accepted once (as text) and replayed hours later as a raw
+ * response with its rebuilt transcript: the nonce is used. */
+static void
+test_raw_qr_handover_replay (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GBytes) nonce = g_bytes_new ("issued-nonce-123", 16);
+  g_autoptr(GBytes) foreign = g_bytes_new ("foreign-nonce-45", 16);
+  g_autoptr(GHashTable) issued = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                        (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree char *reply = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), nonce);
+  g_autofree char *other = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), foreign);
+  g_autoptr(GBytes) response = NULL, transcript = NULL;
+  g_autoptr(GBytes) other_response = NULL, other_transcript = NULL;
+  g_autoptr(IdwVerdict) first = NULL, replay = NULL, later = NULL, unknown = NULL;
+  g_autoptr(GDateTime) hours_later = g_date_time_new_from_unix_utc (now_unix () + 5 * 3600);
+
+  g_hash_table_insert (issued, g_bytes_ref (nonce), GINT_TO_POINTER (FALSE));
+  idw_verifier_set_nonce_func (f->verifier, nonce_func, g_hash_table_ref (issued),
+                               (GDestroyNotify) g_hash_table_unref);
+
+  first = idw_verifier_verify_text (f->verifier, reply);
+  test_assert_only_failures (first, -1);
+  g_assert_true (g_bytes_equal (idw_verdict_get_nonce (first), nonce));
+  g_assert_true (GPOINTER_TO_INT (g_hash_table_lookup (issued, nonce)));
+
+  split_text (reply, &response, &transcript);
+  replay = idw_verifier_verify_response (f->verifier, response, transcript);
+  test_assert_only_failures (replay, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (replay, IDW_CHECK_FRESHNESS), "already used"));
+  g_assert_cmpint (idw_verdict_get_nonce_state (replay), ==, IDW_NONCE_USED);
+
+  idw_verifier_set_time (f->verifier, hours_later);
+  later = idw_verifier_verify_response (f->verifier, response, transcript);
+  test_assert_only_failures (later, IDW_CHECK_FRESHNESS, -1);
+  g_assert_false (idw_verdict_is_valid (later));
+
+  /* A nonce this verifier never issued, in the raw form. */
+  idw_verifier_set_time (f->verifier, NULL);
+  split_text (other, &other_response, &other_transcript);
+  unknown = idw_verifier_verify_response (f->verifier, other_response, other_transcript);
+  test_assert_only_failures (unknown, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (unknown, IDW_CHECK_FRESHNESS), "unknown nonce"));
+}
+
+/* A transcript that names our handover but is not well formed is refused,
+ * so that it cannot pass for another kind, whose freshness is not ours to
+ * check. */
+static void
+test_raw_qr_handover_malformed (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autofree char *text = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), NULL);
+  g_autoptr(GBytes) response = NULL, transcript = NULL, bad_bytes = NULL;
+  g_autoptr(cbor_item_t) bad = idw_cbor_new_array ();
+  cbor_item_t *handover = idw_cbor_new_array ();
+  g_autoptr(IdwVerdict) verdict = NULL;
+
+  split_text (text, &response, &transcript);
+  idw_cbor_array_add (handover, idw_cbor_new_string (IDW_QR_HANDOVER_NAME));
+  idw_cbor_array_add (handover, idw_cbor_new_string ("yesterday"));
+  idw_cbor_array_add (handover, idw_cbor_new_null ());
+  idw_cbor_array_add (bad, idw_cbor_new_null ());
+  idw_cbor_array_add (bad, idw_cbor_new_null ());
+  idw_cbor_array_add (bad, handover);
+  bad_bytes = idw_cbor_encode (bad);
+
+  verdict = idw_verifier_verify_response (f->verifier, response, bad_bytes);
+  test_assert_only_failures (verdict, IDW_CHECK_DECODE, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_DECODE), "presentedAt"));
+  g_assert_error ((GError *) idw_verdict_get_decode_error (verdict), IDW_ERROR, IDW_ERROR_WRONG_TYPE);
+}
+
+/* Transcripts of sessions the caller ran: named, and vouched for by the
+ * caller; without any transcript, nothing can be said. */
+static void
+test_raw_other_handover (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cbor_item_t) transcript = idw_cbor_new_array ();
+  cbor_item_t *handover = idw_cbor_new_array ();
+  g_autoptr(GBytes) transcript_bytes = NULL;
+  g_autoptr(IdwDeviceResponse) response = idw_device_response_new ();
+  g_autoptr(cbor_item_t) is_item = idw_issuer_signed_to_cbor (is);
+  g_autoptr(cbor_item_t) response_item = NULL;
+  g_autoptr(GBytes) response_bytes = NULL;
+  g_autoptr(IdwVerdict) verdict = NULL, without = NULL, expecting = NULL;
+  g_autoptr(GBytes) nonce = g_bytes_new ("issued-nonce-123", 16);
+  IdwIssuerSigned *copy;
+  IdwDeviceSigned *ds;
+  guint8 hash[32] = { 1, 2, 3 };
+
+  idw_cbor_array_add (handover, idw_cbor_new_string ("OpenID4VPDCAPIHandover"));
+  idw_cbor_array_add (handover, idw_cbor_new_bytes (hash, sizeof hash));
+  idw_cbor_array_add (transcript, idw_cbor_new_null ());
+  idw_cbor_array_add (transcript, idw_cbor_new_null ());
+  idw_cbor_array_add (transcript, handover);
+  transcript_bytes = idw_cbor_encode (transcript);
+
+  copy = idw_issuer_signed_parse (is_item, IDW_MDOC_PARSE_KEEP_DUPLICATES, &error);
+  g_assert_no_error (error);
+  ds = idw_device_signed_new_signature (f->device_key, transcript_bytes, IDW_DOCTYPE_MDL, &error);
+  g_assert_no_error (error);
+  idw_device_response_add_document (response, idw_document_new (IDW_DOCTYPE_MDL, copy, ds));
+  response_item = idw_device_response_to_cbor (response);
+  response_bytes = idw_cbor_encode (response_item);
+
+  verdict = idw_verifier_verify_response (f->verifier, response_bytes, transcript_bytes);
+  test_assert_only_failures (verdict, -1);
+  g_assert_true (idw_verdict_is_valid (verdict));
+  g_assert_cmpint (idw_verdict_get_handover (verdict), ==, IDW_HANDOVER_DC_API);
+  g_assert_cmpint (idw_verdict_get_status (verdict, IDW_CHECK_FRESHNESS), ==, IDW_CHECK_STATUS_NOT_APPLICABLE);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_FRESHNESS), "Digital Credentials API"));
+  g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_FRESHNESS), "vouches"));
+  g_assert_null (idw_verdict_get_presented_at (verdict));
+
+  without = idw_verifier_verify_response (f->verifier, response_bytes, NULL);
+  test_assert_only_failures (without, IDW_CHECK_DEVICE_SIGNATURE, -1);
+  g_assert_cmpint (idw_verdict_get_status (without, IDW_CHECK_FRESHNESS), ==, IDW_CHECK_STATUS_NOT_APPLICABLE);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (without, IDW_CHECK_FRESHNESS), "no session transcript"));
+  g_assert_false (idw_verdict_is_valid (without));
+
+  /* A check that expects a nonce cannot be satisfied by a transcript it
+   * cannot read one from. */
+  idw_verifier_set_expected_nonce (f->verifier, nonce);
+  expecting = idw_verifier_verify_response (f->verifier, response_bytes, transcript_bytes);
+  test_assert_only_failures (expecting, IDW_CHECK_FRESHNESS, -1);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (expecting, IDW_CHECK_FRESHNESS), "A nonce is expected"));
+}
+
+/* A verifier's nonce store does not turn away in-person codes: a
+ * presentation without a nonce is judged by its time alone. */
+static void
+test_nonce_store_accepts_in_person (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GHashTable) issued = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                        (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree char *text = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now_unix (), NULL);
+  g_autoptr(IdwVerdict) verdict = NULL;
+
+  idw_verifier_set_nonce_func (f->verifier, nonce_func, g_hash_table_ref (issued),
+                               (GDestroyNotify) g_hash_table_unref);
+  verdict = idw_verifier_verify_text (f->verifier, text);
+  test_assert_only_failures (verdict, -1);
+  g_assert_null (idw_verdict_get_nonce (verdict));
+}
+
+/* What is not an ID is named, with the engine's code. */
+static void
+test_not_a_presentation (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(IdwRemoteRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request_text = NULL;
+  g_autoptr(IdwVerdict) as_request = NULL, garbage = NULL, nul = NULL;
+  g_autoptr(GBytes) with_nul = g_bytes_new ("IDW1:AB\0CD", 10);
+
+  request = idw_remote_request_new_preset (IDW_DOCTYPE_MDL, IDW_PRESET_AGE_OVER_18, "Test", &error);
+  g_assert_no_error (error);
+  request_text = idw_remote_request_to_text (request);
+
+  as_request = idw_verifier_verify_text (f->verifier, request_text);
+  test_assert_only_failures (as_request, IDW_CHECK_DECODE, -1);
+  g_assert_cmpint (idw_verdict_get_input_kind (as_request), ==, IDW_INPUT_REQUEST);
+  g_assert_error ((GError *) idw_verdict_get_decode_error (as_request), IDW_ERROR, IDW_ERROR_WRONG_PREFIX);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (as_request, IDW_CHECK_DECODE), "request for an ID"));
+
+  garbage = idw_verifier_verify_text (f->verifier, "Hello, this is not an ID");
+  test_assert_only_failures (garbage, IDW_CHECK_DECODE, -1);
+  g_assert_cmpint (idw_verdict_get_input_kind (garbage), ==, IDW_INPUT_UNKNOWN);
+  g_assert_error ((GError *) idw_verdict_get_decode_error (garbage), IDW_ERROR, IDW_ERROR_WRONG_PREFIX);
+
+  nul = idw_verifier_verify_data (f->verifier, with_nul, NULL);
+  test_assert_only_failures (nul, IDW_CHECK_DECODE, -1);
+  g_assert_error ((GError *) idw_verdict_get_decode_error (nul), IDW_ERROR, IDW_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (nul, IDW_CHECK_DECODE), "NUL"));
+}
+
+/* RFC 9052 §3.1: a critical header parameter the verifier does not
+ * understand makes the signature unusable, whatever it says. */
+static void
+test_issuer_auth_crit (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct { gint64 crit_label; gboolean ok; const char *words; } cases[] = {
+    { IDW_COSE_HEADER_ALG, TRUE, NULL },
+    { 99, FALSE, "not understood" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "family_name", NULL);
+      g_autoptr(cbor_item_t) protected_map = idw_cbor_new_map ();
+      cbor_item_t *crit = idw_cbor_new_array ();
+      g_autoptr(GBytes) protected_bytes = NULL;
+      g_autoptr(GBytes) payload = NULL;
+      g_autoptr(GByteArray) tbs = g_byte_array_new ();
+      g_autoptr(GBytes) signature = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IdwVerdict) verdict = NULL;
+      cbor_item_t *orig = is->issuer_auth;
+      cbor_item_t *forged = idw_cbor_new_array ();
+      gsize len;
+      const guint8 *p;
+
+      /* {1: -8, 2: [label], 99: 1}, signed for real by the issuer. */
+      idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_EDDSA));
+      idw_cbor_array_add (crit, idw_cbor_new_int (cases[i].crit_label));
+      idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_CRIT, crit);
+      idw_cbor_map_add_int (protected_map, 99, idw_cbor_new_int (1));
+      protected_bytes = idw_cbor_encode (protected_map);
+      payload = idw_cbor_dup_bytes (cbor_array_handle (orig)[2]);
+
+      idw_cbor_write_head (tbs, CBOR_TYPE_ARRAY, 4);
+      idw_cbor_write_head (tbs, CBOR_TYPE_STRING, 10);
+      g_byte_array_append (tbs, (const guint8 *) "Signature1", 10);
+      p = g_bytes_get_data (protected_bytes, &len);
+      idw_cbor_write_bytes (tbs, p, len);
+      idw_cbor_write_bytes (tbs, NULL, 0);
+      p = g_bytes_get_data (payload, &len);
+      idw_cbor_write_bytes (tbs, p, len);
+      signature = idw_key_sign (f->issuer->ds_key, tbs->data, tbs->len, &error);
+      g_assert_no_error (error);
+
+      idw_cbor_array_add (forged, idw_cbor_new_gbytes (protected_bytes));
+      idw_cbor_array_add (forged, cbor_incref (cbor_array_handle (orig)[1]));
+      idw_cbor_array_add (forged, idw_cbor_new_gbytes (payload));
+      idw_cbor_array_add (forged, idw_cbor_new_gbytes (signature));
+      replace_issuer_auth (is, forged);
+
+      verdict = verify_is (f, is);
+      if (cases[i].ok)
+        test_assert_only_failures (verdict, -1);
+      else
+        {
+          test_assert_only_failures (verdict, IDW_CHECK_ISSUER_SIGNATURE, -1);
+          g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_ISSUER_SIGNATURE), cases[i].words));
+          g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_ISSUER_SIGNATURE), "99"));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1403,6 +1712,13 @@ main (int   argc,
   g_test_add ("/verifier/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   FIXTURE ("valid", test_valid);
+  FIXTURE ("raw-qr-handover-freshness", test_raw_qr_handover_freshness);
+  FIXTURE ("raw-qr-handover-replay", test_raw_qr_handover_replay);
+  FIXTURE ("raw-qr-handover-malformed", test_raw_qr_handover_malformed);
+  FIXTURE ("raw-other-handover", test_raw_other_handover);
+  FIXTURE ("nonce-store-accepts-in-person", test_nonce_store_accepts_in_person);
+  FIXTURE ("not-a-presentation", test_not_a_presentation);
+  FIXTURE ("issuer-auth-crit", test_issuer_auth_crit);
   FIXTURE ("tampered-value", test_tampered_value);
   FIXTURE ("tampered-mso-digest", test_tampered_mso_digest);
   FIXTURE ("wrong-digest-id", test_wrong_digest_id);

@@ -428,7 +428,8 @@ typedef struct
   /* Decoded */
   IdwDeviceResponse *response;
   IdwDocument       *document;
-  IdwCoseSign1      *issuer_auth;         /* NULL when the alg is unsupported */
+  IdwCoseSign1      *issuer_auth;         /* NULL when unsupported (alg, crit) */
+  char              *issuer_auth_error;   /* why, then */
   GBytes            *mso_payload;
   ChainEntry        *chain;               /* NULL when x5chain is absent or unreadable */
   IdwMso            *mso;
@@ -441,6 +442,7 @@ context_clear (Context *ctx)
   g_clear_pointer (&ctx->input, idw_input_contents_free);
   g_clear_pointer (&ctx->response, idw_device_response_free);
   g_clear_pointer (&ctx->issuer_auth, idw_cose_sign1_free);
+  g_clear_pointer (&ctx->issuer_auth_error, g_free);
   g_clear_pointer (&ctx->mso_payload, g_bytes_unref);
   g_clear_pointer (&ctx->chain, chain_entry_unref);
   g_clear_pointer (&ctx->mso, idw_mso_free);
@@ -573,6 +575,8 @@ check_decode (Context *ctx)
       decode_failedf (ctx, cose_error->code, "IssuerSigned issuerAuth: %s", cose_error->message);
       return FALSE;
     }
+  if (ctx->issuer_auth == NULL)
+    ctx->issuer_auth_error = g_strdup (cose_error->message);
   if (ctx->issuer_auth != NULL)
     {
       ctx->mso_payload = ctx->issuer_auth->payload != NULL ? g_bytes_ref (ctx->issuer_auth->payload) : NULL;
@@ -642,21 +646,22 @@ check_issuer_signature (Context *ctx)
 
   if (ctx->issuer_auth == NULL)
     {
-      _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                   _("The issuer signed with an unsupported algorithm (allowed: EdDSA, ES256, ES384, ES512)."));
+      _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
+                         _("The issuer’s signature cannot be checked: %s (allowed algorithms: EdDSA, ES256, ES384, ES512)."),
+                         ctx->issuer_auth_error);
       return;
     }
   alg_name = idw_key_alg_to_string (ctx->issuer_auth->alg);
   if (alg_name == NULL)
     {
       _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                   _("The issuer signed with an unsupported algorithm (allowed: EdDSA, ES256, ES384, ES512)."));
+                        _("The issuer signed with an unsupported algorithm (allowed: EdDSA, ES256, ES384, ES512)."));
       return;
     }
   if (ctx->chain == NULL)
     {
       _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                   _("The issuer’s document signer certificate (x5chain) is missing or unreadable."));
+                        _("The issuer’s document signer certificate (x5chain) is missing or unreadable."));
       return;
     }
 
@@ -664,26 +669,26 @@ check_issuer_signature (Context *ctx)
   if (key == NULL)
     {
       _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                    _("The document signer certificate’s key cannot be used: %s"),
-                    ctx->chain->ds_key_error);
+                         _("The document signer certificate’s key cannot be used: %s"),
+                         ctx->chain->ds_key_error);
       return;
     }
   if (!idw_key_allows_alg (key, ctx->issuer_auth->alg))
     {
       _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                    _("The algorithm %s does not match the document signer certificate’s key."),
-                    alg_name);
+                         _("The algorithm %s does not match the document signer certificate’s key."),
+                         alg_name);
       return;
     }
   if (!idw_cose_sign1_verify (ctx->issuer_auth, key, NULL, &error))
     {
       _idw_verdict_set (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_FAILED,
-                   _("The issuer’s signature does not verify: the signed data was altered or forged."));
+                        _("The issuer’s signature does not verify: the signed data was altered or forged."));
       return;
     }
   _idw_verdict_setf (ctx->verdict, IDW_CHECK_ISSUER_SIGNATURE, IDW_CHECK_STATUS_PASSED,
-                _("The issuer’s %s signature verifies with the document signer certificate."),
-                alg_name);
+                     _("The issuer’s %s signature verifies with the document signer certificate."),
+                     alg_name);
 }
 
 static void
@@ -695,7 +700,7 @@ check_mso (Context *ctx)
   if (ctx->mso == NULL)
     {
       _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
-                    _("The mobile security object is not usable: %s"), error->message);
+                         _("The mobile security object is not usable: %s"), error->message);
       return;
     }
 
@@ -706,19 +711,19 @@ check_mso (Context *ctx)
   if (!g_str_equal (ctx->mso->doctype, ctx->document->doctype))
     {
       _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
-                    _("The issuer signed a “%s”, but the document claims to be a “%s”."),
-                    ctx->mso->doctype, ctx->document->doctype);
+                         _("The issuer signed a “%s”, but the document claims to be a “%s”."),
+                         ctx->mso->doctype, ctx->document->doctype);
       return;
     }
   if (!idw_mdoc_digest_algorithm_supported (ctx->mso->digest_algorithm))
     {
       _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_FAILED,
-                    _("The digest algorithm “%s” is not supported."), ctx->mso->digest_algorithm);
+                         _("The digest algorithm “%s” is not supported."), ctx->mso->digest_algorithm);
       return;
     }
   _idw_verdict_setf (ctx->verdict, IDW_CHECK_MSO, IDW_CHECK_STATUS_PASSED,
-                _("The mobile security object is well formed (%s digests)."),
-                ctx->mso->digest_algorithm);
+                     _("The mobile security object is well formed (%s digests)."),
+                     ctx->mso->digest_algorithm);
 }
 
 static void
@@ -822,7 +827,7 @@ check_digests (Context *ctx)
   if (!idw_mdoc_digest_algorithm_supported (ctx->mso->digest_algorithm))
     {
       _idw_verdict_set (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE,
-                   _("Not checked: the digest algorithm is not supported."));
+                        _("Not checked: the digest algorithm is not supported."));
       return;
     }
 
@@ -841,15 +846,15 @@ check_digests (Context *ctx)
           if (g_hash_table_contains (names, item->element_identifier))
             {
               _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
-                            _("The element %s/%s is disclosed twice."),
-                            ns->name_space, item->element_identifier);
+                                 _("The element %s/%s is disclosed twice."),
+                                 ns->name_space, item->element_identifier);
               return;
             }
           if (g_hash_table_contains (ids, &item->digest_id))
             {
               _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
-                            _("Two disclosed elements in %s use the digest ID %llu."),
-                            ns->name_space, (unsigned long long) item->digest_id);
+                                 _("Two disclosed elements in %s use the digest ID %llu."),
+                                 ns->name_space, (unsigned long long) item->digest_id);
               return;
             }
           g_hash_table_add (names, item->element_identifier);
@@ -859,17 +864,17 @@ check_digests (Context *ctx)
           if (expected == NULL)
             {
               _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
-                            _("The issuer signed no digest for %s/%s (digest ID %llu)."),
-                            ns->name_space, item->element_identifier,
-                            (unsigned long long) item->digest_id);
+                                 _("The issuer signed no digest for %s/%s (digest ID %llu)."),
+                                 ns->name_space, item->element_identifier,
+                                 (unsigned long long) item->digest_id);
               return;
             }
           actual = idw_issuer_signed_item_digest (item, ctx->mso->digest_algorithm, NULL);
           if (actual == NULL || !g_bytes_equal (actual, expected))
             {
               _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_FAILED,
-                            _("The value of %s/%s is not the one the issuer signed."),
-                            ns->name_space, item->element_identifier);
+                                 _("The value of %s/%s is not the one the issuer signed."),
+                                 ns->name_space, item->element_identifier);
               return;
             }
           count++;
@@ -877,10 +882,10 @@ check_digests (Context *ctx)
     }
 
   _idw_verdict_setf (ctx->verdict, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_PASSED,
-                g_dngettext (GETTEXT_PACKAGE,
-                             "The %u disclosed element is the one the issuer signed.",
-                             "All %u disclosed elements are the ones the issuer signed.", count),
-                count);
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The %u disclosed element is the one the issuer signed.",
+                                  "All %u disclosed elements are the ones the issuer signed.", count),
+                     count);
 }
 
 
