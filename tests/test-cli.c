@@ -22,12 +22,11 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 #include <json-glib/json-glib.h>
 
 #include "idwallet.h"
 #include "test-util.h"
+#include "x509-test-util.h"
 
 static const char * const check_names[] = {
   "decode", "issuer_signature", "issuer_trusted", "mso",
@@ -1540,55 +1539,25 @@ test_annexd (void)
 #define HOSTILE_MISSING "absent\x1b[6n"
 #define HOSTILE_MISSING_SHOWN IDW_NAMESPACE_MDL "/absent\\x1b[6n"
 
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_privkey_t, gnutls_x509_privkey_deinit, NULL)
-
-/* An issuer folder whose self-signed Ed25519 document signer has a hostile
- * subject: `issuer init` refuses such names, so GnuTLS makes it here. */
+/* An issuer folder whose self-signed document signer has a hostile
+ * subject, made with GnuTLS (`issuer init` refuses such names). */
 static char *
 make_hostile_issuer (void)
 {
   g_autofree char *dir = tmp_path ("hostile-issuer");
   g_autofree char *cert_path = g_build_filename (dir, "ds.pem", NULL);
   g_autofree char *key_path = g_build_filename (dir, "ds.key", NULL);
-  g_auto(gnutls_x509_crt_t) crt = NULL;
-  g_auto(gnutls_x509_privkey_t) key = NULL;
-  gnutls_datum_t pem = { NULL, 0 };
-  const guint8 serial[] = { 0x42, 0x17 };
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
   g_autoptr(GError) error = NULL;
 
+  test_make_hostile_ds ("ZZ", HOSTILE_ORG, HOSTILE_LOCALITY, HOSTILE_CN, &cert_pem, &key_pem);
+
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_EDDSA_ED25519, 0, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, (time_t) (now - 86400)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, (time_t) (now + 2 * 365 * 86400)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COUNTRY_NAME, 0, "ZZ", 2), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
-                                                  HOSTILE_ORG, strlen (HOSTILE_ORG)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_LOCALITY_NAME, 0,
-                                                  HOSTILE_LOCALITY, strlen (HOSTILE_LOCALITY)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
-                                                  HOSTILE_CN, strlen (HOSTILE_CN)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA512, 0), ==, 0);
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &pem), ==, 0);
-  g_file_set_contents (cert_path, (const char *) pem.data, pem.size, &error);
+  g_file_set_contents (cert_path, cert_pem, -1, &error);
   g_assert_no_error (error);
-  gnutls_free (pem.data);
-
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &pem), ==, 0);
-  g_file_set_contents_full (key_path, (const char *) pem.data, pem.size,
-                            G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_file_set_contents_full (key_path, key_pem, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
   g_assert_no_error (error);
-  gnutls_free (pem.data);
 
   return g_steal_pointer (&dir);
 }
