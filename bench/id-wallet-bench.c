@@ -275,8 +275,10 @@ certificate_link (IdwCertificate  *cert,
   g_autoptr(IdwKey) key = NULL;
   g_autoptr(GBytes) tbs = NULL;
   g_autoptr(GBytes) signature = NULL;
-  g_autofree char *subject = idw_certificate_get_common_name (cert);
-  g_autofree char *issuer_name = idw_certificate_get_common_name (issuer);
+  g_autofree char *raw_subject = idw_certificate_get_common_name (cert);
+  g_autofree char *raw_issuer_name = idw_certificate_get_common_name (issuer);
+  g_autofree char *subject = idw_cli_escape (raw_subject);
+  g_autofree char *issuer_name = idw_cli_escape (raw_issuer_name);
   g_autofree char *detail = g_strdup_printf ("\"%s\" signed by \"%s\"", subject, issuer_name);
   const guint8 *p;
   const guint8 *end;
@@ -599,15 +601,17 @@ bench_verify (int    argc,
   else
     {
       IdwCheck failure = idw_verdict_get_first_failure (verdict);
+      g_autofree char *detail = idw_cli_escape (idw_verdict_get_detail (verdict, failure));
 
       g_print ("verdict: NOT valid (%s: %s); the timing covers a failing verification\n",
-               idw_check_to_string (failure), idw_verdict_get_detail (verdict, failure));
+               idw_check_to_string (failure), detail);
     }
   if (options.json)
     {
       g_autofree char *json = idw_verdict_to_json (verdict, FALSE);
+      g_autofree char *safe_json = idw_cli_escape_json (json);
 
-      g_print ("verdict JSON: %s\n", json);
+      g_print ("verdict JSON: %s\n", safe_json);
     }
 
   timing = measure (verify_once, &job, n, TARGET_SECONDS);
@@ -687,6 +691,8 @@ bench_present (int    argc,
   g_autoptr(IdwQrMatrix) matrix = NULL;
   g_autofree char *preset_name = NULL;
   g_autofree char *list = NULL;
+  g_autofree char *safe_list = NULL;
+  g_autofree char *doctype = NULL;
   g_auto(GStrv) paths = NULL;
   PresentBench bench = { 0 };
   gboolean portrait_dropped = FALSE;
@@ -749,8 +755,9 @@ bench_present (int    argc,
     }
 
   list = g_strjoinv (", ", paths);
-  g_print ("credential: %s, %s: %s\n", idw_credential_get_doctype (credential),
-           idw_preset_to_string (preset), list);
+  safe_list = idw_cli_escape (list);
+  doctype = idw_cli_escape (idw_credential_get_doctype (credential));
+  g_print ("credential: %s, %s: %s\n", doctype, idw_preset_to_string (preset), safe_list);
   g_print ("presentation: %zu characters%s, QR version %d level %c (%d modules)\n",
            strlen (bench.text), portrait_dropped ? " (portrait left out to fit)" : "",
            matrix->version, matrix->level, matrix->size);

@@ -553,6 +553,85 @@ test_import_without_key (void)
   g_assert_nonnull (strstr (present->err, "no device key"));
 }
 
+/* ---- Hostile text --------------------------------------------------------- */
+
+/* @text has no raw control character but the newline (and the tab between
+ * `list` fields), no C1 control, no bidirectional override or isolate. */
+static void
+assert_terminal_safe (const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) ||
+          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+        g_error ("raw U+%04X at byte %zu", c, (gsize) (p - text));
+    }
+}
+
+/* A credential whose document type and holder's name clear the screen,
+ * add list fields and lines, and reorder the line: import and list print
+ * them escaped. */
+static void
+test_hostile_import_list (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *hostile_person = NULL;
+  g_autofree char *out = tmp_path ("hostile.idwcred");
+  g_autofree char *id = NULL;
+  g_autofree char *expected_line = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) list = NULL;
+  const char *doctype = "org.example.doc\x1b[31m\t";
+  const char *doctype_shown = "org.example.doc\\x1b[31m\\t";
+  const char *family = "Doe\x1b[2J\tvalid\n\xc2\x9b" "1K\xe2\x80\xae" "x";
+  const char *holder_shown = "Eve Doe\\x1b[2J\\tvalid\\n\\u009b1K\\u202ex";
+
+  ensure_issuer ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, IDW_NAMESPACE_MDL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "family_name");
+  json_builder_add_string_value (builder, family);
+  json_builder_set_member_name (builder, "given_name");
+  json_builder_add_string_value (builder, "Eve");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, NULL);
+  hostile_person = write_tmp ("hostile-person.json", json, -1);
+
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", hostile_person, "--doctype", doctype,
+                   "--new-device-key", "--out", out, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  assert_terminal_safe (issue->out);
+
+  import = run_cli (NULL, "import", out, NULL);
+  g_assert_cmpint (import->status, ==, 0);
+  assert_terminal_safe (import->out);
+  assert_terminal_safe (import->err);
+  id = g_strstrip (g_strdup (import->out));
+  g_assert_true (is_wallet_id (id));
+  g_assert_nonnull (strstr (import->err, doctype_shown));
+  g_assert_nonnull (strstr (import->err, holder_shown));
+
+  list = run_cli (NULL, "list", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  assert_terminal_safe (list->out);
+  assert_terminal_safe (list->err);
+  /* Still five fields on one line. */
+  expected_line = g_strdup_printf ("\n%s\t%s\t%s\t", id, doctype_shown, holder_shown);
+  g_assert_nonnull (strstr (list->out, expected_line + (g_str_has_prefix (list->out, id) ? 1 : 0)));
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 int
@@ -576,6 +655,7 @@ main (int    argc,
   g_test_add_func ("/cli-keyring/present-by-id", test_present_by_id);
   g_test_add_func ("/cli-keyring/request-issue-import", test_request_issue_import);
   g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
+  g_test_add_func ("/cli-keyring/hostile-import-list", test_hostile_import_list);
 
   status = g_test_run ();
 

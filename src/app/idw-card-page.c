@@ -85,13 +85,14 @@ update_card_label (IdwCardPage *self)
 {
   IdwCredential *credential = self->credential;
   g_autofree char *national = idw_ui_credential_national_name (credential);
-  g_autofree char *latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *raw_latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *latin = idw_ui_escape_text (raw_latin);
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GDateTime *from = idw_credential_get_valid_from (credential);
   GDateTime *until = idw_credential_get_valid_until (credential);
-  const char *document = idw_credential_get_display_name (credential);
+  g_autofree char *document = idw_ui_escape_text (idw_credential_get_display_name (credential));
 
   if (national != NULL && latin != NULL && g_strcmp0 (national, latin) != 0)
     /* Translators: a name in national characters and in Latin letters, "张伟 (Wei Zhang)" */
@@ -146,8 +147,12 @@ fill_card (IdwCardPage *self)
     "birth_date", "document_number", "nationality", "sex",
   };
   g_autoptr(GdkTexture) portrait = idw_ui_credential_portrait (credential);
+  /* Everything the credential says is shown escaped (labels have no
+   * markup; escaping keeps each value on its line and in its order). */
   g_autofree char *national = idw_ui_credential_national_name (credential);
-  g_autofree char *latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *raw_latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *latin = idw_ui_escape_text (raw_latin);
+  g_autofree char *document = idw_ui_escape_text (idw_credential_get_display_name (credential));
   g_autofree char *country = idw_ui_credential_dup_text (credential, "issuing_country");
   g_autofree char *authority = idw_ui_credential_dup_text (credential, "issuing_authority");
   g_autofree char *validity = idw_ui_credential_validity (credential);
@@ -156,7 +161,7 @@ fill_card (IdwCardPage *self)
 
   gtk_widget_add_css_class (self->card, idw_ui_doctype_style (idw_credential_get_doctype (credential)));
   gtk_widget_set_visible (GTK_WIDGET (self->test_ribbon), idw_credential_is_test_issuer (credential));
-  gtk_label_set_label (self->doctype_label, idw_credential_get_display_name (credential));
+  gtk_label_set_label (self->doctype_label, document);
   gtk_label_set_label (self->country_label, country != NULL ? country : "");
 
   if (portrait != NULL)
@@ -202,11 +207,11 @@ element_row (const char          *name_space,
              IdwIssuerSignedItem *item)
 {
   const char *element = item->element_identifier;
-  g_autofree char *label = idw_element_get_label (name_space, element);
+  g_autofree char *label = idw_ui_element_label (name_space, element);
   GtkWidget *row = adw_action_row_new ();
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   gtk_widget_add_css_class (row, "property");
 
   if (idw_element_get_kind (name_space, element) == IDW_VALUE_KIND_IMAGE)
@@ -247,10 +252,17 @@ fill_elements (IdwCardPage *self)
       GPtrArray *items = idw_credential_get_items (self->credential, ns);
       const char *title = idw_ui_namespace_title (ns);
       GtkWidget *group = adw_preferences_group_new ();
+      /* A group's title and description are always markup in libadwaita
+       * 1.2, and an unknown namespace is the credential's text. */
+      g_autofree char *title_markup = idw_ui_escape_markup (title);
 
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title_markup);
       if (g_strcmp0 (title, ns) != 0)
-        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ns);
+        {
+          g_autofree char *ns_markup = idw_ui_escape_markup (ns);
+
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), ns_markup);
+        }
 
       for (guint j = 0; items != NULL && j < items->len; j++)
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
@@ -266,10 +278,11 @@ add_detail (IdwCardPage *self,
             const char  *value)
 {
   GtkWidget *row = adw_action_row_new ();
+  g_autofree char *shown = idw_ui_escape_text (value);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown);
   gtk_widget_add_css_class (row, "property");
   adw_preferences_group_add (self->details_group, row);
 }
@@ -385,7 +398,7 @@ show_toast (IdwCardPage *self,
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), IDW_TYPE_WINDOW);
 
   if (window != NULL)
-    idw_window_add_toast (IDW_WINDOW (window), adw_toast_new (title));
+    idw_window_add_toast (IDW_WINDOW (window), idw_ui_toast_new (title));
 }
 
 static void

@@ -38,7 +38,10 @@ static void
 show_error (IdwCredentialRequestDialog *self,
             const GError               *error)
 {
-  adw_status_page_set_description (self->error_page, error->message);
+  /* A status page's description is always markup. */
+  g_autofree char *description = idw_ui_escape_markup (error->message);
+
+  adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
@@ -135,7 +138,7 @@ saved_cb (GObject      *object,
   else
     message = g_strdup (_("Request saved"));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
 }
 
 static void

@@ -54,7 +54,7 @@ show_toast (IdwPresentPage *self,
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), IDW_TYPE_WINDOW);
 
   if (window != NULL)
-    idw_window_add_toast (IDW_WINDOW (window), adw_toast_new (title));
+    idw_window_add_toast (IDW_WINDOW (window), idw_ui_toast_new (title));
 }
 
 GStrv
@@ -115,7 +115,7 @@ summarize (GStrv    paths,
         continue;
       if (without_portrait && g_str_equal (element, "portrait"))
         continue;
-      label = idw_element_get_label (ns, element);
+      label = idw_ui_element_label (ns, element);
       if (names->len > 0)
         /* Translators: separates the names of the details in a list */
         g_string_append (names, _(", "));
@@ -232,10 +232,10 @@ fill_elements (IdwPresentPage *self)
       if (!idw_element_path_split (paths[i], &ns, &element))
         continue;
 
-      label = idw_element_get_label (ns, element);
+      label = idw_ui_element_label (ns, element);
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
       if (idw_element_get_kind (ns, element) != IDW_VALUE_KIND_IMAGE)
         {
           value = idw_ui_format_value (ns, element,

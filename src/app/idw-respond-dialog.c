@@ -68,15 +68,18 @@ requested_row_new (IdwRespondDialog *self,
   g_autofree char *label = NULL;
   GtkWidget *row = adw_action_row_new ();
 
+  /* The paths are the request's text: no markup, controls shown. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (!idw_element_path_split (path, &ns, &element))
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path);
+      g_autofree char *shown = idw_ui_escape_text (path);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown);
       return row;
     }
 
-  label = idw_element_get_label (ns, element);
+  label = idw_ui_element_label (ns, element);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
   if (missing)
     {
@@ -114,8 +117,10 @@ show_request (IdwRespondDialog *self)
   g_clear_pointer (&self->requested_rows, g_list_free);
 
   g_free (self->verifier);
-  self->verifier = g_strdup (self->request->verifier != NULL && *self->request->verifier != '\0'
-                             ? self->request->verifier : _("Someone"));
+  /* How the requester names itself, shown as text that cannot break the
+   * line or reorder the sentence around it. */
+  self->verifier = self->request->verifier != NULL && *self->request->verifier != '\0'
+                   ? idw_ui_escape_text (self->request->verifier) : g_strdup (_("Someone"));
   /* Translators: %s is who asks, as it names itself, or "Someone" */
   asker = g_strdup_printf (_("%s asks to see"), self->verifier);
   gtk_label_set_label (self->asker_label, asker);
@@ -690,7 +695,7 @@ share_action (GtkWidget  *widget,
     {
       /* Translators: %s is an error message */
       message = g_strdup_printf (_("Could not sign the response: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
       return;
     }
 

@@ -57,7 +57,7 @@ show_toast (IdwTrustPage *self,
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
 
   if (window != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (message));
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), idw_ui_toast_new (message));
 }
 
 static GtkWindow *
@@ -68,18 +68,19 @@ parent_window (IdwTrustPage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-/* The issuer's name for people: organisation, else common name. */
+/* The issuer's name for people: organisation, else common name, escaped
+ * (it is whatever the certificate says). */
 static char *
 certificate_title (IdwCertificate *certificate)
 {
-  char *name = idw_certificate_get_organization (certificate);
+  g_autofree char *name = idw_certificate_get_organization (certificate);
 
   if (name == NULL)
     name = idw_certificate_get_common_name (certificate);
   if (name == NULL)
     name = idw_certificate_get_subject (certificate);
 
-  return name;
+  return idw_ui_escape_text (name);
 }
 
 static char *
@@ -109,7 +110,8 @@ issuer_row_new (IdwCertificate *certificate)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *title = certificate_title (certificate);
-  g_autofree char *country = idw_certificate_get_country (certificate);
+  g_autofree char *raw_country = idw_certificate_get_country (certificate);
+  g_autofree char *country = idw_ui_escape_text (raw_country);
   g_autofree char *fingerprint = idw_certificate_get_fingerprint (certificate);
   g_autofree char *short_fp = g_strndup (fingerprint, 16);
   g_autofree char *grouped = idw_ui_format_fingerprint (short_fp);
@@ -223,10 +225,12 @@ property_row (const char *title,
               const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
+  /* The certificate's text: no markup, controls made visible. */
+  g_autofree char *shown = idw_ui_escape_text (value);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL ? value : "—");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown != NULL ? shown : "—");
   gtk_widget_add_css_class (row, "idw-property");
 
   return row;

@@ -11,6 +11,86 @@
 
 #include "idw-ui-util.h"
 
+/* Characters that break a line, act on a terminal or reorder text around
+ * them: never shown raw. */
+static gboolean
+must_escape (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f)
+         || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+         || c == 0x2028 || c == 0x2029;
+}
+
+char *
+idw_ui_escape_text (const char *text)
+{
+  GString *out;
+  const char *p;
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+
+  end = text + strlen (text);
+  out = g_string_sized_new (end - text);
+
+  for (p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      const char *next;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+
+      next = g_utf8_next_char (p);
+      if (!must_escape (c))
+        g_string_append_len (out, p, next - p);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x80)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+      p = next;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+idw_ui_escape_markup (const char *text)
+{
+  g_autofree char *plain = idw_ui_escape_text (text);
+
+  return plain != NULL ? g_markup_escape_text (plain, -1) : NULL;
+}
+
+AdwToast *
+idw_ui_toast_new (const char *title)
+{
+  /* libadwaita 1.2 always parses a toast's title as markup. */
+  g_autofree char *markup = idw_ui_escape_markup (title);
+
+  return adw_toast_new (markup != NULL ? markup : "");
+}
+
+char *
+idw_ui_element_label (const char *name_space,
+                      const char *element)
+{
+  g_autofree char *label = idw_element_get_label (name_space, element);
+
+  return idw_ui_escape_text (label);
+}
+
 GdkTexture *
 idw_ui_texture_from_value (cbor_item_t *value)
 {
@@ -62,10 +142,13 @@ idw_ui_credential_dup_text (IdwCredential *credential,
 {
   cbor_item_t *value = find_value (credential, element);
 
+  g_autofree char *text = NULL;
+
   if (value == NULL || !cbor_isa_string (value))
     return NULL;
 
-  return idw_cbor_dup_string (value);
+  text = idw_cbor_dup_string (value);
+  return idw_ui_escape_text (text);
 }
 
 static gboolean
@@ -99,9 +182,13 @@ idw_ui_credential_title (IdwCredential *credential)
   char *name = idw_ui_credential_national_name (credential);
 
   if (name == NULL)
-    name = idw_credential_dup_holder_name (credential);
+    {
+      g_autofree char *holder = idw_credential_dup_holder_name (credential);
+
+      name = idw_ui_escape_text (holder);
+    }
   if (name == NULL)
-    name = g_strdup (idw_credential_get_display_name (credential));
+    name = idw_ui_escape_text (idw_credential_get_display_name (credential));
 
   return name;
 }
@@ -121,6 +208,8 @@ idw_ui_format_value (const char  *name_space,
                      const char  *element,
                      cbor_item_t *value)
 {
+  g_autofree char *text = NULL;
+
   /* On a card a tdate reads as its day; the engine adds the time. */
   if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)
     {
@@ -130,7 +219,8 @@ idw_ui_format_value (const char  *name_space,
         return idw_ui_format_date (dt);
     }
 
-  return idw_element_format_value (name_space, element, value);
+  text = idw_element_format_value (name_space, element, value);
+  return idw_ui_escape_text (text);
 }
 
 char *

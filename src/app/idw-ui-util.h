@@ -4,18 +4,45 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "idwallet.h"
 
 G_BEGIN_DECLS
+
+/* What a credential, a presentation, a certificate or a request says is
+ * shown as it is, never interpreted.
+ *
+ * idw_ui_escape_text() makes @text safe to show as plain text: each C0
+ * control character (\n, \t, \r for those three, \x1b style for the
+ * rest), DEL (\x7f), C1 control character (\u0085), bidirectional
+ * embedding, override and isolate (U+202A–U+202E, U+2066–U+2069) and line
+ * or paragraph separator (U+2028, U+2029) becomes a visible escape, and
+ * each byte that is not UTF-8 becomes \xNN: a value stays on its own line
+ * and cannot reorder what is around it. NULL gives NULL.
+ *
+ * Rows (AdwPreferencesRow:use-markup), labels and dialogs that show such
+ * text keep markup off. Where libadwaita 1.2 always parses markup (AdwToast
+ * titles, AdwPreferencesGroup titles and descriptions, AdwStatusPage
+ * descriptions), use idw_ui_escape_markup(): the same, escaped for Pango.
+ *
+ * The helpers below that return text for people (the credential's texts,
+ * values and labels) return it escaped already. */
+char       *idw_ui_escape_text             (const char    *text);
+char       *idw_ui_escape_markup           (const char    *text);
+/* A toast that says @title literally. */
+AdwToast   *idw_ui_toast_new               (const char    *title);
+/* An element's label, escaped: for an element the catalogue does not know,
+ * it is the credential's identifier. */
+char       *idw_ui_element_label           (const char    *name_space,
+                                            const char    *element);
 
 /* A texture from a byte-string element value (JPEG, PNG …), or NULL. */
 GdkTexture *idw_ui_texture_from_value      (cbor_item_t   *value);
 /* The credential's portrait as a texture, or NULL. */
 GdkTexture *idw_ui_credential_portrait     (IdwCredential *credential);
 /* A text element of the credential's main namespace (any namespace for an
- * unknown type), or NULL. */
+ * unknown type), escaped for display, or NULL. */
 char       *idw_ui_credential_dup_text     (IdwCredential *credential,
                                             const char    *element);
 /* The name in national characters ("张伟"), or NULL when the credential has
@@ -27,7 +54,7 @@ char       *idw_ui_credential_title        (IdwCredential *credential);
 /* A localised date. */
 char       *idw_ui_format_date             (GDateTime     *datetime);
 /* An element's value for people: dates in full ("17 May 1990"), the rest
- * as idw_element_format_value() writes it. */
+ * as idw_element_format_value() writes it, escaped. */
 char       *idw_ui_format_value            (const char    *name_space,
                                             const char    *element,
                                             cbor_item_t   *value);
@@ -36,7 +63,7 @@ char       *idw_ui_credential_validity     (IdwCredential *credential);
 /* Hex in groups of four, for reading aloud. */
 char       *idw_ui_format_fingerprint      (const char    *hex);
 /* A heading for a namespace: the document type's name for a known one,
- * the identifier otherwise. */
+ * the identifier otherwise (not escaped: it may be the credential's). */
 const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);

@@ -185,11 +185,13 @@ new_value_row (const char *title,
                const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
+  g_autofree char *shown = idw_ui_escape_text (value);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  /* Values are data: keep markup out of them. */
+  /* Values are data: markup off before any text is set, and controls made
+   * visible (a newline must not make a line that looks like a field). */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown);
 
   return row;
 }
@@ -249,7 +251,7 @@ fill_details (IdwVerdictPage *self,
   for (guint i = 0; disclosed != NULL && i < disclosed->len; i++)
     {
       IdwDisclosedElement *element = disclosed->pdata[i];
-      g_autofree char *label = idw_element_get_label (element->name_space, element->element);
+      g_autofree char *label = idw_ui_element_label (element->name_space, element->element);
       IdwValueKind kind = idw_element_get_kind (element->name_space, element->element);
       guint age = age_threshold (element->element);
 
@@ -377,9 +379,11 @@ fill_issuer (IdwVerdictPage *self)
 {
   const char *organization = idw_verdict_get_issuer_organization (self->verdict);
   const char *common_name = idw_verdict_get_issuer_common_name (self->verdict);
-  const char *country = idw_verdict_get_issuer_country (self->verdict);
+  /* From the x5chain, before anything about it is checked: shown as text
+   * (the rows have markup off), controls made visible. */
+  g_autofree char *issuer = idw_ui_escape_text (organization != NULL ? organization : common_name);
+  g_autofree char *country = idw_ui_escape_text (idw_verdict_get_issuer_country (self->verdict));
   GDateTime *until = idw_verdict_get_valid_until (self->verdict);
-  const char *issuer = organization != NULL ? organization : common_name;
 
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_row), issuer != NULL);
   if (issuer != NULL)
@@ -412,6 +416,7 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
 {
   gboolean valid;
   const char *doctype;
+  g_autofree char *document = NULL;
   g_autofree char *reason = NULL;
 
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
@@ -431,8 +436,8 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
 
   doctype = idw_verdict_get_doctype (verdict);
-  gtk_label_set_label (self->document_label,
-                       doctype != NULL ? idw_doctype_get_display_name (doctype) : "");
+  document = idw_ui_escape_text (doctype != NULL ? idw_doctype_get_display_name (doctype) : "");
+  gtk_label_set_label (self->document_label, document);
   gtk_widget_set_visible (GTK_WIDGET (self->document_label), doctype != NULL);
 
   gtk_revealer_set_reveal_child (self->test_banner, idw_verdict_is_test_issuer (verdict));

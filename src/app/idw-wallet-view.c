@@ -108,7 +108,11 @@ show_message (IdwWalletView *self,
               const char    *heading,
               const char    *body)
 {
-  GtkWidget *dialog = adw_message_dialog_new (get_window (self), heading, body);
+  /* Plain text (no markup), but the body may quote a credential: its
+   * controls are made visible. */
+  g_autofree char *shown_heading = idw_ui_escape_text (heading);
+  g_autofree char *shown_body = idw_ui_escape_text (body);
+  GtkWidget *dialog = adw_message_dialog_new (get_window (self), shown_heading, shown_body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -232,7 +236,10 @@ load_cb (GObject      *source,
 
   if (data == NULL)
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      /* A status page's description is always markup. */
+      g_autofree char *description = idw_ui_escape_markup (error->message);
+
+      adw_status_page_set_description (self->error_page, description);
       gtk_stack_set_visible_child_name (self->list_stack, "error");
     }
   else
@@ -318,15 +325,19 @@ dup_issuer_name (IdwCredential *credential)
 {
   IdwCertificate *ds = idw_credential_get_ds_certificate (credential);
   char *name = idw_ui_credential_dup_text (credential, "issuing_authority");
+  g_autofree char *from_certificate = NULL;
 
-  if (name == NULL && ds != NULL)
-    name = idw_certificate_get_organization (ds);
-  if (name == NULL && ds != NULL)
-    name = idw_certificate_get_common_name (ds);
-  if (name == NULL)
-    name = g_strdup (_("Unknown issuer"));
+  if (name != NULL)
+    return name;
 
-  return name;
+  if (ds != NULL)
+    from_certificate = idw_certificate_get_organization (ds);
+  if (from_certificate == NULL && ds != NULL)
+    from_certificate = idw_certificate_get_common_name (ds);
+  if (from_certificate != NULL)
+    return idw_ui_escape_text (from_certificate);
+
+  return g_strdup (_("Unknown issuer"));
 }
 
 static GtkWidget *
@@ -335,8 +346,11 @@ card_row_new (IdwWalletView *self,
 {
   IdwCredential *credential = idw_store_entry_get_credential (entry);
   const char *id = idw_store_entry_get_id (entry);
+  /* What the credential says, escaped (the row has no markup). */
   g_autofree char *national = idw_ui_credential_national_name (credential);
-  g_autofree char *latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *raw_latin = idw_credential_dup_holder_name (credential);
+  g_autofree char *latin = idw_ui_escape_text (raw_latin);
+  g_autofree char *document = idw_ui_escape_text (idw_credential_get_display_name (credential));
   g_autofree char *issuer = dup_issuer_name (credential);
   g_autofree char *validity = idw_ui_credential_validity (credential);
   g_autofree char *title = NULL;
@@ -357,12 +371,11 @@ card_row_new (IdwWalletView *self,
     title = g_strdup (_("Unnamed ID"));
 
   /* Translators: the document type and its issuer, then the validity, "Mobile driving licence · Demo Issuer" */
-  subtitle = g_strdup_printf (_("%1$s · %2$s\n%3$s"),
-                              idw_credential_get_display_name (credential), issuer, validity);
+  subtitle = g_strdup_printf (_("%1$s · %2$s\n%3$s"), document, issuer, validity);
 
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "idw-id", g_strdup (id), g_free);
@@ -449,13 +462,15 @@ damaged_row_new (IdwStoreEntry *entry)
 {
   const GError *error = idw_store_entry_get_error (entry);
   g_autofree char *name = g_path_get_basename (idw_store_entry_get_path (entry));
+  /* The reason may quote the damaged credential. */
+  g_autofree char *reason = idw_ui_escape_text (error != NULL ? error->message : NULL);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               error != NULL ? error->message : _("This file cannot be read."));
+                               reason != NULL ? reason : _("This file cannot be read."));
   adw_action_row_set_icon_name (ADW_ACTION_ROW (row), "dialog-warning-symbolic");
 
   button = gtk_button_new_from_icon_name ("user-trash-symbolic");

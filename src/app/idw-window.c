@@ -10,6 +10,7 @@
 #include "idw-wallet-view.h"
 #include "idw-window.h"
 #include "idw-credential-request-dialog.h"
+#include "idw-ui-util.h"
 
 struct _IdwWindow
 {
@@ -111,7 +112,7 @@ idw_window_open_file (IdwWindow *self,
   name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   message = g_strdup_printf (_("“%s” cannot be opened by this version of ID Wallet."), name);
-  idw_window_add_toast (self, adw_toast_new (message));
+  idw_window_add_toast (self, idw_ui_toast_new (message));
 }
 
 /**

@@ -134,7 +134,12 @@ idw_cli_ask (int    argc,
       request = idw_remote_request_new_preset (doctype, preset, verifier, &error);
     }
   if (request == NULL)
-    return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+    {
+      /* The engine's message quotes the names and elements given. */
+      g_autofree char *message = idw_cli_escape (error->message);
+
+      return idw_cli_usage_error (g_get_prgname (), "%s", message);
+    }
 
   text = idw_remote_request_to_text (request);
 

@@ -28,16 +28,35 @@ typedef enum
  * g_set_prgname()) to stderr. */
 void             idw_cli_printerr              (const char     *format,
                                                 ...) G_GNUC_PRINTF (1, 2);
-/* Prints @error and returns the exit code it stands for: IDW_CLI_EXIT_USAGE
- * for I/O and file errors, option errors, IDW_ERROR_IO / NOT_FOUND and
- * IDW_ERROR_KEYRING (the command could not run),
- * IDW_CLI_EXIT_FAILED otherwise. */
+/* Prints @error, escaped with idw_cli_escape() (engine messages may quote
+ * what a credential or a request carries), and returns the exit code it
+ * stands for: IDW_CLI_EXIT_USAGE for I/O and file errors, option errors,
+ * IDW_ERROR_IO / NOT_FOUND and IDW_ERROR_KEYRING (the command could not
+ * run), IDW_CLI_EXIT_FAILED otherwise. */
 IdwCliExit       idw_cli_report_error          (const GError   *error);
 IdwCliExit       idw_cli_exit_for_error        (const GError   *error);
 /* A usage error: prints the message and a hint to run --help. */
 IdwCliExit       idw_cli_usage_error           (const char     *command,
                                                 const char     *format,
                                                 ...) G_GNUC_PRINTF (2, 3);
+
+/* ---- Printing text that came from outside ---------------------------- */
+
+/* @text (from a presentation, a credential, a certificate or a request,
+ * or an engine message that may quote them) made safe for a terminal:
+ * every C0 control character (\n, \t, \r for those three, \x1b style
+ * for the rest), DEL (\x7f), C1 control character (\u009b), bidirectional
+ * embedding, override and isolate (U+202A–U+202E, U+2066–U+2069) and the
+ * line and paragraph separators (U+2028, U+2029) is written as a visible
+ * escape, and each byte that is not part of valid UTF-8 as \xNN, so the
+ * result is valid UTF-8 on one line. Backslashes are left as they are.
+ * NULL gives NULL. */
+char            *idw_cli_escape                (const char     *text);
+/* The same for JSON that json-glib wrote: inside its strings, the
+ * characters above that json-glib leaves raw (U+001F, C1, bidi, U+2028,
+ * U+2029) become \uNNNN escapes, which keep the value, and a byte that is
+ * not UTF-8 becomes \ufffd; the result is still valid JSON. */
+char            *idw_cli_escape_json           (const char     *json);
 
 /* ---- The holder's wallet (keyring and credential store) -------------- */
 

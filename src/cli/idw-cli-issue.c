@@ -159,7 +159,10 @@ idw_cli_issue (int    argc,
   g_autofree char *ds_cert_path = NULL;
   g_autofree char *ds_key_path = NULL;
   g_autofree char *base_dir = NULL;
+  g_autofree char *raw_holder = NULL;
   g_autofree char *holder = NULL;
+  g_autofree char *document = NULL;
+  g_autofree char *doctype_text = NULL;
   g_autofree char *from_text = NULL;
   g_autofree char *until_text = NULL;
   g_autoptr(GDateTime) signed_at = NULL;
@@ -280,8 +283,9 @@ idw_cli_issue (int    argc,
       if (request == NULL)
         {
           IdwCliExit status = idw_cli_exit_for_error (error);
+          g_autofree char *message = idw_cli_escape (error->message);
 
-          idw_cli_printerr (_("--request “%s”: %s"), request_file, error->message);
+          idw_cli_printerr (_("--request “%s”: %s"), request_file, message);
           return status;
         }
       device_key = idw_key_ref (idw_credential_request_get_device_key (request));
@@ -329,13 +333,16 @@ idw_cli_issue (int    argc,
   if (!idw_credential_save (credential, out_file, new_device_key, &error))
     return idw_cli_report_error (error);
 
-  holder = idw_credential_dup_holder_name (credential);
+  /* The holder's data is the applicant's: printed escaped. */
+  raw_holder = idw_credential_dup_holder_name (credential);
+  holder = idw_cli_escape (raw_holder);
+  document = idw_cli_escape (idw_credential_get_display_name (credential));
+  doctype_text = idw_cli_escape (idw_credential_get_doctype (credential));
   from_text = format_date (idw_credential_get_valid_from (credential));
   until_text = format_date (idw_credential_get_valid_until (credential));
   /* Translators: "Issued <document type> (<doctype id>) for <holder>, valid <from> to <until>: <file>" */
   g_print (_("Issued %s (%s) for %s, valid %s to %s: %s\n"),
-           idw_credential_get_display_name (credential),
-           idw_credential_get_doctype (credential),
+           document, doctype_text,
            holder != NULL ? holder : _("an unnamed holder"),
            from_text, until_text, out_file);
   if (new_device_key)

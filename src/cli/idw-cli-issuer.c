@@ -36,6 +36,7 @@ issuer_init (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *country = NULL;
   g_autofree char *iaca_fingerprint = NULL;
+  g_autofree char *safe_name = NULL;
   gboolean test = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -121,8 +122,10 @@ issuer_init (int    argc,
     if (iaca != NULL)
       iaca_fingerprint = idw_certificate_get_fingerprint (iaca);
 
+    /* The name may hold bidirectional controls (only C0/C1 are refused). */
+    safe_name = idw_cli_escape (name != NULL ? name : DEFAULT_ISSUER_NAME);
     g_print (_("Created the issuer “%s” (%s)%s in %s:\n"),
-             name != NULL ? name : DEFAULT_ISSUER_NAME,
+             safe_name,
              country != NULL ? country : DEFAULT_COUNTRY,
              test ? _(", a test issuer,") : "",
              out_dir);

@@ -167,7 +167,9 @@ idw_cli_present (int    argc,
       request = idw_remote_request_parse (nonce_request, &error);
       if (request == NULL)
         {
-          idw_cli_printerr (_("--nonce-request: %s"), error->message);
+          g_autofree char *message = idw_cli_escape (error->message);
+
+          idw_cli_printerr (_("--nonce-request: %s"), message);
           return IDW_CLI_EXIT_USAGE;
         }
       nonce = request->nonce;
@@ -188,10 +190,10 @@ idw_cli_present (int    argc,
       if (idw_store_entry_is_damaged (entry))
         {
           const GError *reason = idw_store_entry_get_error (entry);
+          g_autofree char *message = idw_cli_escape (reason != NULL ? reason->message : "");
 
           idw_cli_printerr (_("The credential %s is damaged and cannot be presented: %s"),
-                            idw_store_entry_get_id (entry),
-                            reason != NULL ? reason->message : "");
+                            idw_store_entry_get_id (entry), message);
           return IDW_CLI_EXIT_FAILED;
         }
       credential = g_object_ref (idw_store_entry_get_credential (entry));
@@ -214,8 +216,9 @@ idw_cli_present (int    argc,
       if (credential == NULL)
         {
           IdwCliExit status = idw_cli_exit_for_error (error);
+          g_autofree char *message = idw_cli_escape (error->message);
 
-          idw_cli_printerr ("%s: %s", argv[1], error->message);
+          idw_cli_printerr ("%s: %s", argv[1], message);
           return status;
         }
     }
@@ -253,17 +256,21 @@ idw_cli_present (int    argc,
     {
       g_auto(GStrv) missing = NULL;
       g_autofree char *who = NULL;
+      /* The request names itself and what it wants: print it escaped. */
+      g_autofree char *verifier = idw_cli_escape (request->verifier);
+      g_autofree char *doctype = idw_cli_escape (idw_remote_request_get_doctype (request));
 
       paths = idw_remote_request_select (request, credential, &missing);
 
-      who = request->verifier != NULL ? g_strdup_printf ("“%s”", request->verifier)
-                                      : g_strdup (_("A verifier (unnamed)"));
-      g_printerr (_("%s asks for %s.\n"), who, idw_remote_request_get_doctype (request));
+      who = verifier != NULL ? g_strdup_printf ("“%s”", verifier)
+                             : g_strdup (_("A verifier (unnamed)"));
+      g_printerr (_("%s asks for %s.\n"), who, doctype);
       if (missing != NULL && missing[0] != NULL)
         {
           g_autofree char *list = g_strjoinv (", ", missing);
+          g_autofree char *safe_list = idw_cli_escape (list);
 
-          g_printerr (_("Not in this credential, left out: %s\n"), list);
+          g_printerr (_("Not in this credential, left out: %s\n"), safe_list);
         }
 
       if (paths == NULL || paths[0] == NULL)

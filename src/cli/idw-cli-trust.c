@@ -15,11 +15,13 @@
 #include "idw-cli-common.h"
 #include "idw-cli-commands.h"
 
-/* "Subject (test issuer), valid 2025-01-01 to 2030-01-01" */
+/* "Subject (test issuer), valid 2025-01-01 to 2030-01-01", the subject
+ * escaped: it is whatever the certificate says. */
 static char *
 describe (IdwCertificate *cert)
 {
-  g_autofree char *subject = idw_certificate_get_subject (cert);
+  g_autofree char *raw_subject = idw_certificate_get_subject (cert);
+  g_autofree char *subject = idw_cli_escape (raw_subject);
   g_autofree char *from = idw_cli_format_date (idw_certificate_get_not_before (cert));
   g_autofree char *until = idw_cli_format_date (idw_certificate_get_not_after (cert));
 
@@ -98,7 +100,11 @@ trust_list (IdwTrustStore *store,
     return IDW_CLI_EXIT_USAGE;
 
   for (guint i = 0; damaged != NULL && damaged[i] != NULL; i++)
-    idw_cli_printerr (_("“%s” is not a certificate; it is ignored."), damaged[i]);
+    {
+      g_autofree char *name = idw_cli_escape (damaged[i]);
+
+      idw_cli_printerr (_("“%s” is not a certificate; it is ignored."), name);
+    }
   if (certs->len == 0)
     g_printerr (_("No issuer is trusted yet. Add one with “id-wallet-cli trust add CERT”.\n"));
 

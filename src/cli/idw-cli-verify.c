@@ -96,17 +96,22 @@ print_verdict (IdwVerdict *verdict)
 
   g_string_append (out, "\n");
 
+  /* Everything the presentation says is printed escaped: a value must not
+   * move the cursor, clear the screen or draw a verdict of its own. */
   if (doctype != NULL)
     {
-      g_autofree char *document = g_strdup_printf ("%s (%s)", idw_doctype_get_display_name (doctype), doctype);
+      g_autofree char *name = idw_cli_escape (idw_doctype_get_display_name (doctype));
+      g_autofree char *type = idw_cli_escape (doctype);
+      g_autofree char *document = g_strdup_printf ("%s (%s)", name, type);
 
       print_field (out, _("Document:"), document);
     }
   if (subject != NULL)
     {
-      const char *country = idw_verdict_get_issuer_country (verdict);
-      const char *organization = idw_verdict_get_issuer_organization (verdict);
-      const char *common_name = idw_verdict_get_issuer_common_name (verdict);
+      g_autofree char *country = idw_cli_escape (idw_verdict_get_issuer_country (verdict));
+      g_autofree char *organization = idw_cli_escape (idw_verdict_get_issuer_organization (verdict));
+      g_autofree char *common_name = idw_cli_escape (idw_verdict_get_issuer_common_name (verdict));
+      g_autofree char *escaped_subject = idw_cli_escape (subject);
       g_autofree char *issuer = NULL;
 
       if (organization != NULL || common_name != NULL)
@@ -115,9 +120,9 @@ print_verdict (IdwVerdict *verdict)
                                   country != NULL ? " (" : "",
                                   country != NULL ? country : "",
                                   country != NULL ? ")" : "",
-                                  subject);
+                                  escaped_subject);
       else
-        issuer = g_strdup (subject);
+        issuer = g_steal_pointer (&escaped_subject);
       print_field (out, _("Issuer:"), issuer);
     }
   print_field (out, _("Presented at:"), presented);
@@ -137,7 +142,8 @@ print_verdict (IdwVerdict *verdict)
     }
   for (IdwCheck check = 0; check < IDW_N_CHECKS; check++)
     {
-      const char *detail = idw_verdict_get_detail (verdict, check);
+      /* Details may quote the presentation. */
+      g_autofree char *detail = idw_cli_escape (idw_verdict_get_detail (verdict, check));
 
       g_string_append (out, "  ");
       append_padded (out, status_label (idw_verdict_get_status (verdict, check)), status_width + 2);
@@ -157,13 +163,18 @@ print_verdict (IdwVerdict *verdict)
           g_autofree char *label = idw_element_get_label (element->name_space, element->element);
           g_autofree char *value = idw_element_format_value (element->name_space, element->element,
                                                              element->value);
+          g_autofree char *safe_label = idw_cli_escape (label);
+          g_autofree char *safe_element = idw_cli_escape (element->element);
+          g_autofree char *safe_value = idw_cli_escape (value);
 
           if (g_strcmp0 (current_ns, element->name_space) != 0)
             {
+              g_autofree char *safe_ns = idw_cli_escape (element->name_space);
+
               current_ns = element->name_space;
-              g_string_append_printf (out, "  %s\n", current_ns);
+              g_string_append_printf (out, "  %s\n", safe_ns);
             }
-          g_string_append_printf (out, "    %s (%s): %s\n", label, element->element, value);
+          g_string_append_printf (out, "    %s (%s): %s\n", safe_label, safe_element, safe_value);
         }
     }
 
@@ -245,9 +256,10 @@ idw_cli_verify (int    argc,
   if (options.json)
     {
       g_autofree char *json = idw_verdict_to_json (verdict, FALSE);
+      g_autofree char *safe_json = idw_cli_escape_json (json);
 
       /* JSON is UTF-8 whatever the locale. */
-      fputs (json, stdout);
+      fputs (safe_json, stdout);
       fputc ('\n', stdout);
     }
   else

@@ -21,7 +21,9 @@ idw_cli_import (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *nickname = NULL;
+  g_autofree char *raw_holder = NULL;
   g_autofree char *holder = NULL;
+  g_autofree char *document = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(IdwCredential) credential = NULL;
   g_autoptr(IdwStore) store = NULL;
@@ -70,14 +72,18 @@ idw_cli_import (int    argc,
   credential = idw_credential_new_from_bytes (bytes, &error);
   if (credential == NULL)
     {
-      idw_cli_printerr (_("“%s” is a damaged credential and cannot be used (%s)."), path, error->message);
+      g_autofree char *message = idw_cli_escape (error->message);
+
+      idw_cli_printerr (_("“%s” is a damaged credential and cannot be used (%s)."), path, message);
       return IDW_CLI_EXIT_FAILED;
     }
 
   if (!idw_credential_verify_issuer_signature (credential, &error))
     {
+      g_autofree char *message = idw_cli_escape (error->message);
+
       idw_cli_printerr (_("The issuer’s signature on “%s” is not valid: the credential was changed after it was issued, "
-                          "or it is forged (%s)."), path, error->message);
+                          "or it is forged (%s)."), path, message);
       return IDW_CLI_EXIT_FAILED;
     }
 
@@ -106,9 +112,12 @@ idw_cli_import (int    argc,
   if (fflush (stdout) != 0)
     return IDW_CLI_EXIT_USAGE;
 
-  holder = idw_credential_dup_holder_name (credential);
+  /* What the credential says about itself is printed escaped. */
+  raw_holder = idw_credential_dup_holder_name (credential);
+  holder = idw_cli_escape (raw_holder);
+  document = idw_cli_escape (idw_credential_get_display_name (credential));
   /* Translators: "Imported <document type> of <holder>." */
-  g_printerr (_("Imported %s of %s.\n"), idw_credential_get_display_name (credential),
+  g_printerr (_("Imported %s of %s.\n"), document,
               holder != NULL ? holder : _("an unnamed holder"));
 
   if (had_private_key)
@@ -123,7 +132,7 @@ idw_cli_import (int    argc,
       else if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
         g_printerr (_("The keyring holds no device key for it: it cannot be presented from this device.\n"));
       else
-        idw_cli_printerr ("%s", error->message);
+        idw_cli_report_error (error);
     }
 
   return IDW_CLI_EXIT_OK;
@@ -179,27 +188,34 @@ idw_cli_list (int    argc,
     {
       IdwStoreEntry *entry = g_ptr_array_index (entries, i);
       IdwCredential *credential = idw_store_entry_get_credential (entry);
+      g_autofree char *raw_holder = NULL;
       g_autofree char *holder = NULL;
+      g_autofree char *doctype = NULL;
       g_autofree char *from = NULL;
       g_autofree char *until = NULL;
 
       if (idw_store_entry_is_damaged (entry) || credential == NULL)
         {
           const GError *reason = idw_store_entry_get_error (entry);
+          g_autofree char *message = idw_cli_escape (reason != NULL ? reason->message : NULL);
 
           /* Translators: a damaged wallet file in `id-wallet-cli list`; keep DAMAGED in capitals */
           g_string_append_printf (out, "%s\t%s\t%s\n", idw_store_entry_get_id (entry), _("DAMAGED"),
-                                  reason != NULL ? reason->message : _("The file cannot be read."));
+                                  message != NULL ? message : _("The file cannot be read."));
           damaged++;
           continue;
         }
 
-      holder = idw_credential_dup_holder_name (credential);
+      /* Escaped: a tab or a newline in a name would make a field or a
+       * line of its own. */
+      raw_holder = idw_credential_dup_holder_name (credential);
+      holder = idw_cli_escape (raw_holder);
+      doctype = idw_cli_escape (idw_credential_get_doctype (credential));
       from = idw_cli_format_date (idw_credential_get_valid_from (credential));
       until = idw_cli_format_date (idw_credential_get_valid_until (credential));
       g_string_append_printf (out, "%s\t%s\t%s\t%s/%s\t%s%s%s\n",
                               idw_store_entry_get_id (entry),
-                              idw_credential_get_doctype (credential),
+                              doctype,
                               holder != NULL ? holder : "-",
                               from, until,
                               validity_label (credential, now),
