@@ -13,15 +13,13 @@
 #include "idw-cbor.h"
 #include "idw-error.h"
 #include "idw-x509.h"
+#include "x509-test-util.h"
 
 #define ANNEXD_DS_FINGERPRINT "b79798ebbc0cafb406683b60a75ad78df735bc3535e31151db0e2dfc4bb98d3b"
 #define ANNEXD_DS_PUBLIC_KEY                                              \
   "04ace7ab7340e5d9648c5a72a9a6f56745c7aad436a03a43efea77b5fa7b88f019"    \
   "7d57d8983e1b37d3a539f4d588365e38cbbf5b94d68c547b5bc8731dcd2f146b"
 #define ANNEXD_MSO_SIGNED "2020-10-01T13:30:02Z"
-
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_privkey_t, gnutls_x509_privkey_deinit, NULL)
 
 /* Helpers */
 
@@ -86,130 +84,6 @@ cert_from_pem (const char *pem)
   g_assert_no_error (error);
   g_assert_nonnull (cert);
   return cert;
-}
-
-static GPtrArray *
-cert_list (IdwCertificate *first,
-           ...)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
-  va_list args;
-
-  va_start (args, first);
-  for (IdwCertificate *cert = first; cert != NULL; cert = va_arg (args, IdwCertificate *))
-    g_ptr_array_add (list, idw_certificate_ref (cert));
-  va_end (args);
-
-  return list;
-}
-
-/* A certificate whose DER has one byte changed at @offset (counted from
- * the end when negative). */
-static IdwCertificate *
-tampered_copy (IdwCertificate *cert,
-               gssize          offset,
-               GError        **error)
-{
-  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (der, &len);
-  g_autofree guint8 *copy = g_memdup2 (data, len);
-  gsize at = offset < 0 ? len + offset : (gsize) offset;
-
-  g_assert_cmpuint (at, <, len);
-  copy[at] ^= 0x01;
-  return idw_certificate_new_from_der (copy, len, error);
-}
-
-typedef struct
-{
-  gboolean    ca;
-  gboolean    basic_constraints;
-  gboolean    ds_usage;
-  gboolean    no_authority_key_id;
-} TestCertOptions;
-
-/* Makes a certificate with GnuTLS directly, for key types and structures
- * the issuer code does not make. @issuer NULL: self-signed. */
-static IdwCertificate *
-make_test_cert (gnutls_x509_privkey_t  key,
-                const char            *dn,
-                IdwCertificate        *issuer,
-                gnutls_x509_privkey_t  issuer_key,
-                GDateTime             *not_before,
-                GDateTime             *not_after,
-                const TestCertOptions *options)
-{
-  g_auto(gnutls_x509_crt_t) crt = NULL;
-  g_auto(gnutls_x509_crt_t) issuer_crt = NULL;
-  g_autoptr(GError) error = NULL;
-  gnutls_datum_t der = { NULL, 0 };
-  guint8 serial[16];
-  guint8 key_id[64];
-  size_t key_id_size = sizeof key_id;
-  IdwCertificate *cert;
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
-  for (guint i = 0; i < sizeof serial; i++)
-    serial[i] = (guint8) g_random_int_range (0, 256);
-  serial[0] = 0x42;
-  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, g_date_time_to_unix (not_before)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, g_date_time_to_unix (not_after)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-
-  if (options->basic_constraints)
-    g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, options->ca, -1), ==, 0);
-  if (options->ca)
-    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN), ==, 0);
-  if (options->ds_usage)
-    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
-
-  g_assert_cmpint (gnutls_x509_privkey_get_key_id (key, 0, key_id, &key_id_size), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size), ==, 0);
-
-  if (issuer != NULL)
-    {
-      g_autoptr(GBytes) issuer_der = idw_certificate_get_der (issuer);
-      gnutls_datum_t datum;
-      gsize len;
-
-      datum.data = (unsigned char *) g_bytes_get_data (issuer_der, &len);
-      datum.size = (unsigned int) len;
-      g_assert_cmpint (gnutls_x509_crt_init (&issuer_crt), ==, 0);
-      g_assert_cmpint (gnutls_x509_crt_import (issuer_crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
-
-      if (!options->no_authority_key_id)
-        {
-          key_id_size = sizeof key_id;
-          g_assert_cmpint (gnutls_x509_privkey_get_key_id (issuer_key, 0, key_id, &key_id_size), ==, 0);
-          g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size), ==, 0);
-        }
-      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer_crt, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-    }
-  else
-    {
-      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
-    }
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
-  cert = idw_certificate_new_from_der (der.data, der.size, &error);
-  gnutls_free (der.data);
-  g_assert_no_error (error);
-  return cert;
-}
-
-static gnutls_x509_privkey_t
-make_ec_key (gnutls_ecc_curve_t curve)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (curve), 0), ==, 0);
-  return key;
 }
 
 /* Annex D: parsing */
@@ -480,21 +354,6 @@ check_serial (IdwCertificate *cert)
   g_assert_cmpuint (serial_size, >=, 16);
   g_assert_cmpuint (serial[0] & 0x80, ==, 0);  /* positive */
   g_assert_cmpuint (serial[0], !=, 0);         /* minimal */
-}
-
-static gnutls_x509_crt_t
-gnutls_crt_from (IdwCertificate *cert)
-{
-  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
-  gnutls_x509_crt_t crt;
-  gnutls_datum_t datum;
-  gsize len;
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
-  datum.size = (unsigned int) len;
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
-  return crt;
 }
 
 static void
