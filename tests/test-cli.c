@@ -26,7 +26,7 @@
 
 #include "idwallet.h"
 #include "test-util.h"
-#include "x509-test-util.h"
+#include "hostile-cert-util.h"
 
 static const char * const check_names[] = {
   "decode", "issuer_signature", "issuer_trusted", "mso",

@@ -30,7 +30,7 @@
 #include "idw-window.h"
 #include "idwallet.h"
 #include "ui-test-util.h"
-#include "x509-test-util.h"
+#include "hostile-cert-util.h"
 
 #define ORG           "<b>Bold</b> & <span size=\"xx-large\">Big</span>"
 #define COMMON_NAME   "<a href=\"https://evil.example/\">Click</a>\nCountry: DE"

@@ -11,17 +11,16 @@
 #include <gnutls/x509.h>
 
 #include "idw-cbor.h"
+#include "idw-der.h"
 #include "idw-error.h"
 #include "idw-x509.h"
+#include "x509-test-util.h"
 
 #define ANNEXD_DS_FINGERPRINT "b79798ebbc0cafb406683b60a75ad78df735bc3535e31151db0e2dfc4bb98d3b"
 #define ANNEXD_DS_PUBLIC_KEY                                              \
   "04ace7ab7340e5d9648c5a72a9a6f56745c7aad436a03a43efea77b5fa7b88f019"    \
   "7d57d8983e1b37d3a539f4d588365e38cbbf5b94d68c547b5bc8731dcd2f146b"
 #define ANNEXD_MSO_SIGNED "2020-10-01T13:30:02Z"
-
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_privkey_t, gnutls_x509_privkey_deinit, NULL)
 
 /* Helpers */
 
@@ -86,130 +85,6 @@ cert_from_pem (const char *pem)
   g_assert_no_error (error);
   g_assert_nonnull (cert);
   return cert;
-}
-
-static GPtrArray *
-cert_list (IdwCertificate *first,
-           ...)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
-  va_list args;
-
-  va_start (args, first);
-  for (IdwCertificate *cert = first; cert != NULL; cert = va_arg (args, IdwCertificate *))
-    g_ptr_array_add (list, idw_certificate_ref (cert));
-  va_end (args);
-
-  return list;
-}
-
-/* A certificate whose DER has one byte changed at @offset (counted from
- * the end when negative). */
-static IdwCertificate *
-tampered_copy (IdwCertificate *cert,
-               gssize          offset,
-               GError        **error)
-{
-  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (der, &len);
-  g_autofree guint8 *copy = g_memdup2 (data, len);
-  gsize at = offset < 0 ? len + offset : (gsize) offset;
-
-  g_assert_cmpuint (at, <, len);
-  copy[at] ^= 0x01;
-  return idw_certificate_new_from_der (copy, len, error);
-}
-
-typedef struct
-{
-  gboolean    ca;
-  gboolean    basic_constraints;
-  gboolean    ds_usage;
-  gboolean    no_authority_key_id;
-} TestCertOptions;
-
-/* Makes a certificate with GnuTLS directly, for key types and structures
- * the issuer code does not make. @issuer NULL: self-signed. */
-static IdwCertificate *
-make_test_cert (gnutls_x509_privkey_t  key,
-                const char            *dn,
-                IdwCertificate        *issuer,
-                gnutls_x509_privkey_t  issuer_key,
-                GDateTime             *not_before,
-                GDateTime             *not_after,
-                const TestCertOptions *options)
-{
-  g_auto(gnutls_x509_crt_t) crt = NULL;
-  g_auto(gnutls_x509_crt_t) issuer_crt = NULL;
-  g_autoptr(GError) error = NULL;
-  gnutls_datum_t der = { NULL, 0 };
-  guint8 serial[16];
-  guint8 key_id[64];
-  size_t key_id_size = sizeof key_id;
-  IdwCertificate *cert;
-
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
-  for (guint i = 0; i < sizeof serial; i++)
-    serial[i] = (guint8) g_random_int_range (0, 256);
-  serial[0] = 0x42;
-  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, g_date_time_to_unix (not_before)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, g_date_time_to_unix (not_after)), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn (crt, dn, NULL), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
-
-  if (options->basic_constraints)
-    g_assert_cmpint (gnutls_x509_crt_set_basic_constraints (crt, options->ca, -1), ==, 0);
-  if (options->ca)
-    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN), ==, 0);
-  if (options->ds_usage)
-    g_assert_cmpint (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE), ==, 0);
-
-  g_assert_cmpint (gnutls_x509_privkey_get_key_id (key, 0, key_id, &key_id_size), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size), ==, 0);
-
-  if (issuer != NULL)
-    {
-      g_autoptr(GBytes) issuer_der = idw_certificate_get_der (issuer);
-      gnutls_datum_t datum;
-      gsize len;
-
-      datum.data = (unsigned char *) g_bytes_get_data (issuer_der, &len);
-      datum.size = (unsigned int) len;
-      g_assert_cmpint (gnutls_x509_crt_init (&issuer_crt), ==, 0);
-      g_assert_cmpint (gnutls_x509_crt_import (issuer_crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
-
-      if (!options->no_authority_key_id)
-        {
-          key_id_size = sizeof key_id;
-          g_assert_cmpint (gnutls_x509_privkey_get_key_id (issuer_key, 0, key_id, &key_id_size), ==, 0);
-          g_assert_cmpint (gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size), ==, 0);
-        }
-      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, issuer_crt, issuer_key, GNUTLS_DIG_SHA256, 0), ==, 0);
-    }
-  else
-    {
-      g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
-    }
-
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
-  cert = idw_certificate_new_from_der (der.data, der.size, &error);
-  gnutls_free (der.data);
-  g_assert_no_error (error);
-  return cert;
-}
-
-static gnutls_x509_privkey_t
-make_ec_key (gnutls_ecc_curve_t curve)
-{
-  gnutls_x509_privkey_t key;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (curve), 0), ==, 0);
-  return key;
 }
 
 /* Annex D: parsing */
@@ -482,21 +357,6 @@ check_serial (IdwCertificate *cert)
   g_assert_cmpuint (serial[0], !=, 0);         /* minimal */
 }
 
-static gnutls_x509_crt_t
-gnutls_crt_from (IdwCertificate *cert)
-{
-  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
-  gnutls_x509_crt_t crt;
-  gnutls_datum_t datum;
-  gsize len;
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
-  datum.size = (unsigned int) len;
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER), ==, 0);
-  return crt;
-}
-
 static void
 test_issuer_create (void)
 {
@@ -616,11 +476,32 @@ test_issuer_validate (void)
     g_assert_no_error (error);
   }
 
-  /* An IACA cannot stand in for a document signer, even when trusted. */
-  g_assert_false (idw_x509_validate_chain (root_only, anchors, signed_at, now, NULL, &error));
-  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
-  g_assert_nonnull (strstr (error->message, "CN=Utopia IACA"));
-  g_clear_error (&error);
+  /* An x5chain whose first certificate is itself an anchor is pinned and
+   * trusted as it is, even a CA: whoever holds that key could issue any
+   * document signer anyway. (The Annex B profile applies to a DS reached
+   * through an IACA; the /x509/rules tests cover it.) */
+  {
+    g_autoptr(IdwTrustPath) path = NULL;
+
+    g_assert_true (idw_x509_validate_chain_full (root_only, anchors, signed_at, now, &path, &error));
+    g_assert_no_error (error);
+    g_assert_true (path->ds_pinned);
+    g_assert_true (path->anchor == iaca);
+    g_assert_cmpuint (path->path->len, ==, 1);
+  }
+
+  /* Through the IACA: not pinned, the path is the DS and the IACA. */
+  {
+    g_autoptr(IdwTrustPath) path = NULL;
+
+    g_assert_true (idw_x509_validate_chain_full (chain_with_root, anchors, signed_at, now, &path, &error));
+    g_assert_no_error (error);
+    g_assert_false (path->ds_pinned);
+    g_assert_true (path->anchor == iaca);
+    g_assert_cmpuint (path->path->len, ==, 2);
+    g_assert_true (g_ptr_array_index (path->path, 0) == ds);
+    g_assert_true (g_ptr_array_index (path->path, 1) == iaca);
+  }
 
   /* No anchors at all. */
   {
@@ -1215,7 +1096,7 @@ test_ecdsa_chain (void)
     g_clear_error (&error);
   }
 
-  /* A tampered intermediate signature. */
+  /* A tampered intermediate signature: the intermediate → root link. */
   {
     g_autoptr(IdwCertificate) bad_mid = tampered_copy (mid, -3, &error);
     g_autoptr(GPtrArray) chain = NULL;
@@ -1223,8 +1104,10 @@ test_ecdsa_chain (void)
     g_assert_no_error (error);
     chain = cert_list (ds2, bad_mid, NULL);
     g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
-    g_assert_true (g_error_matches (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE)
-                   || g_error_matches (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_assert_cmpstr (error->message, ==,
+                     "The signature of certificate “CN=EC Intermediate,O=EC,C=UT” by "
+                     "“CN=EC IACA,O=EC,C=UT” is not valid.");
     g_clear_error (&error);
   }
 }
@@ -1259,19 +1142,31 @@ test_issuer_not_ca (void)
                    "cannot issue “CN=Plain DS,C=UT”.");
   g_clear_error (&error);
 
-  /* A CA certificate as the leaf, pinned. */
-  g_assert_false (idw_x509_validate_chain (ca_chain, ca_chain, now, now, NULL, &error));
-  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
-  g_clear_error (&error);
+  /* A CA certificate as the leaf, pinned: trusted as it is (the rule
+   * that keeps a CA from signing documents is for a DS under an IACA). */
+  g_assert_true (idw_x509_validate_chain (ca_chain, ca_chain, now, now, NULL, &error));
+  g_assert_no_error (error);
 
-  /* A leaf whose key usage does not allow signatures. */
+  /* A leaf whose key usage does not allow signatures: pinned, trusted as
+   * it is; under an IACA, refused for its key usage. */
   {
+    g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
     TestCertOptions cert_sign_only = { .ca = TRUE, .basic_constraints = FALSE };
+    TestCertOptions iaca_options = { .ca = TRUE, .basic_constraints = TRUE };
     g_autoptr(IdwCertificate) wrong_usage = make_test_cert (ds_key, "CN=Wrong Usage,C=UT", NULL, NULL,
                                                             from, until, &cert_sign_only);
+    g_autoptr(IdwCertificate) iaca = make_test_cert (iaca_key, "CN=Usage IACA,C=UT", NULL, NULL,
+                                                     from, until, &iaca_options);
+    g_autoptr(IdwCertificate) issued = make_test_cert (ds_key, "CN=Wrong Usage,C=UT", iaca, iaca_key,
+                                                       from, until, &cert_sign_only);
     g_autoptr(GPtrArray) wrong_chain = cert_list (wrong_usage, NULL);
+    g_autoptr(GPtrArray) issued_chain = cert_list (issued, NULL);
+    g_autoptr(GPtrArray) iaca_anchors = cert_list (iaca, NULL);
 
-    g_assert_false (idw_x509_validate_chain (wrong_chain, wrong_chain, now, now, NULL, &error));
+    g_assert_true (idw_x509_validate_chain (wrong_chain, wrong_chain, now, now, NULL, &error));
+    g_assert_no_error (error);
+
+    g_assert_false (idw_x509_validate_chain (issued_chain, iaca_anchors, now, now, NULL, &error));
     g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
     g_assert_cmpstr (error->message, ==,
                      "The document signer certificate “CN=Wrong Usage,C=UT” is not allowed to make "
@@ -1346,6 +1241,763 @@ test_impostor (void)
     g_assert_false (idw_x509_validate_chain (chain_with_stand_in, anchors, now, now, NULL, &error));
     g_assert_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED);
     g_clear_error (&error);
+  }
+}
+
+/* Trust rules: certificates under a test IACA, each breaking one rule */
+
+#define RULES_FROM  "2024-01-01T00:00:00Z"
+#define RULES_UNTIL "2034-01-01T00:00:00Z"
+#define RULES_NOW   "2025-05-05T05:05:05Z"
+
+static const TestCertOptions rules_ca = { .ca = TRUE, .basic_constraints = TRUE };
+static const TestCertOptions rules_ds = { .ds_usage = TRUE };
+
+static IdwCertificate *
+rules_cert (gnutls_x509_privkey_t  key,
+            const char            *dn,
+            IdwCertificate        *issuer,
+            gnutls_x509_privkey_t  issuer_key,
+            const TestCertOptions *options)
+{
+  g_autoptr(GDateTime) from = test_utc (RULES_FROM);
+  g_autoptr(GDateTime) until = test_utc (RULES_UNTIL);
+
+  return make_test_cert (key, dn, issuer, issuer_key, from, until, options);
+}
+
+/* @chain is trusted through @anchors at RULES_NOW. */
+static IdwTrustPath *
+expect_trusted (GPtrArray *chain,
+                GPtrArray *anchors,
+                gboolean   ds_pinned,
+                guint      path_length)
+{
+  g_autoptr(GDateTime) now = test_utc (RULES_NOW);
+  g_autoptr(GError) error = NULL;
+  IdwTrustPath *path = NULL;
+
+  g_assert_true (idw_x509_validate_chain_full (chain, anchors, now, now, &path, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
+  g_assert_cmpint (path->ds_pinned, ==, ds_pinned);
+  g_assert_cmpuint (path->path->len, ==, path_length);
+  g_assert_true (path->anchor == g_ptr_array_index (path->path, path_length - 1));
+  return path;
+}
+
+/* @chain is refused with exactly @code and @message. */
+static void
+expect_refused (GPtrArray  *chain,
+                GPtrArray  *anchors,
+                gint        code,
+                const char *message)
+{
+  g_autoptr(GDateTime) now = test_utc (RULES_NOW);
+  g_autoptr(GError) error = NULL;
+  IdwTrustPath *path = NULL;
+
+  g_assert_false (idw_x509_validate_chain_full (chain, anchors, now, now, &path, &error));
+  g_assert_null (path);
+  g_assert_error (error, IDW_ERROR, code);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+static guint
+strv_length (const char * const *strv)
+{
+  g_assert_nonnull (strv);
+  return g_strv_length ((char **) strv);
+}
+
+static void
+test_extensions_ignored (void)
+{
+  /* lf-03's case: a DS whose non-critical IssuerAltName and
+   * CRLDistributionPoints are double-wrapped, signed by an IACA. */
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions options = {
+    .ds_usage = TRUE,
+    .extensions = {
+      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
+      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
+    },
+  };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &options);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(IdwTrustPath) path = NULL;
+  g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+  g_autofree char *subject = idw_certificate_get_subject (ds);
+  g_autofree char *fingerprint = idw_certificate_get_fingerprint (ds);
+  g_autofree char *expected_fingerprint = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
+  const char * const *ignored = idw_certificate_get_ignored_extensions (ds);
+  g_autoptr(GError) error = NULL;
+  gnutls_x509_crt_t raw;
+  gnutls_datum_t datum;
+  gsize len;
+
+  /* GnuTLS alone refuses the whole certificate. */
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = (unsigned int) len;
+  g_assert_cmpint (gnutls_x509_crt_init (&raw), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (raw, &datum, GNUTLS_X509_FMT_DER), <, 0);
+  gnutls_x509_crt_deinit (raw);
+
+  /* We read it, name what was ignored, and keep the original bytes. */
+  g_assert_cmpuint (strv_length (ignored), ==, 2);
+  g_assert_cmpstr (ignored[0], ==, "CRLDistributionPoints (2.5.29.31)");
+  g_assert_cmpstr (ignored[1], ==, "IssuerAltName (2.5.29.18)");
+  g_assert_cmpuint (strv_length (idw_certificate_get_ignored_extensions (iaca)), ==, 0);
+  g_assert_cmpstr (subject, ==, "CN=Utopia DS,C=UT");
+  g_assert_cmpstr (fingerprint, ==, expected_fingerprint);
+  (void) der_offset_of (ds, test_bad_ian, sizeof test_bad_ian);
+
+  /* The IACA's signature is checked over the original tbsCertificate,
+   * the malformed extensions included. */
+  path = expect_trusted (chain, anchors, FALSE, 2);
+
+  /* A changed signature, and a changed byte inside the ignored
+   * IssuerAltName: ignored, but still covered by the signature. */
+  {
+    gssize at = (gssize) der_offset_of (ds, test_bad_ian, sizeof test_bad_ian) + 10;
+    gssize offsets[] = { -1, at };
+
+    for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+      {
+        g_autoptr(IdwCertificate) bad = tampered_copy (ds, offsets[i], &error);
+        g_autoptr(GPtrArray) bad_chain = cert_list (bad, NULL);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (strv_length (idw_certificate_get_ignored_extensions (bad)), ==, 2);
+        expect_refused (bad_chain, anchors, IDW_ERROR_BAD_SIGNATURE,
+                        "The signature of certificate “CN=Utopia DS,C=UT” by “CN=Utopia IACA,C=UT” "
+                        "is not valid.");
+      }
+  }
+}
+
+static void
+test_extensions_critical (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+
+  /* An unreadable critical extension: read, not ignored, never trusted. */
+  {
+    TestCertOptions options = {
+      .ds_usage = TRUE,
+      .extensions = { { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, TRUE } },
+    };
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Critical DS,C=UT", iaca, iaca_key, &options);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    const char *message = "The certificate “CN=Critical DS,C=UT” has a critical extension "
+                          "IssuerAltName (2.5.29.18) that cannot be read, so it cannot be trusted.";
+
+    g_assert_cmpuint (strv_length (idw_certificate_get_ignored_extensions (ds)), ==, 0);
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+    expect_refused (chain, chain, IDW_ERROR_BAD_CERTIFICATE, message);
+  }
+
+  /* An unknown critical extension; the same non-critical is fine. */
+  {
+    TestCertOptions critical = {
+      .ds_usage = TRUE,
+      .extensions = { { "1.3.6.1.4.1.55555.1", test_null_value, sizeof test_null_value, TRUE } },
+    };
+    TestCertOptions non_critical = {
+      .ds_usage = TRUE,
+      .extensions = { { "1.3.6.1.4.1.55555.1", test_null_value, sizeof test_null_value, FALSE } },
+    };
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Unknown DS,C=UT", iaca, iaca_key, &critical);
+    g_autoptr(IdwCertificate) plain = rules_cert (ds_key, "CN=Plain DS,C=UT", iaca, iaca_key, &non_critical);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(GPtrArray) plain_chain = cert_list (plain, NULL);
+    g_autoptr(IdwTrustPath) path = NULL;
+    const char *message = "The certificate “CN=Unknown DS,C=UT” has a critical extension "
+                          "1.3.6.1.4.1.55555.1 that is not supported, so it cannot be trusted.";
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+    expect_refused (chain, chain, IDW_ERROR_BAD_CERTIFICATE, message);
+    path = expect_trusted (plain_chain, anchors, FALSE, 2);
+    g_assert_cmpuint (strv_length (idw_certificate_get_ignored_extensions (plain)), ==, 0);
+  }
+
+  /* Anywhere on the path: an IACA with critical name constraints, which
+   * we would not enforce. */
+  {
+    TestCertOptions constrained = {
+      .ca = TRUE, .basic_constraints = TRUE,
+      .extensions = { { "2.5.29.30", test_null_value, sizeof test_null_value, TRUE } },
+    };
+    g_autoptr(IdwCertificate) root = rules_cert (iaca_key, "CN=Constrained IACA,C=UT", NULL, NULL,
+                                                 &constrained);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Constrained DS,C=UT", root, iaca_key,
+                                               &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(GPtrArray) roots = cert_list (root, NULL);
+
+    expect_refused (chain, roots, IDW_ERROR_BAD_CERTIFICATE,
+                    "The certificate “CN=Constrained IACA,C=UT” has a critical extension "
+                    "NameConstraints (2.5.29.30) that is not supported, so it cannot be trusted.");
+  }
+}
+
+static void
+test_extensions_unreadable_usage (void)
+{
+  /* A non-critical keyUsage that cannot be read is ignored, but it says
+   * what the key may do: a DS under an IACA cannot do without it. */
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions options = {
+    .ds_usage = TRUE, .no_key_usage = TRUE,
+    .extensions = { { "2.5.29.15", test_bad_key_usage, sizeof test_bad_key_usage, FALSE } },
+  };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Bad Usage DS,C=UT", iaca, iaca_key, &options);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(IdwTrustPath) path = NULL;
+  const char * const *ignored = idw_certificate_get_ignored_extensions (ds);
+
+  g_assert_cmpuint (strv_length (ignored), ==, 1);
+  g_assert_cmpstr (ignored[0], ==, "KeyUsage (2.5.29.15)");
+  expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                  "The certificate “CN=Bad Usage DS,C=UT” has a KeyUsage extension (2.5.29.15) that "
+                  "cannot be read; it says what the certificate may be used for, so the certificate "
+                  "cannot be trusted.");
+
+  /* Pinned, it is trusted as it is. */
+  path = expect_trusted (chain, chain, TRUE, 1);
+}
+
+static void
+test_extensions_duplicate (void)
+{
+  /* RFC 5280 §4.2: an extension at most once. Two private extensions
+   * whose OIDs differ in the last byte, made equal afterwards. */
+  g_auto(gnutls_x509_privkey_t) key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  static const guint8 second_oid[] = {
+    0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xb2, 0x03, 0x01, 0x02,
+  };
+  TestCertOptions options = {
+    .ds_usage = TRUE,
+    .extensions = {
+      { "1.3.6.1.4.1.55555.1.1", test_null_value, sizeof test_null_value, FALSE },
+      { "1.3.6.1.4.1.55555.1.2", test_null_value, sizeof test_null_value, FALSE },
+    },
+  };
+  g_autoptr(IdwCertificate) cert = rules_cert (key, "CN=Twice,C=UT", NULL, NULL, &options);
+  g_autoptr(GBytes) der = idw_certificate_get_der (cert);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  g_autofree guint8 *copy = g_memdup2 (data, len);
+  gsize at = der_offset_of (cert, second_oid, sizeof second_oid);
+  g_autoptr(GError) error = NULL;
+
+  copy[at + sizeof second_oid - 1] = 0x01;
+  g_assert_null (idw_certificate_new_from_der (copy, len, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+  g_assert_cmpstr (error->message, ==,
+                   "The certificate cannot be parsed: it has the extension 1.3.6.1.4.1.55555.1.1 "
+                   "more than once.");
+}
+
+static void
+test_der_oid (void)
+{
+  static const struct
+  {
+    const char *hex;
+    const char *expected;
+  } cases[] = {
+    { "28818c5d050102", "1.0.18013.5.1.2" },
+    { "551d12", "2.5.29.18" },
+    { "2b060105050701 01", "1.3.6.1.5.5.7.1.1" },
+    { "8837", "2.999" },
+    { "2b81ffffffffffffffff7f", "1.3.18446744073709551615" },
+    { "2b82ffffffffffffffff7f", NULL },  /* beyond 64 bits */
+    { "8001", NULL },                    /* leading zero group */
+    { "551d8012", NULL },
+    { "551d92", NULL },                  /* truncated */
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      g_autofree char *oid = NULL;
+
+      for (const char *p = cases[i].hex; *p != '\0'; p++)
+        {
+          guint8 b;
+
+          if (*p == ' ')
+            continue;
+          b = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+          g_byte_array_append (bytes, &b, 1);
+          p++;
+        }
+
+      oid = idw_der_oid_to_string (bytes->data, bytes->len);
+      g_assert_cmpstr (oid, ==, cases[i].expected);
+    }
+}
+
+static void
+test_der_tlv (void)
+{
+  static const struct
+  {
+    const guint8 *data;
+    gsize         len;
+    gboolean      ok;
+  } cases[] = {
+    { (const guint8 *) "\x04\x01\xaa", 3, TRUE },
+    { (const guint8 *) "\x04\x81\x01\xaa", 4, TRUE },          /* long form, accepted */
+    { (const guint8 *) "\x04\x80\xaa\x00\x00", 5, FALSE },     /* indefinite */
+    { (const guint8 *) "\x04\x85\x00\x00\x00\x00\x01\xaa", 8, FALSE },
+    { (const guint8 *) "\x04\x84\xff\xff\xff\xff", 6, FALSE }, /* beyond the data */
+    { (const guint8 *) "\x04\x02\xaa", 3, FALSE },
+    { (const guint8 *) "\x1f\x81\x01\x00", 4, FALSE },         /* multi-byte tag */
+    { (const guint8 *) "\x04", 1, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const guint8 *p = cases[i].data;
+      gsize n = cases[i].len;
+      IdwDerTlv tlv;
+
+      g_assert_cmpint (idw_der_read_tlv (&p, &n, &tlv), ==, cases[i].ok);
+      if (cases[i].ok)
+        {
+          g_assert_cmpuint (n, ==, 0);
+          g_assert_cmpuint (tlv.value_len, ==, 1);
+          g_assert_cmpuint (tlv.value[0], ==, 0xaa);
+        }
+      else
+        {
+          g_assert_true (p == cases[i].data);
+          g_assert_cmpuint (n, ==, cases[i].len);
+        }
+    }
+}
+
+static void
+test_der_mutations (void)
+{
+  /* Every truncation and every single-byte change of a certificate whose
+   * extensions are re-encoded for GnuTLS either fails to parse cleanly or
+   * parses and is never trusted. */
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions options = {
+    .ds_usage = TRUE,
+    .extensions = {
+      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
+      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
+    },
+  };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &options);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(GDateTime) now = test_utc (RULES_NOW);
+  g_autoptr(GBytes) der = idw_certificate_get_der (ds);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  GRand *rand = g_rand_new_with_seed (5280);
+
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (idw_certificate_new_from_der (data, cut, &error));
+      g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+    }
+
+  for (gsize at = 0; at < len; at++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (data, len);
+      g_autoptr(IdwCertificate) cert = NULL;
+      g_autoptr(GError) error = NULL;
+
+      copy[at] ^= (guint8) g_rand_int_range (rand, 1, 256);
+      cert = idw_certificate_new_from_der (copy, len, &error);
+      if (cert == NULL)
+        {
+          g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
+        }
+      else
+        {
+          g_autoptr(GPtrArray) chain = cert_list (cert, NULL);
+
+          g_assert_nonnull (idw_certificate_get_ignored_extensions (cert));
+          g_assert_false (idw_x509_validate_chain (chain, anchors, now, now, NULL, &error));
+          g_assert_nonnull (error);
+        }
+    }
+
+  g_rand_free (rand);
+}
+
+static void
+test_rules_pinned_ca (void)
+{
+  /* The NY DMV example: a self-signed CA:TRUE certificate without key
+   * usage that verifiers pin as the DS. */
+  g_auto(gnutls_x509_privkey_t) key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  static const guint8 comment[] = { 0x16, 0x05, 'h', 'e', 'l', 'l', 'o' };
+  TestCertOptions options = {
+    .ca = TRUE, .basic_constraints = TRUE, .no_key_usage = TRUE,
+    .extensions = { { "2.16.840.1.113730.1.13", comment, sizeof comment, FALSE } },
+  };
+  g_autoptr(IdwCertificate) pinned = rules_cert (key, "CN=NY-like DMV,O=DMV,C=US", NULL, NULL, &options);
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=US IACA,C=US", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) issued = rules_cert (key, "CN=NY-like DMV,O=DMV,C=US", iaca, iaca_key, &options);
+  g_autoptr(GPtrArray) chain = cert_list (pinned, NULL);
+  g_autoptr(GPtrArray) issued_chain = cert_list (issued, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(IdwTrustPath) path = NULL;
+
+  path = expect_trusted (chain, chain, TRUE, 1);
+  g_assert_true (g_ptr_array_index (path->path, 0) == pinned);
+
+  /* The same certificate under an IACA is a CA, not a document signer. */
+  expect_refused (issued_chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                  "The document signer certificate “CN=NY-like DMV,O=DMV,C=US” is a certificate "
+                  "authority (CA) certificate, which must not sign documents.");
+}
+
+static void
+test_rules_ca_as_signer (void)
+{
+  /* A CA certificate that also has digitalSignature and the mdlDS purpose,
+   * of the IACA's country: refused because it is a CA, and only that. */
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions signing_ca = {
+    .ca = TRUE, .basic_constraints = TRUE, .purpose = TEST_OID_MDL_DS,
+    .key_usage = GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_DIGITAL_SIGNATURE,
+  };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) ca = rules_cert (key, "CN=Signing CA,C=UT", iaca, iaca_key, &signing_ca);
+  g_autoptr(GPtrArray) chain = cert_list (ca, NULL);
+  g_autoptr(GPtrArray) chain_with_root = cert_list (ca, iaca, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  const char *message = "The document signer certificate “CN=Signing CA,C=UT” is a certificate "
+                        "authority (CA) certificate, which must not sign documents.";
+
+  expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+  expect_refused (chain_with_root, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+}
+
+static void
+test_rules_document_signer (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  TestCertOptions no_purpose = { .ds_usage = TRUE, .no_purpose = TRUE };
+  TestCertOptions server_auth = { .ds_usage = TRUE, .purpose = TEST_OID_SERVER_AUTH };
+  TestCertOptions no_key_usage = { .ds_usage = TRUE, .no_key_usage = TRUE };
+  struct
+  {
+    const char            *dn;
+    const TestCertOptions *options;
+    const char            *message;
+  } cases[] = {
+    { "CN=No EKU DS,C=UT", &no_purpose,
+      "The document signer certificate “CN=No EKU DS,C=UT” has no extended key usage extension; it "
+      "needs one with the mdoc document signer purpose (1.0.18013.5.1.2)." },
+    { "CN=TLS DS,C=UT", &server_auth,
+      "The extended key usage of the document signer certificate “CN=TLS DS,C=UT” does not include "
+      "the mdoc document signer purpose (1.0.18013.5.1.2)." },
+    { "CN=No Usage DS,C=UT", &no_key_usage,
+      "The document signer certificate “CN=No Usage DS,C=UT” has no key usage extension; it needs "
+      "one that allows digital signatures." },
+    { "CN=Foreign DS,C=DE", &rules_ds,
+      "The document signer certificate “CN=Foreign DS,C=DE” is for the country DE, but its issuing "
+      "authority “CN=Utopia IACA,C=UT” is for UT." },
+    { "CN=Stateless DS", &rules_ds,
+      "The document signer certificate “CN=Stateless DS” names no country, but its issuing "
+      "authority “CN=Utopia IACA,C=UT” is for UT." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(IdwCertificate) ds = rules_cert (ds_key, cases[i].dn, iaca, iaca_key,
+                                                 cases[i].options);
+      g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+      g_autoptr(IdwTrustPath) path = NULL;
+
+      expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE, cases[i].message);
+
+      /* The same certificate pinned is trusted as it is. */
+      path = expect_trusted (chain, chain, TRUE, 1);
+    }
+
+  /* A proper document signer; the country compares without case. */
+  {
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Good DS,C=ut", iaca, iaca_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(IdwTrustPath) path = expect_trusted (chain, anchors, FALSE, 2);
+
+    g_assert_true (path->anchor == iaca);
+  }
+
+  /* An IACA without a country cannot vouch for one. */
+  {
+    g_autoptr(IdwCertificate) root = rules_cert (iaca_key, "CN=Nameless IACA", NULL, NULL, &rules_ca);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Orphan DS,C=UT", root, iaca_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(GPtrArray) roots = cert_list (root, NULL);
+
+    expect_refused (chain, roots, IDW_ERROR_BAD_CERTIFICATE,
+                    "The issuing authority certificate “CN=Nameless IACA” names no country, so the "
+                    "document signer certificate “CN=Orphan DS,C=UT” cannot be matched to it.");
+  }
+}
+
+static void
+test_rules_path_length (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) sub_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) sub2_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions pathlen0 = { .ca = TRUE, .basic_constraints = TRUE, .has_pathlen = TRUE };
+  TestCertOptions pathlen1 = { .ca = TRUE, .basic_constraints = TRUE, .has_pathlen = TRUE,
+                               .pathlen = 1 };
+
+  /* IACA with path length 0 → sub-CA → DS: the IACA allows no sub-CA. */
+  {
+    g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Strict IACA,C=UT", NULL, NULL, &pathlen0);
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &rules_ca);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Deep DS,C=UT", sub, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
+    g_autoptr(GPtrArray) chain_with_root = cert_list (ds, sub, iaca, NULL);
+    g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+    const char *message = "The issuer certificate “CN=Strict IACA,C=UT” has a path length constraint "
+                          "of 0, which does not allow the 1 intermediate certificate authority "
+                          "between it and the document signer “CN=Deep DS,C=UT”.";
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+    expect_refused (chain_with_root, anchors, IDW_ERROR_BAD_CERTIFICATE, message);
+  }
+
+  /* IACA without a limit → proper sub-CA → DS: trusted. */
+  {
+    g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Open IACA,C=UT", NULL, NULL, &rules_ca);
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &pathlen0);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Deep DS,C=UT", sub, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
+    g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+    g_autoptr(IdwTrustPath) path = expect_trusted (chain, anchors, FALSE, 3);
+
+    g_assert_true (g_ptr_array_index (path->path, 1) == sub);
+    g_assert_true (path->anchor == iaca);
+  }
+
+  /* IACA with path length 1 → sub → sub → DS: one too many. */
+  {
+    g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=One IACA,C=UT", NULL, NULL, &pathlen1);
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &rules_ca);
+    g_autoptr(IdwCertificate) sub2 = rules_cert (sub2_key, "CN=Sub Sub CA,C=UT", sub, sub_key, &rules_ca);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Deeper DS,C=UT", sub2, sub2_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub2, sub, NULL);
+    g_autoptr(GPtrArray) short_chain = cert_list (ds, sub2, NULL);
+    g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+    g_autoptr(GPtrArray) sub_anchor = cert_list (sub, NULL);
+    g_autoptr(IdwTrustPath) path = NULL;
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                    "The issuer certificate “CN=One IACA,C=UT” has a path length constraint of 1, "
+                    "which does not allow the 2 intermediate certificate authorities between it "
+                    "and the document signer “CN=Deeper DS,C=UT”.");
+
+    /* With the sub-CA as the anchor, one intermediate remains: fine. */
+    path = expect_trusted (short_chain, sub_anchor, FALSE, 3);
+  }
+
+  /* The limit of an intermediate counts too. */
+  {
+    g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Open IACA,C=UT", NULL, NULL, &rules_ca);
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &pathlen0);
+    g_autoptr(IdwCertificate) sub2 = rules_cert (sub2_key, "CN=Sub Sub CA,C=UT", sub, sub_key, &rules_ca);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Deeper DS,C=UT", sub2, sub2_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub2, sub, NULL);
+    g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                    "The issuer certificate “CN=Sub CA,C=UT” has a path length constraint of 0, "
+                    "which does not allow the 1 intermediate certificate authority between it and "
+                    "the document signer “CN=Deeper DS,C=UT”.");
+  }
+
+  /* A self-issued certificate (a key rollover of the IACA) does not count
+   * (RFC 5280 §6.1.4 (l)). */
+  {
+    g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Rolling IACA,C=UT", NULL, NULL, &pathlen0);
+    g_autoptr(IdwCertificate) link = rules_cert (sub_key, "CN=Rolling IACA,C=UT", iaca, iaca_key, &pathlen0);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Rolled DS,C=UT", link, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, link, NULL);
+    g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+    g_autoptr(IdwTrustPath) path = expect_trusted (chain, anchors, FALSE, 3);
+
+    g_assert_true (g_ptr_array_index (path->path, 1) == link);
+  }
+}
+
+static void
+test_rules_issuer_ca (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) sub_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  TestCertOptions crl_only = { .ca = TRUE, .basic_constraints = TRUE,
+                               .key_usage = GNUTLS_KEY_CRL_SIGN };
+  TestCertOptions no_constraints = { .ca = TRUE };
+  TestCertOptions no_usage = { .ca = TRUE, .basic_constraints = TRUE, .no_key_usage = TRUE };
+  TestCertOptions v1 = { .v1 = TRUE };
+
+  /* A sub-CA without keyCertSign. */
+  {
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &crl_only);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Sub DS,C=UT", sub, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                    "The key usage of certificate “CN=Sub CA,C=UT” does not allow it to sign "
+                    "certificates (keyCertSign), so it cannot issue “CN=Sub DS,C=UT”.");
+  }
+
+  /* A sub-CA with keyCertSign but without basicConstraints. */
+  {
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Plain Sub,C=UT", iaca, iaca_key, &no_constraints);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Sub DS,C=UT", sub, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                    "The certificate “CN=Plain Sub,C=UT” is not a certificate authority, so it "
+                    "cannot issue “CN=Sub DS,C=UT”.");
+  }
+
+  /* A CA without keyUsage may issue. */
+  {
+    g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &no_usage);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Sub DS,C=UT", sub, sub_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
+    g_autoptr(IdwTrustPath) path = expect_trusted (chain, anchors, FALSE, 3);
+  }
+
+  /* A version 1 root is never a CA, even when trusted. */
+  {
+    g_autoptr(IdwCertificate) root = rules_cert (iaca_key, "CN=Old Root,C=UT", NULL, NULL, &v1);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Old DS,C=UT", root, iaca_key, &rules_ds);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(GPtrArray) roots = cert_list (root, NULL);
+
+    expect_refused (chain, roots, IDW_ERROR_BAD_CERTIFICATE,
+                    "The certificate “CN=Old Root,C=UT” is not a certificate authority, so it "
+                    "cannot issue “CN=Old DS,C=UT”.");
+  }
+}
+
+static void
+test_rules_tampered_under_intermediate (void)
+{
+  /* IACA → sub-CA → DS with only the DS's signature broken. */
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) sub_key = make_ec_key (GNUTLS_ECC_CURVE_SECP384R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) sub = rules_cert (sub_key, "CN=Sub CA,C=UT", iaca, iaca_key, &rules_ca);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Deep DS,C=UT", sub, sub_key, &rules_ds);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+  g_autoptr(GPtrArray) good = cert_list (ds, sub, NULL);
+  g_autoptr(IdwTrustPath) path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCertificate) bad_ds = tampered_copy (ds, -1, &error);
+  const char *message = "The signature of certificate “CN=Deep DS,C=UT” by “CN=Sub CA,C=UT” is "
+                        "not valid.";
+
+  g_assert_no_error (error);
+  path = expect_trusted (good, anchors, FALSE, 3);
+
+  {
+    g_autoptr(GPtrArray) chain = cert_list (bad_ds, sub, NULL);
+    g_autoptr(GPtrArray) chain_with_root = cert_list (bad_ds, sub, iaca, NULL);
+
+    expect_refused (chain, anchors, IDW_ERROR_BAD_SIGNATURE, message);
+    expect_refused (chain_with_root, anchors, IDW_ERROR_BAD_SIGNATURE, message);
+  }
+}
+
+static void
+test_rules_insecure_algorithm (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions sha1 = { .ds_usage = TRUE, .digest = GNUTLS_DIG_SHA1 };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=SHA1 DS,C=UT", iaca, iaca_key, &sha1);
+  g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+  g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
+
+  expect_refused (chain, anchors, IDW_ERROR_BAD_CERTIFICATE,
+                  "The certificate “CN=SHA1 DS,C=UT” is signed with ECDSA-SHA1, an algorithm that "
+                  "is not secure.");
+}
+
+static void
+test_rules_pinned_like_real_ones (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
+  TestCertOptions options = {
+    .ds_usage = TRUE,
+    .extensions = {
+      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
+      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
+    },
+  };
+  g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Test IACA,C=ZZ", NULL, NULL, &rules_ca);
+
+  /* lf-03: a pinned DS with malformed non-critical extensions is valid. */
+  {
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Pinned DS,C=ZZ", iaca, iaca_key, &options);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(IdwTrustPath) path = expect_trusted (chain, chain, TRUE, 1);
+
+    g_assert_cmpuint (strv_length (idw_certificate_get_ignored_extensions (path->anchor)), ==, 2);
+  }
+
+  /* lf-11: the same, pinned, but expired before the MSO was signed. */
+  {
+    g_autoptr(GDateTime) from = test_utc ("2024-01-01T00:00:00Z");
+    g_autoptr(GDateTime) until = test_utc ("2025-01-01T00:00:00Z");
+    g_autoptr(GDateTime) signed_at = test_utc ("2025-02-01T00:00:00Z");
+    g_autoptr(GDateTime) now = test_utc ("2025-03-01T00:00:00Z");
+    g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=Expired DS,C=ZZ", iaca, iaca_key,
+                                                   from, until, &options);
+    g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (idw_x509_validate_chain (chain, chain, signed_at, now, NULL, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+    g_assert_cmpstr (error->message, ==,
+                     "The document was signed on 2025-02-01 00:00:00 UTC, after the document "
+                     "signer certificate “CN=Expired DS,C=ZZ” expired on 2025-01-01 00:00:00 UTC.");
   }
 }
 
@@ -1630,6 +2282,21 @@ main (int    argc,
   g_test_add_func ("/x509/public-key/curves", test_public_key_curves);
   g_test_add_func ("/x509/public-key/unsupported", test_public_key_unsupported);
   g_test_add_func ("/x509/chain/ecdsa", test_ecdsa_chain);
+  g_test_add_func ("/x509/extensions/ignored", test_extensions_ignored);
+  g_test_add_func ("/x509/extensions/critical", test_extensions_critical);
+  g_test_add_func ("/x509/extensions/unreadable-usage", test_extensions_unreadable_usage);
+  g_test_add_func ("/x509/extensions/duplicate", test_extensions_duplicate);
+  g_test_add_func ("/x509/der/oid", test_der_oid);
+  g_test_add_func ("/x509/der/tlv", test_der_tlv);
+  g_test_add_func ("/x509/der/mutations", test_der_mutations);
+  g_test_add_func ("/x509/rules/pinned-ca", test_rules_pinned_ca);
+  g_test_add_func ("/x509/rules/ca-as-signer", test_rules_ca_as_signer);
+  g_test_add_func ("/x509/rules/document-signer", test_rules_document_signer);
+  g_test_add_func ("/x509/rules/path-length", test_rules_path_length);
+  g_test_add_func ("/x509/rules/issuer-ca", test_rules_issuer_ca);
+  g_test_add_func ("/x509/rules/tampered-under-intermediate", test_rules_tampered_under_intermediate);
+  g_test_add_func ("/x509/rules/insecure-algorithm", test_rules_insecure_algorithm);
+  g_test_add_func ("/x509/rules/pinned-like-real-ones", test_rules_pinned_like_real_ones);
   g_test_add_func ("/x509/x5chain/parse", test_x5chain_parse);
   g_test_add_func ("/x509/x5chain/wrong-types", test_x5chain_wrong_types);
   g_test_add_func ("/x509/garbage", test_garbage);

@@ -4,10 +4,26 @@
  *
  * ISO/IEC 18013-5 §9.3.3 and Annex B: the document signer (DS) certificate
  * travels in the x5chain header of issuerAuth and must chain to an issuing
- * authority root (IACA) the verifier trusts. GnuTLS parses the certificates
- * and checks each link's signature; the time checks are ours, because they
- * happen at two instants (when the MSO was signed and now), not at the
- * wall-clock time GnuTLS would use.
+ * authority root (IACA) the verifier trusts. GnuTLS reads the certificate
+ * fields and does the public-key arithmetic; the path rules are ours
+ * (docs/formats.md, "Trust rules"), and so are the time checks, because
+ * they happen at two instants (when the MSO was signed and now), not at
+ * the wall-clock time GnuTLS would use.
+ *
+ * Extensions. GnuTLS 3.7 reads SubjectAltName and IssuerAltName when it
+ * imports a certificate and refuses the whole certificate when one is
+ * malformed, even a non-critical one; real DS certificates carry such
+ * extensions (a double-wrapped IssuerAltName), and other verifiers ignore
+ * them, as RFC 5280 §4.2 allows for a non-critical extension. So every
+ * certificate is first read with our own small DER reader (idw-der.c):
+ * each extension that ID Wallet knows is tried with GnuTLS's parser for
+ * it; one that does not parse is left out of the copy of the certificate
+ * that GnuTLS gets, and remembered: as ignored when it is non-critical,
+ * as a reason to refuse the certificate for trust when it is critical.
+ * An unknown critical extension is remembered as such. The original DER
+ * stays the certificate's identity (fingerprint, pinning, PEM), and since
+ * the copy's tbsCertificate no longer matches the signature, every link's
+ * signature is verified by us over the original tbsCertificate bytes.
  */
 #include "config.h"
 
@@ -18,8 +34,10 @@
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
 #include <sodium.h>
 
+#include "idw-der.h"
 #include "idw-error.h"
 #include "idw-x509.h"
 
@@ -35,24 +53,39 @@
  * CN is "NAME IACA". */
 #define IDW_ISSUER_NAME_MAX 59
 
-/* Each link is checked on its own, GnuTLS's clock is kept out of it (we
- * check validity at the signing time and now ourselves), a certificate is
- * never trusted merely because it also appears among the trusted ones (we
- * handle pinning before), and an issuer must be a CA by basicConstraints,
- * not by being an old v1 certificate. */
-#define IDW_VERIFY_FLAGS (GNUTLS_VERIFY_DISABLE_TIME_CHECKS |          \
-                          GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |  \
-                          GNUTLS_VERIFY_DISABLE_CRL_CHECKS |           \
-                          GNUTLS_VERIFY_DO_NOT_ALLOW_SAME |            \
-                          GNUTLS_VERIFY_DO_NOT_ALLOW_X509_V1_CA_CRT)
+/* The extensions whose meaning ID Wallet knows, in the order of
+ * known_extensions[]. */
+typedef enum
+{
+  EXT_BASIC_CONSTRAINTS,
+  EXT_KEY_USAGE,
+  EXT_EXT_KEY_USAGE,
+  EXT_SUBJECT_KEY_ID,
+  EXT_AUTHORITY_KEY_ID,
+  EXT_SUBJECT_ALT_NAME,
+  EXT_ISSUER_ALT_NAME,
+  EXT_CRL_DIST_POINTS,
+  EXT_CERTIFICATE_POLICIES,
+  EXT_AUTHORITY_INFO_ACCESS,
+  N_KNOWN_EXTENSIONS
+} KnownExtension;
+
+#define EXT_BIT(ext) (1u << (ext))
 
 struct _IdwCertificate
 {
   gatomicrefcount   ref_count;
-  gnutls_x509_crt_t crt;
-  GBytes           *der;
-  gint64            not_before;  /* Unix seconds */
+  gnutls_x509_crt_t crt;           /* from the DER less any unreadable extension */
+  GBytes           *der;           /* as given: identity, pinning, PEM */
+  GBytes           *tbs;           /* the original tbsCertificate: what the signature covers */
+  GBytes           *signature;     /* the original signatureValue */
+  gint64            not_before;    /* Unix seconds */
   gint64            not_after;
+  guint             present;       /* EXT_BIT()s of the known extensions present */
+  guint             unreadable;    /* EXT_BIT()s of those that could not be read */
+  char            **ignored;       /* names of unreadable non-critical ones */
+  char             *bad_critical;  /* the first critical extension unknown or unreadable */
+  gboolean          bad_critical_unreadable;
 };
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
@@ -145,6 +178,294 @@ format_time (GDateTime *datetime)
   return g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
 }
 
+/* Known extensions. Each is acceptable to find marked critical, because
+ * the rules either enforce it or do not depend on it:
+ * - basicConstraints, keyUsage, extKeyUsage: the trust rules enforce them
+ *   (CA or not, path length, keyCertSign, digitalSignature, mdlDS).
+ * - subjectKeyIdentifier, authorityKeyIdentifier: only identify keys; they
+ *   help pick the issuer and never widen what a certificate may do.
+ * - subjectAltName, issuerAltName: more names of the same subject and
+ *   issuer; no rule matches names against them, so they restrict nothing
+ *   a verifier would have to enforce.
+ * - cRLDistributionPoints, authorityInfoAccess: where revocation and
+ *   issuer information can be fetched; a verifier that works offline
+ *   fetches neither, exactly as when they are absent.
+ * - certificatePolicies: without policy mappings or policy constraints
+ *   (both unknown here, hence refused when critical) and with no policy
+ *   required by the verifier, RFC 5280 §6.1 path validation accepts any
+ *   set of policies, so the extension changes no outcome.
+ * Anything else marked critical (nameConstraints, policyConstraints,
+ * policyMappings, inhibitAnyPolicy, private extensions …) would restrict
+ * the certificate in a way we would not honour: refused. */
+typedef struct
+{
+  const char *oid;
+  const char *name;
+  gboolean  (*readable) (const gnutls_datum_t *value);
+} KnownExtensionInfo;
+
+static gboolean
+basic_constraints_readable (const gnutls_datum_t *value)
+{
+  unsigned int ca = 0;
+  int pathlen = -1;
+
+  return gnutls_x509_ext_import_basic_constraints (value, &ca, &pathlen) >= 0;
+}
+
+static gboolean
+key_usage_readable (const gnutls_datum_t *value)
+{
+  unsigned int usage = 0;
+
+  return gnutls_x509_ext_import_key_usage (value, &usage) >= 0;
+}
+
+static gboolean
+key_purposes_readable (const gnutls_datum_t *value)
+{
+  gnutls_x509_key_purposes_t purposes = NULL;
+  int ret;
+
+  if (gnutls_x509_key_purpose_init (&purposes) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_key_purposes (value, purposes, 0);
+  gnutls_x509_key_purpose_deinit (purposes);
+  return ret >= 0;
+}
+
+static gboolean
+subject_key_id_readable (const gnutls_datum_t *value)
+{
+  g_auto(IdwGnutlsDatum) id = { NULL, 0 };
+
+  return gnutls_x509_ext_import_subject_key_id (value, &id) >= 0;
+}
+
+static gboolean
+authority_key_id_readable (const gnutls_datum_t *value)
+{
+  gnutls_x509_aki_t aki = NULL;
+  int ret;
+
+  if (gnutls_x509_aki_init (&aki) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_authority_key_id (value, aki, 0);
+  gnutls_x509_aki_deinit (aki);
+  return ret >= 0;
+}
+
+/* SubjectAltName and IssuerAltName are both GeneralNames. */
+static gboolean
+alt_names_readable (const gnutls_datum_t *value)
+{
+  gnutls_subject_alt_names_t names = NULL;
+  int ret;
+
+  if (gnutls_subject_alt_names_init (&names) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_subject_alt_names (value, names, 0);
+  gnutls_subject_alt_names_deinit (names);
+  return ret >= 0;
+}
+
+static gboolean
+crl_dist_points_readable (const gnutls_datum_t *value)
+{
+  gnutls_x509_crl_dist_points_t points = NULL;
+  int ret;
+
+  if (gnutls_x509_crl_dist_points_init (&points) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_crl_dist_points (value, points, 0);
+  gnutls_x509_crl_dist_points_deinit (points);
+  return ret >= 0;
+}
+
+static gboolean
+policies_readable (const gnutls_datum_t *value)
+{
+  gnutls_x509_policies_t policies = NULL;
+  int ret;
+
+  if (gnutls_x509_policies_init (&policies) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_policies (value, policies, 0);
+  gnutls_x509_policies_deinit (policies);
+  return ret >= 0;
+}
+
+static gboolean
+aia_readable (const gnutls_datum_t *value)
+{
+  gnutls_x509_aia_t aia = NULL;
+  int ret;
+
+  if (gnutls_x509_aia_init (&aia) < 0)
+    return FALSE;
+  ret = gnutls_x509_ext_import_aia (value, aia, 0);
+  gnutls_x509_aia_deinit (aia);
+  return ret >= 0;
+}
+
+static const KnownExtensionInfo known_extensions[N_KNOWN_EXTENSIONS] = {
+  [EXT_BASIC_CONSTRAINTS] = { "2.5.29.19", "BasicConstraints", basic_constraints_readable },
+  [EXT_KEY_USAGE] = { "2.5.29.15", "KeyUsage", key_usage_readable },
+  [EXT_EXT_KEY_USAGE] = { "2.5.29.37", "ExtendedKeyUsage", key_purposes_readable },
+  [EXT_SUBJECT_KEY_ID] = { "2.5.29.14", "SubjectKeyIdentifier", subject_key_id_readable },
+  [EXT_AUTHORITY_KEY_ID] = { "2.5.29.35", "AuthorityKeyIdentifier", authority_key_id_readable },
+  [EXT_SUBJECT_ALT_NAME] = { "2.5.29.17", "SubjectAltName", alt_names_readable },
+  [EXT_ISSUER_ALT_NAME] = { "2.5.29.18", "IssuerAltName", alt_names_readable },
+  [EXT_CRL_DIST_POINTS] = { "2.5.29.31", "CRLDistributionPoints", crl_dist_points_readable },
+  [EXT_CERTIFICATE_POLICIES] = { "2.5.29.32", "CertificatePolicies", policies_readable },
+  [EXT_AUTHORITY_INFO_ACCESS] = { "1.3.6.1.5.5.7.1.1", "AuthorityInfoAccess", aia_readable },
+};
+
+/* Extensions with a name worth showing that ID Wallet does not support. */
+static const struct
+{
+  const char *oid;
+  const char *name;
+} unsupported_extensions[] = {
+  { "2.5.29.30", "NameConstraints" },
+  { "2.5.29.33", "PolicyMappings" },
+  { "2.5.29.36", "PolicyConstraints" },
+  { "2.5.29.54", "InhibitAnyPolicy" },
+};
+
+static int
+find_known_extension (const char *oid)
+{
+  for (guint i = 0; i < N_KNOWN_EXTENSIONS; i++)
+    {
+      if (g_str_equal (known_extensions[i].oid, oid))
+        return (int) i;
+    }
+
+  return -1;
+}
+
+/* "IssuerAltName (2.5.29.18)", or the bare OID of an unnamed extension. */
+static char *
+describe_extension (const char *oid)
+{
+  int known = find_known_extension (oid);
+
+  if (known >= 0)
+    return g_strdup_printf ("%s (%s)", known_extensions[known].name, oid);
+
+  for (guint i = 0; i < G_N_ELEMENTS (unsupported_extensions); i++)
+    {
+      if (g_str_equal (unsupported_extensions[i].oid, oid))
+        return g_strdup_printf ("%s (%s)", unsupported_extensions[i].name, oid);
+    }
+
+  return g_strdup (oid);
+}
+
+static void
+note_bad_critical (IdwCertificate *cert,
+                   const char     *oid,
+                   gboolean        unreadable)
+{
+  if (cert->bad_critical != NULL)
+    return;
+
+  cert->bad_critical = describe_extension (oid);
+  cert->bad_critical_unreadable = unreadable;
+}
+
+/* Sorts @outline's extensions as the comment at the top of the file
+ * says, and returns the DER that GnuTLS is to import: the original, or a
+ * copy without the unreadable known extensions. */
+static GBytes *
+sort_extensions (IdwCertificate          *cert,
+                 const IdwDerCertificate *outline)
+{
+  g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gboolean *drop = g_new0 (gboolean, outline->extensions->len + 1);
+  gboolean any_dropped = FALSE;
+
+  for (guint i = 0; i < outline->extensions->len; i++)
+    {
+      const IdwDerExtension *extension = &g_array_index (outline->extensions, IdwDerExtension, i);
+      int known = find_known_extension (extension->oid);
+      gnutls_datum_t value;
+
+      if (known < 0)
+        {
+          /* GnuTLS skips unknown extensions; a critical one must not be. */
+          if (extension->critical)
+            note_bad_critical (cert, extension->oid, FALSE);
+          continue;
+        }
+
+      cert->present |= EXT_BIT (known);
+      value.data = (unsigned char *) extension->value;
+      value.size = (unsigned int) extension->value_len;
+      if (known_extensions[known].readable (&value))
+        continue;
+
+      cert->unreadable |= EXT_BIT (known);
+      drop[i] = TRUE;
+      any_dropped = TRUE;
+      if (extension->critical)
+        note_bad_critical (cert, extension->oid, TRUE);
+      else
+        g_ptr_array_add (ignored, describe_extension (extension->oid));
+    }
+
+  g_ptr_array_add (ignored, NULL);
+  cert->ignored = (char **) g_ptr_array_free (g_steal_pointer (&ignored), FALSE);
+
+  if (!any_dropped)
+    return g_bytes_ref (cert->der);
+
+  return idw_der_certificate_drop_extensions (outline, drop);
+}
+
+/* Imports @der into @cert->crt, and reads the validity period. */
+static gboolean
+import_into_gnutls (IdwCertificate  *cert,
+                    GBytes          *der,
+                    GError         **error)
+{
+  gnutls_datum_t datum;
+  time_t not_before;
+  time_t not_after;
+  gsize len;
+  int ret;
+
+  ret = gnutls_x509_crt_init (&cert->crt);
+  if (!check_gnutls (ret, "gnutls_x509_crt_init", error))
+    return FALSE;
+
+  datum.data = (unsigned char *) g_bytes_get_data (der, &len);
+  datum.size = (unsigned int) len;
+  ret = gnutls_x509_crt_import (cert->crt, &datum, GNUTLS_X509_FMT_DER);
+  if (ret < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The certificate cannot be parsed: %s"), gnutls_strerror (ret));
+      return FALSE;
+    }
+
+  /* gnutls returns (time_t) -1 only when the time cannot be read;
+   * 99991231235959Z ("no expiry") comes back as a real time. */
+  not_before = gnutls_x509_crt_get_activation_time (cert->crt);
+  not_after = gnutls_x509_crt_get_expiration_time (cert->crt);
+  if (not_before == (time_t) -1 || not_after == (time_t) -1)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The certificate’s validity period cannot be read."));
+      return FALSE;
+    }
+
+  cert->not_before = not_before;
+  cert->not_after = not_after;
+  return TRUE;
+}
+
 /**
  * idw_certificate_new_from_der:
  * @der: (array length=len): one DER-encoded X.509 certificate
@@ -153,7 +474,10 @@ format_time (GDateTime *datetime)
  *
  * Parses a certificate. The input must be exactly one DER certificate, with
  * no trailing bytes, so that the fingerprint and pinning cover what was
- * parsed.
+ * parsed. A known non-critical extension that cannot be read is ignored
+ * and listed by idw_certificate_get_ignored_extensions(); a critical
+ * extension that is unknown or cannot be read does not stop the parsing,
+ * but idw_x509_validate_chain() refuses the certificate.
  *
  * Returns: (transfer full): a new certificate, or %NULL with
  *   %IDW_ERROR_BAD_CERTIFICATE
@@ -163,12 +487,9 @@ idw_certificate_new_from_der (const guint8  *der,
                               gsize          len,
                               GError       **error)
 {
-  g_auto(gnutls_x509_crt_t) crt = NULL;
-  gnutls_datum_t datum;
-  IdwCertificate *cert;
-  time_t not_before;
-  time_t not_after;
-  int ret;
+  g_auto(IdwDerCertificate) outline = { { 0, }, };
+  g_autoptr(IdwCertificate) cert = NULL;
+  g_autoptr(GBytes) gnutls_der = NULL;
 
   g_return_val_if_fail (der != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -180,39 +501,22 @@ idw_certificate_new_from_der (const guint8  *der,
       return NULL;
     }
 
-  ret = gnutls_x509_crt_init (&crt);
-  if (!check_gnutls (ret, "gnutls_x509_crt_init", error))
+  if (!idw_der_certificate_parse (der, len, &outline, error))
     return NULL;
-
-  datum.data = (unsigned char *) der;
-  datum.size = (unsigned int) len;
-  ret = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER);
-  if (ret < 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   _("The certificate cannot be parsed: %s"), gnutls_strerror (ret));
-      return NULL;
-    }
-
-  /* gnutls returns (time_t) -1 only when the time cannot be read;
-   * 99991231235959Z ("no expiry") comes back as a real time. */
-  not_before = gnutls_x509_crt_get_activation_time (crt);
-  not_after = gnutls_x509_crt_get_expiration_time (crt);
-  if (not_before == (time_t) -1 || not_after == (time_t) -1)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   _("The certificate’s validity period cannot be read."));
-      return NULL;
-    }
 
   cert = g_new0 (IdwCertificate, 1);
   g_atomic_ref_count_init (&cert->ref_count);
-  cert->crt = g_steal_pointer (&crt);
   cert->der = g_bytes_new (der, len);
-  cert->not_before = not_before;
-  cert->not_after = not_after;
+  cert->tbs = g_bytes_new_from_bytes (cert->der, (gsize) (outline.tbs.tlv - der),
+                                      outline.tbs.tlv_len);
+  cert->signature = g_bytes_new_from_bytes (cert->der, (gsize) (outline.signature - der),
+                                            outline.signature_len);
 
-  return cert;
+  gnutls_der = sort_extensions (cert, &outline);
+  if (!import_into_gnutls (cert, gnutls_der, error))
+    return NULL;
+
+  return g_steal_pointer (&cert);
 }
 
 /**
@@ -342,8 +646,13 @@ idw_certificate_unref (IdwCertificate *cert)
 
   if (g_atomic_ref_count_dec (&cert->ref_count))
     {
-      gnutls_x509_crt_deinit (cert->crt);
+      if (cert->crt != NULL)
+        gnutls_x509_crt_deinit (cert->crt);
       g_bytes_unref (cert->der);
+      g_clear_pointer (&cert->tbs, g_bytes_unref);
+      g_clear_pointer (&cert->signature, g_bytes_unref);
+      g_strfreev (cert->ignored);
+      g_free (cert->bad_critical);
       g_free (cert);
     }
 }
@@ -816,6 +1125,26 @@ idw_certificate_equal (IdwCertificate *a,
   return a == b || g_bytes_equal (a->der, b->der);
 }
 
+/**
+ * idw_certificate_get_ignored_extensions:
+ * @cert: a certificate
+ *
+ * The non-critical extensions that ID Wallet knows but could not read,
+ * and so ignored, in certificate order, each as its name and OID, e.g.
+ * "IssuerAltName (2.5.29.18)". A verifier can show them in a check's
+ * detail.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the names; an
+ *   empty array when nothing was ignored
+ */
+const char * const *
+idw_certificate_get_ignored_extensions (IdwCertificate *cert)
+{
+  g_return_val_if_fail (cert != NULL, NULL);
+
+  return (const char * const *) cert->ignored;
+}
+
 /* A CBOR byte string's content; indefinite strings are joined. */
 static GBytes *
 dup_cbor_bytes (cbor_item_t *item)
@@ -948,42 +1277,13 @@ idw_x5chain_parse (cbor_item_t  *x5chain,
   return g_steal_pointer (&chain);
 }
 
-/* ISO 18013-5 Annex B: a DS certificate signs MSOs and is no CA. */
-static gboolean
-check_document_signer (IdwCertificate  *ds,
-                       GError         **error)
-{
-  g_autofree char *subject = idw_certificate_get_subject (ds);
-  unsigned int critical = 0;
-  unsigned int ca = 0;
-  unsigned int usage = 0;
-  int pathlen = -1;
-  int ret;
+/* Trust rules (docs/formats.md, "Trust rules") */
 
-  ret = gnutls_x509_crt_get_basic_constraints (ds->crt, &critical, &ca, &pathlen);
-  if (ret >= 0 && ca)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   _("The document signer certificate “%s” is a certificate authority (CA) certificate, which must not sign documents."),
-                   subject);
-      return FALSE;
-    }
-
-  ret = gnutls_x509_crt_get_key_usage (ds->crt, &usage, &critical);
-  if (ret >= 0 && !(usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   _("The document signer certificate “%s” is not allowed to make digital signatures."),
-                   subject);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Whether @issuer's key signed @cert, with GnuTLS's issuer checks (CA,
- * keyCertSign, acceptable algorithm). The caller has checked that
- * @issuer's name (and key identifier) match @cert's issuer. */
+/* Whether @issuer's key made @cert's signature over @cert's original
+ * tbsCertificate, with an algorithm that is secure for certificates and
+ * that @issuer's key can make. The caller has checked that @issuer's name
+ * (and key identifier) match @cert's issuer; whether @issuer may issue
+ * certificates at all is check_issuer()'s question. */
 static gboolean
 verify_link (IdwCertificate  *cert,
              IdwCertificate  *issuer,
@@ -991,68 +1291,85 @@ verify_link (IdwCertificate  *cert,
 {
   g_autofree char *subject = idw_certificate_get_subject (cert);
   g_autofree char *issuer_subject = idw_certificate_get_subject (issuer);
-  unsigned int status = 0;
+  g_auto(gnutls_pubkey_t) pubkey = NULL;
+  gnutls_datum_t tbs;
+  gnutls_datum_t signature;
+  const char *name;
   int sign_algorithm;
   int issuer_algorithm;
+  gsize len;
   int ret;
 
-  /* GnuTLS reports a signature algorithm that the issuer's key cannot
-   * make as a constraint failure; it is a signature the issuer did not
-   * make. */
+  /* The outer signatureAlgorithm, which equals the tbsCertificate's (the
+   * DER reader checked) and is unchanged in GnuTLS's copy. */
   sign_algorithm = gnutls_x509_crt_get_signature_algorithm (cert->crt);
+  if (sign_algorithm <= GNUTLS_SIGN_UNKNOWN)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The certificate “%s” is signed with an algorithm that is not supported."),
+                   subject);
+      return FALSE;
+    }
+
+  name = gnutls_sign_get_name ((gnutls_sign_algorithm_t) sign_algorithm);
+  if (name == NULL)
+    name = "?";
+
+  if (!gnutls_sign_is_secure2 ((gnutls_sign_algorithm_t) sign_algorithm,
+                               GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS))
+    {
+      /* Translators: the second %s is a signature algorithm such as
+       * "RSA-SHA1". */
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The certificate “%s” is signed with %s, an algorithm that is not secure."),
+                   subject, name);
+      return FALSE;
+    }
+
+  /* A signature algorithm that the issuer's key cannot make is a
+   * signature the issuer did not make. */
   issuer_algorithm = gnutls_x509_crt_get_pk_algorithm (issuer->crt, NULL);
-  if (sign_algorithm >= 0 && issuer_algorithm >= 0
+  if (issuer_algorithm >= 0
       && !gnutls_sign_supports_pk_algorithm ((gnutls_sign_algorithm_t) sign_algorithm,
                                              (gnutls_pk_algorithm_t) issuer_algorithm))
     {
-      const char *name = gnutls_sign_get_name ((gnutls_sign_algorithm_t) sign_algorithm);
-
       /* Translators: the third %s is a signature algorithm such as
        * "ECDSA-SHA256". */
       g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
                    _("The signature of certificate “%s” by “%s” is not valid: the key of the issuer cannot make %s signatures."),
-                   subject, issuer_subject, name != NULL ? name : "?");
+                   subject, issuer_subject, name);
       return FALSE;
     }
 
-  ret = gnutls_x509_crt_verify (cert->crt, &issuer->crt, 1, IDW_VERIFY_FLAGS, &status);
+  ret = gnutls_pubkey_init (&pubkey);
+  if (!check_gnutls (ret, "gnutls_pubkey_init", error))
+    return FALSE;
+
+  ret = gnutls_pubkey_import_x509 (pubkey, issuer->crt, 0);
   if (ret < 0)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   _("The signature of certificate “%s” by “%s” cannot be checked: %s"),
-                   subject, issuer_subject, gnutls_strerror (ret));
+                   _("The public key of certificate “%s” cannot be read: %s"),
+                   issuer_subject, gnutls_strerror (ret));
       return FALSE;
     }
 
-  if (status == 0)
-    return TRUE;
+  /* X.509 ECDSA signatures are DER, as GnuTLS expects them. */
+  tbs.data = (unsigned char *) g_bytes_get_data (cert->tbs, &len);
+  tbs.size = (unsigned int) len;
+  signature.data = (unsigned char *) g_bytes_get_data (cert->signature, &len);
+  signature.size = (unsigned int) len;
+  ret = gnutls_pubkey_verify_data2 (pubkey, (gnutls_sign_algorithm_t) sign_algorithm, 0,
+                                    &tbs, &signature);
+  if (ret < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
+                   _("The signature of certificate “%s” by “%s” is not valid."),
+                   subject, issuer_subject);
+      return FALSE;
+    }
 
-  if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
-    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                 _("The signature of certificate “%s” by “%s” is not valid."),
-                 subject, issuer_subject);
-  else if (status & GNUTLS_CERT_SIGNER_NOT_CA)
-    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                 _("The certificate “%s” is not a certificate authority, so it cannot issue “%s”."),
-                 issuer_subject, subject);
-  else if (status & GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE)
-    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                 _("The constraints of certificate “%s” do not allow it to issue “%s”."),
-                 issuer_subject, subject);
-  else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                 _("The certificate “%s” is signed with an insecure algorithm."),
-                 subject);
-  else if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-    g_set_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED,
-                 _("The certificate “%s” was not issued by “%s”."),
-                 subject, issuer_subject);
-  else
-    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                 _("The certificate “%s” cannot be verified with “%s”."),
-                 subject, issuer_subject);
-
-  return FALSE;
+  return TRUE;
 }
 
 static IdwCertificate *
@@ -1108,152 +1425,43 @@ find_issuing_anchor (IdwCertificate  *cert,
   return NULL;
 }
 
+/* Fills @path with the certificates from the DS to a trust anchor: walks
+ * @chain from the DS and stops at the first member that equals an anchor
+ * (which ends the path) or that an anchor issued (the anchor ends it).
+ * Otherwise the next member must be the issuer by name and key
+ * identifier, and its key must verify the member's signature. Chain
+ * members after the path are ignored. */
 static gboolean
-check_validity (IdwCertificate  *cert,
-                gboolean         is_document_signer,
-                GDateTime       *signed_at,
-                GDateTime       *now,
-                GError         **error)
-{
-  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
-  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
-  g_autofree char *subject = idw_certificate_get_subject (cert);
-  g_autofree char *from = format_time (not_before);
-  g_autofree char *until = format_time (not_after);
-
-  if (g_date_time_compare (now, not_before) < 0)
-    {
-      if (is_document_signer)
-        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
-                     _("The document signer certificate “%s” is not valid until %s."),
-                     subject, from);
-      else
-        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
-                     _("The issuer certificate “%s” is not valid until %s."),
-                     subject, from);
-      return FALSE;
-    }
-
-  if (g_date_time_compare (now, not_after) > 0)
-    {
-      if (is_document_signer)
-        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
-                     _("The document signer certificate “%s” expired on %s."),
-                     subject, until);
-      else
-        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
-                     _("The issuer certificate “%s” expired on %s."),
-                     subject, until);
-      return FALSE;
-    }
-
-  if (signed_at == NULL)
-    return TRUE;
-
-  if (g_date_time_compare (signed_at, not_before) < 0)
-    {
-      g_autofree char *when = format_time (signed_at);
-
-      /* Translators: "The document was signed on <date>, before …" */
-      if (is_document_signer)
-        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
-                     _("The document was signed on %s, before the document signer certificate “%s” became valid on %s."),
-                     when, subject, from);
-      else
-        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
-                     _("The document was signed on %s, before the issuer certificate “%s” became valid on %s."),
-                     when, subject, from);
-      return FALSE;
-    }
-
-  if (g_date_time_compare (signed_at, not_after) > 0)
-    {
-      g_autofree char *when = format_time (signed_at);
-
-      if (is_document_signer)
-        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
-                     _("The document was signed on %s, after the document signer certificate “%s” expired on %s."),
-                     when, subject, until);
-      else
-        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
-                     _("The document was signed on %s, after the issuer certificate “%s” expired on %s."),
-                     when, subject, until);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * idw_x509_validate_chain:
- * @chain: (element-type IdwCertificate): the x5chain, leaf (DS) first
- * @anchors: (element-type IdwCertificate) (nullable): trusted IACA roots or
- *   pinned certificates
- * @signed_at: (nullable): when the document was signed (the MSO's
- *   `signed`); %NULL checks validity at @now only
- * @now: the verification time
- * @out_anchor: (out) (optional) (transfer full): the anchor that was used
- * @error: return location for a #GError
- *
- * Walks from the leaf. A chain member identical to an anchor (pinned) ends
- * the walk; so does a member that an anchor issued (its issuer name and key
- * identifier match the anchor and the anchor's key verifies its signature).
- * Otherwise the member must be issued by the next one, whose key must
- * verify its signature. Then every certificate from the leaf to the anchor
- * inclusive must be valid at @signed_at and at @now. The leaf must not be
- * a CA and, if it has a keyUsage, must allow digitalSignature. Chain
- * members after the one the trust was found for are ignored.
- *
- * Returns: %TRUE when the chain is trusted; otherwise %FALSE with
- *   %IDW_ERROR_UNTRUSTED (no anchor, or a broken chain),
- *   %IDW_ERROR_BAD_SIGNATURE (a link's signature does not verify, for an
- *   issuer identified by name and key identifier),
- *   %IDW_ERROR_BAD_CERTIFICATE (a CA as leaf, an issuer that is no CA, an
- *   insecure algorithm), %IDW_ERROR_EXPIRED or %IDW_ERROR_NOT_YET_VALID,
- *   each naming the certificate
- */
-gboolean
-idw_x509_validate_chain (GPtrArray       *chain,
-                         GPtrArray       *anchors,
-                         GDateTime       *signed_at,
-                         GDateTime       *now,
-                         IdwCertificate **out_anchor,
-                         GError         **error)
+build_path (GPtrArray  *chain,
+            GPtrArray  *anchors,
+            GPtrArray  *path,
+            GError    **error)
 {
   g_autoptr(GError) anchor_error = NULL;
-  IdwCertificate *anchor = NULL;
-  gboolean pinned = FALSE;
-  guint last = 0;
-
-  g_return_val_if_fail (chain != NULL && chain->len > 0, FALSE);
-  g_return_val_if_fail (now != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (out_anchor != NULL)
-    *out_anchor = NULL;
-
-  if (!check_document_signer (g_ptr_array_index (chain, 0), error))
-    return FALSE;
+  IdwCertificate *top;
+  g_autofree char *issuer = NULL;
 
   for (guint i = 0; i < chain->len; i++)
     {
       IdwCertificate *cert = g_ptr_array_index (chain, i);
+      IdwCertificate *anchor;
       IdwCertificate *next;
       g_autoptr(GError) local_error = NULL;
 
       anchor = find_pinned_anchor (cert, anchors);
       if (anchor != NULL)
         {
-          pinned = TRUE;
-          last = i;
-          break;
+          g_ptr_array_add (path, idw_certificate_ref (anchor));
+          return TRUE;
         }
+
+      g_ptr_array_add (path, idw_certificate_ref (cert));
 
       anchor = find_issuing_anchor (cert, anchors, &local_error);
       if (anchor != NULL)
         {
-          last = i;
-          break;
+          g_ptr_array_add (path, idw_certificate_ref (anchor));
+          return TRUE;
         }
 
       if (local_error != NULL && anchor_error == NULL)
@@ -1284,36 +1492,558 @@ idw_x509_validate_chain (GPtrArray       *chain,
         return FALSE;
     }
 
-  if (anchor == NULL)
+  /* A name-matching anchor whose signature check failed says more than
+   * "unknown issuer": the certificate is forged or damaged. */
+  if (anchor_error != NULL)
     {
-      IdwCertificate *top = g_ptr_array_index (chain, chain->len - 1);
-      g_autofree char *issuer = NULL;
-
-      /* A name-matching anchor whose signature check failed says more
-       * than "unknown issuer": the certificate is forged or damaged. */
-      if (anchor_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&anchor_error));
-          return FALSE;
-        }
-
-      issuer = idw_certificate_get_issuer (top);
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED,
-                   _("No trusted issuer certificate matches “%s”."), issuer);
+      g_propagate_error (error, g_steal_pointer (&anchor_error));
       return FALSE;
     }
 
-  for (guint i = 0; i <= last; i++)
+  top = g_ptr_array_index (chain, chain->len - 1);
+  issuer = idw_certificate_get_issuer (top);
+  g_set_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED,
+               _("No trusted issuer certificate matches “%s”."), issuer);
+  return FALSE;
+}
+
+/* RFC 5280 §4.2: a critical extension that is not recognised, or cannot
+ * be processed, makes the certificate unusable. */
+static gboolean
+check_critical_extensions (IdwCertificate  *cert,
+                           GError         **error)
+{
+  g_autofree char *subject = NULL;
+
+  if (cert->bad_critical == NULL)
+    return TRUE;
+
+  subject = idw_certificate_get_subject (cert);
+  /* Translators: the second %s names an extension, such as
+   * "NameConstraints (2.5.29.30)" or a bare OID. */
+  if (cert->bad_critical_unreadable)
+    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                 _("The certificate “%s” has a critical extension %s that cannot be read, so it cannot be trusted."),
+                 subject, cert->bad_critical);
+  else
+    g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                 _("The certificate “%s” has a critical extension %s that is not supported, so it cannot be trusted."),
+                 subject, cert->bad_critical);
+  return FALSE;
+}
+
+/* The extensions that say what a certificate may do must be readable,
+ * even when non-critical: ignoring an unreadable basicConstraints would
+ * make a CA look like a document signer. */
+static gboolean
+check_rule_extensions_readable (IdwCertificate  *cert,
+                                GError         **error)
+{
+  static const KnownExtension rule_extensions[] = {
+    EXT_BASIC_CONSTRAINTS, EXT_KEY_USAGE, EXT_EXT_KEY_USAGE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rule_extensions); i++)
     {
-      if (!check_validity (g_ptr_array_index (chain, i), i == 0, signed_at, now, error))
+      KnownExtension ext = rule_extensions[i];
+
+      if (cert->unreadable & EXT_BIT (ext))
+        {
+          g_autofree char *subject = idw_certificate_get_subject (cert);
+
+          /* Translators: the second %s is an extension name such as
+           * "KeyUsage", the third its OID. */
+          g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                       _("The certificate “%s” has a %s extension (%s) that cannot be read; it says what the certificate may be used for, so the certificate cannot be trusted."),
+                       subject, known_extensions[ext].name, known_extensions[ext].oid);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+has_key_purpose (IdwCertificate *cert,
+                 const char     *wanted)
+{
+  /* The bound only guards the loop. */
+  for (guint i = 0; i < 256; i++)
+    {
+      char oid[128];
+      size_t size = sizeof oid;
+      unsigned int critical = 0;
+      int ret;
+
+      ret = gnutls_x509_crt_get_key_purpose_oid (cert->crt, i, oid, &size, &critical);
+      if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
+        continue;  /* longer than any OID we look for */
+      if (ret < 0)
+        return FALSE;
+      if (g_str_equal (oid, wanted))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Annex B: the DS's countryName is the IACA's. */
+static gboolean
+check_same_country (IdwCertificate  *ds,
+                    IdwCertificate  *iaca,
+                    GError         **error)
+{
+  g_autofree char *subject = idw_certificate_get_subject (ds);
+  g_autofree char *iaca_subject = idw_certificate_get_subject (iaca);
+  g_autofree char *country = idw_certificate_get_country (ds);
+  g_autofree char *iaca_country = idw_certificate_get_country (iaca);
+
+  if (iaca_country == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The issuing authority certificate “%s” names no country, so the document signer certificate “%s” cannot be matched to it."),
+                   iaca_subject, subject);
+      return FALSE;
+    }
+
+  if (country == NULL)
+    {
+      /* Translators: the last %s is a country code such as "DE". */
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” names no country, but its issuing authority “%s” is for %s."),
+                   subject, iaca_subject, iaca_country);
+      return FALSE;
+    }
+
+  /* countryName compares case-insensitively (X.520 caseIgnoreMatch). */
+  if (g_ascii_strcasecmp (country, iaca_country) != 0)
+    {
+      /* Translators: the second and the last %s are country codes such
+       * as "DE". */
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” is for the country %s, but its issuing authority “%s” is for %s."),
+                   subject, country, iaca_subject, iaca_country);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ISO 18013-5 Annex B (Table B.3, document signer certificate), for a DS
+ * under @iaca. */
+static gboolean
+check_document_signer (IdwCertificate  *ds,
+                       IdwCertificate  *iaca,
+                       GError         **error)
+{
+  g_autofree char *subject = idw_certificate_get_subject (ds);
+  unsigned int critical = 0;
+  unsigned int ca = 0;
+  unsigned int usage = 0;
+  int pathlen = -1;
+  int ret;
+
+  ret = gnutls_x509_crt_get_basic_constraints (ds->crt, &critical, &ca, &pathlen);
+  if (ret >= 0 && ca)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” is a certificate authority (CA) certificate, which must not sign documents."),
+                   subject);
+      return FALSE;
+    }
+
+  ret = gnutls_x509_crt_get_key_usage (ds->crt, &usage, &critical);
+  if (ret < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” has no key usage extension; it needs one that allows digital signatures."),
+                   subject);
+      return FALSE;
+    }
+
+  if (!(usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” is not allowed to make digital signatures."),
+                   subject);
+      return FALSE;
+    }
+
+  if (!(ds->present & EXT_BIT (EXT_EXT_KEY_USAGE)))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The document signer certificate “%s” has no extended key usage extension; it needs one with the mdoc document signer purpose (%s)."),
+                   subject, IDW_OID_MDL_DS);
+      return FALSE;
+    }
+
+  if (!has_key_purpose (ds, IDW_OID_MDL_DS))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The extended key usage of the document signer certificate “%s” does not include the mdoc document signer purpose (%s)."),
+                   subject, IDW_OID_MDL_DS);
+      return FALSE;
+    }
+
+  return check_same_country (ds, iaca, error);
+}
+
+static gboolean
+is_self_issued (IdwCertificate *cert)
+{
+  g_auto(IdwGnutlsDatum) subject = { NULL, 0 };
+  g_auto(IdwGnutlsDatum) issuer = { NULL, 0 };
+
+  if (gnutls_x509_crt_get_raw_dn (cert->crt, &subject) < 0
+      || gnutls_x509_crt_get_raw_issuer_dn (cert->crt, &issuer) < 0)
+    return FALSE;
+
+  return subject.size == issuer.size
+         && (subject.size == 0 || memcmp (subject.data, issuer.data, subject.size) == 0);
+}
+
+/* @issuer issued @issued on a path to the document signer @ds, with
+ * @cas_below intermediate CA certificates (self-issued ones not counted,
+ * RFC 5280 §6.1.4 (l)) between @issuer and @ds. */
+static gboolean
+check_issuer (IdwCertificate  *issuer,
+              IdwCertificate  *issued,
+              IdwCertificate  *ds,
+              guint            cas_below,
+              GError         **error)
+{
+  g_autofree char *subject = idw_certificate_get_subject (issuer);
+  g_autofree char *issued_subject = idw_certificate_get_subject (issued);
+  unsigned int critical = 0;
+  unsigned int ca = 0;
+  unsigned int usage = 0;
+  int pathlen = -1;
+  int ret;
+
+  /* Only basicConstraints cA makes a CA: never a v1 certificate. */
+  ret = gnutls_x509_crt_get_basic_constraints (issuer->crt, &critical, &ca, &pathlen);
+  if (gnutls_x509_crt_get_version (issuer->crt) < 3 || ret < 0 || !ca)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The certificate “%s” is not a certificate authority, so it cannot issue “%s”."),
+                   subject, issued_subject);
+      return FALSE;
+    }
+
+  ret = gnutls_x509_crt_get_key_usage (issuer->crt, &usage, &critical);
+  if (ret >= 0 && !(usage & GNUTLS_KEY_KEY_CERT_SIGN))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The key usage of certificate “%s” does not allow it to sign certificates (keyCertSign), so it cannot issue “%s”."),
+                   subject, issued_subject);
+      return FALSE;
+    }
+
+  if (pathlen >= 0 && cas_below > (guint) pathlen)
+    {
+      g_autofree char *ds_subject = idw_certificate_get_subject (ds);
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authority between it and the document signer “%s”.",
+                                "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authorities between it and the document signer “%s”.",
+                                cas_below),
+                   subject, pathlen, cas_below, ds_subject);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ISO 18013-5 Annex B for a DS reached through an IACA: @path is the DS,
+ * any intermediates, and the anchor. */
+static gboolean
+check_annex_b_path (GPtrArray  *path,
+                    GError    **error)
+{
+  IdwCertificate *ds = g_ptr_array_index (path, 0);
+  IdwCertificate *anchor = g_ptr_array_index (path, path->len - 1);
+  guint cas_below = 0;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_rule_extensions_readable (g_ptr_array_index (path, i), error))
         return FALSE;
     }
 
-  if (!pinned && !check_validity (anchor, FALSE, signed_at, now, error))
+  if (!check_document_signer (ds, anchor, error))
+    return FALSE;
+
+  for (guint i = 1; i < path->len; i++)
+    {
+      IdwCertificate *issuer = g_ptr_array_index (path, i);
+
+      if (!check_issuer (issuer, g_ptr_array_index (path, i - 1), ds, cas_below, error))
+        return FALSE;
+
+      if (!is_self_issued (issuer))
+        cas_below++;
+    }
+
+  return TRUE;
+}
+
+/* Whether @cert was valid when the document was signed. */
+static gboolean
+check_valid_at_signing (IdwCertificate  *cert,
+                        gboolean         is_document_signer,
+                        GDateTime       *signed_at,
+                        GError         **error)
+{
+  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
+  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
+  g_autofree char *subject = idw_certificate_get_subject (cert);
+  g_autofree char *when = format_time (signed_at);
+
+  if (g_date_time_compare (signed_at, not_before) < 0)
+    {
+      g_autofree char *from = format_time (not_before);
+
+      /* Translators: "The document was signed on <date>, before …" */
+      if (is_document_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The document was signed on %s, before the document signer certificate “%s” became valid on %s."),
+                     when, subject, from);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The document was signed on %s, before the issuer certificate “%s” became valid on %s."),
+                     when, subject, from);
+      return FALSE;
+    }
+
+  if (g_date_time_compare (signed_at, not_after) > 0)
+    {
+      g_autofree char *until = format_time (not_after);
+
+      if (is_document_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The document was signed on %s, after the document signer certificate “%s” expired on %s."),
+                     when, subject, until);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The document was signed on %s, after the issuer certificate “%s” expired on %s."),
+                     when, subject, until);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether @cert is valid at @now. */
+static gboolean
+check_valid_now (IdwCertificate  *cert,
+                 gboolean         is_document_signer,
+                 GDateTime       *now,
+                 GError         **error)
+{
+  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
+  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
+  g_autofree char *subject = idw_certificate_get_subject (cert);
+
+  if (g_date_time_compare (now, not_before) < 0)
+    {
+      g_autofree char *from = format_time (not_before);
+
+      if (is_document_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The document signer certificate “%s” is not valid until %s."),
+                     subject, from);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The issuer certificate “%s” is not valid until %s."),
+                     subject, from);
+      return FALSE;
+    }
+
+  if (g_date_time_compare (now, not_after) > 0)
+    {
+      g_autofree char *until = format_time (not_after);
+
+      if (is_document_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The document signer certificate “%s” expired on %s."),
+                     subject, until);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The issuer certificate “%s” expired on %s."),
+                     subject, until);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The signing time first: a document signed outside a certificate's
+ * validity was never validly signed, which says more than "expired now"
+ * (a DS that expired before the MSO was signed has expired now too). */
+static gboolean
+check_validity (IdwCertificate  *cert,
+                gboolean         is_document_signer,
+                GDateTime       *signed_at,
+                GDateTime       *now,
+                GError         **error)
+{
+  if (signed_at != NULL && !check_valid_at_signing (cert, is_document_signer, signed_at, error))
+    return FALSE;
+
+  return check_valid_now (cert, is_document_signer, now, error);
+}
+
+/**
+ * idw_trust_path_free:
+ * @path: (nullable): a trust path
+ *
+ * Frees @path and drops its references.
+ */
+void
+idw_trust_path_free (IdwTrustPath *path)
+{
+  if (path == NULL)
+    return;
+
+  g_clear_pointer (&path->anchor, idw_certificate_unref);
+  g_clear_pointer (&path->path, g_ptr_array_unref);
+  g_free (path);
+}
+
+/**
+ * idw_x509_validate_chain_full:
+ * @chain: (element-type IdwCertificate): the x5chain, DS first
+ * @anchors: (element-type IdwCertificate) (nullable): trusted IACA roots or
+ *   pinned certificates
+ * @signed_at: (nullable): when the document was signed (the MSO's
+ *   `signed`); %NULL checks validity at @now only
+ * @now: the verification time
+ * @out_path: (out) (optional) (transfer full): how the chain is trusted
+ * @error: return location for a #GError
+ *
+ * Applies the trust rules of docs/formats.md ("Trust rules"), in this
+ * order:
+ *
+ * 1. The path. Walking from the DS, the first chain member that equals an
+ *    anchor byte for byte ends the path; so does the first member that an
+ *    anchor issued (issuer name and key identifier match the anchor, the
+ *    anchor's key verifies its signature), with that anchor. Otherwise the
+ *    next member must be the issuer by name and key identifier, and its
+ *    key must verify the member's signature over its original
+ *    tbsCertificate, with an algorithm secure for certificates.
+ * 2. No certificate of the path, anchor included, has a critical
+ *    extension that is unknown or cannot be read.
+ * 3. Unless the DS itself is the anchor (pinned, trusted as it is): the DS
+ *    is no CA, has keyUsage with digitalSignature and extendedKeyUsage
+ *    with mdlDS (1.0.18013.5.1.2), and the anchor's countryName; every
+ *    issuer (intermediates and the anchor) is a v3 CA by basicConstraints,
+ *    has keyCertSign if it has keyUsage, and its pathLenConstraint allows
+ *    the intermediates below it. basicConstraints, keyUsage and
+ *    extendedKeyUsage must be readable wherever they appear.
+ * 4. Every certificate from the DS to the anchor inclusive, in this order,
+ *    was valid at @signed_at and is valid at @now (the period's ends
+ *    inclusive); the first certificate that fails names the error.
+ *
+ * Returns: %TRUE when the chain is trusted; otherwise %FALSE with
+ *   %IDW_ERROR_UNTRUSTED (no anchor, or a broken chain),
+ *   %IDW_ERROR_BAD_SIGNATURE (a link's signature does not verify, for an
+ *   issuer identified by name and key identifier),
+ *   %IDW_ERROR_BAD_CERTIFICATE (a rule of steps 2 and 3, an insecure or
+ *   unsupported signature algorithm), %IDW_ERROR_EXPIRED or
+ *   %IDW_ERROR_NOT_YET_VALID, each message naming the certificate
+ */
+gboolean
+idw_x509_validate_chain_full (GPtrArray     *chain,
+                              GPtrArray     *anchors,
+                              GDateTime     *signed_at,
+                              GDateTime     *now,
+                              IdwTrustPath **out_path,
+                              GError       **error)
+{
+  g_autoptr(GPtrArray) path = NULL;
+  IdwTrustPath *result;
+  gboolean ds_pinned;
+
+  g_return_val_if_fail (chain != NULL && chain->len > 0, FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_path != NULL)
+    *out_path = NULL;
+
+  path = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  if (!build_path (chain, anchors, path, error))
+    return FALSE;
+
+  /* The path is the anchor alone when the DS is pinned. */
+  ds_pinned = path->len == 1;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_critical_extensions (g_ptr_array_index (path, i), error))
+        return FALSE;
+    }
+
+  if (!ds_pinned && !check_annex_b_path (path, error))
+    return FALSE;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_validity (g_ptr_array_index (path, i), i == 0, signed_at, now, error))
+        return FALSE;
+    }
+
+  if (out_path != NULL)
+    {
+      result = g_new0 (IdwTrustPath, 1);
+      result->anchor = idw_certificate_ref (g_ptr_array_index (path, path->len - 1));
+      result->path = g_steal_pointer (&path);
+      result->ds_pinned = ds_pinned;
+      *out_path = result;
+    }
+
+  return TRUE;
+}
+
+/**
+ * idw_x509_validate_chain:
+ * @chain: (element-type IdwCertificate): the x5chain, DS first
+ * @anchors: (element-type IdwCertificate) (nullable): trusted IACA roots or
+ *   pinned certificates
+ * @signed_at: (nullable): when the document was signed; %NULL checks
+ *   validity at @now only
+ * @now: the verification time
+ * @out_anchor: (out) (optional) (transfer full): the anchor that was used
+ * @error: return location for a #GError
+ *
+ * idw_x509_validate_chain_full(), giving only the anchor.
+ *
+ * Returns: %TRUE when the chain is trusted; otherwise %FALSE with the
+ *   errors of idw_x509_validate_chain_full()
+ */
+gboolean
+idw_x509_validate_chain (GPtrArray       *chain,
+                         GPtrArray       *anchors,
+                         GDateTime       *signed_at,
+                         GDateTime       *now,
+                         IdwCertificate **out_anchor,
+                         GError         **error)
+{
+  g_autoptr(IdwTrustPath) path = NULL;
+
+  g_return_val_if_fail (chain != NULL && chain->len > 0, FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_anchor != NULL)
+    *out_anchor = NULL;
+
+  if (!idw_x509_validate_chain_full (chain, anchors, signed_at, now, &path, error))
     return FALSE;
 
   if (out_anchor != NULL)
-    *out_anchor = idw_certificate_ref (anchor);
+    *out_anchor = idw_certificate_ref (path->anchor);
 
   return TRUE;
 }

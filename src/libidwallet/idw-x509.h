@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 typedef struct _IdwCertificate IdwCertificate;
 
+/* Exactly one DER certificate. A known non-critical extension that cannot
+ * be read is ignored (see idw_certificate_get_ignored_extensions()); a
+ * critical one that is unknown or unreadable does not stop the parsing,
+ * but the certificate is never trusted. */
 IdwCertificate *idw_certificate_new_from_der      (const guint8    *der,
                                                    gsize            len,
                                                    GError         **error);
@@ -44,6 +48,9 @@ IdwKey         *idw_certificate_get_public_key    (IdwCertificate  *cert,
 gboolean        idw_certificate_is_test_issuer    (IdwCertificate  *cert);
 gboolean        idw_certificate_equal             (IdwCertificate  *a,
                                                    IdwCertificate  *b);
+/* Non-critical extensions that could not be read and were ignored, e.g.
+ * "IssuerAltName (2.5.29.18)"; an empty array when there are none. */
+const char * const *idw_certificate_get_ignored_extensions (IdwCertificate *cert);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwCertificate, idw_certificate_unref)
 
@@ -52,14 +59,38 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwCertificate, idw_certificate_unref)
 GPtrArray      *idw_x5chain_parse                 (cbor_item_t     *x5chain,
                                                    GError         **error);
 
-/* Validates @chain (leaf first) against @anchors (IdwCertificate*s: IACA
- * roots, or pinned certificates that equal a chain member byte for byte).
- * Every certificate up to the anchor must be valid at @signed_at and at
- * @now and every link's signature must verify. On success returns TRUE and
- * the anchor used. Errors name the failing link in words:
- * IDW_ERROR_UNTRUSTED (no anchor), IDW_ERROR_EXPIRED / IDW_ERROR_NOT_YET_VALID
- * ("The document signer certificate “CN=…” expired on …"),
- * IDW_ERROR_BAD_SIGNATURE (a link's signature), IDW_ERROR_BAD_CERTIFICATE. */
+/* The trust rules (docs/formats.md §2.4, "Trust rules"). A DS certificate
+ * (chain[0]) that equals an anchor byte for byte is pinned and trusted as
+ * it is. Otherwise the path from the DS to an anchor (an anchor that
+ * equals a later chain member, or one that issued a chain member) must
+ * follow ISO 18013-5 Annex B: the DS an mdoc signer of the IACA's
+ * country, every issuer a CA allowed to sign certificates, path lengths
+ * honoured, every link's signature valid. Either way every certificate up
+ * to the anchor must be valid at @signed_at and at @now, and have no
+ * critical extension that is unknown or unreadable. */
+typedef struct
+{
+  IdwCertificate *anchor;     /* the anchor the trust comes from */
+  GPtrArray      *path;       /* IdwCertificate*: the DS … the anchor */
+  gboolean        ds_pinned;  /* the DS itself is the anchor */
+} IdwTrustPath;
+
+void            idw_trust_path_free               (IdwTrustPath    *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwTrustPath, idw_trust_path_free)
+
+gboolean        idw_x509_validate_chain_full      (GPtrArray       *chain,
+                                                   GPtrArray       *anchors,
+                                                   GDateTime       *signed_at,
+                                                   GDateTime       *now,
+                                                   IdwTrustPath   **out_path,
+                                                   GError         **error);
+/* The same, giving only the anchor. Errors name the certificate and the
+ * rule: IDW_ERROR_UNTRUSTED (no anchor, or a broken chain),
+ * IDW_ERROR_BAD_SIGNATURE (a link's signature), IDW_ERROR_BAD_CERTIFICATE
+ * (a profile rule, a critical extension), IDW_ERROR_EXPIRED /
+ * IDW_ERROR_NOT_YET_VALID ("The document signer certificate “CN=…”
+ * expired on …"). */
 gboolean        idw_x509_validate_chain           (GPtrArray       *chain,
                                                    GPtrArray       *anchors,
                                                    GDateTime       *signed_at,
