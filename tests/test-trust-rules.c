@@ -102,6 +102,12 @@ test_malformed_extensions (void)
 
       test_assert_only_failures (verdict, -1);
       g_assert_true (idw_verdict_is_valid (verdict));
+      /* The ignored extensions are named, with their certificate. */
+      g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_ISSUER_TRUSTED),
+                                "IssuerAltName (2.5.29.18) of “CN=Owf DS,C=UT”"));
+      g_assert_nonnull (strstr (idw_verdict_get_detail (verdict, IDW_CHECK_ISSUER_TRUSTED),
+                                "CRLDistributionPoints (2.5.29.31)"));
+      g_assert_cmpint (idw_verdict_is_pinned (verdict), ==, anchors[i] == ds);
     }
 }
 
@@ -200,6 +206,41 @@ test_annex_b_signer (void)
   }
 }
 
+/* The test-issuer mark counts wherever it is: a test IACA's document
+ * signer without the mark is still a test issuer, and a pinned marked
+ * certificate is one too; an unmarked chain under an unmarked anchor is
+ * not. */
+static void
+test_test_issuer_mark (void)
+{
+  g_auto(gnutls_x509_privkey_t) iaca_key = make_ed25519_key ();
+  g_auto(gnutls_x509_privkey_t) ds_key = make_ed25519_key ();
+  g_autoptr(GDateTime) from = test_utc ("2024-01-01T00:00:00Z");
+  g_autoptr(GDateTime) until = test_utc ("2030-01-01T00:00:00Z");
+  g_autoptr(GDateTime) at = test_utc ("2025-06-01T12:00:00Z");
+  TestCertOptions iaca_options = { .ca = TRUE, .basic_constraints = TRUE };
+  TestCertOptions ds_options = { .ds_usage = TRUE };
+  g_autoptr(IdwCertificate) test_iaca = make_test_cert (iaca_key, "CN=Test IACA,OU=ID Wallet Test Issuer,C=UT",
+                                                        NULL, NULL, from, until, &iaca_options);
+  g_autoptr(IdwCertificate) plain_ds = make_test_cert (ds_key, "CN=Plain DS,C=UT", test_iaca, iaca_key,
+                                                       from, until, &ds_options);
+  g_autoptr(IdwCertificate) real_iaca = make_test_cert (iaca_key, "CN=Real IACA,C=UT",
+                                                        NULL, NULL, from, until, &iaca_options);
+  g_autoptr(IdwCertificate) real_ds = make_test_cert (ds_key, "CN=Real DS,C=UT", real_iaca, iaca_key,
+                                                      from, until, &ds_options);
+  g_autoptr(IdwVerdict) under_test = issue_and_verify (plain_ds, ds_key, test_iaca, at, at);
+  g_autoptr(IdwVerdict) under_real = issue_and_verify (real_ds, ds_key, real_iaca, at, at);
+
+  g_assert_false (idw_certificate_is_test_issuer (plain_ds));
+  test_assert_only_failures (under_test, -1);
+  g_assert_true (idw_verdict_is_test_issuer (under_test));
+  g_assert_true (idw_certificate_equal (idw_verdict_get_trust_anchor (under_test), test_iaca));
+  g_assert_false (idw_verdict_is_pinned (under_test));
+
+  test_assert_only_failures (under_real, -1);
+  g_assert_false (idw_verdict_is_test_issuer (under_real));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -210,6 +251,7 @@ main (int    argc,
   g_test_add_func ("/trust-rules/expired-before-signing", test_expired_before_signing);
   g_test_add_func ("/trust-rules/pinned-ca-signer", test_pinned_ca_signer);
   g_test_add_func ("/trust-rules/annex-b-signer", test_annex_b_signer);
+  g_test_add_func ("/trust-rules/test-issuer-mark", test_test_issuer_mark);
 
   return g_test_run ();
 }

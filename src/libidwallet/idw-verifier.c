@@ -70,7 +70,11 @@ typedef struct
   gint64          valid_from;
   gint64          valid_until;
   IdwCertificate *anchor;
-  char           *anchor_subject;
+  gboolean        pinned;           /* the DS is the anchor itself */
+  gboolean        path_test_issuer; /* the mark on the path's anchor */
+  /* Unreadable non-critical extensions of the chain's certificates,
+   * which were ignored: "IssuerAltName (2.5.29.18) of “CN=…”". */
+  char           *ignored_extensions;
 } ChainEntry;
 
 static ChainEntry *
@@ -93,7 +97,7 @@ chain_entry_unref (ChainEntry *entry)
   g_free (entry->country);
   g_free (entry->organization);
   g_clear_pointer (&entry->anchor, idw_certificate_unref);
-  g_free (entry->anchor_subject);
+  g_free (entry->ignored_extensions);
   g_free (entry);
 }
 
@@ -272,6 +276,10 @@ idw_verifier_set_reader_key (IdwVerifier   *self,
   if (!idw_key_check_p256_scalar (d, len, error))
     return FALSE;
 
+  /* Guarded memory for the reader's private key (sodium_init() is cheap
+   * and safe to repeat). */
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot be initialised");
   self->reader_key = sodium_malloc (IDW_P256_SCALAR_LENGTH);
   g_assert (self->reader_key != NULL);
   memcpy (self->reader_key, d, IDW_P256_SCALAR_LENGTH);
@@ -279,6 +287,35 @@ idw_verifier_set_reader_key (IdwVerifier   *self,
 }
 
 /* ---- Caches ---------------------------------------------------------------- */
+
+/* "IssuerAltName (2.5.29.18) of “CN=…”, …", or NULL when every extension
+ * of every certificate could be read. */
+static char *
+describe_ignored_extensions (GPtrArray *chain)
+{
+  g_autoptr(GString) out = NULL;
+
+  for (guint i = 0; i < chain->len; i++)
+    {
+      IdwCertificate *cert = g_ptr_array_index (chain, i);
+      const char * const *names = idw_certificate_get_ignored_extensions (cert);
+      g_autofree char *subject = NULL;
+
+      if (names == NULL || names[0] == NULL)
+        continue;
+      subject = idw_certificate_get_subject (cert);
+      for (guint j = 0; names[j] != NULL; j++)
+        {
+          if (out == NULL)
+            out = g_string_new (NULL);
+          else
+            g_string_append (out, ", ");
+          /* Translators: "IssuerAltName (2.5.29.18) of “CN=…”" */
+          g_string_append_printf (out, _("%s of “%s”"), names[j], subject);
+        }
+    }
+  return out != NULL ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
 
 /* The parsed x5chain @item, from the cache when seen before. Errors of
  * idw_x5chain_parse(); an empty chain is IDW_ERROR_MISSING_FIELD. */
@@ -327,6 +364,7 @@ chain_entry_get (IdwVerifier  *self,
   for (guint i = 0; i < entry->chain->len; i++)
     entry->test_issuer = entry->test_issuer
                          || idw_certificate_is_test_issuer (g_ptr_array_index (entry->chain, i));
+  entry->ignored_extensions = describe_ignored_extensions (entry->chain);
 
   g_mutex_lock (&self->cache_lock);
   if (g_hash_table_size (self->chain_cache) >= CACHE_MAX_ENTRIES)
@@ -343,7 +381,9 @@ chain_entry_is_validated (IdwVerifier     *self,
                           ChainEntry      *entry,
                           GDateTime       *signed_at,
                           GDateTime       *now,
-                          IdwCertificate **out_anchor)
+                          IdwCertificate **out_anchor,
+                          gboolean        *out_pinned,
+                          gboolean        *out_test_issuer)
 {
   gint64 s = g_date_time_to_unix (signed_at);
   gint64 n = g_date_time_to_unix (now);
@@ -354,7 +394,11 @@ chain_entry_is_validated (IdwVerifier     *self,
        && entry->valid_from <= s && s <= entry->valid_until
        && entry->valid_from <= n && n <= entry->valid_until;
   if (ok)
-    *out_anchor = idw_certificate_ref (entry->anchor);
+    {
+      *out_anchor = idw_certificate_ref (entry->anchor);
+      *out_pinned = entry->pinned;
+      *out_test_issuer = entry->path_test_issuer;
+    }
   g_mutex_unlock (&self->cache_lock);
   return ok;
 }
@@ -362,9 +406,11 @@ chain_entry_is_validated (IdwVerifier     *self,
 static void
 chain_entry_set_validated (IdwVerifier    *self,
                            ChainEntry     *entry,
-                           IdwCertificate *anchor,
+                           IdwTrustPath   *path,
+                           gboolean        path_test_issuer,
                            guint           generation)
 {
+  IdwCertificate *anchor = path->anchor;
   gint64 from = G_MININT64, until = G_MAXINT64;
 
   /* Conservative: every certificate of the chain and the anchor. */
@@ -385,6 +431,8 @@ chain_entry_set_validated (IdwVerifier    *self,
   entry->valid_until = until;
   g_clear_pointer (&entry->anchor, idw_certificate_unref);
   entry->anchor = idw_certificate_ref (anchor);
+  entry->pinned = path->ds_pinned;
+  entry->path_test_issuer = path_test_issuer;
   g_mutex_unlock (&self->cache_lock);
 }
 
@@ -735,6 +783,9 @@ check_issuer_trusted (Context *ctx)
   g_autoptr(IdwCertificate) anchor = NULL;
   g_autoptr(GPtrArray) anchors = NULL;
   g_autofree char *subject = NULL;
+  g_autofree char *detail = NULL;
+  gboolean pinned = FALSE;
+  gboolean path_test_issuer = FALSE;
   GDateTime *signed_at;
   guint generation;
 
@@ -748,8 +799,11 @@ check_issuer_trusted (Context *ctx)
   /* Without a usable MSO the signing time is unknown: check at now only. */
   signed_at = ctx->mso != NULL ? ctx->mso->signed_at : ctx->now;
 
-  if (!chain_entry_is_validated (self, ctx->chain, signed_at, ctx->now, &anchor))
+  if (!chain_entry_is_validated (self, ctx->chain, signed_at, ctx->now, &anchor,
+                                 &pinned, &path_test_issuer))
     {
+      g_autoptr(IdwTrustPath) path = NULL;
+
       /* A snapshot: the anchors may change while this verification runs. */
       g_mutex_lock (&self->cache_lock);
       generation = self->anchors_generation;
@@ -764,8 +818,8 @@ check_issuer_trusted (Context *ctx)
                             _("Issuer not trusted: no trusted issuers are configured."));
           return;
         }
-      if (!idw_x509_validate_chain (ctx->chain->chain, anchors, signed_at, ctx->now,
-                                    &anchor, &error))
+      if (!idw_x509_validate_chain_full (ctx->chain->chain, anchors, signed_at, ctx->now,
+                                         &path, &error))
         {
           if (g_error_matches (error, IDW_ERROR, IDW_ERROR_UNTRUSTED))
             _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_FAILED,
@@ -775,20 +829,32 @@ check_issuer_trusted (Context *ctx)
                               error->message);
           return;
         }
-      chain_entry_set_validated (self, ctx->chain, anchor, generation);
+      /* The test-issuer mark counts wherever it is on the path. */
+      for (guint i = 0; i < path->path->len; i++)
+        path_test_issuer = path_test_issuer
+                           || idw_certificate_is_test_issuer (g_ptr_array_index (path->path, i));
+      anchor = idw_certificate_ref (path->anchor);
+      pinned = path->ds_pinned;
+      chain_entry_set_validated (self, ctx->chain, path, path_test_issuer, generation);
     }
 
   v->trust_anchor = idw_certificate_ref (anchor);
-  v->pinned = idw_certificate_equal (anchor, g_ptr_array_index (ctx->chain->chain, 0));
-  v->test_issuer = v->test_issuer || idw_certificate_is_test_issuer (anchor);
+  v->pinned = pinned;
+  v->test_issuer = v->test_issuer || path_test_issuer;
 
   subject = idw_certificate_get_subject (anchor);
-  if (v->pinned)
-    _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED,
-                       _("The document signer certificate “%s” is itself trusted."), subject);
+  if (pinned)
+    detail = g_strdup_printf (_("The document signer certificate “%s” is itself trusted."), subject);
   else
+    detail = g_strdup_printf (_("The issuer chains to the trusted certificate “%s”."), subject);
+  if (ctx->chain->ignored_extensions != NULL)
     _idw_verdict_setf (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED,
-                       _("The issuer chains to the trusted certificate “%s”."), subject);
+                       /* Translators: the first %s is the sentence above, the
+                        * second a list of certificate extensions */
+                       _("%s Unreadable extensions that are not critical were ignored: %s."),
+                       detail, ctx->chain->ignored_extensions);
+  else
+    _idw_verdict_set (v, IDW_CHECK_ISSUER_TRUSTED, IDW_CHECK_STATUS_PASSED, detail);
 }
 
 static void
