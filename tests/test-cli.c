@@ -307,6 +307,23 @@ check_status (JsonObject *verdict,
   g_assert_not_reached ();
 }
 
+static const char *
+check_detail (JsonObject *verdict,
+              const char *name)
+{
+  JsonArray *checks = json_object_get_array_member (verdict, "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_strcmp0 (json_object_get_string_member (check, "name"), name) == 0)
+        return json_object_get_string_member (check, "detail");
+    }
+
+  g_assert_not_reached ();
+}
+
 static void
 assert_checks (JsonObject *verdict,
                const char *expected)
@@ -1328,6 +1345,145 @@ test_remote_check (void)
   restore_data_home (g_steal_pointer (&old_home));
 }
 
+/* Takes an IDW1 text apart as an attacker would: the raw DeviceResponse
+ * and the QR transcript rebuilt from its presentedAt and nonce, as files. */
+static void
+split_presentation (const char  *text,
+                    const char  *name,
+                    char       **out_response_path,
+                    char       **out_transcript_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwEnvelope) envelope = idw_envelope_parse_text (text, &error);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GBytes) transcript = NULL;
+  g_autofree char *response_name = g_strconcat (name, "-response.cbor", NULL);
+  g_autofree char *transcript_name = g_strconcat (name, "-transcript.cbor", NULL);
+
+  g_assert_no_error (error);
+  response = idw_cbor_encode (envelope->response);
+  transcript = idw_envelope_get_session_transcript (envelope);
+  *out_response_path = write_tmp (response_name, g_bytes_get_data (response, NULL),
+                                  (gssize) g_bytes_get_size (response));
+  *out_transcript_path = write_tmp (transcript_name, g_bytes_get_data (transcript, NULL),
+                                    (gssize) g_bytes_get_size (transcript));
+}
+
+/* A reply accepted once, replayed as a raw DeviceResponse with
+ * --session-transcript, now and hours later: the nonce is used up, and
+ * the raw path knows it. So does an in-person code hours old. */
+static void
+test_raw_replay (void)
+{
+  g_autofree char *old_home = use_data_home ("raw-replay-home");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 5);
+  g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -2);
+  g_autofree char *later_text = g_date_time_format (later, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *earlier_text = g_date_time_format (earlier, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(Run) trust = NULL;
+  g_autoptr(Run) ask_run = NULL;
+  g_autoptr(JsonObject) valid = NULL;
+  g_autoptr(JsonObject) replay = NULL;
+  g_autoptr(JsonObject) replay_later = NULL;
+  g_autoptr(JsonObject) stale = NULL;
+  g_autofree char *request_text = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *old_code = NULL;
+  g_autofree char *response_path = NULL;
+  g_autofree char *transcript_path = NULL;
+  g_autofree char *old_response_path = NULL;
+  g_autofree char *old_transcript_path = NULL;
+
+  ensure_credential ();
+  trust = run_cli (NULL, "trust", "add", iaca_pem, NULL);
+  g_assert_cmpint (trust->status, ==, 0);
+  ask_run = run_cli (NULL, "ask", "--preset", "age-over-18", NULL);
+  g_assert_cmpint (ask_run->status, ==, 0);
+  request_text = g_strstrip (g_steal_pointer (&ask_run->out));
+
+  reply = present_text ("--nonce-request", request_text, NULL);
+  valid = verify_json (0, reply, NULL);
+  assert_checks (valid, "pppppppp");
+
+  split_presentation (reply, "replay", &response_path, &transcript_path);
+  replay = verify_json (1, NULL, "--session-transcript", transcript_path, response_path, NULL);
+  assert_checks (replay, "pppppppf");
+  g_assert_cmpstr (json_object_get_string_member (replay, "handover"), ==, "idwallet-qr");
+  g_assert_nonnull (strstr (check_detail (replay, "freshness"), "already used"));
+
+  replay_later = verify_json (1, NULL, "--at", later_text, "--session-transcript", transcript_path,
+                              response_path, NULL);
+  assert_checks (replay_later, "pppppppf");
+
+  /* An in-person code shown two hours ago, split the same way. */
+  old_code = present_text ("--at", earlier_text, "--preset", "age-over-18", NULL);
+  split_presentation (old_code, "stale", &old_response_path, &old_transcript_path);
+  stale = verify_json (1, NULL, "--session-transcript", old_transcript_path, old_response_path, NULL);
+  assert_checks (stale, "pppppppf");
+  g_assert_nonnull (strstr (check_detail (stale, "freshness"), "stale"));
+
+  restore_data_home (g_steal_pointer (&old_home));
+}
+
+/* Many `verify` processes started together on one nonce-bound reply:
+ * exactly one of them accepts it. */
+static void
+test_verify_race (void)
+{
+  enum { N_ROUNDS = 3, N_PROCESSES = 8 };
+  g_autofree char *old_home = use_data_home ("race-home");
+  g_autoptr(Run) trust = NULL;
+
+  ensure_credential ();
+  trust = run_cli (NULL, "trust", "add", iaca_pem, NULL);
+  g_assert_cmpint (trust->status, ==, 0);
+
+  for (guint round = 0; round < N_ROUNDS; round++)
+    {
+      g_autoptr(Run) ask_run = run_cli (NULL, "ask", "--preset", "age-over-18", NULL);
+      g_autofree char *request_text = NULL;
+      g_autofree char *reply = NULL;
+      g_autofree char *reply_path = NULL;
+      GSubprocess *processes[N_PROCESSES];
+      guint accepted = 0, refused = 0;
+
+      g_assert_cmpint (ask_run->status, ==, 0);
+      request_text = g_strstrip (g_steal_pointer (&ask_run->out));
+      reply = present_text ("--nonce-request", request_text, NULL);
+      reply_path = write_tmp ("race-reply.txt", reply, -1);
+
+      for (guint i = 0; i < N_PROCESSES; i++)
+        {
+          g_autoptr(GSubprocessLauncher) launcher =
+            g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+          g_autoptr(GError) error = NULL;
+
+          g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+          processes[i] = g_subprocess_launcher_spawn (launcher, &error, cli_path (), "verify", reply_path, NULL);
+          g_assert_no_error (error);
+        }
+      for (guint i = 0; i < N_PROCESSES; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_subprocess_wait (processes[i], NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_subprocess_get_if_exited (processes[i]));
+          if (g_subprocess_get_exit_status (processes[i]) == 0)
+            accepted++;
+          else if (g_subprocess_get_exit_status (processes[i]) == 1)
+            refused++;
+          g_object_unref (processes[i]);
+        }
+      g_test_message ("round %u: %u accepted, %u refused", round, accepted, refused);
+      g_assert_cmpuint (accepted, ==, 1);
+      g_assert_cmpuint (refused, ==, N_PROCESSES - 1);
+    }
+
+  restore_data_home (g_steal_pointer (&old_home));
+}
+
 /* ---- Negative verdicts ------------------------------------------------ */
 
 static void
@@ -1915,6 +2071,8 @@ main (int    argc,
       g_test_add_func ("/cli/trust/add-list-remove", test_trust_store);
       g_test_add_func ("/cli/ask/request", test_ask);
       g_test_add_func ("/cli/ask/remote-check", test_remote_check);
+      g_test_add_func ("/cli/ask/raw-replay", test_raw_replay);
+      g_test_add_func ("/cli/ask/verify-race", test_verify_race);
       g_test_add_func ("/cli/hostile/text", test_hostile_text);
       g_test_add_func ("/cli/hostile/each-character", test_hostile_each_character);
     }
