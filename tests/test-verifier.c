@@ -8,6 +8,10 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
+#include <nettle/bignum.h>
+#include <nettle/ecc-curve.h>
+#include <nettle/ecc.h>
+#include <sodium.h>
 
 #include "mdoc-test-util.h"
 
@@ -438,20 +442,6 @@ flip_device_mac_tag (cbor_item_t   *document,
   cbor_bytestring_handle (tag)[GPOINTER_TO_INT (data)] ^= 0x01;
 }
 
-/* The deviceMac's protected header made {1: @data}. */
-static void
-set_device_mac_alg (cbor_item_t   *document,
-                    gconstpointer  data)
-{
-  cbor_item_t *array = test_cose_array (document_device_auth (document, "deviceMac"));
-  g_autoptr(cbor_item_t) header = idw_cbor_new_map ();
-  g_autoptr(GBytes) encoded = NULL;
-
-  idw_cbor_map_add_int (header, IDW_COSE_HEADER_ALG, idw_cbor_new_int (GPOINTER_TO_INT (data)));
-  encoded = idw_cbor_encode (header);
-  test_array_replace (array, 0, idw_cbor_new_gbytes (encoded));
-}
-
 static void
 resize_issuer_signature (cbor_item_t   *document,
                          gconstpointer  data)
@@ -504,26 +494,176 @@ test_annexd_device_mac_tag (AnnexD        *f,
     }
 }
 
-/* Only HMAC 256/256 is supported: another algorithm is refused as such,
- * not computed as HMAC 256/256 anyway. */
+/* ISO 18013-5 9.1.3.5, done here apart from the verifier so that a
+ * deviceMac can be made for any header: EMacKey = HKDF-SHA256 (IKM = the
+ * x of ECDH (reader d, device key), salt = SHA-256
+ * (SessionTranscriptBytes), info = "EMacKey"); the tag is HMAC-SHA256
+ * over ["MAC0", protected, h'', DeviceAuthenticationBytes]. */
+static GBytes *
+annexd_mac_tag (AnnexD      *f,
+                cbor_item_t *document,
+                GBytes      *protected_bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCoseSign1) issuer_auth = idw_cose_sign1_parse (document_issuer_auth (document), &error);
+  g_autoptr(IdwMso) mso = NULL;
+  g_autoptr(IdwKey) device_key = NULL;
+  g_autoptr(GBytes) point = NULL;
+  g_autoptr(cbor_item_t) tagged_transcript = idw_cbor_decode_bytes (f->transcript, NULL);
+  g_autoptr(cbor_item_t) transcript_item = NULL;
+  g_autoptr(GBytes) transcript = NULL;
+  g_autoptr(GBytes) name_spaces_bytes = NULL;
+  g_autoptr(cbor_item_t) name_spaces = NULL;
+  g_autoptr(GBytes) auth = NULL;
+  g_autoptr(cbor_item_t) structure = idw_cbor_new_array ();
+  g_autoptr(GBytes) structure_bytes = NULL;
+  struct ecc_point q, r;
+  struct ecc_scalar k;
+  mpz_t x, y, z;
+  guint8 shared[32], salt[crypto_hash_sha256_BYTES], prk[32], emac_key[32];
+  guint8 tag[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  const guint8 *pub;
+  static const guint8 one = 1;
+
+  g_assert_no_error (error);
+  mso = idw_mso_parse_payload (issuer_auth->payload, &error);
+  g_assert_no_error (error);
+  device_key = idw_key_new_from_cose (mso->device_key, &error);
+  g_assert_no_error (error);
+  point = idw_key_get_public_bytes (device_key);
+  g_assert_cmpuint (g_bytes_get_size (point), ==, 65);
+  pub = g_bytes_get_data (point, NULL);
+
+  mpz_inits (x, y, z, NULL);
+  ecc_point_init (&q, nettle_get_secp_256r1 ());
+  ecc_point_init (&r, nettle_get_secp_256r1 ());
+  ecc_scalar_init (&k, nettle_get_secp_256r1 ());
+  nettle_mpz_set_str_256_u (x, 32, pub + 1);
+  nettle_mpz_set_str_256_u (y, 32, pub + 33);
+  nettle_mpz_set_str_256_u (z, 32, g_bytes_get_data (f->reader_key, NULL));
+  g_assert_true (ecc_point_set (&q, x, y));
+  g_assert_true (ecc_scalar_set (&k, z));
+  ecc_point_mul (&r, &k, &q);
+  ecc_point_get (&r, x, y);
+  nettle_mpz_get_str_256 (sizeof shared, shared, x);
+  ecc_scalar_clear (&k);
+  ecc_point_clear (&r);
+  ecc_point_clear (&q);
+  mpz_clears (x, y, z, NULL);
+
+  crypto_hash_sha256 (salt, g_bytes_get_data (f->transcript, NULL), g_bytes_get_size (f->transcript));
+  crypto_auth_hmacsha256 (prk, shared, sizeof shared, salt);
+  crypto_auth_hmacsha256_init (&state, prk, sizeof prk);
+  crypto_auth_hmacsha256_update (&state, (const guint8 *) "EMacKey", 7);
+  crypto_auth_hmacsha256_update (&state, &one, 1);
+  crypto_auth_hmacsha256_final (&state, emac_key);
+
+  transcript_item = idw_cbor_decode_tag24 (tagged_transcript, &transcript, &error);
+  g_assert_no_error (error);
+  name_spaces = idw_cbor_decode_tag24 (idw_cbor_map_get (idw_cbor_map_get (document, "deviceSigned"),
+                                                         "nameSpaces"),
+                                       &name_spaces_bytes, &error);
+  g_assert_no_error (error);
+  auth = idw_device_authentication_bytes (transcript, IDW_DOCTYPE_MDL, name_spaces_bytes);
+  idw_cbor_array_add (structure, idw_cbor_new_string ("MAC0"));
+  idw_cbor_array_add (structure, idw_cbor_new_gbytes (protected_bytes));
+  idw_cbor_array_add (structure, idw_cbor_new_bytes (NULL, 0));
+  idw_cbor_array_add (structure, idw_cbor_new_gbytes (auth));
+  structure_bytes = idw_cbor_encode (structure);
+
+  crypto_auth_hmacsha256_init (&state, emac_key, sizeof emac_key);
+  crypto_auth_hmacsha256_update (&state, g_bytes_get_data (structure_bytes, NULL),
+                                 g_bytes_get_size (structure_bytes));
+  crypto_auth_hmacsha256_final (&state, tag);
+  return g_bytes_new (tag, sizeof tag);
+}
+
+typedef struct
+{
+  AnnexD  *f;
+  gint64   alg;         /* 0: keep the protected header */
+  gboolean attach;      /* carry DeviceAuthenticationBytes as the payload */
+} MacRemake;
+
+/* deviceMac remade with a genuine HMAC 256/256 tag over what the
+ * verifier will recompute, under the header and payload @data says. */
+static void
+remake_device_mac (cbor_item_t   *document,
+                   gconstpointer  data)
+{
+  const MacRemake *remake = data;
+  cbor_item_t *array = test_cose_array (document_device_auth (document, "deviceMac"));
+  g_autoptr(GBytes) protected_bytes = NULL;
+  g_autoptr(GBytes) tag = NULL;
+
+  if (remake->alg != 0)
+    {
+      g_autoptr(cbor_item_t) header = idw_cbor_new_map ();
+
+      idw_cbor_map_add_int (header, IDW_COSE_HEADER_ALG, idw_cbor_new_int (remake->alg));
+      protected_bytes = idw_cbor_encode (header);
+      test_array_replace (array, 0, idw_cbor_new_gbytes (protected_bytes));
+    }
+  else
+    protected_bytes = idw_cbor_dup_bytes (cbor_array_handle (array)[0]);
+
+  tag = annexd_mac_tag (remake->f, document, protected_bytes);
+  test_array_replace (array, 3, idw_cbor_new_gbytes (tag));
+  if (remake->attach)
+    test_array_replace (array, 2, idw_cbor_new_bytes ((const guint8 *) "payload", 7));
+}
+
+/* Only HMAC 256/256 with a detached payload is accepted: a deviceMac
+ * under another algorithm, or carrying a payload, is refused as such even
+ * when its tag is a correct HMAC 256/256. */
 static void
 test_annexd_device_mac_alg (AnnexD        *f,
                             gconstpointer  data)
 {
   g_autoptr(GDateTime) at = test_date ("2021-01-01T00:00:00Z");
-  static const int algs[] = { 4, 6, 7, -7 };   /* HMAC 256/64, 384/384, 512/512; ES256 */
+  static const gint64 algs[] = { 4, 6, 7, -7 };   /* HMAC 256/64, 384/384, 512/512; ES256 */
 
   idw_verifier_set_time (f->verifier, at);
+
+  /* The tag made here is the standard's: remade as it is, the response
+   * does not change. */
+  {
+    MacRemake same = { f, 0, FALSE };
+    g_autoptr(GBytes) remade = annexd_mutate (f, remake_device_mac, &same);
+
+    g_assert_true (g_bytes_equal (remade, f->response));
+  }
+  /* {1: 5} encoded as the vector does: the verdict still passes. */
+  {
+    MacRemake hmac256 = { f, 5, FALSE };
+    g_autoptr(GBytes) remade = annexd_mutate (f, remake_device_mac, &hmac256);
+    g_autoptr(IdwVerdict) verdict = idw_verifier_verify_response (f->verifier, remade,
+                                                                  f->transcript);
+
+    test_assert_valid (verdict);
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (algs); i++)
     {
-      g_autoptr(GBytes) bad = annexd_mutate (f, set_device_mac_alg, GINT_TO_POINTER (algs[i]));
+      MacRemake remake = { f, algs[i], FALSE };
+      g_autoptr(GBytes) bad = annexd_mutate (f, remake_device_mac, &remake);
       g_autoptr(IdwVerdict) verdict = idw_verifier_verify_response (f->verifier, bad,
                                                                     f->transcript);
 
-      g_test_message ("alg %d", algs[i]);
+      g_test_message ("alg %" G_GINT64_FORMAT, algs[i]);
       test_assert_failure (verdict, IDW_CHECK_DEVICE_SIGNATURE,
                            "deviceMac uses an unsupported algorithm (only HMAC 256/256 is supported).");
     }
+
+  {
+    MacRemake attached = { f, 0, TRUE };
+    g_autoptr(GBytes) bad = annexd_mutate (f, remake_device_mac, &attached);
+    g_autoptr(IdwVerdict) verdict = idw_verifier_verify_response (f->verifier, bad, f->transcript);
+
+    test_assert_failure (verdict, IDW_CHECK_DEVICE_SIGNATURE,
+                         "deviceMac must have a detached payload.");
+  }
 }
 
 /* ES256 raw r‖s is exactly 64 bytes: a valid signature with a byte added,
