@@ -185,6 +185,153 @@ test_assert_only_failures (IdwVerdict *verdict,
     }
 }
 
+/* Asserts every check's status, one letter per check in IdwCheck order:
+ * 'p' passed, 'f' failed, 'n' not applicable. "ppppfppn": only validity
+ * failed, in a raw response (freshness not applicable). Also checks that
+ * the verdict is valid exactly when nothing but a raw response's freshness
+ * is missing, and that the first failure is the first 'f'. */
+static inline void
+test_assert_checks (IdwVerdict *verdict,
+                    const char *statuses)
+{
+  IdwCheck first_failure = IDW_N_CHECKS;
+
+  g_assert_cmpuint (strlen (statuses), ==, IDW_N_CHECKS);
+  for (guint i = 0; i < IDW_N_CHECKS; i++)
+    {
+      IdwCheckStatus status = idw_verdict_get_status (verdict, i);
+      IdwCheckStatus expected = statuses[i] == 'p' ? IDW_CHECK_STATUS_PASSED
+                                : statuses[i] == 'f' ? IDW_CHECK_STATUS_FAILED
+                                : IDW_CHECK_STATUS_NOT_APPLICABLE;
+
+      g_assert_true (strchr ("pfn", statuses[i]) != NULL);
+      if (status != expected)
+        g_error ("check %s: %s, expected %s (%s)", idw_check_to_string (i),
+                 idw_check_status_to_string (status), idw_check_status_to_string (expected),
+                 idw_verdict_get_detail (verdict, i));
+      if (expected == IDW_CHECK_STATUS_FAILED && first_failure == IDW_N_CHECKS)
+        first_failure = i;
+    }
+  g_assert_cmpint (idw_verdict_get_first_failure (verdict), ==, first_failure);
+  if (first_failure != IDW_N_CHECKS)
+    g_assert_false (idw_verdict_is_valid (verdict));
+}
+
+/* Asserts that @detail holds @words. */
+static inline void
+test_assert_detail (IdwVerdict *verdict,
+                    IdwCheck    check,
+                    const char *words)
+{
+  const char *detail = idw_verdict_get_detail (verdict, check);
+
+  if (detail == NULL || strstr (detail, words) == NULL)
+    g_error ("check %s: detail “%s” lacks “%s”", idw_check_to_string (check),
+             detail != NULL ? detail : "(null)", words);
+}
+
+/* Asserts that @check, and only it, failed, saying @words; every other
+ * check passed, but for the freshness of a raw response (no presentedAt),
+ * which is not applicable. */
+static inline void
+test_assert_failure (IdwVerdict *verdict,
+                     IdwCheck    check,
+                     const char *words)
+{
+  gboolean raw = idw_verdict_get_presented_at (verdict) == NULL;
+  char statuses[IDW_N_CHECKS + 1];
+
+  for (guint i = 0; i < IDW_N_CHECKS; i++)
+    statuses[i] = i == check ? 'f' : i == IDW_CHECK_FRESHNESS && raw ? 'n' : 'p';
+  statuses[IDW_N_CHECKS] = '\0';
+  test_assert_checks (verdict, statuses);
+  test_assert_detail (verdict, check, words);
+}
+
+/* Asserts a valid verdict: every check passed (a raw response's freshness
+ * is not applicable). */
+static inline void
+test_assert_valid (IdwVerdict *verdict)
+{
+  gboolean raw = idw_verdict_get_presented_at (verdict) == NULL;
+
+  test_assert_checks (verdict, raw ? "pppppppn" : "pppppppp");
+  g_assert_true (idw_verdict_is_valid (verdict));
+}
+
+/* @bytes with @delta zero bytes appended (@delta > 0) or its last -@delta
+ * bytes cut off. */
+static inline GBytes *
+test_bytes_resize (GBytes *bytes,
+                   gssize  delta)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gsize new_len = (gsize) ((gssize) len + delta);
+  guint8 *copy = g_malloc0 (MAX (new_len, 1));
+
+  g_assert_cmpint ((gssize) len + delta, >=, 0);
+  memcpy (copy, data, MIN (len, new_len));
+  return g_bytes_new_take (copy, new_len);
+}
+
+/* Replaces element @index of the CBOR array @array (in place). */
+static inline void
+test_array_replace (cbor_item_t *array,
+                    gsize        index,
+                    cbor_item_t *value_steal)
+{
+  cbor_item_t **handle;
+
+  g_assert_true (cbor_isa_array (array));
+  g_assert_cmpuint (index, <, cbor_array_size (array));
+  handle = cbor_array_handle (array);
+  cbor_decref (&handle[index]);
+  handle[index] = value_steal;
+}
+
+/* Replaces the value under text @key in @map (in place). */
+static inline void
+test_map_replace (cbor_item_t *map,
+                  const char  *key,
+                  cbor_item_t *value_steal)
+{
+  struct cbor_pair *pairs = cbor_map_handle (map);
+
+  for (gsize i = 0; i < cbor_map_size (map); i++)
+    if (idw_cbor_string_equal (pairs[i].key, key))
+      {
+        cbor_decref (&pairs[i].value);
+        pairs[i].value = value_steal;
+        return;
+      }
+  g_error ("no key %s", key);
+}
+
+/* A COSE_Sign1 or COSE_Mac0 item, tagged or not: its array. */
+static inline cbor_item_t *
+test_cose_array (cbor_item_t *item)
+{
+  cbor_item_t *array = cbor_isa_tag (item) ? idw_cbor_untag (item, cbor_tag_value (item)) : item;
+
+  g_assert_true (cbor_isa_array (array));
+  g_assert_cmpuint (cbor_array_size (array), ==, 4);
+  return array;
+}
+
+/* Element 3 (signature or tag) of the COSE structure @cose, resized by
+ * @delta bytes (see test_bytes_resize()), in place. */
+static inline void
+test_cose_resize_tag (cbor_item_t *cose,
+                      gssize       delta)
+{
+  cbor_item_t *array = test_cose_array (cose);
+  g_autoptr(GBytes) old = idw_cbor_dup_bytes (cbor_array_handle (array)[3]);
+  g_autoptr(GBytes) resized = test_bytes_resize (old, delta);
+
+  test_array_replace (array, 3, idw_cbor_new_gbytes (resized));
+}
+
 /* A test issuer, a credential it issued for a fresh device key, and a
  * verifier that trusts the issuer: what most engine tests start from. */
 typedef struct

@@ -294,38 +294,46 @@ test_verify_checks (void)
   /* Unknown algorithm. */
   g_assert_false (idw_key_verify (ed, -257, (const guint8 *) "abc", 3, s, 64, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "Unsupported signature algorithm -257");
   g_clear_error (&error);
 
   /* Key and algorithm that do not belong together. */
   g_assert_false (idw_key_verify (p256, IDW_COSE_ALG_EDDSA, (const guint8 *) "abc", 3, s, 64, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "P-256"));
-  g_assert_nonnull (strstr (error->message, "EdDSA"));
+  g_assert_cmpstr (error->message, ==, "An EdDSA signature cannot be checked with a P-256 key");
   g_clear_error (&error);
   g_assert_false (idw_key_verify (ed, IDW_COSE_ALG_ES256, (const guint8 *) "abc", 3, zeros, 64, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "An ES256 signature cannot be checked with a Ed25519 key");
   g_clear_error (&error);
   g_assert_false (idw_key_verify (p256, IDW_COSE_ALG_ES512, (const guint8 *) "abc", 3, zeros, 132, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "An ES512 signature cannot be checked with a P-256 key");
   g_clear_error (&error);
 
-  /* Wrong signature lengths, including a DER-encoded ECDSA signature. */
+  /* Wrong signature lengths, including a DER-encoded ECDSA signature
+   * (test_signature_length() resizes valid ones). */
   g_assert_false (idw_key_verify (ed, IDW_COSE_ALG_EDDSA, (const guint8 *) "abc", 3, s, 63, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The EdDSA signature has 63 bytes instead of 64");
   g_clear_error (&error);
   g_assert_false (idw_key_verify (ed, IDW_COSE_ALG_EDDSA, (const guint8 *) "abc", 3, NULL, 0, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The EdDSA signature has 0 bytes instead of 64");
   g_clear_error (&error);
   g_assert_false (idw_key_verify (p256, IDW_COSE_ALG_ES256, (const guint8 *) "abc", 3, zeros, 72, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The ES256 signature has 72 bytes instead of 64");
   g_clear_error (&error);
 
   /* r = s = 0 and r, s >= n: out of range, refused cleanly. */
   g_assert_false (idw_key_verify (p256, IDW_COSE_ALG_ES256, (const guint8 *) "abc", 3, zeros, 64, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The ES256 signature does not verify");
   g_clear_error (&error);
   g_assert_false (idw_key_verify (p256, IDW_COSE_ALG_ES256, (const guint8 *) "abc", 3, ones, 64, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The ES256 signature does not verify");
   g_clear_error (&error);
 }
 
@@ -411,13 +419,15 @@ assert_verifies (const char *hex,
 }
 
 /* Re-encodes @hex with one bit flipped in element @element of the
- * COSE_Sign1 array and checks that it no longer verifies. */
+ * COSE_Sign1 array and checks that it still parses but no longer
+ * verifies, failing with @code and a message holding @words. */
 static void
 assert_tamper_fails (const char *hex,
                      IdwKey     *key,
                      guint       element,
                      gsize       index,
-                     gint        code)
+                     gint        code,
+                     const char *words)
 {
   g_autoptr(cbor_item_t) item = decode_hex (hex);
   cbor_item_t *array = cbor_isa_tag (item) ? idw_cbor_untag (item, 18) : item;
@@ -431,13 +441,11 @@ assert_tamper_fails (const char *hex,
   again = idw_cbor_decode_bytes (encoded, &error);
   g_assert_no_error (error);
   sign1 = idw_cose_sign1_parse (again, &error);
-  if (sign1 == NULL)
-    {
-      g_assert_error (error, IDW_ERROR, code);
-      return;
-    }
+  g_assert_no_error (error);
   g_assert_false (idw_cose_sign1_verify (sign1, key, NULL, &error));
   g_assert_error (error, IDW_ERROR, code);
+  if (strstr (error->message, words) == NULL)
+    g_error ("“%s” lacks “%s”", error->message, words);
 }
 
 static void
@@ -467,14 +475,21 @@ test_cose_wg_es256 (void)
   g_assert_null (idw_cose_sign1_get_header (sign1, IDW_COSE_HEADER_X5CHAIN));
 
   /* Tampered payload, protected header and signature. */
-  assert_tamper_fails (ECDSA_SIG_01, key, 2, 0, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_01, key, 2, 19, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_01, key, 0, 4, IDW_ERROR_BAD_SIGNATURE);   /* 3: 0 -> 3: 1 */
-  assert_tamper_fails (ECDSA_SIG_01, key, 3, 0, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_01, key, 3, 40, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_01, key, 3, 63, IDW_ERROR_BAD_SIGNATURE);
+  assert_tamper_fails (ECDSA_SIG_01, key, 2, 0, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_01, key, 2, 19, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_01, key, 0, 4, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");   /* 3: 0 -> 3: 1 */
+  assert_tamper_fails (ECDSA_SIG_01, key, 3, 0, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_01, key, 3, 40, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_01, key, 3, 63, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES256 signature does not verify");
   /* The protected alg changed to -8 (EdDSA): a P-256 key refuses it. */
-  assert_tamper_fails (ECDSA_SIG_01, key, 0, 2, IDW_ERROR_UNSUPPORTED);
+  assert_tamper_fails (ECDSA_SIG_01, key, 0, 2, IDW_ERROR_UNSUPPORTED,
+                       "COSE_Sign1: an EdDSA signature cannot be checked with a P-256 key");
 }
 
 static void
@@ -486,10 +501,14 @@ test_cose_wg_es384_es512 (void)
   assert_verifies (ECDSA_SIG_02, p384, IDW_COSE_ALG_ES384);
   assert_verifies (ECDSA_SIG_03, p521, IDW_COSE_ALG_ES512);
 
-  assert_tamper_fails (ECDSA_SIG_02, p384, 2, 5, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_02, p384, 3, 95, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_03, p521, 2, 5, IDW_ERROR_BAD_SIGNATURE);
-  assert_tamper_fails (ECDSA_SIG_03, p521, 3, 131, IDW_ERROR_BAD_SIGNATURE);
+  assert_tamper_fails (ECDSA_SIG_02, p384, 2, 5, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES384 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_02, p384, 3, 95, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES384 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_03, p521, 2, 5, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES512 signature does not verify");
+  assert_tamper_fails (ECDSA_SIG_03, p521, 3, 131, IDW_ERROR_BAD_SIGNATURE,
+                       "The ES512 signature does not verify");
 
   /* Each key only for its own algorithm. */
   {
@@ -534,6 +553,8 @@ test_cose_wg_failures (void)
       g_assert_no_error (error);
       g_assert_false (idw_cose_sign1_verify (sign1, key, NULL, &error));
       g_assert_error (error, IDW_ERROR, cases[i].verify_code);
+      if (cases[i].verify_code == IDW_ERROR_BAD_SIGNATURE)
+        g_assert_cmpstr (error->message, ==, "The ES256 signature does not verify");
     }
 }
 
@@ -574,6 +595,32 @@ static const EcParams ec_params[] = {
   { IDW_CURVE_P521, GNUTLS_ECC_CURVE_SECP521R1, GNUTLS_DIG_SHA512, IDW_COSE_ALG_ES512, 3, 66 },
 };
 
+/* The raw r || s signature of @data made by GnuTLS. */
+static GBytes *
+ecdsa_raw_sign (gnutls_privkey_t  priv,
+                const EcParams   *params,
+                GBytes           *data)
+{
+  gnutls_datum_t in, der = { NULL, 0 }, r = { NULL, 0 }, s = { NULL, 0 };
+  g_autoptr(GBytes) r_bytes = NULL;
+  g_autoptr(GBytes) s_bytes = NULL;
+  GByteArray *raw = g_byte_array_new ();
+
+  in.data = (unsigned char *) g_bytes_get_data (data, NULL);
+  in.size = (unsigned int) g_bytes_get_size (data);
+  g_assert_cmpint (gnutls_privkey_sign_data (priv, params->digest, 0, &in, &der), ==, 0);
+  g_assert_cmpint (gnutls_decode_rs_value (&der, &r, &s), ==, 0);
+  r_bytes = left_pad (&r, params->coord);
+  s_bytes = left_pad (&s, params->coord);
+  gnutls_free (der.data);
+  gnutls_free (r.data);
+  gnutls_free (s.data);
+
+  g_byte_array_append (raw, g_bytes_get_data (r_bytes, NULL), (guint) params->coord);
+  g_byte_array_append (raw, g_bytes_get_data (s_bytes, NULL), (guint) params->coord);
+  return g_byte_array_free_to_bytes (raw);
+}
+
 static cbor_item_t *
 ecdsa_sign1 (gnutls_privkey_t  priv,
              const EcParams   *params,
@@ -583,10 +630,6 @@ ecdsa_sign1 (gnutls_privkey_t  priv,
   g_autoptr(GBytes) protected_bytes = NULL;
   g_autoptr(cbor_item_t) tbs_item = idw_cbor_new_array ();
   g_autoptr(GBytes) tbs = NULL;
-  gnutls_datum_t data, der = { NULL, 0 }, r = { NULL, 0 }, s = { NULL, 0 };
-  g_autoptr(GBytes) r_bytes = NULL;
-  g_autoptr(GBytes) s_bytes = NULL;
-  GByteArray *raw = g_byte_array_new ();
   g_autoptr(GBytes) raw_bytes = NULL;
   cbor_item_t *sign1;
 
@@ -599,20 +642,7 @@ ecdsa_sign1 (gnutls_privkey_t  priv,
   idw_cbor_array_add (tbs_item, idw_cbor_new_bytes (NULL, 0));
   idw_cbor_array_add (tbs_item, idw_cbor_new_bytes ((const guint8 *) payload, strlen (payload)));
   tbs = idw_cbor_encode (tbs_item);
-
-  data.data = (unsigned char *) g_bytes_get_data (tbs, NULL);
-  data.size = (unsigned int) g_bytes_get_size (tbs);
-  g_assert_cmpint (gnutls_privkey_sign_data (priv, params->digest, 0, &data, &der), ==, 0);
-  g_assert_cmpint (gnutls_decode_rs_value (&der, &r, &s), ==, 0);
-  r_bytes = left_pad (&r, params->coord);
-  s_bytes = left_pad (&s, params->coord);
-  gnutls_free (der.data);
-  gnutls_free (r.data);
-  gnutls_free (s.data);
-
-  g_byte_array_append (raw, g_bytes_get_data (r_bytes, NULL), (guint) params->coord);
-  g_byte_array_append (raw, g_bytes_get_data (s_bytes, NULL), (guint) params->coord);
-  raw_bytes = g_byte_array_free_to_bytes (raw);
+  raw_bytes = ecdsa_raw_sign (priv, params, tbs);
 
   sign1 = idw_cbor_new_array ();
   idw_cbor_array_add (sign1, idw_cbor_new_gbytes (protected_bytes));
@@ -831,11 +861,15 @@ test_eddsa_sign1 (void)
     g_autoptr(GBytes) encoded = idw_cbor_encode (item);
     g_autofree char *hex = bytes_to_hex (encoded);
 
-    assert_tamper_fails (hex, key, 2, 0, IDW_ERROR_BAD_SIGNATURE);
-    assert_tamper_fails (hex, key, 3, 0, IDW_ERROR_BAD_SIGNATURE);
-    assert_tamper_fails (hex, key, 3, 63, IDW_ERROR_BAD_SIGNATURE);
+    assert_tamper_fails (hex, key, 2, 0, IDW_ERROR_BAD_SIGNATURE,
+                         "The EdDSA signature does not verify");
+    assert_tamper_fails (hex, key, 3, 0, IDW_ERROR_BAD_SIGNATURE,
+                         "The EdDSA signature does not verify");
+    assert_tamper_fails (hex, key, 3, 63, IDW_ERROR_BAD_SIGNATURE,
+                         "The EdDSA signature does not verify");
     /* -8 -> -7: alg ES256 with an Ed25519 key. */
-    assert_tamper_fails (hex, key, 0, 2, IDW_ERROR_UNSUPPORTED);
+    assert_tamper_fails (hex, key, 0, 2, IDW_ERROR_UNSUPPORTED,
+                         "COSE_Sign1: an ES256 signature cannot be checked with a Ed25519 key");
   }
 
   /* Only Ed25519 private keys sign. */
@@ -892,6 +926,8 @@ test_eddsa_deterministic (void)
   g_assert_no_error (error);
 }
 
+#define CARRIED_PAYLOAD_DIFFERS "COSE_Sign1: the carried payload differs from the expected one"
+
 static void
 test_detached (void)
 {
@@ -913,6 +949,7 @@ test_detached (void)
 
   g_assert_false (idw_cose_sign1_verify (sign1, key, NULL, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD);
+  g_assert_cmpstr (error->message, ==, "COSE_Sign1: the payload is detached and was not supplied");
   g_clear_error (&error);
 
   g_assert_true (idw_cose_sign1_verify (sign1, key, right, &error));
@@ -920,6 +957,7 @@ test_detached (void)
 
   g_assert_false (idw_cose_sign1_verify (sign1, key, wrong, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, "The EdDSA signature does not verify");
   g_clear_error (&error);
 
   /* Detached and attached sign the same Sig_structure. */
@@ -931,7 +969,22 @@ test_detached (void)
    * its own signature is fine. */
   g_assert_false (idw_cose_sign1_verify (sign1_attached, key, wrong, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, CARRIED_PAYLOAD_DIFFERS);
   g_clear_error (&error);
+
+  /* The other way round: the signature is good for the expected payload,
+   * but what the structure carries is something else, which the caller
+   * might go on to read. */
+  {
+    g_autoptr(IdwCoseSign1) swapped = round_trip (attached);
+
+    g_clear_pointer (&swapped->payload, g_bytes_unref);
+    swapped->payload = g_bytes_ref (wrong);
+    g_assert_false (idw_cose_sign1_verify (swapped, key, right, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_assert_cmpstr (error->message, ==, CARRIED_PAYLOAD_DIFFERS);
+    g_clear_error (&error);
+  }
 
   /* Empty payloads work too. */
   {
@@ -942,6 +995,162 @@ test_detached (void)
     g_assert_true (idw_cose_sign1_verify (e, key, NULL, &error));
     g_assert_no_error (error);
   }
+}
+
+/* @bytes with @delta zero bytes appended (@delta > 0) or its last -@delta
+ * bytes cut off. */
+static GBytes *
+resize_bytes (GBytes *bytes,
+              gssize  delta)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  gsize new_len = (gsize) ((gssize) len + delta);
+  guint8 *copy = g_malloc0 (MAX (new_len, 1));
+
+  g_assert_cmpint ((gssize) len + delta, >=, 0);
+  memcpy (copy, data, MIN (len, new_len));
+  return g_bytes_new_take (copy, new_len);
+}
+
+static void
+assert_wrong_length (GError *error,
+                     gint64  alg,
+                     gsize   len,
+                     gsize   expected_len)
+{
+  g_autofree char *words = g_strdup_printf ("The %s signature has %zu %s instead of %zu",
+                                            idw_key_alg_to_string (alg), len,
+                                            len == 1 ? "byte" : "bytes", expected_len);
+
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_assert_cmpstr (error->message, ==, words);
+}
+
+/* Sizes a valid signature is changed by: a byte or two appended, a byte
+ * or half of it cut, all of it cut. */
+static const gssize signature_resizes[] = { 1, 2, -1, -32, G_MINSSIZE };
+
+/* @signature is a valid @alg signature of @data by @key: resized, it must
+ * be refused for its length. */
+static void
+assert_resized_refused (IdwKey       *key,
+                        gint64        alg,
+                        const guint8 *data,
+                        gsize         len,
+                        GBytes       *signature)
+{
+  gsize sig_len = g_bytes_get_size (signature);
+  GError *error = NULL;
+
+  g_assert_true (idw_key_verify (key, alg, data, len, g_bytes_get_data (signature, NULL), sig_len,
+                                 &error));
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (signature_resizes); i++)
+    {
+      gssize delta = signature_resizes[i] == G_MINSSIZE ? -(gssize) sig_len : signature_resizes[i];
+      g_autoptr(GBytes) resized = resize_bytes (signature, delta);
+      gsize resized_len = g_bytes_get_size (resized);
+
+      g_test_message ("%s signature resized by %" G_GSSIZE_FORMAT,
+                      idw_key_alg_to_string (alg), delta);
+      g_assert_false (idw_key_verify (key, alg, data, len,
+                                      resized_len > 0 ? g_bytes_get_data (resized, NULL) : NULL,
+                                      resized_len, &error));
+      assert_wrong_length (error, alg, resized_len, sig_len);
+      g_clear_error (&error);
+    }
+}
+
+/* The same through a COSE_Sign1 that verifies as it is. */
+static void
+assert_sign1_resized_refused (IdwCoseSign1 *sign1,
+                              IdwKey       *key)
+{
+  g_autoptr(GBytes) signature = g_bytes_ref (sign1->signature);
+  gsize sig_len = g_bytes_get_size (signature);
+  GError *error = NULL;
+
+  g_assert_true (idw_cose_sign1_verify (sign1, key, NULL, &error));
+  g_assert_no_error (error);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (signature_resizes); i++)
+    {
+      gssize delta = signature_resizes[i] == G_MINSSIZE ? -(gssize) sig_len : signature_resizes[i];
+
+      g_test_message ("%s COSE_Sign1 signature resized by %" G_GSSIZE_FORMAT,
+                      idw_key_alg_to_string (sign1->alg), delta);
+      g_bytes_unref (sign1->signature);
+      sign1->signature = resize_bytes (signature, delta);
+      g_assert_false (idw_cose_sign1_verify (sign1, key, NULL, &error));
+      assert_wrong_length (error, sign1->alg, g_bytes_get_size (sign1->signature), sig_len);
+      g_clear_error (&error);
+    }
+  g_bytes_unref (sign1->signature);
+  sign1->signature = g_steal_pointer (&signature);
+}
+
+/* A signature is exactly as long as its algorithm makes it (EdDSA 64
+ * bytes; ECDSA raw r || s, 64, 96 or 132): bytes appended to a valid
+ * signature, or a valid one cut short, do not verify. */
+static void
+test_signature_length (void)
+{
+  static const guint8 message[] = "the signed bytes";
+  g_autoptr(IdwKey) ed = idw_key_generate_ed25519 ();
+  g_autoptr(GBytes) ed_sig = idw_key_sign (ed, message, sizeof message - 1, NULL);
+  static const struct
+  {
+    const char *hex;
+    IdwCurve    curve;
+    const char *x;
+    const char *y;
+  } vectors[] = {
+    { ECDSA_SIG_01, IDW_CURVE_P256, COSE_WG_P256_X, COSE_WG_P256_Y },
+    { ECDSA_SIG_02, IDW_CURVE_P384, COSE_WG_P384_X, COSE_WG_P384_Y },
+    { ECDSA_SIG_03, IDW_CURVE_P521, COSE_WG_P521_X, COSE_WG_P521_Y },
+  };
+
+  g_assert_cmpuint (g_bytes_get_size (ed_sig), ==, 64);
+  assert_resized_refused (ed, IDW_COSE_ALG_EDDSA, message, sizeof message - 1, ed_sig);
+
+  for (gsize c = 0; c < G_N_ELEMENTS (ec_params); c++)
+    {
+      const EcParams *params = &ec_params[c];
+      gnutls_privkey_t priv = NULL;
+      g_autoptr(IdwKey) key = NULL;
+      g_autoptr(GBytes) data = g_bytes_new_static (message, sizeof message - 1);
+      g_autoptr(GBytes) sig = NULL;
+
+      g_assert_cmpint (gnutls_privkey_init (&priv), ==, 0);
+      g_assert_cmpint (gnutls_privkey_generate (priv, GNUTLS_PK_ECDSA,
+                                                GNUTLS_CURVE_TO_BITS (params->gnutls_curve), 0),
+                       ==, 0);
+      key = ec_key_from_gnutls (priv, params);
+      sig = ecdsa_raw_sign (priv, params, data);
+      g_assert_cmpuint (g_bytes_get_size (sig), ==, 2 * params->coord);
+      assert_resized_refused (key, params->alg, message, sizeof message - 1, sig);
+      gnutls_privkey_deinit (priv);
+    }
+
+  /* COSE_Sign1: one made here with EdDSA, the published ECDSA ones. */
+  {
+    g_autoptr(cbor_item_t) item = idw_cose_sign1_create (ed, message, sizeof message - 1, FALSE,
+                                                         NULL, NULL);
+    g_autoptr(IdwCoseSign1) sign1 = round_trip (item);
+
+    assert_sign1_resized_refused (sign1, ed);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (vectors); i++)
+    {
+      g_autoptr(IdwKey) key = ec_key_hex (vectors[i].curve, vectors[i].x, vectors[i].y);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(IdwCoseSign1) sign1 = parse_hex (vectors[i].hex, &error);
+
+      g_assert_no_error (error);
+      assert_sign1_resized_refused (sign1, key);
+    }
 }
 
 static void
@@ -1301,6 +1510,7 @@ main (int    argc,
   g_test_add_func ("/cose/sign1/cose-wg-es384-es512", test_cose_wg_es384_es512);
   g_test_add_func ("/cose/sign1/cose-wg-failures", test_cose_wg_failures);
   g_test_add_func ("/cose/sign1/ecdsa-generated", test_ecdsa_generated);
+  g_test_add_func ("/cose/verify/signature-length", test_signature_length);
   g_test_add_func ("/cose/sign1/eddsa", test_eddsa_sign1);
   g_test_add_func ("/cose/sign1/eddsa-deterministic", test_eddsa_deterministic);
   g_test_add_func ("/cose/sign1/detached", test_detached);
