@@ -133,51 +133,13 @@ add_trust_anchors (IdwVerifier  *verifier,
   return TRUE;
 }
 
-/* Hexadecimal text (whitespace allowed) decoded; NULL when @data is not
- * that. Some sources give their CBOR as hex, as `id-wallet-cli verify`
- * accepts it. */
-static GBytes *
-decode_hex (GBytes *data)
-{
-  gsize len;
-  const char *p = g_bytes_get_data (data, &len);
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  int hi = -1;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      int v = g_ascii_xdigit_value (p[i]);
-
-      if (v < 0)
-        {
-          if (!g_ascii_isspace (p[i]))
-            return NULL;
-          continue;
-        }
-      if (hi < 0)
-        {
-          hi = v;
-        }
-      else
-        {
-          guint8 b = (guint8) (hi << 4 | v);
-
-          g_byte_array_append (out, &b, 1);
-          hi = -1;
-        }
-    }
-  if (hi >= 0 || out->len == 0)
-    return NULL;
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
 
 /* CBOR as binary or hex: a DeviceResponse (a map) or a SessionTranscript
  * (an array or tag 24) never starts with an ASCII hex digit or space. */
 static GBytes *
 cbor_contents (GBytes *data)
 {
-  GBytes *decoded = decode_hex (data);
+  GBytes *decoded = idw_input_decode_hex (data);
 
   return decoded != NULL ? decoded : g_bytes_ref (data);
 }
@@ -191,7 +153,7 @@ parse_reader_key (GBytes *contents)
   if (g_bytes_get_size (contents) == READER_KEY_LENGTH)
     return g_bytes_ref (contents);
 
-  key = decode_hex (contents);
+  key = idw_input_decode_hex (contents);
   if (key == NULL || g_bytes_get_size (key) != READER_KEY_LENGTH)
     return NULL;
 

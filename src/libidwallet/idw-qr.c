@@ -380,6 +380,24 @@ scan_y800 (const guint8 *pixels,
   return text;
 }
 
+/* @gray with rows of exactly @width bytes, as zbar wants them: @gray
+ * itself, or a copy in @out_copy. */
+static const guint8 *
+packed_rows (const guint8  *gray,
+             int            width,
+             int            height,
+             int            stride,
+             guint8       **out_copy)
+{
+  if (stride == width)
+    return gray;
+
+  *out_copy = g_malloc ((gsize) width * height);
+  for (int y = 0; y < height; y++)
+    memcpy (*out_copy + (gsize) y * width, gray + (gsize) y * stride, width);
+  return *out_copy;
+}
+
 /**
  * idw_qr_decode_gray:
  * @gray: (array): 8-bit grayscale pixels, rows top to bottom
@@ -405,7 +423,7 @@ idw_qr_decode_gray (const guint8 *gray,
                     GError      **error)
 {
   g_autofree guint8 *copy = NULL;
-  const guint8 *pixels = gray;
+  const guint8 *pixels;
   char *text;
 
   g_return_val_if_fail (gray != NULL, NULL);
@@ -416,15 +434,7 @@ idw_qr_decode_gray (const guint8 *gray,
 
   g_return_val_if_fail (stride >= width, NULL);
 
-  /* zbar wants rows without padding. */
-  if (stride != width)
-    {
-      copy = g_malloc ((gsize) width * height);
-      for (int y = 0; y < height; y++)
-        memcpy (copy + (gsize) y * width, gray + (gsize) y * stride, width);
-      pixels = copy;
-    }
-
+  pixels = packed_rows (gray, width, height, stride, &copy);
   text = scan_y800 (pixels, width, height);
   if (text == NULL)
     set_no_code_error (error);
@@ -519,13 +529,7 @@ idw_qr_decode_picture (const guint8 *gray,
 
   g_return_val_if_fail (stride >= width, NULL);
 
-  if (stride != width)
-    {
-      copy = g_malloc ((gsize) width * height);
-      for (int y = 0; y < height; y++)
-        memcpy (copy + (gsize) y * width, gray + (gsize) y * stride, width);
-      gray = copy;
-    }
+  gray = packed_rows (gray, width, height, stride, &copy);
 
   text = scan_y800 (gray, width, height);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "idw-error.h"
+#include "idw-text.h"
 #include "idw-cbor.h"
 #include "idw-key.h"
 #include "idw-cose.h"
