@@ -1495,6 +1495,123 @@ test_annexd_issuer_auth (void)
   }
 }
 
+/* A COSE_Sign1 [<< protected >>, unprotected, h'00', h'00'] with the given
+ * header maps (stolen). */
+static cbor_item_t *
+sign1_with_headers (cbor_item_t *protected_map,
+                    cbor_item_t *unprotected)
+{
+  g_autoptr(GBytes) protected_bytes = idw_cbor_encode (protected_map);
+  cbor_item_t *array = idw_cbor_new_array ();
+  static const guint8 zero = 0;
+
+  idw_cbor_array_add (array, idw_cbor_new_gbytes (protected_bytes));
+  idw_cbor_array_add (array, unprotected);
+  idw_cbor_array_add (array, idw_cbor_new_bytes (&zero, 1));
+  idw_cbor_array_add (array, idw_cbor_new_bytes (&zero, 1));
+  idw_cbor_unref (protected_map);
+  return array;
+}
+
+/* RFC 9052 §3.1: crit names what a recipient must understand. */
+static void
+test_sign1_crit (void)
+{
+  enum { UNKNOWN_LABEL = 99 };
+  static const struct
+  {
+    int         crit;        /* 0 none; 1 [alg]; 2 [kid]; 3 [x5chain]; 4 [99]; 5 []; 6 [99] unprotected;
+                              * 7 [7] (absent); 8 ["text"]; 9 not an array */
+    int         code;        /* -1: parses */
+    const char *words;
+  } cases[] = {
+    { 0, -1, NULL },
+    { 1, -1, NULL },
+    { 2, -1, NULL },
+    { 3, -1, NULL },
+    { 4, IDW_ERROR_UNSUPPORTED, "COSE_Sign1: the critical header parameter 99 is not understood" },
+    { 5, IDW_ERROR_WRONG_TYPE, "COSE_Sign1: crit: expected a non-empty array of labels" },
+    { 6, IDW_ERROR_MALFORMED, "COSE_Sign1: the crit header parameter must be protected" },
+    { 7, IDW_ERROR_MALFORMED, "COSE_Sign1: crit names the header parameter 7, which is not in the protected header" },
+    { 8, IDW_ERROR_UNSUPPORTED, "COSE_Sign1: the critical header parameter \"text\" is not understood" },
+    { 9, IDW_ERROR_WRONG_TYPE, "COSE_Sign1: crit: expected a non-empty array of labels" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      cbor_item_t *protected_map = idw_cbor_new_map ();
+      cbor_item_t *unprotected = idw_cbor_new_map ();
+      cbor_item_t *crit = idw_cbor_new_array ();
+      g_autoptr(cbor_item_t) sign1_item = NULL;
+      g_autoptr(IdwCoseSign1) sign1 = NULL;
+      g_autoptr(GError) error = NULL;
+      static const guint8 kid[] = { 'k' };
+
+      idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_EDDSA));
+      idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_KID, idw_cbor_new_bytes (kid, sizeof kid));
+      idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_X5CHAIN, idw_cbor_new_bytes (kid, sizeof kid));
+      idw_cbor_map_add_int (protected_map, UNKNOWN_LABEL, idw_cbor_new_int (1));
+      idw_cbor_map_add_str (protected_map, "text", idw_cbor_new_int (1));
+
+      switch (cases[i].crit)
+        {
+        case 1: idw_cbor_array_add (crit, idw_cbor_new_int (IDW_COSE_HEADER_ALG)); break;
+        case 2: idw_cbor_array_add (crit, idw_cbor_new_int (IDW_COSE_HEADER_KID)); break;
+        case 3: idw_cbor_array_add (crit, idw_cbor_new_int (IDW_COSE_HEADER_X5CHAIN)); break;
+        case 4: case 6: idw_cbor_array_add (crit, idw_cbor_new_int (UNKNOWN_LABEL)); break;
+        case 7: idw_cbor_array_add (crit, idw_cbor_new_int (7)); break;
+        case 8: idw_cbor_array_add (crit, idw_cbor_new_string ("text")); break;
+        default: break;
+        }
+      if (cases[i].crit == 6)
+        idw_cbor_map_add_int (unprotected, IDW_COSE_HEADER_CRIT, crit);
+      else if (cases[i].crit == 9)
+        {
+          idw_cbor_unref (crit);
+          idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_CRIT, idw_cbor_new_int (99));
+        }
+      else if (cases[i].crit != 0)
+        idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_CRIT, crit);
+      else
+        idw_cbor_unref (crit);
+
+      sign1_item = sign1_with_headers (protected_map, unprotected);
+      sign1 = idw_cose_sign1_parse (sign1_item, &error);
+      g_test_message ("case %u", i);
+      if (cases[i].code < 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (sign1);
+        }
+      else
+        {
+          g_assert_null (sign1);
+          g_assert_error (error, IDW_ERROR, cases[i].code);
+          g_assert_cmpstr (error->message, ==, cases[i].words);
+        }
+    }
+
+  /* COSE_Mac0 understands no x5chain. */
+  {
+    cbor_item_t *protected_map = idw_cbor_new_map ();
+    cbor_item_t *crit = idw_cbor_new_array ();
+    g_autoptr(cbor_item_t) mac0_item = NULL;
+    g_autoptr(IdwCoseMac0) mac0 = NULL;
+    g_autoptr(GError) error = NULL;
+    static const guint8 der[] = { 0x30 };
+
+    idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_HMAC_256_256));
+    idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_X5CHAIN, idw_cbor_new_bytes (der, 1));
+    idw_cbor_array_add (crit, idw_cbor_new_int (IDW_COSE_HEADER_X5CHAIN));
+    idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_CRIT, crit);
+    mac0_item = sign1_with_headers (protected_map, idw_cbor_new_map ());
+    mac0 = idw_cose_mac0_parse (mac0_item, &error);
+    g_assert_null (mac0);
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+    g_assert_cmpstr (error->message, ==, "COSE_Mac0: the critical header parameter 33 is not understood");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1515,6 +1632,7 @@ main (int    argc,
   g_test_add_func ("/cose/sign1/eddsa-deterministic", test_eddsa_deterministic);
   g_test_add_func ("/cose/sign1/detached", test_detached);
   g_test_add_func ("/cose/sign1/structure-errors", test_sign1_structure_errors);
+  g_test_add_func ("/cose/sign1/crit", test_sign1_crit);
   g_test_add_func ("/cose/sign1/annexd-issuer-auth", test_annexd_issuer_auth);
   g_test_add_func ("/cose/ec/bad-points", test_ec_bad_points);
   g_test_add_func ("/cose/cose-key/okp", test_cose_key_okp);

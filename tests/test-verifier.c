@@ -2562,6 +2562,31 @@ test_nonce_store_accepts_in_person (Fixture       *f,
   g_assert_null (idw_verdict_get_nonce (verdict));
 }
 
+/* A nonce alone proves nothing to a verifier that issued none: without a
+ * nonce store or an expected nonce, the window applies. */
+static void
+test_nonce_without_store (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(IdwIssuerSigned) is = select_items (f->credential, "age_over_18", NULL);
+  g_autoptr(GBytes) nonce = g_bytes_new ("issued-nonce-123", 16);
+  gint64 now = now_unix ();
+  g_autoptr(GDateTime) clock = unix_date (now);
+  g_autofree char *late = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now - 600, nonce);
+  g_autofree char *fresh = make_text (is, IDW_DOCTYPE_MDL, f->device_key, now, nonce);
+  g_autoptr(IdwVerdict) stale = NULL;
+  g_autoptr(IdwVerdict) ok = NULL;
+
+  idw_verifier_set_time (f->verifier, clock);
+  stale = idw_verifier_verify_text (f->verifier, late);
+  ok = idw_verifier_verify_text (f->verifier, fresh);
+
+  test_assert_failure (stale, IDW_CHECK_FRESHNESS, "The presentation is stale: it was made 600 seconds ago");
+  test_assert_valid (ok);
+  g_assert_nonnull (strstr (idw_verdict_get_detail (ok, IDW_CHECK_FRESHNESS), "Made "));
+  g_assert_null (strstr (idw_verdict_get_detail (ok, IDW_CHECK_FRESHNESS), "request"));
+}
+
 /* What is not an ID is named, with the engine's code. */
 static void
 test_not_a_presentation (Fixture       *f,
@@ -2688,6 +2713,7 @@ main (int   argc,
   FIXTURE ("raw-qr-handover-malformed", test_raw_qr_handover_malformed);
   FIXTURE ("raw-other-handover", test_raw_other_handover);
   FIXTURE ("nonce-store-accepts-in-person", test_nonce_store_accepts_in_person);
+  FIXTURE ("nonce-without-store", test_nonce_without_store);
   FIXTURE ("not-a-presentation", test_not_a_presentation);
   FIXTURE ("issuer-auth-crit", test_issuer_auth_crit);
   FIXTURE ("tampered-value", test_tampered_value);
