@@ -315,12 +315,13 @@ test_handover_kinds (void)
   /* Our name with engagement elements: refused, never "other". */
   {
     g_autoptr(cbor_item_t) transcript = idw_cbor_new_array ();
+    g_autoptr(cbor_item_t) engagement = idw_cbor_new_null ();
     cbor_item_t *handover = idw_cbor_new_array ();
 
     idw_cbor_array_add (handover, idw_cbor_new_string (IDW_QR_HANDOVER_NAME));
     idw_cbor_array_add (handover, idw_cbor_new_int (1));
     idw_cbor_array_add (handover, idw_cbor_new_null ());
-    idw_cbor_array_add (transcript, idw_cbor_new_tag24 (idw_cbor_new_null ()));
+    idw_cbor_array_add (transcript, idw_cbor_new_tag24 (engagement));
     idw_cbor_array_add (transcript, idw_cbor_new_null ());
     idw_cbor_array_add (transcript, handover);
     g_assert_cmpint (idw_session_transcript_get_handover (transcript, NULL, NULL, &error), ==, IDW_HANDOVER_NONE);
