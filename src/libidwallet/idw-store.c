@@ -1247,10 +1247,13 @@ write_nickname (IdwStore      *self,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(Record) record = NULL;
   GError *local_error = NULL;
 
+  /* Assigned apart from its declaration, as above: clang calls a locker
+   * that is only initialised an unused variable. */
+  locker = g_mutex_locker_new (&self->lock);
   record = read_record (self, id, cancellable, &local_error);
   if (record == NULL)
     {
