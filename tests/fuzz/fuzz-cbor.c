@@ -105,7 +105,7 @@ int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  fuzz_init ();
+  fuzz_init (argv);
   return 0;
 }
 

@@ -70,7 +70,7 @@ int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  fuzz_init ();
+  fuzz_init (argv);
   now = fuzz_now ();
   return 0;
 }

@@ -94,7 +94,7 @@ int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  fuzz_init ();
+  fuzz_init (argv);
   now = fuzz_now ();
   return 0;
 }

@@ -55,7 +55,7 @@ LLVMFuzzerInitialize (int    *argc,
 {
   g_autoptr(GError) error = NULL;
 
-  fuzz_init ();
+  fuzz_init (argv);
   wallet_key = idw_wallet_key_new_from_data ((const guint8 *) FUZZ_WALLET_KEY, IDW_WALLET_KEY_LEN,
                                              &error);
   g_assert_no_error (error);

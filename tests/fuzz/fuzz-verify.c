@@ -164,7 +164,7 @@ LLVMFuzzerInitialize (int    *argc,
   g_autoptr(IdwCertificate) anchor = NULL;
   g_autoptr(GError) error = NULL;
 
-  fuzz_init ();
+  fuzz_init (argv);
 
   now = fuzz_now ();
   anchor = fuzz_anchor_new ();
