@@ -187,6 +187,27 @@ test_format_value (void)
   g_assert_cmpstr (s10, ==, "7");
 }
 
+/* Found by tests/fuzz/fuzz-cbor: a text string holding U+0000 (which CBOR
+ * allows) was shown as NULL. It now shows escaped, in diagnostic notation. */
+static void
+test_format_value_nul (void)
+{
+  static const guint8 input[] = {
+    0x71, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12,
+    'd', 'e', '~', 't', 'i', 'f', 'i', 'e', 'r',
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cbor_item_t) value = idw_cbor_decode (input, sizeof input, &error);
+  g_autofree char *name = NULL;
+  g_autofree char *unknown = NULL;
+
+  g_assert_no_error (error);
+  name = idw_element_format_value (IDW_NAMESPACE_MDL, "family_name", value);
+  g_assert_cmpstr (name, ==, "\"\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0012de~tifier\"");
+  unknown = idw_element_format_value ("org.example", "thing", value);
+  g_assert_cmpstr (unknown, ==, name);
+}
+
 static char *
 to_json (cbor_item_t *item)
 {
@@ -314,6 +335,7 @@ main (int   argc,
   g_test_add_func ("/doctype/age-over-pattern", test_age_over_pattern);
   g_test_add_func ("/doctype/unknown-elements", test_unknown_elements);
   g_test_add_func ("/doctype/format-value", test_format_value);
+  g_test_add_func ("/doctype/format-value-nul", test_format_value_nul);
   g_test_add_func ("/doctype/value-to-json", test_value_to_json);
   g_test_add_func ("/doctype/paths", test_paths);
   g_test_add_func ("/doctype/presets", test_presets);

@@ -46,7 +46,6 @@ test_issued_credential (Fixture       *f,
   IdwIssuerNameSpace *ns = g_ptr_array_index (is->name_spaces, 0);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autofree char *name = idw_credential_dup_holder_name (f->credential);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) ds_end = idw_certificate_get_not_after (f->issuer->ds);
   gboolean sequential = TRUE;
   cbor_item_t *value;
@@ -363,7 +362,6 @@ test_credential_errors (void)
   g_autoptr(GBytes) empty_map = g_bytes_new_static ("\xa0", 1);
   g_autoptr(GBytes) garbage = g_bytes_new_static ("\xff\xff", 2);
   g_autoptr(IdwCredential) c = NULL;
-  g_autofree char *path = NULL;
 
   c = idw_credential_new_from_bytes (not_map, &error);
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);

@@ -695,7 +695,6 @@ static void
 test_sort_maps (void)
 {
   g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
-  g_autoptr(GBytes) bytes = NULL;
   cbor_item_t *inner = idw_cbor_new_map ();
   g_autofree char *diag = NULL;
 

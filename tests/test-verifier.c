@@ -374,6 +374,7 @@ test_annexd_json (AnnexD        *f,
     gsize len;
     g_autofree guint8 *portrait = g_base64_decode (json_object_get_string_member (mdl, "portrait"), &len);
 
+    g_assert_nonnull (portrait);
     g_assert_cmpuint (len, ==, 1042);
   }
   privileges = json_object_get_array_member (mdl, "driving_privileges");

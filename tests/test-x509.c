@@ -999,6 +999,42 @@ test_public_key_unsupported (void)
   }
 }
 
+/* Found by tests/fuzz/fuzz-x509: a name that is not UTF-8 (here the
+ * issuer's O, a UTF8String, with its first byte changed to 0x85) came out
+ * of the subject and issuer getters as it was, and went on into messages
+ * and verdicts. It now reads with U+FFFD in its place. */
+static void
+test_name_not_utf8 (void)
+{
+  g_autoptr(IdwCertificate) ed448 = load_data_cert ("ed448-cert.pem");
+  g_autoptr(IdwCertificate) cert = NULL;
+  g_autoptr(GBytes) der = idw_certificate_get_der (ed448);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *subject = NULL;
+  const char *o = "Ed448 Example";
+  gsize len;
+  gsize at;
+
+  len = g_bytes_get_size (der);
+  copy = g_memdup2 (g_bytes_get_data (der, NULL), len);
+  /* The issuer comes before the subject in the certificate. */
+  for (at = 0; at + strlen (o) <= len; at++)
+    if (memcmp (copy + at, o, strlen (o)) == 0)
+      break;
+  g_assert_cmpuint (at + strlen (o), <=, len);
+  copy[at] = 0x85;
+
+  cert = idw_certificate_new_from_der (copy, len, &error);
+  g_assert_no_error (error);
+  issuer = idw_certificate_get_issuer (cert);
+  g_assert_true (g_utf8_validate (issuer, -1, NULL));
+  g_assert_nonnull (strstr (issuer, "O=\xef\xbf\xbd" "d448 Example"));
+  subject = idw_certificate_get_subject (cert);
+  g_assert_nonnull (strstr (subject, "O=Ed448 Example"));
+}
+
 /* ECDSA chains made with GnuTLS */
 
 static void
@@ -2281,6 +2317,7 @@ main (int    argc,
   g_test_add_func ("/x509/key/pem-bad", test_key_pem_bad);
   g_test_add_func ("/x509/public-key/curves", test_public_key_curves);
   g_test_add_func ("/x509/public-key/unsupported", test_public_key_unsupported);
+  g_test_add_func ("/x509/name-not-utf8", test_name_not_utf8);
   g_test_add_func ("/x509/chain/ecdsa", test_ecdsa_chain);
   g_test_add_func ("/x509/extensions/ignored", test_extensions_ignored);
   g_test_add_func ("/x509/extensions/critical", test_extensions_critical);

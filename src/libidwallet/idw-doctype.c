@@ -487,7 +487,13 @@ static char *
 format_generic (cbor_item_t *value)
 {
   if (cbor_isa_string (value))
-    return idw_cbor_dup_string (value);
+    {
+      char *str = idw_cbor_dup_string (value);
+
+      /* A text holding U+0000 has no C string: show it escaped, in
+       * diagnostic notation, rather than return NULL (found by fuzzing). */
+      return str != NULL ? str : idw_cbor_to_diagnostic (value);
+    }
   if (cbor_isa_uint (value) || cbor_isa_negint (value))
     {
       gint64 v;

@@ -26,6 +26,7 @@
 #include "idw-cbor.h"
 #include "idw-error.h"
 #include "idw-store.h"
+#include "idw-store-private.h"
 
 #define STORE_MAGIC          "IDWS1\n"
 #define STORE_MAGIC_LEN      6
@@ -586,11 +587,11 @@ encrypt_record (IdwStore     *self,
 }
 
 /* Returns the plaintext (the caller wipes it with wipe_bytes()). */
-static GBytes *
-decrypt_record (IdwStore    *self,
-                const char  *id,
-                GBytes      *file,
-                GError     **error)
+GBytes *
+_idw_store_record_decrypt (IdwWalletKey  *wallet_key,
+                           const char    *id,
+                           GBytes        *file,
+                           GError       **error)
 {
   g_autofree char *name = file_name_for_id (id);
   guint8 ad[STORE_MAGIC_LEN + STORE_ID_LEN];
@@ -630,7 +631,7 @@ decrypt_record (IdwStore    *self,
                                                   len - STORE_HEADER_LEN,
                                                   ad, sizeof ad,
                                                   data + STORE_MAGIC_LEN,
-                                                  idw_wallet_key_get_data (self->wallet_key)) != 0)
+                                                  idw_wallet_key_get_data (wallet_key)) != 0)
     {
       g_free (plaintext);
       g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
@@ -752,6 +753,27 @@ damaged:
   return NULL;
 }
 
+gboolean
+_idw_store_record_decode (const char     *id,
+                          GBytes         *plaintext,
+                          IdwCredential **out_credential,
+                          GDateTime     **out_imported,
+                          char          **out_nickname,
+                          GError        **error)
+{
+  g_autoptr(Record) record = decode_record (id, plaintext, error);
+
+  if (record == NULL)
+    return FALSE;
+  if (out_credential != NULL)
+    *out_credential = g_steal_pointer (&record->credential);
+  if (out_imported != NULL)
+    *out_imported = g_steal_pointer (&record->imported);
+  if (out_nickname != NULL)
+    *out_nickname = g_steal_pointer (&record->nickname);
+  return TRUE;
+}
+
 /* Reads, decrypts and parses the file of @id. Errors: IDW_ERROR_NOT_FOUND
  * (no such file), and for a damaged file IDW_ERROR_IO, IDW_ERROR_LIMIT,
  * IDW_ERROR_MALFORMED, IDW_ERROR_UNSUPPORTED, IDW_ERROR_BAD_SIGNATURE
@@ -770,7 +792,7 @@ read_record (IdwStore      *self,
   file = read_file_capped (path, cancellable, error);
   if (file == NULL)
     return NULL;
-  plaintext = decrypt_record (self, id, file, error);
+  plaintext = _idw_store_record_decrypt (self->wallet_key, id, file, error);
   if (plaintext == NULL)
     return NULL;
   record = decode_record (id, plaintext, error);
@@ -1247,10 +1269,13 @@ write_nickname (IdwStore      *self,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(Record) record = NULL;
   GError *local_error = NULL;
 
+  /* Assigned apart from its declaration, as above: clang calls a locker
+   * that is only initialised an unused variable. */
+  locker = g_mutex_locker_new (&self->lock);
   record = read_record (self, id, cancellable, &local_error);
   if (record == NULL)
     {

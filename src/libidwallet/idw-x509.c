@@ -713,7 +713,10 @@ dn_to_string (gnutls_x509_crt_t crt,
   if (ret < 0 || dn.data == NULL)
     return g_strdup ("");
 
-  return g_strndup ((const char *) dn.data, dn.size);
+  /* GnuTLS copies a UTF8String's bytes as they are, valid or not, and the
+   * name goes into messages and verdicts that people read: invalid bytes
+   * become U+FFFD (found by fuzzing). */
+  return g_utf8_make_valid ((const char *) dn.data, dn.size);
 }
 
 /**
@@ -724,7 +727,8 @@ dn_to_string (gnutls_x509_crt_t crt,
  * the encoding first, special characters escaped. The ISO 18013-5 Annex D
  * DS certificate gives "C=US,CN=utopia ds".
  *
- * Returns: (transfer full): the subject; "" for an empty subject
+ * Returns: (transfer full): the subject, always valid UTF-8 (bytes that
+ *   are not show as U+FFFD); "" for an empty subject
  */
 char *
 idw_certificate_get_subject (IdwCertificate *cert)
