@@ -1934,6 +1934,8 @@ test_rules_issuer_ca (void)
     g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Sub DS,C=UT", sub, sub_key, &rules_ds);
     g_autoptr(GPtrArray) chain = cert_list (ds, sub, NULL);
     g_autoptr(IdwTrustPath) path = expect_trusted (chain, anchors, FALSE, 3);
+
+    g_assert_true (idw_certificate_equal (path->anchor, iaca));
   }
 
   /* A version 1 root is never a CA, even when trusted. */
