@@ -1832,8 +1832,8 @@ test_hostile_text (void)
   issuer_json = json_object_get_object_member (verdict, "issuer");
   g_assert_cmpstr (json_object_get_string_member (issuer_json, "organization"), ==, HOSTILE_ORG);
   g_assert_cmpstr (json_object_get_string_member (issuer_json, "commonName"), ==, HOSTILE_CN);
-  /* JSON cannot carry bytes that are not UTF-8: they read as U+FFFD. */
-  g_assert_nonnull (strstr (json_object_get_string_member (issuer_json, "subject"), "L=Town\xef\xbf\xbd\xef\xbf\xbd,"));
+  /* JSON cannot carry bytes that are not UTF-8: the engine names them. */
+  g_assert_nonnull (strstr (json_object_get_string_member (issuer_json, "subject"), "L=Town\\x9b\\xff,"));
   g_assert_nonnull (strstr (json->out, "\\u009b"));
   g_assert_nonnull (strstr (json->out, "\\u202e"));
 

@@ -1002,7 +1002,8 @@ test_public_key_unsupported (void)
 /* Found by tests/fuzz/fuzz-x509: a name that is not UTF-8 (here the
  * issuer's O, a UTF8String, with its first byte changed to 0x85) came out
  * of the subject and issuer getters as it was, and went on into messages
- * and verdicts. It now reads with U+FFFD in its place. */
+ * and verdicts. It now reads with the byte escaped, as hostile text is
+ * shown everywhere. */
 static void
 test_name_not_utf8 (void)
 {
@@ -1030,7 +1031,7 @@ test_name_not_utf8 (void)
   g_assert_no_error (error);
   issuer = idw_certificate_get_issuer (cert);
   g_assert_true (g_utf8_validate (issuer, -1, NULL));
-  g_assert_nonnull (strstr (issuer, "O=\xef\xbf\xbd" "d448 Example"));
+  g_assert_nonnull (strstr (issuer, "O=\\x85d448 Example"));
   subject = idw_certificate_get_subject (cert);
   g_assert_nonnull (strstr (subject, "O=Ed448 Example"));
 }

@@ -19,19 +19,26 @@ idw_text_must_escape (gunichar c)
 char *
 idw_text_escape (const char *text)
 {
+  return text != NULL ? idw_text_escape_len (text, strlen (text)) : NULL;
+}
+
+char *
+idw_text_escape_len (const char *text,
+                     gsize       len)
+{
   GString *out;
   const char *p;
   const char *end;
 
-  if (text == NULL)
-    return NULL;
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  end = text + strlen (text);
-  out = g_string_sized_new (end - text);
+  end = text + len;
+  out = g_string_sized_new (len);
 
   for (p = text; p < end;)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      /* A NUL byte is valid UTF-8 here (U+0000), and escaped below. */
+      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
       const char *next;
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
@@ -55,6 +62,45 @@ idw_text_escape (const char *text)
       else
         g_string_append_printf (out, "\\u%04x", c);
       p = next;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * idw_text_make_valid:
+ * @text: (array length=len): bytes meant to be UTF-8 text
+ * @len: their length
+ *
+ * @text as valid UTF-8, every byte that is not part of valid UTF-8 (and
+ * every NUL byte) written as \xNN, all else unchanged: for strings that
+ * third-party libraries hand over as they found them (certificate names),
+ * before they go into messages and verdicts.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+idw_text_make_valid (const char *text,
+                     gsize       len)
+{
+  GString *out = g_string_sized_new (len);
+  const char *end = text + len;
+  const char *p;
+
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  for (p = text; p < end;)
+    {
+      gunichar c = *p == '\0' ? (gunichar) -1 : g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
     }
 
   return g_string_free (out, FALSE);

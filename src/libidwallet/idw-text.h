@@ -30,6 +30,14 @@ gboolean idw_text_must_escape (gunichar c);
  *
  * Returns: (transfer full) (nullable): the escaped text; %NULL for %NULL
  */
-char *idw_text_escape (const char *text);
+char *idw_text_escape     (const char *text);
+/* The same for @len bytes, which may hold NUL bytes (shown as \x00). */
+char *idw_text_escape_len (const char *text,
+                           gsize       len);
+
+/* @len bytes as valid UTF-8: each byte that is not part of valid UTF-8,
+ * and each NUL byte, as \xNN; everything else as it is. */
+char *idw_text_make_valid (const char *text,
+                           gsize       len);
 
 G_END_DECLS

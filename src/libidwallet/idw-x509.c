@@ -39,6 +39,7 @@
 
 #include "idw-der.h"
 #include "idw-error.h"
+#include "idw-text.h"
 #include "idw-x509.h"
 
 /* The subject organizationalUnitName that marks a test issuer. */
@@ -714,9 +715,10 @@ dn_to_string (gnutls_x509_crt_t crt,
     return g_strdup ("");
 
   /* GnuTLS copies a UTF8String's bytes as they are, valid or not, and the
-   * name goes into messages and verdicts that people read: invalid bytes
-   * become U+FFFD (found by fuzzing). */
-  return g_utf8_make_valid ((const char *) dn.data, dn.size);
+   * name goes into messages and verdicts (found by fuzzing): valid UTF-8,
+   * each stray byte visible as \xNN. Control characters are left for
+   * whoever shows the name to escape. */
+  return idw_text_make_valid ((const char *) dn.data, dn.size);
 }
 
 /**
@@ -727,8 +729,8 @@ dn_to_string (gnutls_x509_crt_t crt,
  * the encoding first, special characters escaped. The ISO 18013-5 Annex D
  * DS certificate gives "C=US,CN=utopia ds".
  *
- * Returns: (transfer full): the subject, always valid UTF-8 (bytes that
- *   are not show as U+FFFD); "" for an empty subject
+ * Returns: (transfer full): the subject, always valid UTF-8 (stray bytes
+ *   as \xNN); "" for an empty subject
  */
 char *
 idw_certificate_get_subject (IdwCertificate *cert)
