@@ -22,8 +22,10 @@ describe (IdwCertificate *cert)
 {
   g_autofree char *raw_subject = idw_certificate_get_subject (cert);
   g_autofree char *subject = idw_cli_escape (raw_subject);
-  g_autofree char *from = idw_cli_format_date (idw_certificate_get_not_before (cert));
-  g_autofree char *until = idw_cli_format_date (idw_certificate_get_not_after (cert));
+  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
+  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
+  g_autofree char *from = idw_cli_format_date (not_before);
+  g_autofree char *until = idw_cli_format_date (not_after);
 
   /* Translators: a certificate: "<subject>, valid <date> to <date>" and,
    * for a test issuer, " (test issuer)" */
