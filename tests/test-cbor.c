@@ -1090,6 +1090,46 @@ test_diagnostic (void)
   g_assert_cmpstr (null_diag, ==, "(null)");
 }
 
+/* Half-precision NaNs keep their payload when written again, so that two
+ * map keys that differ only there, distinct when decoded, are still
+ * distinct in the re-encoding (found by fuzz-cbor: decode, encode and
+ * decode again refused a duplicate key). */
+static void
+test_nan_payloads (void)
+{
+  static const guint8 nans[][3] = {
+    { 0xf9, 0x7e, 0x00 }, { 0xf9, 0x7e, 0x10 }, { 0xf9, 0xfe, 0x01 }, { 0xf9, 0x7c, 0x01 },
+    { 0xf9, 0x7c, 0x00 }, { 0xf9, 0xfc, 0x00 },
+  };
+  /* {NaN: 1, NaN with another payload: 2} */
+  static const guint8 map[] = { 0xa2, 0xf9, 0x7e, 0x00, 0x01, 0xf9, 0x7e, 0x10, 0x02 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (nans); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(cbor_item_t) item = idw_cbor_decode (nans[i], 3, &error);
+      g_autoptr(GBytes) again = NULL;
+
+      g_assert_no_error (error);
+      again = idw_cbor_encode (item);
+      g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), nans[i], 3);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(cbor_item_t) item = idw_cbor_decode (map, sizeof map, &error);
+    g_autoptr(GBytes) again = NULL;
+    g_autoptr(cbor_item_t) reread = NULL;
+
+    g_assert_no_error (error);
+    again = idw_cbor_encode (item);
+    g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), map, sizeof map);
+    reread = idw_cbor_decode_bytes (again, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (cbor_map_size (reread), ==, 2);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1098,6 +1138,7 @@ main (int    argc,
 
   g_test_add_func ("/cbor/rfc8949/examples", test_rfc8949_examples);
   g_test_add_func ("/cbor/rfc8949/float-values", test_rfc8949_float_values);
+  g_test_add_func ("/cbor/encode/nan-payloads", test_nan_payloads);
   g_test_add_func ("/cbor/rfc8949/int-values", test_rfc8949_int_values);
   g_test_add_func ("/cbor/encode/int-widths", test_encode_int_widths);
   g_test_add_func ("/cbor/encode/builders", test_encode_builders);

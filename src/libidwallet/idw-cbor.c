@@ -322,8 +322,11 @@ float_to_half (float f)
   gint32 exp = (gint32) ((u >> 23) & 0xff);
   guint32 mant = u & 0x7fffff;
 
+  /* Infinity, or a NaN with its payload (a half's ten bits come back
+   * unchanged): two NaN map keys that differ only there stay two keys
+   * when the map is written again (found by fuzzing). */
   if (exp == 0xff)
-    return sign | 0x7c00 | (mant != 0 ? 0x200 : 0);
+    return sign | 0x7c00 | (mant == 0 ? 0 : (mant >> 13) != 0 ? (guint16) (mant >> 13) : 0x200);
   exp = exp - 127 + 15;
   if (exp >= 31)
     return sign | 0x7c00;
