@@ -19,10 +19,6 @@
 
 G_BEGIN_DECLS
 
-/* json-glib's node type, declared here so that users of the catalogue
- * (and of idw-credential.h) need not build against json-glib. */
-typedef struct _JsonNode JsonNode;
-
 #define IDW_DOCTYPE_MDL          "org.iso.18013.5.1.mDL"
 #define IDW_NAMESPACE_MDL        "org.iso.18013.5.1"
 #define IDW_DOCTYPE_EU_PID       "eu.europa.ec.eudi.pid.1"
@@ -127,10 +123,6 @@ char               *idw_format_date                 (GDateTime          *datetim
 char               *idw_element_format_value        (const char         *name_space,
                                                      const char         *element,
                                                      cbor_item_t        *value);
-/* A value as JSON, as the verdict shows it: tag 1004 as "YYYY-MM-DD", tag 0
- * as RFC 3339 text, byte strings as base64, other tags by their content,
- * maps with non-text keys keyed by their diagnostic notation. */
-JsonNode           *idw_cbor_value_to_json          (cbor_item_t        *value);
 
 /* Element paths "namespace/element". */
 

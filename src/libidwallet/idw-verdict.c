@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "idw-cbor.h"
+#include "idw-cbor-json.h"
 #include "idw-doctype.h"
 #include "idw-verdict-private.h"
 

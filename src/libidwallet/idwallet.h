@@ -15,6 +15,7 @@
 #include "idw-transport.h"
 #include "idw-qr.h"
 #include "idw-doctype.h"
+#include "idw-cbor-json.h"
 #include "idw-mdoc.h"
 #include "idw-credential.h"
 #include "idw-credential-request.h"

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "idw-cbor.h"
+#include "idw-cbor-json.h"
 #include "idw-doctype.h"
 
 #include "fuzz-common.h"
