@@ -10,7 +10,7 @@
 #include "idw-cbor.h"
 #include "idw-credential-request.h"
 #include "idw-error.h"
-#include "idw-mdoc-private.h"
+#include "idw-read-file-private.h"
 #include "idw-transport.h"
 
 /* COSE_Key label of an OKP private key. */

@@ -11,7 +11,7 @@
 #include "idw-cbor.h"
 #include "idw-credential.h"
 #include "idw-error.h"
-#include "idw-mdoc-private.h"
+#include "idw-read-file-private.h"
 
 #define CREDENTIAL_FILE_VERSION 1
 
@@ -313,41 +313,6 @@ idw_credential_new_from_bytes (GBytes  *bytes,
   g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
                        _("This is not a credential: no issuerSigned, documents or issuerAuth"));
   return NULL;
-}
-
-GBytes *
-_idw_read_file (const char  *path,
-                gsize        max_len,
-                GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                            NULL, &local_error);
-  if (info != NULL && (guint64) g_file_info_get_size (info) > max_len)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
-                   _("“%s” is larger than %zu bytes"), path, max_len);
-      return NULL;
-    }
-  if (info == NULL || !g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_IO, _("Cannot read “%s”: %s"), path,
-                   local_error->message);
-      return NULL;
-    }
-  /* The file may have grown since it was measured. */
-  if (len > max_len)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
-                   _("“%s” is larger than %zu bytes"), path, max_len);
-      return NULL;
-    }
-  return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
 IdwCredential *

@@ -12,7 +12,7 @@
 #include "idw-doctype.h"
 #include "idw-error.h"
 #include "idw-issue.h"
-#include "idw-mdoc-private.h"
+#include "idw-read-file-private.h"
 
 #define RANDOM_LENGTH 32
 #define DEFAULT_VALIDITY_YEARS 5

@@ -11,12 +11,6 @@
 
 G_BEGIN_DECLS
 
-/* Reads a whole file of at most @max_len bytes. Errors: IDW_ERROR_IO,
- * IDW_ERROR_LIMIT. */
-GBytes *_idw_read_file (const char  *path,
-                        gsize        max_len,
-                        GError     **error);
-
 /* libcbor asserts (aborts) when a float is asked whether it is null or a
  * bool, and idw_cbor_is_null() / idw_cbor_get_bool() ask: check that the
  * item is a simple value first, as input may hold a float anywhere. */
