@@ -29,4 +29,43 @@ _idw_cbor_get_bool_safe (cbor_item_t *item,
          && idw_cbor_get_bool (item, out_value);
 }
 
+/* What the parsers and builders of idw-mdoc.c's families share. */
+
+/* Error messages read "STRUCTURE FIELD: expected WHAT", as in
+ * "MSO validityInfo.validUntil: expected tdate"; @field may be NULL. */
+void         _idw_mdoc_set_wrong_type     (GError       **error,
+                                           const char    *structure,
+                                           const char    *field,
+                                           const char    *expected);
+/* The value under @key in @map (borrowed); when it is absent and
+ * @required, NULL with IDW_ERROR_MISSING_FIELD naming @field_path. */
+cbor_item_t *_idw_mdoc_get_field          (cbor_item_t   *map,
+                                           const char    *structure,
+                                           const char    *field_path,
+                                           const char    *key,
+                                           gboolean       required,
+                                           GError       **error);
+/* The required text under @key (newly allocated). */
+char        *_idw_mdoc_get_text           (cbor_item_t   *map,
+                                           const char    *structure,
+                                           const char    *field_path,
+                                           const char    *key,
+                                           GError       **error);
+/* `#6.24(bstr)` around @inner, with the shortest headers. */
+void         _idw_mdoc_append_tag24       (GByteArray    *out,
+                                           const guint8  *inner,
+                                           gsize          len);
+/* The encoding of `#6.24(bstr)` around @inner. */
+GBytes      *_idw_mdoc_tag24_encoding     (GBytes        *inner);
+/* The tag-24 content as a decoded item, with an error naming the field;
+ * @out_inner (nullable) gets the inner bytes. */
+cbor_item_t *_idw_mdoc_decode_tag24_field (cbor_item_t   *item,
+                                           const char    *structure,
+                                           const char    *field,
+                                           GBytes       **out_inner,
+                                           GError       **error);
+/* Whether @item has the shape of a COSE_Sign1 or COSE_Mac0 (possibly
+ * tagged), not whether its content is valid. */
+gboolean     _idw_mdoc_is_cose_array      (cbor_item_t   *item);
+
 G_END_DECLS
