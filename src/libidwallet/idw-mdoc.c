@@ -22,7 +22,7 @@
 #include "idw-mdoc-private.h"
 #include "idw-mdoc.h"
 
-/* ---- Helpers -------------------------------------------------------------- */
+/* ---- Helpers ---------------------------------------------------------- */
 
 /* Error messages read "STRUCTURE FIELD: expected WHAT", as in
  * "MSO validityInfo.validUntil: expected tdate". */
@@ -154,7 +154,7 @@ _idw_mdoc_is_cose_array (cbor_item_t *item)
          && cbor_isa_bytestring (fields[3]);
 }
 
-/* ---- Digests -------------------------------------------------------------- */
+/* ---- Digests ---------------------------------------------------------- */
 
 gboolean
 idw_mdoc_digest_algorithm_supported (const char *algorithm)
@@ -202,7 +202,7 @@ idw_mdoc_digest (const char    *algorithm,
   return NULL;
 }
 
-/* ---- Deterministic encoding ----------------------------------------------- */
+/* ---- Deterministic encoding ------------------------------------------- */
 
 typedef struct
 {
