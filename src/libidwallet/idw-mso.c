@@ -34,6 +34,8 @@
 
 /* ---- MobileSecurityObject --------------------------------------------- */
 
+/* The size of a digest of @algorithm; 0 for one idw_mdoc_digest() does not
+ * know, whose digests the parser then takes at any size. */
 static gsize
 digest_length (const char *algorithm)
 {
