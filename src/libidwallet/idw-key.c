@@ -15,6 +15,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
+#include <gnutls/x509.h>
 #include <nettle/ecc.h>
 #include <nettle/ecc-curve.h>
 #include <nettle/bignum.h>
@@ -41,6 +42,23 @@
 #define ED25519_PUBLIC_LEN 32
 #define ED25519_SEED_LEN   32
 #define EC_MAX_COORD_LEN   66
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_privkey_t, gnutls_x509_privkey_deinit, NULL)
+
+/* gnutls-allocated output that holds key material. */
+typedef gnutls_datum_t IdwSecretDatum;
+
+static void
+idw_secret_datum_clear (IdwSecretDatum *datum)
+{
+  if (datum->data != NULL)
+    sodium_memzero (datum->data, datum->size);
+  gnutls_free (datum->data);
+  datum->data = NULL;
+  datum->size = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdwSecretDatum, idw_secret_datum_clear)
 
 struct _IdwKey
 {
@@ -325,6 +343,104 @@ idw_key_new_ed25519_seed (const guint8  *seed,
   crypto_sign_seed_keypair (key->public_bytes, key->secret, seed);
   key->public_len = ED25519_PUBLIC_LEN;
   return key;
+}
+
+/**
+ * idw_key_new_from_pem:
+ * @pem: (array length=len): an unencrypted PKCS#8 PEM private key
+ * @len: length of @pem
+ * @error: return location for a #GError
+ *
+ * Loads an Ed25519 private key as written by idw_x509_create_issuer().
+ * Temporary copies of the key are wiped.
+ *
+ * Returns: (transfer full): the key with its private part, or %NULL with
+ *   %IDW_ERROR_MALFORMED (not a readable unencrypted key) or
+ *   %IDW_ERROR_UNSUPPORTED (a key other than Ed25519)
+ */
+IdwKey *
+idw_key_new_from_pem (const char  *pem,
+                      gsize        len,
+                      GError     **error)
+{
+  g_auto(gnutls_x509_privkey_t) key = NULL;
+  g_auto(IdwSecretDatum) x = { NULL, 0 };
+  g_auto(IdwSecretDatum) k = { NULL, 0 };
+  g_autoptr(IdwKey) result = NULL;
+  g_autoptr(GBytes) public_bytes = NULL;
+  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+  gnutls_datum_t datum;
+  int algorithm;
+  int ret;
+
+  g_return_val_if_fail (pem != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len == 0 || len > G_MAXSSIZE || len > G_MAXUINT
+      || g_strstr_len (pem, (gssize) len, "-----BEGIN") == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The data is not a PEM private key."));
+      return NULL;
+    }
+
+  ret = gnutls_x509_privkey_init (&key);
+  if (ret < 0)
+    {
+      /* Translators: the first %s is a GnuTLS function name, the second
+       * GnuTLS's description of the failure. */
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("A certificate operation failed (%s): %s"),
+                   "gnutls_x509_privkey_init", gnutls_strerror (ret));
+      return NULL;
+    }
+
+  datum.data = (unsigned char *) pem;
+  datum.size = (unsigned int) len;
+  ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN);
+  if (ret < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The private key cannot be read: %s"), gnutls_strerror (ret));
+      return NULL;
+    }
+
+  algorithm = gnutls_x509_privkey_get_pk_algorithm2 (key, NULL);
+  if (algorithm != GNUTLS_PK_EDDSA_ED25519)
+    {
+      const char *algorithm_name = gnutls_pk_get_name ((gnutls_pk_algorithm_t) algorithm);
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("The private key is a %s key; only Ed25519 keys can sign."),
+                   algorithm_name != NULL ? algorithm_name : "?");
+      return NULL;
+    }
+
+  ret = gnutls_x509_privkey_export_ecc_raw (key, &curve, &x, NULL, &k);
+  if (ret < 0 || curve != GNUTLS_ECC_CURVE_ED25519 || k.size != 32 || x.size != 32)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The Ed25519 private key is malformed."));
+      return NULL;
+    }
+
+  result = idw_key_new_ed25519_seed (k.data, k.size, error);
+  if (result == NULL)
+    return NULL;
+
+  /* A PKCS#8 v2 key may carry its public key; it must be the one the
+   * seed gives. */
+  public_bytes = idw_key_get_public_bytes (result);
+  if (public_bytes == NULL
+      || g_bytes_get_size (public_bytes) != x.size
+      || sodium_memcmp (g_bytes_get_data (public_bytes, NULL), x.data, x.size) != 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The Ed25519 private key does not match its public key."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&result);
 }
 
 static gnutls_ecc_curve_t

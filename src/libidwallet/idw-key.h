@@ -65,6 +65,10 @@ IdwKey     *idw_key_new_from_cose          (cbor_item_t   *cose_key,
                                             GError       **error);
 cbor_item_t *idw_key_to_cose               (IdwKey        *key,
                                             gboolean       with_private);
+/* An Ed25519 private key from PKCS#8 PEM. */
+IdwKey     *idw_key_new_from_pem           (const char    *pem,
+                                            gsize          len,
+                                            GError       **error);
 IdwCurve    idw_key_get_curve              (IdwKey        *key);
 gboolean    idw_key_has_private            (IdwKey        *key);
 /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */
