@@ -701,9 +701,9 @@ test_ecdsa_generated (void)
       g_assert_false (idw_key_has_private (key));
 
       /* Through COSE_Key and back, so the parsed key is what verifies. */
-      cose_key = idw_key_to_cose (key, TRUE);
+      cose_key = idw_cose_key_encode (key, TRUE);
       g_assert_null (idw_cbor_map_get_int (cose_key, -4));
-      from_cose = idw_key_new_from_cose (cose_key, &error);
+      from_cose = idw_cose_key_decode (cose_key, &error);
       g_assert_no_error (error);
       g_assert_true (idw_key_equal (key, from_cose));
 
@@ -1216,8 +1216,8 @@ test_cose_key_okp (void)
 {
   g_autoptr(GBytes) seed = hex_to_bytes (rfc8032_vectors[0].secret);
   g_autoptr(IdwKey) key = idw_key_new_ed25519_seed (g_bytes_get_data (seed, NULL), 32, NULL);
-  g_autoptr(cbor_item_t) pub_cose = idw_key_to_cose (key, FALSE);
-  g_autoptr(cbor_item_t) priv_cose = idw_key_to_cose (key, TRUE);
+  g_autoptr(cbor_item_t) pub_cose = idw_cose_key_encode (key, FALSE);
+  g_autoptr(cbor_item_t) priv_cose = idw_cose_key_encode (key, TRUE);
   g_autoptr(GBytes) pub_enc = idw_cbor_encode (pub_cose);
   g_autoptr(GBytes) priv_enc = idw_cbor_encode (priv_cose);
   g_autofree char *pub_hex = bytes_to_hex (pub_enc);
@@ -1238,7 +1238,7 @@ test_cose_key_okp (void)
     g_autoptr(cbor_item_t) decoded = idw_cbor_decode_bytes (pub_enc, &error);
 
     g_assert_no_error (error);
-    pub_back = idw_key_new_from_cose (decoded, &error);
+    pub_back = idw_cose_key_decode (decoded, &error);
     g_assert_no_error (error);
   }
   g_assert_true (idw_key_equal (key, pub_back));
@@ -1248,7 +1248,7 @@ test_cose_key_okp (void)
     g_autoptr(cbor_item_t) decoded = idw_cbor_decode_bytes (priv_enc, &error);
 
     g_assert_no_error (error);
-    priv_back = idw_key_new_from_cose (decoded, &error);
+    priv_back = idw_cose_key_decode (decoded, &error);
     g_assert_no_error (error);
   }
   g_assert_true (idw_key_equal (key, priv_back));
@@ -1260,7 +1260,7 @@ test_cose_key_okp (void)
 
   /* A public-only key writes no d even when asked. */
   {
-    g_autoptr(cbor_item_t) again = idw_key_to_cose (pub_back, TRUE);
+    g_autoptr(cbor_item_t) again = idw_cose_key_encode (pub_back, TRUE);
 
     g_assert_null (idw_cbor_map_get_int (again, -4));
   }
@@ -1278,7 +1278,7 @@ test_cose_key_ec2 (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(IdwKey) key = ec_key_hex (cases[i].curve, cases[i].x, cases[i].y);
-      g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, TRUE);
+      g_autoptr(cbor_item_t) cose = idw_cose_key_encode (key, TRUE);
       g_autoptr(GBytes) enc = idw_cbor_encode (cose);
       g_autofree char *hex = bytes_to_hex (enc);
       g_autofree char *expected = g_strconcat ("a4" "0102" "20", cases[i].crv,
@@ -1296,7 +1296,7 @@ test_cose_key_ec2 (void)
 
       decoded = idw_cbor_decode_bytes (enc, &error);
       g_assert_no_error (error);
-      back = idw_key_new_from_cose (decoded, &error);
+      back = idw_cose_key_decode (decoded, &error);
       g_assert_no_error (error);
       g_assert_true (idw_key_equal (key, back));
       g_assert_cmpint (idw_key_get_curve (back), ==, cases[i].curve);
@@ -1362,7 +1362,7 @@ test_cose_key_errors (void)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(cbor_item_t) item = decode_hex (cases[i].hex);
-      g_autoptr(IdwKey) key = idw_key_new_from_cose (item, &error);
+      g_autoptr(IdwKey) key = idw_cose_key_decode (item, &error);
 
       g_test_message ("COSE_Key %s", cases[i].hex);
       if (cases[i].code == 0)
@@ -1379,7 +1379,7 @@ test_cose_key_errors (void)
   {
     GError *error = NULL;
 
-    g_assert_null (idw_key_new_from_cose (NULL, &error));
+    g_assert_null (idw_cose_key_decode (NULL, &error));
     g_assert_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE);
     g_clear_error (&error);
   }
@@ -1476,7 +1476,7 @@ test_annexd_issuer_auth (void)
   mso = idw_cbor_decode_tag24 (mso_tagged, NULL, &error);
   idw_cbor_unref (mso_tagged);
   g_assert_no_error (error);
-  device_key = idw_key_new_from_cose (idw_cbor_map_get (idw_cbor_map_get (mso, "deviceKeyInfo"), "deviceKey"),
+  device_key = idw_cose_key_decode (idw_cbor_map_get (idw_cbor_map_get (mso, "deviceKeyInfo"), "deviceKey"),
                                       &error);
   g_assert_no_error (error);
   g_assert_cmpint (idw_key_get_curve (device_key), ==, IDW_CURVE_P256);

@@ -453,7 +453,7 @@ device_key_get (IdwVerifier  *self,
   if (key != NULL)
     return key;
 
-  key = idw_key_new_from_cose (cose_key, error);
+  key = idw_cose_key_decode (cose_key, error);
   if (key == NULL)
     return NULL;
 
