@@ -460,7 +460,7 @@ collect_bare_signatures (IdwVerifier *verifier,
       device_signature = idw_cose_sign1_parse (document->device_signed->device_signature, &error);
       if (device_signature == NULL)
         goto failed;
-      device_key = idw_key_new_from_cose (mso->device_key, &error);
+      device_key = idw_cose_key_decode (mso->device_key, &error);
       if (device_key == NULL)
         goto failed;
 

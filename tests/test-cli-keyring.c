@@ -525,7 +525,7 @@ static void
 test_import_without_key (void)
 {
   g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
-  g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, FALSE);
+  g_autoptr(cbor_item_t) cose = idw_cose_key_encode (key, FALSE);
   g_autoptr(GBytes) cose_bytes = idw_cbor_encode (cose);
   g_autofree char *key_file = write_tmp ("holder.cose", g_bytes_get_data (cose_bytes, NULL),
                                          (gssize) g_bytes_get_size (cose_bytes));

@@ -783,7 +783,7 @@ test_issue_device_key (void)
 {
   g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
   g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
-  g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, FALSE);
+  g_autoptr(cbor_item_t) cose = idw_cose_key_encode (key, FALSE);
   g_autoptr(GBytes) cose_bytes = idw_cbor_encode (cose);
   g_autoptr(GBytes) public_bytes = idw_key_get_public_bytes (key);
   g_autoptr(GByteArray) spki = g_byte_array_new ();

@@ -228,7 +228,7 @@ test_tampered (void)
   g_autoptr(GBytes) cbor = idw_credential_request_to_bytes (request);
   g_autoptr(IdwKey) other = idw_key_generate_ed25519 ();
   g_autoptr(GDateTime) later = g_date_time_new_utc (2025, 3, 14, 9, 26, 54);
-  g_autoptr(GBytes) other_key = replace_field (cbor, "deviceKey", idw_key_to_cose (other, FALSE));
+  g_autoptr(GBytes) other_key = replace_field (cbor, "deviceKey", idw_cose_key_encode (other, FALSE));
   g_autoptr(GBytes) other_created = replace_field (cbor, "created", idw_cbor_new_tdate (later));
   g_autoptr(cbor_item_t) proof = get_field (cbor, "proof");
   g_autoptr(GBytes) bad_signature = NULL;
@@ -289,7 +289,7 @@ test_wrong_types (void)
     { "deviceKey", idw_cbor_new_bytes ((const guint8 *) "key", 3), IDW_ERROR_WRONG_TYPE, "deviceKey" },
     { "deviceKey", NULL, IDW_ERROR_MISSING_FIELD, "deviceKey" },
     { "deviceKey", idw_cbor_new_map (), IDW_ERROR_MISSING_FIELD, "deviceKey" },
-    { "deviceKey", idw_key_to_cose (key, TRUE), IDW_ERROR_MALFORMED, "private" },
+    { "deviceKey", idw_cose_key_encode (key, TRUE), IDW_ERROR_MALFORMED, "private" },
     { "created", idw_cbor_new_int (1741944413), IDW_ERROR_WRONG_TYPE, "created" },
     { "created", idw_cbor_new_string ("yesterday"), IDW_ERROR_WRONG_TYPE, "created" },
     { "created", NULL, IDW_ERROR_MISSING_FIELD, "created" },

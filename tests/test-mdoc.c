@@ -301,7 +301,7 @@ static IdwMso *
 make_mso (void)
 {
   g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
-  g_autoptr(cbor_item_t) cose = idw_key_to_cose (key, FALSE);
+  g_autoptr(cbor_item_t) cose = idw_cose_key_encode (key, FALSE);
   g_autoptr(GDateTime) s = test_date ("2024-01-01T00:00:00Z");
   g_autoptr(GDateTime) u = test_date ("2029-01-01T00:00:00Z");
   g_autoptr(GDateTime) e = test_date ("2025-01-01T00:00:00Z");

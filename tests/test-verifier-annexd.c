@@ -106,7 +106,7 @@ test_annexd_parse (AnnexD        *f,
   g_assert_true (g_date_time_equal (mso->signed_at, signed_at));
   g_assert_true (g_date_time_equal (mso->valid_from, signed_at));
   g_assert_true (g_date_time_equal (mso->valid_until, valid_until));
-  device_key = idw_key_new_from_cose (mso->device_key, &error);
+  device_key = idw_cose_key_decode (mso->device_key, &error);
   g_assert_no_error (error);
   g_assert_cmpint (idw_key_get_curve (device_key), ==, IDW_CURVE_P256);
 
@@ -516,7 +516,7 @@ annexd_mac_tag (AnnexD      *f,
   g_assert_no_error (error);
   mso = idw_mso_parse_payload (issuer_auth->payload, &error);
   g_assert_no_error (error);
-  device_key = idw_key_new_from_cose (mso->device_key, &error);
+  device_key = idw_cose_key_decode (mso->device_key, &error);
   g_assert_no_error (error);
   point = idw_key_get_public_bytes (device_key);
   g_assert_cmpuint (g_bytes_get_size (point), ==, 65);

@@ -122,7 +122,7 @@ load_device_key (const char  *path,
       hex = idw_input_decode_hex (contents);
       item = idw_cbor_decode_bytes (hex != NULL ? hex : contents, &local_error);
       if (item != NULL)
-        key = idw_key_new_from_cose (item, &local_error);
+        key = idw_cose_key_decode (item, &local_error);
     }
 
   if (key == NULL)

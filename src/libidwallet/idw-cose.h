@@ -1,4 +1,5 @@
-/* idw-cose.h: COSE_Sign1 and COSE_Mac0 (RFC 9052/9053)
+/* idw-cose.h: COSE_Sign1 and COSE_Mac0 (RFC 9052/9053); COSE_Key is in
+ * idw-cose-key.h
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -10,6 +11,7 @@
 #include <glib.h>
 #include <cbor.h>
 
+#include "idw-cose-key.h"
 #include "idw-key.h"
 
 G_BEGIN_DECLS

@@ -94,7 +94,7 @@ idw_credential_request_new (IdwKey     *device_key,
     created = now = g_date_time_new_now_utc ();
   request->created = g_date_time_new_from_unix_utc (g_date_time_to_unix (created));
 
-  cose_key = idw_key_to_cose (request->device_key, FALSE);
+  cose_key = idw_cose_key_encode (request->device_key, FALSE);
   created_item = idw_cbor_new_tdate (request->created);
   payload = proof_payload (cose_key, created_item);
   proof = idw_cose_sign1_create (device_key, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
@@ -199,7 +199,7 @@ parse_device_key (cbor_item_t  *map,
       return NULL;
     }
 
-  key = idw_key_new_from_cose (item, &local_error);
+  key = idw_cose_key_decode (item, &local_error);
   if (key == NULL)
     {
       g_set_error (error, IDW_ERROR, local_error->code,

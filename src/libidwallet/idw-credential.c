@@ -147,7 +147,7 @@ idw_credential_new (const char       *doctype,
       return NULL;
     }
 
-  self->device_key = idw_key_new_from_cose (self->mso->device_key, &local_error);
+  self->device_key = idw_cose_key_decode (self->mso->device_key, &local_error);
   if (self->device_key == NULL)
     {
       g_set_error (error, IDW_ERROR, local_error->code, _("MSO deviceKeyInfo.deviceKey: %s"),
@@ -212,7 +212,7 @@ credential_from_file_map (cbor_item_t  *map,
     {
       g_autoptr(GError) local_error = NULL;
 
-      private_key = idw_key_new_from_cose (value, &local_error);
+      private_key = idw_cose_key_decode (value, &local_error);
       if (private_key == NULL)
         {
           g_set_error (error, IDW_ERROR, local_error->code, _("%s deviceKey: %s"), S,
@@ -342,7 +342,7 @@ idw_credential_to_bytes (IdwCredential *self,
   idw_cbor_map_add_str (map, "version", idw_cbor_new_int (CREDENTIAL_FILE_VERSION));
   if (with_private_key && self->private_key != NULL)
     {
-      cbor_item_t *key = idw_key_to_cose (self->private_key, TRUE);
+      cbor_item_t *key = idw_cose_key_encode (self->private_key, TRUE);
 
       idw_mdoc_cbor_sort_maps (key);
       idw_cbor_map_add_str (map, "deviceKey", key);

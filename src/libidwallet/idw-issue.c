@@ -716,7 +716,7 @@ idw_issue_credential (JsonObject             *data,
       return NULL;
     }
 
-  device_cose = idw_key_to_cose (device_key, FALSE);
+  device_cose = idw_cose_key_encode (device_key, FALSE);
   idw_mdoc_cbor_sort_maps (device_cose);
   mso = idw_mso_new (doctype, DIGEST_ALGORITHM, device_cose, signed_at, valid_from, valid_until,
                      options->expected_update);

@@ -1,12 +1,11 @@
-/* idw-key.h: public and private keys, signatures, COSE_Key, P-256 key
- * agreement, HMAC and HKDF
+/* idw-key.h: public and private keys, signatures, P-256 key agreement,
+ * HMAC and HKDF
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
-#include <cbor.h>
 
 G_BEGIN_DECLS
 
@@ -57,14 +56,10 @@ IdwKey     *idw_key_new_ec_public          (IdwCurve       curve,
                                             const guint8  *y,
                                             gsize          y_len,
                                             GError       **error);
-/* COSE_Key: OKP/Ed25519 {1:1, -1:6, -2:x, ?-4:d} or EC2 P-256/384/521
- * {1:2, -1:1|2|3, -2:x, -3:y}. A "d" is accepted for Ed25519 only.
- * Errors: IDW_ERROR_WRONG_TYPE, IDW_ERROR_MISSING_FIELD,
- * IDW_ERROR_UNSUPPORTED (kty/crv), IDW_ERROR_MALFORMED (bad point). */
-IdwKey     *idw_key_new_from_cose          (cbor_item_t   *cose_key,
+/* An Ed25519 private key from PKCS#8 PEM. */
+IdwKey     *idw_key_new_from_pem           (const char    *pem,
+                                            gsize          len,
                                             GError       **error);
-cbor_item_t *idw_key_to_cose               (IdwKey        *key,
-                                            gboolean       with_private);
 IdwCurve    idw_key_get_curve              (IdwKey        *key);
 gboolean    idw_key_has_private            (IdwKey        *key);
 /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */

@@ -110,7 +110,7 @@ void        _idw_verifier_chain_entry_set_validated (IdwVerifier     *self,
                                                      gboolean         path_test_issuer,
                                                      guint            generation);
 /* The device key of @cose_key, from the cache when seen before (a new
- * reference). Errors of idw_key_new_from_cose(). */
+ * reference). Errors of idw_cose_key_decode(). */
 IdwKey     *_idw_verifier_device_key_get            (IdwVerifier     *self,
                                                      cbor_item_t     *cose_key,
                                                      GError         **error);

@@ -397,7 +397,7 @@ _idw_verifier_device_key_get (IdwVerifier  *self,
   if (key != NULL)
     return key;
 
-  key = idw_key_new_from_cose (cose_key, error);
+  key = idw_cose_key_decode (cose_key, error);
   if (key == NULL)
     return NULL;
 

@@ -1,0 +1,50 @@
+/* idw-key-private.h: the IdwKey structure and the helpers idw-key.c and
+ * idw-key-ec.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+
+#include "idw-key.h"
+
+G_BEGIN_DECLS
+
+#define ED25519_PUBLIC_LEN 32
+#define ED25519_SEED_LEN   32
+#define EC_MAX_COORD_LEN   66
+
+struct _IdwKey
+{
+  gatomicrefcount  ref_count;
+  IdwCurve         curve;
+  /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */
+  guint8           public_bytes[1 + 2 * EC_MAX_COORD_LEN];
+  gsize            public_len;
+  /* Ed25519 only: libsodium's 64-byte secret key (seed || public) in
+   * guarded memory; NULL for a public key. */
+  guint8          *secret;
+  /* EC only: imported once so that each verification skips the import. */
+  gnutls_pubkey_t  ec_pubkey;
+};
+
+/* A key of @curve with nothing in it yet. */
+IdwKey      *_idw_key_new              (IdwCurve       curve);
+/* The size of one coordinate of @curve; 0 for Ed25519. */
+gsize        _idw_key_curve_coord_len  (IdwCurve       curve);
+/* "Ed25519", "P-256", "P-384" or "P-521". */
+const char  *_idw_key_curve_name       (IdwCurve       curve);
+/* ECDSA on @key's curve over @data: @signature is raw r || s, each @half
+ * bytes. Errors: IDW_ERROR_BAD_SIGNATURE, IDW_ERROR_FAILED. */
+gboolean     _idw_key_verify_ecdsa     (IdwKey        *key,
+                                        gint64         alg,
+                                        const guint8  *data,
+                                        gsize          len,
+                                        const guint8  *signature,
+                                        gsize          half,
+                                        GError       **error);
+
+G_END_DECLS
