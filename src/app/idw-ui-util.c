@@ -241,27 +241,3 @@ idw_ui_owns_focus (GtkWidget *widget)
 
   return focus == NULL || !gtk_widget_get_mapped (focus) || gtk_widget_is_ancestor (focus, widget);
 }
-
-gboolean
-idw_ui_formats_have_files (GdkContentFormats *formats)
-{
-  return gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
-         gdk_content_formats_contain_mime_type (formats, "text/uri-list");
-}
-
-gboolean
-idw_ui_formats_have_image (GdkContentFormats *formats)
-{
-  gsize n_types = 0;
-  const char * const *types;
-
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    return TRUE;
-
-  types = gdk_content_formats_get_mime_types (formats, &n_types);
-  for (gsize i = 0; i < n_types; i++)
-    if (g_str_has_prefix (types[i], "image/"))
-      return TRUE;
-
-  return FALSE;
-}

@@ -72,8 +72,4 @@ const char *idw_ui_doctype_style           (const char    *doctype);
  * nowhere (on a page that just went away), so a view may move it. */
 gboolean    idw_ui_owns_focus              (GtkWidget     *widget);
 
-/* What the clipboard (or a drop) offers: files, or a picture. */
-gboolean    idw_ui_formats_have_files      (GdkContentFormats *formats);
-gboolean    idw_ui_formats_have_image      (GdkContentFormats *formats);
-
 G_END_DECLS
