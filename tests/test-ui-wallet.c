@@ -480,12 +480,14 @@ check_import_and_list (void)
   g_assert_cmpstr (r.error->message, ==, "This ID is already in your wallet.");
   g_clear_error (&r.error);
 
+  /* The engine's import codes (idw-store-import.h): not a credential is
+   * WRONG_TYPE, a damaged one MALFORMED whatever the parser found. */
   bad = write_file ("notes.idwcred", (const guint8 *) "hello, world\n", 13);
-  check_bad_file (bad, IDW_ERROR_MALFORMED, "This file is not an ID credential.");
+  check_bad_file (bad, IDW_ERROR_WRONG_TYPE, "This file is not an ID credential.");
   forged = make_forged_copy ();
   check_bad_file (forged, IDW_ERROR_BAD_SIGNATURE, "The issuer’s signature on this ID is not valid");
   damaged = make_damaged_copy ();
-  check_bad_file (damaged, IDW_ERROR_DIGEST_MISMATCH, "This ID credential is damaged");
+  check_bad_file (damaged, IDW_ERROR_MALFORMED, "This ID credential is damaged");
 
   g_clear_object (&r.entry);
 }

@@ -241,3 +241,15 @@ idw_ui_owns_focus (GtkWidget *widget)
 
   return focus == NULL || !gtk_widget_get_mapped (focus) || gtk_widget_is_ancestor (focus, widget);
 }
+
+void
+idw_ui_add_toast (GtkWidget *widget,
+                  AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}

@@ -32,6 +32,10 @@ char       *idw_ui_escape_text             (const char    *text);
 char       *idw_ui_escape_markup           (const char    *text);
 /* A toast that says @title literally. */
 AdwToast   *idw_ui_toast_new               (const char    *title);
+/* Shows @toast (transfer full) on the toast overlay nearest above
+ * @widget: pages talk to no window, whichever holds them. */
+void        idw_ui_add_toast               (GtkWidget     *widget,
+                                            AdwToast      *toast);
 /* An element's label, escaped: for an element the catalogue does not know,
  * it is the credential's identifier. */
 char       *idw_ui_element_label           (const char    *name_space,
