@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "idw-application.h"
+#include "idw-app-types.h"
 #include "idw-wallet-view.h"
 
 G_BEGIN_DECLS
