@@ -20,8 +20,6 @@ void        idw_window_open_file      (IdwWindow      *self,
 void        idw_window_show_view      (IdwWindow      *self,
                                        const char     *name);
 const char *idw_window_get_view       (IdwWindow      *self);
-void        idw_window_add_toast      (IdwWindow      *self,
-                                       AdwToast       *toast);
 IdwWalletView *idw_window_get_wallet_view (IdwWindow   *self);
 
 G_END_DECLS
