@@ -146,7 +146,7 @@ preferences_action (GSimpleAction *action,
 {
   IdwApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  IdwPreferencesWindow *prefs = idw_preferences_window_new (self);
+  IdwPreferencesWindow *prefs = idw_preferences_window_new (self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));

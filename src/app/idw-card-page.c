@@ -8,7 +8,6 @@
 
 #include "idw-card-page.h"
 #include "idw-ui-util.h"
-#include "idw-window.h"
 
 struct _IdwCardPage
 {
@@ -395,10 +394,7 @@ static void
 show_toast (IdwCardPage *self,
             const char  *title)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), IDW_TYPE_WINDOW);
-
-  if (window != NULL)
-    idw_window_add_toast (IDW_WINDOW (window), idw_ui_toast_new (title));
+  idw_ui_add_toast (GTK_WIDGET (self), idw_ui_toast_new (title));
 }
 
 static void

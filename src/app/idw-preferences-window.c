@@ -237,11 +237,14 @@ start_camera_list (IdwPreferencesWindow *self)
 /* ---- The window ------------------------------------------------------------ */
 
 IdwPreferencesWindow *
-idw_preferences_window_new (IdwApplication *application)
+idw_preferences_window_new (GSettings *settings)
 {
-  IdwPreferencesWindow *self = g_object_new (IDW_TYPE_PREFERENCES_WINDOW, NULL);
+  IdwPreferencesWindow *self;
 
-  self->settings = g_object_ref (idw_application_get_settings (application));
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (IDW_TYPE_PREFERENCES_WINDOW, NULL);
+  self->settings = g_object_ref (settings);
 
   g_settings_bind (self->settings, "refresh-interval",
                    gtk_spin_button_get_adjustment (self->refresh_spin), "value",

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "idw-clipboard.h"
 #include "idw-qr-view.h"
 #include "idw-respond-dialog.h"
 #include "idw-ui-util.h"
@@ -513,76 +514,32 @@ open_image_action (GtkWidget  *widget,
 
 /* ---- The clipboard and drops ----------------------------------------------- */
 
-static void
-paste_text_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+static gboolean
+pasted (GFile              *file,
+        GdkTexture         *texture,
+        const char         *text,
+        IdwClipboardResult  result,
+        gpointer            user_data)
 {
-  g_autoptr(IdwRespondDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  IdwRespondDialog *self = user_data;
 
   self->busy = FALSE;
-  if (text == NULL)
+
+  if (file != NULL)
+    idw_respond_dialog_open_file (self, file, NULL, NULL);
+  else if (texture != NULL)
+    open_texture (self, texture);
+  else if (text != NULL)
     {
-      show_paste_error (self, _("The clipboard holds no text."));
-      return;
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->request_view), text, -1);
+      idw_respond_dialog_set_request (self, text);
     }
+  else if (result == IDW_CLIPBOARD_READ_NO_PICTURE)
+    show_paste_error (self, _("The picture on the clipboard could not be read."));
+  else
+    show_paste_error (self, _("The clipboard holds no text."));
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->request_view), text, -1);
-  idw_respond_dialog_set_request (self, text);
-}
-
-static void
-paste_texture_done (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(IdwRespondDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
-                                                                      result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->busy = FALSE;
-  if (texture == NULL)
-    {
-      show_paste_error (self, _("The picture on the clipboard could not be read."));
-      return;
-    }
-
-  open_texture (self, texture);
-}
-
-static void
-paste_files_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(IdwRespondDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
-  GSList *files;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (value == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
-      (files = g_value_get_boxed (value)) == NULL)
-    {
-      /* Not files after all: the text it also offers. */
-      gdk_clipboard_read_text_async (GDK_CLIPBOARD (source), self->cancellable,
-                                     paste_text_done, g_object_ref (self));
-      return;
-    }
-
-  self->busy = FALSE;
-  idw_respond_dialog_open_file (self, files->data, NULL, NULL);
+  return TRUE;
 }
 
 static void
@@ -591,27 +548,15 @@ paste_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   IdwRespondDialog *self = IDW_RESPOND_DIALOG (widget);
-  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
-  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
 
   if (!on_paste_page (self) || self->busy)
     return;
 
   gtk_widget_set_visible (GTK_WIDGET (self->paste_error), FALSE);
 
-  /* A copied file offers its path as text too: the file comes first. */
-  if (idw_ui_formats_have_files (formats))
-    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
-                                    self->cancellable, paste_files_done, g_object_ref (self));
-  else if (idw_ui_formats_have_image (formats))
-    gdk_clipboard_read_texture_async (clipboard, self->cancellable,
-                                      paste_texture_done, g_object_ref (self));
-  else if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING) ||
-           gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8") ||
-           gdk_content_formats_contain_mime_type (formats, "text/plain"))
-    gdk_clipboard_read_text_async (clipboard, self->cancellable,
-                                   paste_text_done, g_object_ref (self));
-  else
+  if (!idw_clipboard_read (gtk_widget_get_clipboard (widget),
+                           IDW_CLIPBOARD_FILE | IDW_CLIPBOARD_PICTURE | IDW_CLIPBOARD_TEXT,
+                           self->cancellable, pasted, g_object_ref (self), g_object_unref))
     {
       show_paste_error (self, _("The clipboard holds neither a request nor a picture of one."));
       return;
@@ -634,39 +579,30 @@ paste_shortcut (GtkWidget *widget,
   if (!on_paste_page (self))
     return FALSE;
   if (focus != NULL && (GTK_IS_TEXT_VIEW (focus) || GTK_IS_EDITABLE (focus)) &&
-      !idw_ui_formats_have_files (formats) && !idw_ui_formats_have_image (formats))
+      !idw_clipboard_offers (formats, IDW_CLIPBOARD_FILE | IDW_CLIPBOARD_PICTURE))
     return FALSE;
 
   return gtk_widget_activate_action (widget, "respond.paste", NULL);
 }
 
 static gboolean
-on_drop (GtkDropTarget    *target,
-         const GValue     *value,
-         double            x,
-         double            y,
-         IdwRespondDialog *self)
+dropped (GFile              *file,
+         GdkTexture         *texture,
+         const char         *text,
+         IdwClipboardResult  result,
+         gpointer            user_data)
 {
+  IdwRespondDialog *self = user_data;
+
   if (!on_paste_page (self) || self->busy)
     return FALSE;
 
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      GSList *files = g_value_get_boxed (value);
+  if (file != NULL)
+    idw_respond_dialog_open_file (self, file, NULL, NULL);
+  else
+    open_texture (self, texture);
 
-      if (files == NULL)
-        return FALSE;
-      idw_respond_dialog_open_file (self, files->data, NULL, NULL);
-      return TRUE;
-    }
-
-  if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE) && g_value_get_object (value) != NULL)
-    {
-      open_texture (self, g_value_get_object (value));
-      return TRUE;
-    }
-
-  return FALSE;
+  return TRUE;
 }
 
 static void
@@ -793,7 +729,6 @@ idw_respond_dialog_init (IdwRespondDialog *self)
 {
   GtkEventController *shortcuts;
   GtkDropTarget *drop;
-  GType types[] = { GDK_TYPE_FILE_LIST, GDK_TYPE_TEXTURE };
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -806,8 +741,6 @@ idw_respond_dialog_init (IdwRespondDialog *self)
                                                           gtk_callback_action_new (paste_shortcut, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  drop = idw_clipboard_drop_target_new (IDW_CLIPBOARD_FILE | IDW_CLIPBOARD_PICTURE, dropped, self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }

@@ -242,26 +242,14 @@ idw_ui_owns_focus (GtkWidget *widget)
   return focus == NULL || !gtk_widget_get_mapped (focus) || gtk_widget_is_ancestor (focus, widget);
 }
 
-gboolean
-idw_ui_formats_have_files (GdkContentFormats *formats)
+void
+idw_ui_add_toast (GtkWidget *widget,
+                  AdwToast  *toast)
 {
-  return gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
-         gdk_content_formats_contain_mime_type (formats, "text/uri-list");
-}
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
 
-gboolean
-idw_ui_formats_have_image (GdkContentFormats *formats)
-{
-  gsize n_types = 0;
-  const char * const *types;
-
-  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
-    return TRUE;
-
-  types = gdk_content_formats_get_mime_types (formats, &n_types);
-  for (gsize i = 0; i < n_types; i++)
-    if (g_str_has_prefix (types[i], "image/"))
-      return TRUE;
-
-  return FALSE;
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
 }

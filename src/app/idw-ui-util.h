@@ -32,6 +32,10 @@ char       *idw_ui_escape_text             (const char    *text);
 char       *idw_ui_escape_markup           (const char    *text);
 /* A toast that says @title literally. */
 AdwToast   *idw_ui_toast_new               (const char    *title);
+/* Shows @toast (transfer full) on the toast overlay nearest above
+ * @widget: pages talk to no window, whichever holds them. */
+void        idw_ui_add_toast               (GtkWidget     *widget,
+                                            AdwToast      *toast);
 /* An element's label, escaped: for an element the catalogue does not know,
  * it is the credential's identifier. */
 char       *idw_ui_element_label           (const char    *name_space,
@@ -71,9 +75,5 @@ const char *idw_ui_doctype_style           (const char    *doctype);
 /* Whether the keyboard focus belongs to @widget's pages: inside it, or
  * nowhere (on a page that just went away), so a view may move it. */
 gboolean    idw_ui_owns_focus              (GtkWidget     *widget);
-
-/* What the clipboard (or a drop) offers: files, or a picture. */
-gboolean    idw_ui_formats_have_files      (GdkContentFormats *formats);
-gboolean    idw_ui_formats_have_image      (GdkContentFormats *formats);
 
 G_END_DECLS

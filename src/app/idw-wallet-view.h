@@ -18,11 +18,12 @@ G_DECLARE_FINAL_TYPE (IdwWalletView, idw_wallet_view, IDW, WALLET_VIEW, AdwBin)
 gboolean       idw_wallet_view_can_import       (GFile               *file);
 
 /* The one import path of the app (file chooser, drop, command line):
- * loads @file, checks it, moves an included private key into the keyring
- * and adds it to the store. Errors carry a message for people:
- * IDW_ERROR_MALFORMED (not a credential), IDW_ERROR_DIGEST_MISMATCH
- * (damaged), IDW_ERROR_BAD_SIGNATURE (signature invalid),
- * IDW_ERROR_DUPLICATE (already in the wallet), IDW_ERROR_IO,
+ * loads @file and gives it to the engine's import rules
+ * (idw-store-import.h), which check it, move an included private key into
+ * the keyring and add it to the store. Errors carry a message for people:
+ * IDW_ERROR_LIMIT (too large), IDW_ERROR_WRONG_TYPE (not a credential),
+ * IDW_ERROR_MALFORMED (damaged), IDW_ERROR_BAD_SIGNATURE (signature
+ * invalid), IDW_ERROR_DUPLICATE (already in the wallet), IDW_ERROR_IO,
  * IDW_ERROR_KEYRING. */
 void           idw_wallet_view_import_file      (IdwWalletView       *self,
                                                  GFile               *file,
@@ -42,7 +43,8 @@ void           idw_wallet_view_choose_import    (IdwWalletView       *self);
 void           idw_wallet_view_reload           (IdwWalletView       *self);
 /* NULL until the store is open. */
 IdwStore      *idw_wallet_view_get_store        (IdwWalletView       *self);
-/* The list rows (AdwActionRow) shown for the cards, in order (transfer full). */
+/* The list rows (IdwCredentialRow, an AdwActionRow) shown for the cards,
+ * in order (transfer full). */
 GListModel    *idw_wallet_view_get_rows         (IdwWalletView       *self);
 
 void           idw_wallet_view_open_card        (IdwWalletView       *self,

@@ -59,12 +59,12 @@ idw_window_get_view (IdwWindow *self)
   return adw_view_stack_get_visible_child_name (self->stack);
 }
 
-void
-idw_window_add_toast (IdwWindow *self,
-                      AdwToast  *toast)
+/* Pages show theirs on the toast overlay above them (idw_ui_add_toast()),
+ * without calling up to the window. */
+static void
+add_toast (IdwWindow *self,
+           AdwToast  *toast)
 {
-  g_return_if_fail (IDW_IS_WINDOW (self));
-
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -112,7 +112,7 @@ idw_window_open_file (IdwWindow *self,
   name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   message = g_strdup_printf (_("“%s” cannot be opened by this version of ID Wallet."), name);
-  idw_window_add_toast (self, idw_ui_toast_new (message));
+  add_toast (self, idw_ui_toast_new (message));
 }
 
 /**

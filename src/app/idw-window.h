@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "idw-application.h"
+#include "idw-app-types.h"
 #include "idw-wallet-view.h"
 
 G_BEGIN_DECLS
@@ -20,8 +20,6 @@ void        idw_window_open_file      (IdwWindow      *self,
 void        idw_window_show_view      (IdwWindow      *self,
                                        const char     *name);
 const char *idw_window_get_view       (IdwWindow      *self);
-void        idw_window_add_toast      (IdwWindow      *self,
-                                       AdwToast       *toast);
 IdwWalletView *idw_window_get_wallet_view (IdwWindow   *self);
 
 G_END_DECLS

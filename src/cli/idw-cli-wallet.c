@@ -14,6 +14,33 @@
 #include "idw-cli-common.h"
 #include "idw-cli-commands.h"
 
+/* Why the engine refused @path, in the words `import` always used. */
+static int
+import_refused (const char   *path,
+                const GError *error)
+{
+  g_autofree char *message = idw_cli_escape (error->message);
+
+  if (g_error_matches (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE))
+    {
+      idw_cli_printerr (_("“%s” is not an ID credential: ID Wallet imports .idwcred files and mdoc files."), path);
+      return IDW_CLI_EXIT_FAILED;
+    }
+  if (g_error_matches (error, IDW_ERROR, IDW_ERROR_MALFORMED))
+    {
+      idw_cli_printerr (_("“%s” is a damaged credential and cannot be used (%s)."), path, message);
+      return IDW_CLI_EXIT_FAILED;
+    }
+  if (g_error_matches (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE))
+    {
+      idw_cli_printerr (_("The issuer’s signature on “%s” is not valid: the credential was changed after it was issued, "
+                          "or it is forged (%s)."), path, message);
+      return IDW_CLI_EXIT_FAILED;
+    }
+
+  return idw_cli_report_error (error);
+}
+
 int
 idw_cli_import (int    argc,
                 char **argv)
@@ -63,48 +90,25 @@ idw_cli_import (int    argc,
       return IDW_CLI_EXIT_USAGE;
     }
 
-  if (!idw_credential_data_is_credential (bytes))
-    {
-      idw_cli_printerr (_("“%s” is not an ID credential: ID Wallet imports .idwcred files and mdoc files."), path);
-      return IDW_CLI_EXIT_FAILED;
-    }
-
-  credential = idw_credential_new_from_bytes (bytes, &error);
+  /* The engine's import rules (idw-store-import.h); the words are ours. */
+  credential = idw_store_import_check (bytes, &error);
   if (credential == NULL)
-    {
-      g_autofree char *message = idw_cli_escape (error->message);
-
-      idw_cli_printerr (_("“%s” is a damaged credential and cannot be used (%s)."), path, message);
-      return IDW_CLI_EXIT_FAILED;
-    }
-
-  if (!idw_credential_verify_issuer_signature (credential, &error))
-    {
-      g_autofree char *message = idw_cli_escape (error->message);
-
-      idw_cli_printerr (_("The issuer’s signature on “%s” is not valid: the credential was changed after it was issued, "
-                          "or it is forged (%s)."), path, message);
-      return IDW_CLI_EXIT_FAILED;
-    }
+    return import_refused (path, error);
 
   store = idw_cli_open_store (&error);
   if (store == NULL)
     return idw_cli_report_error (error);
 
-  duplicate = idw_store_find_duplicate_sync (store, credential, NULL, &error);
-  if (duplicate != NULL)
+  had_private_key = idw_credential_get_private_key (credential) != NULL;
+
+  /* A private key in the file goes into the keyring (and is taken back if
+   * the store's file cannot be written); never to disk. */
+  entry = idw_store_import_credential_sync (store, credential, nickname, &duplicate, NULL, &error);
+  if (entry == NULL && duplicate != NULL)
     {
       idw_cli_printerr (_("This credential is already in the wallet, as %s."), idw_store_entry_get_id (duplicate));
       return IDW_CLI_EXIT_FAILED;
     }
-  if (error != NULL)
-    return idw_cli_report_error (error);
-
-  had_private_key = idw_credential_get_private_key (credential) != NULL;
-
-  /* The store puts an included private key into the keyring (and takes it
-   * back if the file cannot be written); it never writes it to disk. */
-  entry = idw_store_add_sync (store, credential, nickname, NULL, &error);
   if (entry == NULL)
     return idw_cli_report_error (error);
 

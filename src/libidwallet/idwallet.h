@@ -27,5 +27,6 @@
 #include "idw-verifier.h"
 #include "idw-keystore.h"
 #include "idw-store.h"
+#include "idw-store-import.h"
 #include "idw-trust-store.h"
 #include "idw-request-store.h"

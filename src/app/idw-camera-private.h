@@ -1,0 +1,105 @@
+/* idw-camera-private.h: what the camera's two files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * IdwCamera is one class in two files:
+ *   idw-camera.c           the object: its state, starting and stopping,
+ *                          the Camera portal, the choice of camera
+ *   idw-camera-pipeline.c  GStreamer: the pipeline, its frames, and the
+ *                          worker thread that looks for QR codes in them
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <libportal-gtk4/portal-gtk4.h>
+
+#include "idwallet.h"
+#include "idw-camera.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *id;
+  char *name;
+} IdwCameraDevice;
+
+void _idw_camera_device_free (gpointer data);
+
+/* One frame, shared read-only by the preview and the decoder. */
+typedef struct
+{
+  GBytes *rgba;
+  int     width;
+  int     height;
+  gsize   stride;
+  guint   generation;
+} IdwCameraFrame;
+
+void _idw_camera_frame_free (IdwCameraFrame *frame);
+
+/* Where frames come from. */
+typedef enum
+{
+  IDW_CAMERA_SOURCE_DESCRIPTION,  /* IDW_CAMERA_PIPELINE */
+  IDW_CAMERA_SOURCE_PIPEWIRE_FD,  /* the Camera portal's PipeWire remote */
+  IDW_CAMERA_SOURCE_DEVICE,       /* a camera GstDeviceMonitor finds */
+} IdwCameraSource;
+
+struct _IdwCamera
+{
+  GObject         parent_instance;
+
+  IdwCameraState  state;
+  char           *error_message;
+  GdkTexture     *texture;
+
+  GstElement     *pipeline;
+  guint           bus_watch;
+  GCancellable   *cancellable;
+  GSettings      *settings;
+  XdpPortal      *portal;
+
+  GPtrArray      *devices;  /* IdwCameraDevice */
+  char           *current_device;
+
+  gboolean        disposed;
+  gboolean        scanning;
+  /* Read by the streaming thread. */
+  gint            scan_enabled;
+  gint            decoding;
+  guint           generation;
+  GThreadPool    *decode_pool;
+
+  GMutex          frame_lock;
+  IdwCameraFrame *pending_frame;
+  gboolean        frame_idle_queued;
+};
+
+/* idw-camera.c: the object's side of what the pipeline finds */
+void _idw_camera_set_state      (IdwCamera      *self,
+                                 IdwCameraState  state,
+                                 const char     *error_message);
+/* Shows @texture (taken) as the latest frame. */
+void _idw_camera_set_frame      (IdwCamera      *self,
+                                 GdkTexture     *texture);
+/* Ends scanning and emits ::code-detected. */
+void _idw_camera_found_code     (IdwCamera      *self,
+                                 IdwInput       *input);
+/* The cameras found (taken) and the one in use (taken). */
+void _idw_camera_set_devices    (IdwCamera      *self,
+                                 GPtrArray      *devices,
+                                 char           *current_device);
+
+/* idw-camera-pipeline.c */
+void _idw_camera_pipeline_init    (IdwCamera       *self);
+void _idw_camera_pipeline_dispose (IdwCamera       *self);
+/* Builds and plays the pipeline on a worker thread; the state says how it
+ * went. */
+void _idw_camera_pipeline_start   (IdwCamera       *self,
+                                   IdwCameraSource  source,
+                                   const char      *description,
+                                   int              fd);
+void _idw_camera_pipeline_stop    (IdwCamera       *self);
+
+G_END_DECLS

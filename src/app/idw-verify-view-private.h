@@ -1,0 +1,76 @@
+/* idw-verify-view-private.h: what the Verify view's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The view is one class in three files:
+ *   idw-verify-view.c        the class, its pages and the focus, the camera
+ *   idw-verify-view-job.c    checking what came in, on a worker thread
+ *   idw-verify-view-input.c  the ways in: files, the clipboard, drops
+ */
+#pragma once
+
+#include "idw-camera.h"
+#include "idw-verdict-page.h"
+#include "idw-verify-view.h"
+
+G_BEGIN_DECLS
+
+struct _IdwVerifyView
+{
+  AdwBin            parent_instance;
+
+  AdwToastOverlay  *toast_overlay;
+  GtkStack         *stack;
+  GtkOverlay       *preview_frame;
+  GtkPicture       *preview;
+  GtkDrawingArea   *viewfinder;
+  GtkSpinner       *preview_spinner;
+  GtkLabel         *scan_hint;
+  GtkMenuButton    *camera_button;
+  AdwSqueezer      *ways_squeezer;
+  GtkWidget        *scan_paste_button;
+  GtkWidget        *scan_paste_button_narrow;
+  AdwStatusPage    *no_camera_page;
+  GtkWidget        *no_camera_paste_button;
+  GtkButton        *retry_button;
+  GtkSpinner       *starting_spinner;
+  GtkSpinner       *verifying_spinner;
+  IdwVerdictPage   *verdict_page;
+
+  IdwCamera        *camera;
+  GSettings        *settings;
+  IdwTrustStore    *trust_store;
+  IdwRequestStore  *request_store;
+  IdwVerifier      *verifier;
+  GCancellable     *cancellable;
+
+  gboolean          busy;
+  gboolean          take_focus;
+  char             *page_before;
+  guint             verifying_timeout;
+  guint             rescan_timeout;
+};
+
+/* idw-verify-view.c */
+void     _idw_verify_view_show_toast            (IdwVerifyView  *self,
+                                                 const char     *message);
+void     _idw_verify_view_set_page              (IdwVerifyView  *self,
+                                                 const char     *name);
+gboolean _idw_verify_view_showing_outcome       (IdwVerifyView  *self);
+void     _idw_verify_view_resume_scanning_later (IdwVerifyView  *self,
+                                                 const char     *hint);
+
+/* idw-verify-view-job.c: each takes what it is given and starts checking
+ * it, unless a check is running already. */
+void     _idw_verify_view_verify_input          (IdwVerifyView  *self,
+                                                 IdwInput       *input);
+void     _idw_verify_view_verify_data           (IdwVerifyView  *self,
+                                                 GBytes         *data);
+void     _idw_verify_view_verify_texture        (IdwVerifyView  *self,
+                                                 GdkTexture     *texture);
+
+/* idw-verify-view-input.c */
+void     _idw_verify_view_class_init_input      (GtkWidgetClass *widget_class);
+void     _idw_verify_view_init_input            (IdwVerifyView  *self);
+
+G_END_DECLS

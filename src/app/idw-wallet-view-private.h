@@ -1,0 +1,83 @@
+/* idw-wallet-view-private.h: what the wallet view's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The wallet view is one class in four files:
+ *   idw-wallet-view.c         the class, moving between the list and the
+ *                             pages, presenting an ID
+ *   idw-wallet-view-list.c    loading the store, the list of IDs and
+ *                             damaged files
+ *   idw-wallet-view-import.c  importing: file chooser, drops, the command line
+ *   idw-wallet-view-delete.c  deleting, with undo
+ */
+#pragma once
+
+#include "idw-card-page.h"
+#include "idw-wallet-view.h"
+
+G_BEGIN_DECLS
+
+struct _IdwWalletView
+{
+  AdwBin                parent_instance;
+
+  IdwStore             *store;
+  GCancellable         *cancellable;
+  GPtrArray            *entries;      /* IdwStoreEntry */
+  GHashTable           *has_key;      /* id → TRUE when the device key is here */
+  GHashTable           *pending;      /* id → PendingDeletion */
+  gboolean              loading;
+  gboolean              load_again;
+  gboolean              pushing;
+  guint                 cleanup_id;
+
+  GtkFileChooserNative *import_chooser;
+
+  AdwLeaflet           *leaflet;
+  GtkStack             *list_stack;
+  AdwStatusPage        *error_page;
+  GtkWidget            *cards_group;
+  GtkListBox           *cards_list;
+  GtkWidget            *damaged_group;
+  GtkListBox           *damaged_list;
+};
+
+/* idw-wallet-view.c */
+GtkWindow     *_idw_wallet_view_get_window        (IdwWalletView  *self);
+void           _idw_wallet_view_add_toast         (IdwWalletView  *self,
+                                                   AdwToast       *toast);
+void           _idw_wallet_view_show_message      (IdwWalletView  *self,
+                                                   const char     *heading,
+                                                   const char     *body);
+void           _idw_wallet_view_go_back_to_list   (IdwWalletView  *self);
+void           _idw_wallet_view_emit_loaded       (IdwWalletView  *self);
+void           _idw_wallet_view_emit_imported     (IdwWalletView  *self,
+                                                   IdwStoreEntry  *entry);
+
+/* idw-wallet-view-list.c */
+void           _idw_wallet_view_class_init_list   (GtkWidgetClass *widget_class);
+/* @store, or the default store opened (in a worker thread). */
+IdwStore      *_idw_wallet_view_open_store        (IdwStore       *store,
+                                                   GCancellable   *cancellable,
+                                                   GError        **error);
+IdwStoreEntry *_idw_wallet_view_find_entry        (IdwWalletView  *self,
+                                                   const char     *id);
+/* Whether this computer holds the device key of entry @id. */
+gboolean       _idw_wallet_view_has_key           (IdwWalletView  *self,
+                                                   const char     *id);
+GtkWidget     *_idw_wallet_view_find_row          (IdwWalletView  *self,
+                                                   const char     *id);
+/* The list, the empty page or the error page, after rows came or went. */
+void           _idw_wallet_view_update_list_state (IdwWalletView  *self);
+
+/* idw-wallet-view-import.c */
+void           _idw_wallet_view_class_init_import (GtkWidgetClass *widget_class);
+void           _idw_wallet_view_init_import       (IdwWalletView  *self);
+void           _idw_wallet_view_dispose_import    (IdwWalletView  *self);
+
+/* idw-wallet-view-delete.c */
+/* Hides the card's row and offers Undo; deletes when the toast goes. */
+void           _idw_wallet_view_delete_card       (IdwWalletView  *self,
+                                                   IdwCardPage    *page);
+
+G_END_DECLS
