@@ -35,20 +35,6 @@ G_BEGIN_DECLS
  */
 typedef struct _IdwCredentialRequest IdwCredentialRequest;
 
-/**
- * idw_credential_request_new:
- * @device_key: the holder's Ed25519 device key with its private part
- * @created: (nullable): the creation time (whole seconds are kept), %NULL
- *   for now
- * @error: return location for a #GError
- *
- * Makes and signs a request for @device_key. The request keeps only the
- * public part of the key.
- *
- * Returns: (transfer full): the request, or %NULL with
- *   IDW_ERROR_UNSUPPORTED when @device_key is not Ed25519 or has no
- *   private part.
- */
 IdwCredentialRequest *idw_credential_request_new             (IdwKey                *device_key,
                                                               GDateTime             *created,
                                                               GError               **error);
@@ -60,25 +46,6 @@ GBytes               *idw_credential_request_to_bytes        (IdwCredentialReque
 /* "IDWC1:" + Base45(zlib(CBOR)) (transfer full). */
 char                 *idw_credential_request_to_text         (IdwCredentialRequest  *request);
 
-/**
- * idw_credential_request_parse:
- * @cbor: the request CBOR
- * @now: (nullable): the time to judge "created" by, %NULL for the clock
- * @error: return location for a #GError
- *
- * Parses a request and verifies its proof with the device key it names.
- * Unknown map keys are ignored.
- *
- * Returns: (transfer full): the request, or %NULL with
- *   IDW_ERROR_MALFORMED (not CBOR, trailing bytes, a private key in
- *   deviceKey), IDW_ERROR_LIMIT, IDW_ERROR_DUPLICATE, IDW_ERROR_WRONG_TYPE
- *   or IDW_ERROR_MISSING_FIELD naming the field ("Credential request
- *   created: expected tdate"), IDW_ERROR_UNSUPPORTED (version other than 1,
- *   a device key that is not Ed25519, a proof not EdDSA),
- *   IDW_ERROR_NOT_YET_VALID (created more than
- *   %IDW_CREDENTIAL_REQUEST_MAX_FUTURE seconds after @now) or
- *   IDW_ERROR_BAD_SIGNATURE (the proof does not verify).
- */
 IdwCredentialRequest *idw_credential_request_parse           (GBytes                *cbor,
                                                               GDateTime             *now,
                                                               GError               **error);

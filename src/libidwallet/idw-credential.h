@@ -17,24 +17,6 @@ G_BEGIN_DECLS
 #define IDW_TYPE_CREDENTIAL (idw_credential_get_type ())
 G_DECLARE_FINAL_TYPE (IdwCredential, idw_credential, IDW, CREDENTIAL, GObject)
 
-/**
- * idw_credential_new:
- * @doctype: (nullable): the document type, or %NULL to take the MSO's
- * @issuer_signed: (transfer full): the issuer-signed data
- * @device_private_key: (nullable): the holder's Ed25519 key with its
- *   private part, to keep in the credential (demos and migrations)
- * @error: return location for a #GError
- *
- * Wraps issuer-signed data as a credential, checking what the file loader
- * checks: a well-formed MSO whose docType is @doctype (any when %NULL), a
- * DS certificate in x5chain, every item matching its MSO digest, and a
- * @device_private_key matching the MSO's device key.
- *
- * Returns: (transfer full): the credential, or %NULL with
- *   IDW_ERROR_MALFORMED, IDW_ERROR_WRONG_TYPE, IDW_ERROR_MISSING_FIELD,
- *   IDW_ERROR_BAD_CERTIFICATE, IDW_ERROR_DIGEST_MISMATCH or
- *   IDW_ERROR_UNSUPPORTED.
- */
 IdwCredential   *idw_credential_new                 (const char       *doctype,
                                                      IdwIssuerSigned  *issuer_signed,
                                                      IdwKey           *device_private_key,
@@ -44,24 +26,6 @@ IdwCredential   *idw_credential_new                 (const char       *doctype,
  * issuerSigned, issuerAuth or documents), so that anything else can be
  * called "not a credential" rather than a damaged one. */
 gboolean         idw_credential_data_is_credential  (GBytes           *bytes);
-/**
- * idw_credential_new_from_bytes:
- * @bytes: CBOR: a credential file `{ "version": 1, "docType", "issuerSigned",
- *   ? "deviceKey" }`, a bare IssuerSigned, or an mdoc
- *   `{ "version", "documents": [{ "docType", "issuerSigned" }] }` (the
- *   first document)
- * @error: return location for a #GError
- *
- * Parses and checks the structure (not the issuer's signature or trust:
- * that is the verifier's job). A bare IssuerSigned takes its docType from
- * the MSO.
- *
- * Returns: (transfer full): the credential, or %NULL with IDW_ERROR_LIMIT
- *   (more than IDW_MAX_INPUT_FILE bytes), IDW_ERROR_MALFORMED,
- *   IDW_ERROR_WRONG_TYPE, IDW_ERROR_MISSING_FIELD, IDW_ERROR_DUPLICATE,
- *   IDW_ERROR_UNSUPPORTED (file version), IDW_ERROR_BAD_CERTIFICATE or
- *   IDW_ERROR_DIGEST_MISMATCH.
- */
 IdwCredential   *idw_credential_new_from_bytes      (GBytes           *bytes,
                                                      GError          **error);
 /* As above, from a file of at most IDW_MAX_INPUT_FILE bytes (IDW_ERROR_LIMIT);
@@ -69,13 +33,6 @@ IdwCredential   *idw_credential_new_from_bytes      (GBytes           *bytes,
 IdwCredential   *idw_credential_new_from_file       (const char       *path,
                                                      GError          **error);
 
-/**
- * idw_credential_to_bytes:
- * @self: a credential
- * @with_private_key: whether to write the device private key (when held)
- *
- * Returns: (transfer full): the credential file CBOR, deterministic.
- */
 GBytes          *idw_credential_to_bytes            (IdwCredential    *self,
                                                      gboolean          with_private_key);
 /* Writes the credential file atomically, mode 0600 when it holds a private

@@ -70,22 +70,6 @@ const char      *idw_handover_kind_describe         (IdwHandoverKind   kind);
 GBytes          *idw_qr_session_transcript_new      (gint64             presented_at,
                                                      GBytes            *nonce);
 
-/**
- * idw_session_transcript_get_handover:
- * @transcript: a SessionTranscript item (plain, not tag-24 wrapped)
- * @out_presented_at: (out) (optional): presentedAt of a QR handover
- * @out_nonce: (out) (optional) (transfer full) (nullable): its nonce
- * @error: return location for a #GError
- *
- * Which kind of session @transcript belongs to. A QR handover must be
- * well formed: one whose name is ours but whose fields are not is an
- * error, so that a damaged one cannot pass for another kind and escape
- * the freshness rules.
- *
- * Returns: the kind, or %IDW_HANDOVER_NONE with IDW_ERROR_MALFORMED /
- *   IDW_ERROR_WRONG_TYPE (a SessionTranscript that is not an array of
- *   three, a malformed QR handover)
- */
 IdwHandoverKind  idw_session_transcript_get_handover (cbor_item_t       *transcript,
                                                       gint64            *out_presented_at,
                                                       GBytes           **out_nonce,

@@ -143,6 +143,20 @@ idw_input_decode_hex (GBytes *data)
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/**
+ * idw_input_new_from_data:
+ * @data: the bytes of a file, a paste or standard input
+ * @error: return location for a #GError
+ *
+ * Recognises @data: a picture (PNG, JPEG, GIF, BMP, WebP, TIFF) is read for
+ * a QR code; UTF-8 text is text unless it is nothing but hexadecimal
+ * digits, which are CBOR; anything else is CBOR.
+ *
+ * Returns: (transfer full): the input, or %NULL with %IDW_ERROR_LIMIT (more
+ *   than %IDW_MAX_INPUT_FILE bytes, a picture over the size limits),
+ *   %IDW_ERROR_NO_CODE (a picture without a QR code), or
+ *   %IDW_ERROR_MALFORMED (empty, a damaged picture, text with a NUL byte)
+ */
 IdwInput *
 idw_input_new_from_data (GBytes  *data,
                          GError **error)
@@ -259,6 +273,22 @@ bytes_per_pixel (IdwPixelFormat format)
     }
 }
 
+/**
+ * idw_input_new_from_pixels:
+ * @pixels: (array): the pixels, rows top to bottom
+ * @width: the width
+ * @height: the height
+ * @stride: bytes from one row to the next
+ * @format: the pixel format
+ * @camera_frame: %TRUE for a camera frame (one quick scan, as a stream has
+ *   more frames), %FALSE for a still picture (a patient scan)
+ * @error: return location for a #GError
+ *
+ * Reads the QR code of a picture.
+ *
+ * Returns: (transfer full): the input, or %NULL with the errors of
+ *   idw_qr_decode_gray()
+ */
 IdwInput *
 idw_input_new_from_pixels (const guint8    *pixels,
                            int              width,
@@ -468,6 +498,23 @@ open_device_response (GBytes  *cbor,
   return g_steal_pointer (&contents);
 }
 
+/**
+ * idw_input_open:
+ * @input: an input
+ * @error: return location for a #GError
+ *
+ * The next steps of the pipeline: an "IDW1:" text through the transport
+ * (Base45, zlib) and the envelope, with the QR transcript it stands for;
+ * a raw DeviceResponse decoded (within IDW_MAX_INFLATED_LENGTH), with its
+ * transcript (plain or tag-24 wrapped) and the kind of session that made
+ * it. Nothing is verified.
+ *
+ * Returns: (transfer full): the contents, or %NULL with
+ *   %IDW_ERROR_WRONG_PREFIX (a request, a credential request, or a text
+ *   that is none of ours: the message says which), the errors of the
+ *   transport, the envelope and the CBOR decoder, and of
+ *   idw_session_transcript_get_handover() for the transcript
+ */
 IdwInputContents *
 idw_input_open (IdwInput  *input,
                 GError   **error)

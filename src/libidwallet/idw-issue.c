@@ -446,6 +446,24 @@ driving_privileges_value (JsonNode     *node,
   return g_steal_pointer (&out);
 }
 
+/**
+ * idw_issue_value_from_json:
+ * @name_space: the namespace
+ * @element: the element identifier
+ * @node: the JSON value
+ * @base_dir: (nullable): folder for `{"file": …}`
+ * @error: return location for a #GError
+ *
+ * The CBOR value of one element: by the catalogue's kind (full-date tag
+ * 1004 for "YYYY-MM-DD", tdate for date-times, bstr from `{"file": …}` or
+ * `{"base64": …}`, bool, uint, driving privileges as arrays of maps with
+ * full-dates); unknown elements map naturally (string → tstr, integer →
+ * int, number → float, bool, null, arrays, objects; `{"base64"}` → bstr).
+ *
+ * Returns: (transfer full): a new item, or %NULL with IDW_ERROR_WRONG_TYPE
+ *   ("org.iso.18013.5.1/birth_date: expected a date YYYY-MM-DD") or
+ *   IDW_ERROR_IO.
+ */
 cbor_item_t *
 idw_issue_value_from_json (const char  *name_space,
                            const char  *element,
@@ -612,6 +630,31 @@ derive_doctype (JsonObject *data)
   return NULL;
 }
 
+/**
+ * idw_issue_credential:
+ * @data: the holder's data: namespaces → { element: value }
+ * @base_dir: (nullable): the folder that `{"file": …}` values are relative
+ *   to (the JSON file's folder)
+ * @device_key: the holder's device key; when it holds the private part,
+ *   the credential keeps it (for `--new-device-key`)
+ * @ds_key: the document signer's Ed25519 private key
+ * @ds_certificate: the DS certificate, written as x5chain
+ * @options: (nullable): optional parameters
+ * @error: return location for a #GError
+ *
+ * Issues an mdoc: one IssuerSignedItem per element with a fresh 32-byte
+ * random and a random unique digest ID, the catalogue choosing each value's
+ * CBOR type (see idw_issue_value_from_json()), the MSO with SHA-256 digests
+ * signed with EdDSA, all in deterministic CBOR.
+ *
+ * Returns: (transfer full): the credential, or %NULL with
+ *   IDW_ERROR_WRONG_TYPE naming the element ("org.iso.18013.5.1/birth_date:
+ *   expected a date YYYY-MM-DD"), IDW_ERROR_MISSING_FIELD (no data, no
+ *   doctype can be derived), IDW_ERROR_LIMIT (more than IDW_MAX_ELEMENTS),
+ *   IDW_ERROR_IO (a portrait file), IDW_ERROR_UNSUPPORTED (a DS key that
+ *   cannot sign), IDW_ERROR_MALFORMED (validUntil before validFrom, or
+ *   validFrom before an explicit signing time).
+ */
 IdwCredential *
 idw_issue_credential (JsonObject             *data,
                       const char             *base_dir,

@@ -42,6 +42,24 @@ signing_key (IdwCredential  *credential,
   return key;
 }
 
+/**
+ * idw_present_device_response:
+ * @credential: the credential
+ * @device_key: (nullable): the device key with its private part; %NULL to
+ *   use the one the credential holds
+ * @paths: the element paths "ns/element" to disclose
+ * @session_transcript: the plain CBOR of the SessionTranscript to sign over
+ * @error: return location for a #GError
+ *
+ * A DeviceResponse with one document disclosing exactly @paths (in the
+ * credential's order), deviceSignature over DeviceAuthenticationBytes with
+ * empty device namespaces.
+ *
+ * Returns: (transfer full): the response, or %NULL with IDW_ERROR_NOT_FOUND
+ *   naming every path the credential lacks (or when no private key is
+ *   available), IDW_ERROR_UNSUPPORTED when @device_key is not the MSO's
+ *   device key.
+ */
 IdwDeviceResponse *
 idw_present_device_response (IdwCredential       *credential,
                              IdwKey              *device_key,
@@ -85,6 +103,18 @@ idw_present_device_response (IdwCredential       *credential,
   return g_steal_pointer (&response);
 }
 
+/**
+ * idw_present_envelope:
+ * @credential: the credential
+ * @device_key: (nullable): as for idw_present_device_response()
+ * @paths: the element paths to disclose
+ * @presented_at: (nullable): the presentation time, %NULL for now
+ * @nonce: (nullable): the verifier's nonce for a remote check
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the signed envelope, or %NULL with the errors
+ *   of idw_present_device_response().
+ */
 IdwEnvelope *
 idw_present_envelope (IdwCredential       *credential,
                       IdwKey              *device_key,
@@ -146,6 +176,24 @@ idw_present_text_fits_qr (const char *text)
   return strspn (text, alphanumeric) == len;
 }
 
+/**
+ * idw_present_text_for_qr:
+ * @credential: the credential
+ * @device_key: (nullable): as for idw_present_device_response()
+ * @paths: the element paths to disclose
+ * @presented_at: (nullable): %NULL for now
+ * @nonce: (nullable): the verifier's nonce
+ * @out_portrait_dropped: (out) (optional): set to %TRUE when the portrait
+ *   was left out so that the text fits
+ * @error: return location for a #GError
+ *
+ * An in-person presentation for one QR code: when the full selection does
+ * not fit, the portrait is left out (and the caller told); when that does
+ * not fit either, fails.
+ *
+ * Returns: (transfer full): "IDW1:" text that fits, or %NULL with
+ *   IDW_ERROR_TOO_LARGE_FOR_QR or the errors of idw_present_text().
+ */
 char *
 idw_present_text_for_qr (IdwCredential       *credential,
                          IdwKey              *device_key,

@@ -57,18 +57,6 @@ const char      *idw_request_store_get_directory         (IdwRequestStore *self)
 void             idw_request_store_set_time              (IdwRequestStore *self,
                                                           GDateTime       *now);
 
-/**
- * idw_request_store_add:
- * @self: a request store
- * @nonce: the request's nonce (16 to 64 bytes)
- * @request_text: (nullable): the "IDWR1:" text, kept for reference
- * @error: return location for a #GError
- *
- * Remembers a request created now, atomically, and forgets expired ones.
- *
- * Returns: %TRUE on success; %FALSE with IDW_ERROR_NONCE (bad length),
- *   IDW_ERROR_DUPLICATE (the nonce is known already) or IDW_ERROR_IO.
- */
 gboolean         idw_request_store_add                   (IdwRequestStore *self,
                                                           GBytes          *nonce,
                                                           const char      *request_text,
@@ -80,24 +68,6 @@ gboolean         idw_request_store_add                   (IdwRequestStore *self,
 IdwNonceState    idw_request_store_lookup                (IdwRequestStore *self,
                                                           GBytes          *nonce);
 
-/**
- * idw_request_store_consume:
- * @self: a request store
- * @nonce: a nonce
- * @error: return location for a #GError
- *
- * Marks @nonce used when it is unused, as one step that no other thread
- * or process using the same folder can interleave with: of any number of
- * concurrent callers for one nonce, exactly one gets IDW_NONCE_UNUSED. The
- * mark is on disk (file and folder synced) before this returns.
- * Thread-safe.
- *
- * Returns: the state before the call; IDW_NONCE_UNUSED means it is now
- *   used, by this caller. When the mark cannot be written or synced,
- *   returns IDW_NONCE_USED (refusing rather than allowing a replay) and
- *   sets @error to IDW_ERROR_IO; a nonce someone else used is not an
- *   error.
- */
 IdwNonceState    idw_request_store_consume               (IdwRequestStore *self,
                                                           GBytes          *nonce,
                                                           GError         **error);

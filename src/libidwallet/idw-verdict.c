@@ -413,6 +413,19 @@ format_rfc3339 (GDateTime *dt)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/**
+ * idw_verdict_to_json_node:
+ * @self: a verdict
+ *
+ * The verdict as `{"valid": bool, "checks": [{"name", "status",
+ * "detail"}], "docType", "issuer": {"subject", "commonName", "country",
+ * "organization", "testIssuer", "pinned"} | null, "presentedAt": RFC 3339 |
+ * null, "handover": idw_handover_kind_to_string() | null, "nonce": base64 |
+ * null, "disclosed": {ns: {element: value}}}`, values as
+ * idw_cbor_value_to_json() writes them.
+ *
+ * Returns: (transfer full): an object node.
+ */
 JsonNode *
 idw_verdict_to_json_node (IdwVerdict *self)
 {

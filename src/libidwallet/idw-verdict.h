@@ -161,19 +161,6 @@ cbor_item_t    *idw_verdict_lookup                (IdwVerdict  *self,
                                                    const char  *name_space,
                                                    const char  *element);
 
-/**
- * idw_verdict_to_json_node:
- * @self: a verdict
- *
- * The verdict as `{"valid": bool, "checks": [{"name", "status",
- * "detail"}], "docType", "issuer": {"subject", "commonName", "country",
- * "organization", "testIssuer", "pinned"} | null, "presentedAt": RFC 3339 |
- * null, "handover": idw_handover_kind_to_string() | null, "nonce": base64 |
- * null, "disclosed": {ns: {element: value}}}`, values as
- * idw_cbor_value_to_json() writes them.
- *
- * Returns: (transfer full): an object node.
- */
 JsonNode       *idw_verdict_to_json_node          (IdwVerdict  *self);
 /* The same, serialised (one line unless @pretty). */
 char           *idw_verdict_to_json               (IdwVerdict  *self,

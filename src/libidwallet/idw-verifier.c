@@ -205,6 +205,20 @@ idw_verifier_set_expected_nonce (IdwVerifier *self,
     self->expected_nonce = g_bytes_ref (nonce);
 }
 
+/**
+ * idw_verifier_set_reader_key:
+ * @self: a verifier
+ * @d: (nullable): the reader's ephemeral P-256 private scalar (32 bytes,
+ *   big-endian), %NULL to forget it
+ * @len: length of @d
+ * @error: return location for a #GError
+ *
+ * Lets the verifier check deviceMac (COSE_Mac0) authentication of real
+ * ISO 18013-5 sessions. Without it, a deviceMac is reported as not
+ * checkable and the verdict is invalid.
+ *
+ * Returns: %FALSE with IDW_ERROR_MALFORMED when @d is not a valid scalar.
+ */
 gboolean
 idw_verifier_set_reader_key (IdwVerifier   *self,
                              const guint8  *d,
@@ -449,6 +463,25 @@ read_input (Context  *ctx,
 
 /* ---- The pipeline ---------------------------------------------------------- */
 
+/**
+ * idw_verifier_verify:
+ * @self: a verifier
+ * @input: what was given
+ *
+ * The pipeline: runs every check of DESIGN §4 on @input. Never fails: an
+ * input that is no presentation gives a verdict whose `decode` check
+ * failed with the reason (idw_verdict_get_decode_error() has the code). A
+ * response must hold exactly one document. Freshness: an ID Wallet QR
+ * handover, in an IDW1 envelope or as the transcript of a raw response,
+ * must be within the freshness window (a reply bound to a nonce this
+ * verifier issued and has not seen used may be older) and its nonce must
+ * be known and unused; other transcripts come from sessions the caller
+ * ran, and the caller vouches for their freshness (`freshness` is then
+ * not applicable). When the verdict is valid, the nonce is used up.
+ * Thread-safe: several verifications may run at once.
+ *
+ * Returns: (transfer full): the verdict.
+ */
 IdwVerdict *
 idw_verifier_verify (IdwVerifier *self,
                      IdwInput    *input)

@@ -73,44 +73,11 @@ void            idw_verifier_set_nonce_func       (IdwVerifier    *self,
  * exactly this one (in its envelope or its QR handover). */
 void            idw_verifier_set_expected_nonce   (IdwVerifier    *self,
                                                    GBytes         *nonce);
-/**
- * idw_verifier_set_reader_key:
- * @self: a verifier
- * @d: (nullable): the reader's ephemeral P-256 private scalar (32 bytes,
- *   big-endian), %NULL to forget it
- * @len: length of @d
- * @error: return location for a #GError
- *
- * Lets the verifier check deviceMac (COSE_Mac0) authentication of real
- * ISO 18013-5 sessions. Without it, a deviceMac is reported as not
- * checkable and the verdict is invalid.
- *
- * Returns: %FALSE with IDW_ERROR_MALFORMED when @d is not a valid scalar.
- */
 gboolean        idw_verifier_set_reader_key       (IdwVerifier    *self,
                                                    const guint8   *d,
                                                    gsize           len,
                                                    GError        **error);
 
-/**
- * idw_verifier_verify:
- * @self: a verifier
- * @input: what was given
- *
- * The pipeline: runs every check of DESIGN §4 on @input. Never fails: an
- * input that is no presentation gives a verdict whose `decode` check
- * failed with the reason (idw_verdict_get_decode_error() has the code). A
- * response must hold exactly one document. Freshness: an ID Wallet QR
- * handover, in an IDW1 envelope or as the transcript of a raw response,
- * must be within the freshness window (a reply bound to a nonce this
- * verifier issued and has not seen used may be older) and its nonce must
- * be known and unused; other transcripts come from sessions the caller
- * ran, and the caller vouches for their freshness (`freshness` is then
- * not applicable). When the verdict is valid, the nonce is used up.
- * Thread-safe: several verifications may run at once.
- *
- * Returns: (transfer full): the verdict.
- */
 IdwVerdict     *idw_verifier_verify               (IdwVerifier    *self,
                                                    IdwInput       *input);
 /* idw_verifier_verify() of idw_input_new_from_text(). */
