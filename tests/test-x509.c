@@ -396,6 +396,28 @@ test_public_key_unsupported (void)
   }
 }
 
+/* Found by tests/fuzz/fuzz-x509: a commonName that is a UniversalString
+ * (UCS-4) holding a value that is no Unicode code point came out of
+ * iconv as bytes that are not UTF-8. Such a value cannot be shown
+ * faithfully: the getter says there is none, and the subject shows the
+ * stray bytes escaped. */
+static void
+test_universal_string_not_unicode (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "x509",
+                                                 "cn-universalstring-not-utf8.der", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCertificate) cert = idw_certificate_new_from_file (path, &error);
+  g_autofree char *common_name = NULL;
+  g_autofree char *subject = NULL;
+
+  g_assert_no_error (error);
+  common_name = idw_certificate_get_common_name (cert);
+  g_assert_null (common_name);
+  subject = idw_certificate_get_subject (cert);
+  g_assert_true (g_utf8_validate (subject, -1, NULL));
+}
+
 /* Found by tests/fuzz/fuzz-x509: a name that is not UTF-8 (here the
  * issuer's O, a UTF8String, with its first byte changed to 0x85) came out
  * of the subject and issuer getters as it was, and went on into messages
@@ -701,6 +723,7 @@ main (int    argc,
   g_test_add_func ("/x509/public-key/curves", test_public_key_curves);
   g_test_add_func ("/x509/public-key/unsupported", test_public_key_unsupported);
   g_test_add_func ("/x509/name-not-utf8", test_name_not_utf8);
+  g_test_add_func ("/x509/universal-string-not-unicode", test_universal_string_not_unicode);
   g_test_add_func ("/x509/x5chain/parse", test_x5chain_parse);
   g_test_add_func ("/x509/x5chain/wrong-types", test_x5chain_wrong_types);
   g_test_add_func ("/x509/garbage", test_garbage);

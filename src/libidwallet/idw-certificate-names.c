@@ -92,6 +92,8 @@ ava_value_to_utf8 (const gnutls_x509_ava_st *ava)
 {
   const char *data = (const char *) ava->value.data;
   gsize len = ava->value.size;
+  g_autofree char *converted = NULL;
+  gsize written = 0;
 
   if (data == NULL || len > G_MAXSSIZE)
     return NULL;
@@ -108,14 +110,23 @@ ava_value_to_utf8 (const gnutls_x509_ava_st *ava)
       return g_strndup (data, len);
 
     case 30: /* BMPString: UCS-2 big-endian */
-      return g_convert (data, (gssize) len, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+      converted = g_convert (data, (gssize) len, "UTF-8", "UTF-16BE", NULL, &written, NULL);
+      break;
 
     case 28: /* UniversalString: UCS-4 big-endian */
-      return g_convert (data, (gssize) len, "UTF-8", "UCS-4BE", NULL, NULL, NULL);
+      converted = g_convert (data, (gssize) len, "UTF-8", "UCS-4BE", NULL, &written, NULL);
+      break;
 
     default:
       return NULL;
     }
+
+  /* iconv writes code points past U+10FFFF and surrogates as bytes that
+   * are not UTF-8, and an embedded NUL survives it (found by fuzz-x509):
+   * such a value cannot be shown faithfully. */
+  if (converted != NULL && !g_utf8_validate_len (converted, written, NULL))
+    g_clear_pointer (&converted, g_free);
+  return g_steal_pointer (&converted);
 }
 
 /* The first subject attribute of type @oid (in encoding order) that is
