@@ -1,13 +1,12 @@
-/* idw-store.c: the holder's encrypted credential store (DESIGN §5)
+/* idw-store.c: the holder's encrypted credential store (DESIGN §5): the
+ * store object, its folder and files, and what changes them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A file is "IDWS1\n" || nonce (24) || XChaCha20-Poly1305-IETF ciphertext
- * under the wallet key, with associated data "IDWS1\n" || id, so that a file
- * renamed to another id, or copied from another wallet, fails to decrypt.
- * The plaintext is CBOR { "id", "version": 1, "imported": tdate,
- * ? "nickname", "credential": bstr } (keys in deterministic order), where
- * the credential is the .idwcred encoding without the private key.
+ * One file per credential, written atomically; the record format (magic,
+ * nonce, XChaCha20-Poly1305 with the id as associated data, the CBOR
+ * StoreRecord) is idw-store-record.c, the entries idw-store-entry.c, the
+ * asynchronous variants idw-store-async.c.
  *
  * Mutations (add, delete, nickname, removal) are serialised by a mutex so
  * that the duplicate check and the "is this device key still used" check
@@ -28,26 +27,12 @@
 #include "idw-store.h"
 #include "idw-store-private.h"
 
-#define STORE_MAGIC          "IDWS1\n"
-#define STORE_MAGIC_LEN      6
-#define STORE_MAGIC_FAMILY   "IDWS"   /* any version of the format */
-#define STORE_NONCE_LEN      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define STORE_TAG_LEN        crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define STORE_HEADER_LEN     (STORE_MAGIC_LEN + STORE_NONCE_LEN)
-#define STORE_VERSION        1
-#define STORE_ID_BYTES       16
-#define STORE_ID_LEN         (STORE_ID_BYTES * 2)
-#define STORE_CONTEXT        "ID Wallet store entry"
-
-G_STATIC_ASSERT (sizeof STORE_MAGIC - 1 == STORE_MAGIC_LEN);
-G_STATIC_ASSERT (crypto_aead_xchacha20poly1305_ietf_KEYBYTES == IDW_WALLET_KEY_LEN);
-
 /* ---- Helpers -------------------------------------------------------- */
 
 static gboolean
 id_is_valid (const char *id)
 {
-  if (id == NULL || strlen (id) != STORE_ID_LEN)
+  if (id == NULL || strlen (id) != IDW_STORE_ID_LEN)
     return FALSE;
   for (const char *p = id; *p != '\0'; p++)
     if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
@@ -58,19 +43,13 @@ id_is_valid (const char *id)
 static char *
 id_new_random (void)
 {
-  guint8 raw[STORE_ID_BYTES];
-  char *id = g_malloc (STORE_ID_LEN + 1);
+  guint8 raw[IDW_STORE_ID_BYTES];
+  char *id = g_malloc (IDW_STORE_ID_LEN + 1);
 
   randombytes_buf (raw, sizeof raw);
-  for (guint i = 0; i < STORE_ID_BYTES; i++)
+  for (guint i = 0; i < IDW_STORE_ID_BYTES; i++)
     g_snprintf (id + 2 * i, 3, "%02x", raw[i]);
   return id;
-}
-
-static char *
-file_name_for_id (const char *id)
-{
-  return g_strconcat (id, IDW_STORE_FILE_SUFFIX, NULL);
 }
 
 /* The id of a store file name, or NULL for any other file. */
@@ -93,19 +72,6 @@ set_no_such_id_error (const char  *id,
 {
   g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
                _("There is no ID “%s” in your wallet."), id);
-}
-
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize len;
-  gpointer data;
-
-  if (bytes == NULL)
-    return;
-  data = g_bytes_unref_to_data (bytes, &len);
-  sodium_memzero (data, len);
-  g_free (data);
 }
 
 /* The issuerAuth encoding: what makes two credentials the same one. */
@@ -172,233 +138,6 @@ fail:
   return NULL;
 }
 
-/* ---- IdwStoreEntry -------------------------------------------------- */
-
-struct _IdwStoreEntry
-{
-  GObject        parent_instance;
-
-  char          *id;
-  char          *path;
-  char          *nickname;
-  GDateTime     *imported;
-  IdwCredential *credential;
-  GError        *error;
-};
-
-G_DEFINE_FINAL_TYPE (IdwStoreEntry, idw_store_entry, G_TYPE_OBJECT)
-
-enum
-{
-  ENTRY_PROP_0,
-  ENTRY_PROP_ID,
-  ENTRY_PROP_PATH,
-  ENTRY_PROP_NICKNAME,
-  ENTRY_PROP_IMPORTED,
-  ENTRY_PROP_CREDENTIAL,
-  ENTRY_PROP_DAMAGED,
-  N_ENTRY_PROPS
-};
-
-static GParamSpec *entry_properties[N_ENTRY_PROPS];
-
-static void
-idw_store_entry_finalize (GObject *object)
-{
-  IdwStoreEntry *self = IDW_STORE_ENTRY (object);
-
-  g_free (self->id);
-  g_free (self->path);
-  g_free (self->nickname);
-  g_clear_pointer (&self->imported, g_date_time_unref);
-  g_clear_object (&self->credential);
-  g_clear_error (&self->error);
-
-  G_OBJECT_CLASS (idw_store_entry_parent_class)->finalize (object);
-}
-
-static void
-idw_store_entry_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  IdwStoreEntry *self = IDW_STORE_ENTRY (object);
-
-  switch (prop_id)
-    {
-    case ENTRY_PROP_ID:
-      g_value_set_string (value, self->id);
-      break;
-    case ENTRY_PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case ENTRY_PROP_NICKNAME:
-      g_value_set_string (value, self->nickname);
-      break;
-    case ENTRY_PROP_IMPORTED:
-      g_value_set_boxed (value, self->imported);
-      break;
-    case ENTRY_PROP_CREDENTIAL:
-      g_value_set_object (value, self->credential);
-      break;
-    case ENTRY_PROP_DAMAGED:
-      g_value_set_boolean (value, self->error != NULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-idw_store_entry_class_init (IdwStoreEntryClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = idw_store_entry_finalize;
-  object_class->get_property = idw_store_entry_get_property;
-
-  entry_properties[ENTRY_PROP_ID] =
-    g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_NICKNAME] =
-    g_param_spec_string ("nickname", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_IMPORTED] =
-    g_param_spec_boxed ("imported", NULL, NULL, G_TYPE_DATE_TIME,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_CREDENTIAL] =
-    g_param_spec_object ("credential", NULL, NULL, IDW_TYPE_CREDENTIAL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  entry_properties[ENTRY_PROP_DAMAGED] =
-    g_param_spec_boolean ("damaged", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_ENTRY_PROPS, entry_properties);
-}
-
-static void
-idw_store_entry_init (IdwStoreEntry *self)
-{
-}
-
-/**
- * idw_store_entry_get_id:
- * @self: an entry
- *
- * Returns: the entry's id: 32 lowercase hex digits, stable for the life of
- *   the credential in the store.
- */
-const char *
-idw_store_entry_get_id (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->id;
-}
-
-/**
- * idw_store_entry_get_nickname:
- * @self: an entry
- *
- * Returns: (nullable): the name the holder gave this ID, or %NULL.
- */
-const char *
-idw_store_entry_get_nickname (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->nickname;
-}
-
-/**
- * idw_store_entry_get_imported:
- * @self: an entry
- *
- * Returns: (nullable) (transfer none): when the ID was added (UTC, whole
- *   seconds), or %NULL for a damaged entry.
- */
-GDateTime *
-idw_store_entry_get_imported (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->imported;
-}
-
-/**
- * idw_store_entry_get_credential:
- * @self: an entry
- *
- * Returns: (nullable) (transfer none): the credential, without its private
- *   key (that is in the keyring), or %NULL for a damaged entry.
- */
-IdwCredential *
-idw_store_entry_get_credential (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->credential;
-}
-
-/**
- * idw_store_entry_is_damaged:
- * @self: an entry
- *
- * Returns: %TRUE when the file could not be read, decrypted or parsed;
- *   idw_store_entry_get_error() says why.
- */
-gboolean
-idw_store_entry_is_damaged (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), FALSE);
-
-  return self->error != NULL;
-}
-
-/**
- * idw_store_entry_get_error:
- * @self: an entry
- *
- * Returns: (nullable) (transfer none): why the entry is damaged, as
- *   idw_store_load_sync() would report it, or %NULL.
- */
-const GError *
-idw_store_entry_get_error (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->error;
-}
-
-/**
- * idw_store_entry_get_path:
- * @self: an entry
- *
- * Returns: the full path of the entry's file.
- */
-const char *
-idw_store_entry_get_path (IdwStoreEntry *self)
-{
-  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), NULL);
-
-  return self->path;
-}
-
-static void
-entry_set_nickname (IdwStoreEntry *self,
-                    const char    *nickname)
-{
-  if (g_strcmp0 (self->nickname, nickname) == 0)
-    return;
-  g_free (self->nickname);
-  self->nickname = g_strdup (nickname);
-  g_object_notify_by_pspec (G_OBJECT (self), entry_properties[ENTRY_PROP_NICKNAME]);
-}
-
 /* ---- IdwStore ------------------------------------------------------- */
 
 struct _IdwStore
@@ -436,23 +175,11 @@ idw_store_init (IdwStore *self)
   g_mutex_init (&self->lock);
 }
 
-static IdwStoreEntry *
-entry_new (IdwStore   *store,
-           const char *id)
-{
-  IdwStoreEntry *entry = g_object_new (IDW_TYPE_STORE_ENTRY, NULL);
-  g_autofree char *name = file_name_for_id (id);
-
-  entry->id = g_strdup (id);
-  entry->path = g_build_filename (store->directory, name, NULL);
-  return entry;
-}
-
 static char *
 path_for_id (IdwStore   *self,
              const char *id)
 {
-  g_autofree char *name = file_name_for_id (id);
+  g_autofree char *name = _idw_store_file_name_for_id (id);
 
   return g_build_filename (self->directory, name, NULL);
 }
@@ -553,232 +280,13 @@ idw_store_open_sync (const char    *directory,
   return idw_store_new (directory, wallet_key, error);
 }
 
-/* ---- Encryption ------------------------------------------------------ */
-
-static void
-make_associated_data (const char *id,
-                      guint8      ad[STORE_MAGIC_LEN + STORE_ID_LEN])
-{
-  memcpy (ad, STORE_MAGIC, STORE_MAGIC_LEN);
-  memcpy (ad + STORE_MAGIC_LEN, id, STORE_ID_LEN);
-}
-
-static GBytes *
-encrypt_record (IdwStore     *self,
-                const char   *id,
-                const guint8 *plaintext,
-                gsize         len)
-{
-  guint8 ad[STORE_MAGIC_LEN + STORE_ID_LEN];
-  gsize total = STORE_HEADER_LEN + len + STORE_TAG_LEN;
-  guint8 *out = g_malloc (total);
-  unsigned long long ct_len = 0;
-
-  make_associated_data (id, ad);
-  memcpy (out, STORE_MAGIC, STORE_MAGIC_LEN);
-  randombytes_buf (out + STORE_MAGIC_LEN, STORE_NONCE_LEN);
-  crypto_aead_xchacha20poly1305_ietf_encrypt (out + STORE_HEADER_LEN, &ct_len,
-                                              plaintext, len,
-                                              ad, sizeof ad,
-                                              NULL, out + STORE_MAGIC_LEN,
-                                              idw_wallet_key_get_data (self->wallet_key));
-  g_assert (ct_len == len + STORE_TAG_LEN);
-  return g_bytes_new_take (out, total);
-}
-
-/* Returns the plaintext (the caller wipes it with wipe_bytes()). */
-GBytes *
-_idw_store_record_decrypt (IdwWalletKey  *wallet_key,
-                           const char    *id,
-                           GBytes        *file,
-                           GError       **error)
-{
-  g_autofree char *name = file_name_for_id (id);
-  guint8 ad[STORE_MAGIC_LEN + STORE_ID_LEN];
-  const guint8 *data;
-  gsize len;
-  guint8 *plaintext;
-  unsigned long long plaintext_len = 0;
-
-  data = g_bytes_get_data (file, &len);
-
-  if (len < strlen (STORE_MAGIC_FAMILY) || memcmp (data, STORE_MAGIC_FAMILY, 4) != 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("“%s” is not an ID Wallet credential file."), name);
-      return NULL;
-    }
-  if (len >= STORE_MAGIC_LEN && memcmp (data, STORE_MAGIC, STORE_MAGIC_LEN) != 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("“%s” was written by a newer version of ID Wallet."), name);
-      return NULL;
-    }
-  if (len < STORE_HEADER_LEN + STORE_TAG_LEN)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "“%s” is truncated: it has only %zu byte.",
-                                "“%s” is truncated: it has only %zu bytes.", len),
-                   name, len);
-      return NULL;
-    }
-
-  make_associated_data (id, ad);
-  plaintext = g_malloc (len - STORE_HEADER_LEN - STORE_TAG_LEN + 1);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt (plaintext, &plaintext_len, NULL,
-                                                  data + STORE_HEADER_LEN,
-                                                  len - STORE_HEADER_LEN,
-                                                  ad, sizeof ad,
-                                                  data + STORE_MAGIC_LEN,
-                                                  idw_wallet_key_get_data (wallet_key)) != 0)
-    {
-      g_free (plaintext);
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   _("“%s” could not be decrypted: it was cut short or changed, renamed, "
-                     "or encrypted with another wallet’s key."), name);
-      return NULL;
-    }
-
-  return g_bytes_new_take (plaintext, plaintext_len);
-}
-
-/* ---- Records --------------------------------------------------------- */
-
-typedef struct
-{
-  GDateTime     *imported;
-  char          *nickname;
-  GBytes        *credential_bytes;
-  IdwCredential *credential;
-} Record;
-
-static void
-record_free (Record *record)
-{
-  g_clear_pointer (&record->imported, g_date_time_unref);
-  g_free (record->nickname);
-  g_clear_pointer (&record->credential_bytes, g_bytes_unref);
-  g_clear_object (&record->credential);
-  g_free (record);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Record, record_free)
-
-static GBytes *
-encode_record (const char *id,
-               GDateTime  *imported,
-               const char *nickname,
-               GBytes     *credential_bytes)
-{
-  g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
-
-  /* Core deterministic order: shorter keys first, then bytewise. */
-  idw_cbor_map_add_str (map, "id", idw_cbor_new_string (id));
-  idw_cbor_map_add_str (map, "version", idw_cbor_new_int (STORE_VERSION));
-  idw_cbor_map_add_str (map, "imported", idw_cbor_new_tdate (imported));
-  if (nickname != NULL)
-    idw_cbor_map_add_str (map, "nickname", idw_cbor_new_string (nickname));
-  idw_cbor_map_add_str (map, "credential", idw_cbor_new_gbytes (credential_bytes));
-  return idw_cbor_encode (map);
-}
-
-static Record *
-decode_record (const char  *id,
-               GBytes      *plaintext,
-               GError     **error)
-{
-  g_autofree char *name = file_name_for_id (id);
-  g_autoptr(Record) record = g_new0 (Record, 1);
-  g_autoptr(cbor_item_t) map = NULL;
-  g_autoptr(GError) local_error = NULL;
-  cbor_item_t *item;
-  guint64 version = 0;
-
-  map = idw_cbor_decode_bytes (plaintext, &local_error);
-  if (map == NULL)
-    goto damaged;
-
-  item = idw_cbor_require (map, "version", CBOR_TYPE_UINT, STORE_CONTEXT, &local_error);
-  if (item == NULL)
-    goto damaged;
-  idw_cbor_get_uint (item, &version);
-  if (version != STORE_VERSION)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("“%s” was written by a newer version of ID Wallet."), name);
-      return NULL;
-    }
-
-  item = idw_cbor_require (map, "id", CBOR_TYPE_STRING, STORE_CONTEXT, &local_error);
-  if (item == NULL)
-    goto damaged;
-  if (!idw_cbor_string_equal (item, id))
-    {
-      /* Only a file made with this wallet's key can get here. */
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("“%s” holds the ID of another file."), name);
-      return NULL;
-    }
-
-  item = idw_cbor_require (map, "imported", CBOR_TYPE_TAG, STORE_CONTEXT, &local_error);
-  if (item == NULL)
-    goto damaged;
-  record->imported = idw_cbor_get_tdate (item, STORE_CONTEXT " imported", &local_error);
-  if (record->imported == NULL)
-    goto damaged;
-
-  if (idw_cbor_map_get (map, "nickname") != NULL)
-    {
-      item = idw_cbor_require (map, "nickname", CBOR_TYPE_STRING, STORE_CONTEXT, &local_error);
-      if (item == NULL)
-        goto damaged;
-      record->nickname = idw_cbor_dup_string (item);
-    }
-
-  item = idw_cbor_require (map, "credential", CBOR_TYPE_BYTESTRING, STORE_CONTEXT, &local_error);
-  if (item == NULL)
-    goto damaged;
-  record->credential_bytes = idw_cbor_dup_bytes (item);
-  record->credential = idw_credential_new_from_bytes (record->credential_bytes, &local_error);
-  if (record->credential == NULL)
-    goto damaged;
-
-  return g_steal_pointer (&record);
-
-damaged:
-  g_set_error (error, IDW_ERROR,
-               local_error->domain == IDW_ERROR ? local_error->code : IDW_ERROR_MALFORMED,
-               _("“%s” holds a damaged ID: %s"), name, local_error->message);
-  return NULL;
-}
-
-gboolean
-_idw_store_record_decode (const char     *id,
-                          GBytes         *plaintext,
-                          IdwCredential **out_credential,
-                          GDateTime     **out_imported,
-                          char          **out_nickname,
-                          GError        **error)
-{
-  g_autoptr(Record) record = decode_record (id, plaintext, error);
-
-  if (record == NULL)
-    return FALSE;
-  if (out_credential != NULL)
-    *out_credential = g_steal_pointer (&record->credential);
-  if (out_imported != NULL)
-    *out_imported = g_steal_pointer (&record->imported);
-  if (out_nickname != NULL)
-    *out_nickname = g_steal_pointer (&record->nickname);
-  return TRUE;
-}
+/* ---- Reading and writing files -------------------------------------- */
 
 /* Reads, decrypts and parses the file of @id. Errors: IDW_ERROR_NOT_FOUND
  * (no such file), and for a damaged file IDW_ERROR_IO, IDW_ERROR_LIMIT,
  * IDW_ERROR_MALFORMED, IDW_ERROR_UNSUPPORTED, IDW_ERROR_BAD_SIGNATURE
  * (does not decrypt) or the credential parser's codes. */
-static Record *
+static IdwStoreRecord *
 read_record (IdwStore      *self,
              const char    *id,
              GCancellable  *cancellable,
@@ -787,7 +295,7 @@ read_record (IdwStore      *self,
   g_autofree char *path = path_for_id (self, id);
   g_autoptr(GBytes) file = NULL;
   GBytes *plaintext;
-  Record *record;
+  IdwStoreRecord *record;
 
   file = read_file_capped (path, cancellable, error);
   if (file == NULL)
@@ -795,8 +303,8 @@ read_record (IdwStore      *self,
   plaintext = _idw_store_record_decrypt (self->wallet_key, id, file, error);
   if (plaintext == NULL)
     return NULL;
-  record = decode_record (id, plaintext, error);
-  wipe_bytes (plaintext);
+  record = _idw_store_record_parse (id, plaintext, error);
+  _idw_store_wipe_bytes (plaintext);
   return record;
 }
 
@@ -809,17 +317,17 @@ write_record (IdwStore       *self,
               GError        **error)
 {
   g_autofree char *path = path_for_id (self, id);
-  g_autofree char *name = file_name_for_id (id);
+  g_autofree char *name = _idw_store_file_name_for_id (id);
   g_autoptr(GBytes) file = NULL;
   g_autoptr(GError) local_error = NULL;
   GBytes *plaintext;
   gconstpointer data;
   gsize len;
 
-  plaintext = encode_record (id, imported, nickname, credential_bytes);
+  plaintext = _idw_store_record_encode (id, imported, nickname, credential_bytes);
   data = g_bytes_get_data (plaintext, &len);
-  file = encrypt_record (self, id, data, len);
-  wipe_bytes (plaintext);
+  file = _idw_store_record_encrypt (self->wallet_key, id, data, len);
+  _idw_store_wipe_bytes (plaintext);
 
   if (g_bytes_get_size (file) > IDW_MAX_INPUT_FILE)
     {
@@ -841,40 +349,7 @@ write_record (IdwStore       *self,
   return TRUE;
 }
 
-static IdwStoreEntry *
-entry_new_from_record (IdwStore   *self,
-                       const char *id,
-                       Record     *record)
-{
-  IdwStoreEntry *entry = entry_new (self, id);
-
-  entry->imported = g_date_time_ref (record->imported);
-  entry->nickname = g_strdup (record->nickname);
-  entry->credential = g_object_ref (record->credential);
-  return entry;
-}
-
 /* ---- Listing and loading --------------------------------------------- */
-
-static gint
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  IdwStoreEntry *ea = *(IdwStoreEntry **) a;
-  IdwStoreEntry *eb = *(IdwStoreEntry **) b;
-
-  /* Good entries in the order they were added, damaged ones last. */
-  if ((ea->error != NULL) != (eb->error != NULL))
-    return ea->error != NULL ? 1 : -1;
-  if (ea->imported != NULL && eb->imported != NULL)
-    {
-      gint c = g_date_time_compare (ea->imported, eb->imported);
-
-      if (c != 0)
-        return c;
-    }
-  return strcmp (ea->id, eb->id);
-}
 
 /**
  * idw_store_list_sync:
@@ -920,7 +395,7 @@ idw_store_list_sync (IdwStore      *self,
   while ((file_name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *id = id_from_file_name (file_name);
-      g_autoptr(Record) record = NULL;
+      g_autoptr(IdwStoreRecord) record = NULL;
       GError *entry_error = NULL;
       IdwStoreEntry *entry;
 
@@ -932,7 +407,7 @@ idw_store_list_sync (IdwStore      *self,
       record = read_record (self, id, cancellable, &entry_error);
       if (record != NULL)
         {
-          entry = entry_new_from_record (self, id, record);
+          entry = _idw_store_entry_new_from_record (self->directory, id, record);
         }
       else if (g_error_matches (entry_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -948,13 +423,12 @@ idw_store_list_sync (IdwStore      *self,
       else
         {
           g_debug ("Store entry %s is damaged: %s", id, entry_error->message);
-          entry = entry_new (self, id);
-          entry->error = entry_error;
+          entry = _idw_store_entry_new_damaged (self->directory, id, entry_error);
         }
       g_ptr_array_add (entries, entry);
     }
 
-  g_ptr_array_sort (entries, compare_entries);
+  g_ptr_array_sort (entries, _idw_store_entry_compare);
   return g_steal_pointer (&entries);
 }
 
@@ -979,7 +453,7 @@ idw_store_load_sync (IdwStore      *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(Record) record = NULL;
+  g_autoptr(IdwStoreRecord) record = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (IDW_IS_STORE (self), NULL);
@@ -1005,7 +479,7 @@ idw_store_load_sync (IdwStore      *self,
       return NULL;
     }
 
-  return entry_new_from_record (self, id, record);
+  return _idw_store_entry_new_from_record (self->directory, id, record);
 }
 
 /* ---- Adding ---------------------------------------------------------- */
@@ -1021,9 +495,9 @@ find_duplicate_in (GPtrArray     *entries,
       IdwStoreEntry *entry = g_ptr_array_index (entries, i);
       g_autoptr(GBytes) have = NULL;
 
-      if (entry->credential == NULL)
+      if (idw_store_entry_get_credential (entry) == NULL)
         continue;
-      have = issuer_auth_bytes (entry->credential);
+      have = issuer_auth_bytes (idw_store_entry_get_credential (entry));
       if (g_bytes_equal (have, wanted))
         return g_object_ref (entry);
     }
@@ -1041,9 +515,11 @@ fingerprint_in_use (GPtrArray  *entries,
       IdwStoreEntry *entry = g_ptr_array_index (entries, i);
       g_autofree char *other = NULL;
 
-      if (entry->credential == NULL || g_strcmp0 (entry->id, except_id) == 0)
+      IdwCredential *credential = idw_store_entry_get_credential (entry);
+
+      if (credential == NULL || g_strcmp0 (idw_store_entry_get_id (entry), except_id) == 0)
         continue;
-      other = idw_key_get_fingerprint (idw_credential_get_device_key (entry->credential));
+      other = idw_key_get_fingerprint (idw_credential_get_device_key (credential));
       if (strcmp (other, fingerprint) == 0)
         return TRUE;
     }
@@ -1129,7 +605,7 @@ idw_store_add_sync (IdwStore       *self,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(IdwStoreEntry) duplicate = NULL;
   g_autoptr(GBytes) credential_bytes = NULL;
-  g_autoptr(Record) record = NULL;
+  g_autoptr(IdwStoreRecord) record = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *id = NULL;
   g_autofree char *path = NULL;
@@ -1179,7 +655,7 @@ idw_store_add_sync (IdwStore       *self,
   while (g_file_test (path, G_FILE_TEST_EXISTS));
 
   credential_bytes = idw_credential_to_bytes (credential, FALSE);
-  record = g_new0 (Record, 1);
+  record = g_new0 (IdwStoreRecord, 1);
   /* Whole seconds: what a tdate in the file keeps. */
   record->imported = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC);
   record->nickname = g_strdup (nickname);
@@ -1193,7 +669,7 @@ idw_store_add_sync (IdwStore       *self,
       return NULL;
     }
 
-  return entry_new_from_record (self, id, record);
+  return _idw_store_entry_new_from_record (self->directory, id, record);
 }
 
 /* ---- Deleting and editing ------------------------------------------- */
@@ -1225,6 +701,7 @@ idw_store_delete_sync (IdwStore      *self,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *fingerprint = NULL;
+  IdwCredential *credential;
 
   g_return_val_if_fail (IDW_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -1240,7 +717,8 @@ idw_store_delete_sync (IdwStore      *self,
   if (entries == NULL)
     return FALSE;
 
-  fingerprint = idw_key_get_fingerprint (idw_credential_get_device_key (entry->credential));
+  credential = idw_store_entry_get_credential (entry);
+  fingerprint = idw_key_get_fingerprint (idw_credential_get_device_key (credential));
   if (!fingerprint_in_use (entries, fingerprint, id)
       && !idw_keystore_delete_device_key_sync (fingerprint, cancellable, &local_error)
       && !g_error_matches (local_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
@@ -1249,10 +727,10 @@ idw_store_delete_sync (IdwStore      *self,
       return FALSE;
     }
 
-  if (g_unlink (entry->path) != 0 && errno != ENOENT)
+  if (g_unlink (idw_store_entry_get_path (entry)) != 0 && errno != ENOENT)
     {
       int saved_errno = errno;
-      g_autofree char *name = file_name_for_id (id);
+      g_autofree char *name = _idw_store_file_name_for_id (id);
 
       g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
                    _("Could not delete “%s”: %s"), name, g_strerror (saved_errno));
@@ -1262,15 +740,15 @@ idw_store_delete_sync (IdwStore      *self,
   return TRUE;
 }
 
-static gboolean
-write_nickname (IdwStore      *self,
-                const char    *id,
-                const char    *nickname,
-                GCancellable  *cancellable,
-                GError       **error)
+gboolean
+_idw_store_write_nickname (IdwStore      *self,
+                           const char    *id,
+                           const char    *nickname,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(Record) record = NULL;
+  g_autoptr(IdwStoreRecord) record = NULL;
   GError *local_error = NULL;
 
   /* Assigned apart from its declaration, as above: clang calls a locker
@@ -1321,9 +799,9 @@ idw_store_set_nickname_sync (IdwStore       *self,
   if (nickname != NULL && *nickname == '\0')
     nickname = NULL;
 
-  if (!write_nickname (self, entry->id, nickname, cancellable, error))
+  if (!_idw_store_write_nickname (self, idw_store_entry_get_id (entry), nickname, cancellable, error))
     return FALSE;
-  entry_set_nickname (entry, nickname);
+  _idw_store_entry_set_nickname (entry, nickname);
   return TRUE;
 }
 
@@ -1349,7 +827,7 @@ idw_store_remove_damaged_sync (IdwStore      *self,
                                GError       **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(Record) record = NULL;
+  g_autoptr(IdwStoreRecord) record = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
@@ -1366,7 +844,7 @@ idw_store_remove_damaged_sync (IdwStore      *self,
 
   locker = g_mutex_locker_new (&self->lock);
   path = path_for_id (self, id);
-  name = file_name_for_id (id);
+  name = _idw_store_file_name_for_id (id);
 
   record = read_record (self, id, cancellable, &local_error);
   if (record != NULL)
@@ -1400,423 +878,3 @@ idw_store_remove_damaged_sync (IdwStore      *self,
   return TRUE;
 }
 
-/* ---- Asynchronous variants ------------------------------------------ */
-
-typedef enum
-{
-  STORE_OP_LIST,
-  STORE_OP_ADD,
-  STORE_OP_DELETE,
-  STORE_OP_WRITE_NICKNAME,
-  STORE_OP_REMOVE_DAMAGED,
-} StoreOp;
-
-typedef struct
-{
-  StoreOp        op;
-  char          *id;
-  char          *nickname;
-  IdwCredential *credential;
-  IdwStoreEntry *entry;
-} StoreTaskData;
-
-static void
-store_task_data_free (StoreTaskData *data)
-{
-  g_free (data->id);
-  g_free (data->nickname);
-  g_clear_object (&data->credential);
-  g_clear_object (&data->entry);
-  g_free (data);
-}
-
-static void
-store_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  IdwStore *self = source_object;
-  StoreTaskData *data = task_data;
-  GError *error = NULL;
-
-  switch (data->op)
-    {
-    case STORE_OP_LIST:
-      {
-        GPtrArray *entries = idw_store_list_sync (self, cancellable, &error);
-
-        if (entries != NULL)
-          g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-        break;
-      }
-    case STORE_OP_ADD:
-      {
-        IdwStoreEntry *entry = idw_store_add_sync (self, data->credential, data->nickname,
-                                                   cancellable, &error);
-
-        if (entry != NULL)
-          g_task_return_pointer (task, entry, g_object_unref);
-        break;
-      }
-    case STORE_OP_DELETE:
-      if (idw_store_delete_sync (self, data->id, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      break;
-    case STORE_OP_WRITE_NICKNAME:
-      if (write_nickname (self, data->id, data->nickname, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      break;
-    case STORE_OP_REMOVE_DAMAGED:
-      if (idw_store_remove_damaged_sync (self, data->id, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-}
-
-static void
-store_run (IdwStore            *self,
-           StoreTaskData       *data,
-           gpointer             source_tag,
-           GCancellable        *cancellable,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, data, (GDestroyNotify) store_task_data_free);
-  g_task_run_in_thread (task, store_thread);
-}
-
-static StoreTaskData *
-store_task_data_new (StoreOp op)
-{
-  StoreTaskData *data = g_new0 (StoreTaskData, 1);
-
-  data->op = op;
-  return data;
-}
-
-/**
- * idw_store_list:
- * @self: a store
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_list_sync() in a worker thread.
- */
-void
-idw_store_list (IdwStore            *self,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  g_return_if_fail (IDW_IS_STORE (self));
-
-  store_run (self, store_task_data_new (STORE_OP_LIST), idw_store_list,
-             cancellable, callback, user_data);
-}
-
-/**
- * idw_store_list_finish:
- * @self: a store
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type IdwStoreEntry): as
- *   idw_store_list_sync().
- */
-GPtrArray *
-idw_store_list_finish (IdwStore      *self,
-                       GAsyncResult  *result,
-                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_list, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * idw_store_add:
- * @self: a store
- * @credential: the credential to add
- * @nickname: (nullable): a name the holder gives it
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_add_sync() in a worker thread.
- */
-void
-idw_store_add (IdwStore            *self,
-               IdwCredential       *credential,
-               const char          *nickname,
-               GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
-{
-  StoreTaskData *data;
-
-  g_return_if_fail (IDW_IS_STORE (self));
-  g_return_if_fail (IDW_IS_CREDENTIAL (credential));
-
-  data = store_task_data_new (STORE_OP_ADD);
-  data->credential = g_object_ref (credential);
-  data->nickname = g_strdup (nickname);
-  store_run (self, data, idw_store_add, cancellable, callback, user_data);
-}
-
-/**
- * idw_store_add_finish:
- * @self: a store
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full): as idw_store_add_sync().
- */
-IdwStoreEntry *
-idw_store_add_finish (IdwStore      *self,
-                      GAsyncResult  *result,
-                      GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_add, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * idw_store_delete:
- * @self: a store
- * @id: an entry id
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_delete_sync() in a worker thread.
- */
-void
-idw_store_delete (IdwStore            *self,
-                  const char          *id,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  StoreTaskData *data;
-
-  g_return_if_fail (IDW_IS_STORE (self));
-  g_return_if_fail (id != NULL);
-
-  data = store_task_data_new (STORE_OP_DELETE);
-  data->id = g_strdup (id);
-  store_run (self, data, idw_store_delete, cancellable, callback, user_data);
-}
-
-/**
- * idw_store_delete_finish:
- * @self: a store
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: as idw_store_delete_sync().
- */
-gboolean
-idw_store_delete_finish (IdwStore      *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_delete, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* The file is written in the worker; the entry changes (and notifies) back
- * on the caller's main context. */
-static void
-on_nickname_written (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreTaskData *data = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  entry_set_nickname (data->entry, data->nickname);
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * idw_store_set_nickname:
- * @self: a store
- * @entry: an entry of @self
- * @nickname: (nullable): the new nickname; %NULL or "" removes it
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_set_nickname_sync() with the file written in a worker thread;
- * @entry is updated on the calling thread's main context before @callback
- * runs.
- */
-void
-idw_store_set_nickname (IdwStore            *self,
-                        IdwStoreEntry       *entry,
-                        const char          *nickname,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) inner = NULL;
-  GTask *outer;
-  StoreTaskData *data;
-
-  g_return_if_fail (IDW_IS_STORE (self));
-  g_return_if_fail (IDW_IS_STORE_ENTRY (entry));
-  g_return_if_fail (nickname == NULL || g_utf8_validate (nickname, -1, NULL));
-
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, idw_store_set_nickname);
-
-  data = store_task_data_new (STORE_OP_WRITE_NICKNAME);
-  data->id = g_strdup (entry->id);
-  data->nickname = (nickname != NULL && *nickname != '\0') ? g_strdup (nickname) : NULL;
-  data->entry = g_object_ref (entry);
-
-  inner = g_task_new (self, cancellable, on_nickname_written, outer);
-  g_task_set_task_data (inner, data, (GDestroyNotify) store_task_data_free);
-  g_task_run_in_thread (inner, store_thread);
-}
-
-/**
- * idw_store_set_nickname_finish:
- * @self: a store
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: as idw_store_set_nickname_sync().
- */
-gboolean
-idw_store_set_nickname_finish (IdwStore      *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_set_nickname, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * idw_store_remove_damaged:
- * @self: a store
- * @id: the id of a damaged entry
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_remove_damaged_sync() in a worker thread.
- */
-void
-idw_store_remove_damaged (IdwStore            *self,
-                          const char          *id,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  StoreTaskData *data;
-
-  g_return_if_fail (IDW_IS_STORE (self));
-  g_return_if_fail (id != NULL);
-
-  data = store_task_data_new (STORE_OP_REMOVE_DAMAGED);
-  data->id = g_strdup (id);
-  store_run (self, data, idw_store_remove_damaged, cancellable, callback, user_data);
-}
-
-/**
- * idw_store_remove_damaged_finish:
- * @self: a store
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: as idw_store_remove_damaged_sync().
- */
-gboolean
-idw_store_remove_damaged_finish (IdwStore      *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_remove_damaged,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-open_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GError *error = NULL;
-  IdwStore *store = idw_store_open_sync (task_data, cancellable, &error);
-
-  if (store != NULL)
-    g_task_return_pointer (task, store, g_object_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-/**
- * idw_store_open:
- * @directory: (nullable): the folder, or %NULL for the default
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the thread-default main context when done
- * @user_data: data for @callback
- *
- * idw_store_open_sync() in a worker thread: the keyring may prompt.
- */
-void
-idw_store_open (const char          *directory,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, idw_store_open);
-  g_task_set_task_data (task, g_strdup (directory), g_free);
-  g_task_run_in_thread (task, open_thread);
-}
-
-/**
- * idw_store_open_finish:
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full): as idw_store_open_sync().
- */
-IdwStore *
-idw_store_open_finish (GAsyncResult  *result,
-                       GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == idw_store_open, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
