@@ -1,4 +1,4 @@
-/* idw-cli-common.c: helpers shared by id-wallet-cli and id-wallet-bench
+/* idw-cli-common.c: helpers the id-wallet-cli commands share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 
 #include "idw-cli-common.h"
 
@@ -85,55 +84,6 @@ char *
 idw_cli_escape (const char *text)
 {
   return idw_text_escape (text);
-}
-
-char *
-idw_cli_escape_json (const char *json)
-{
-  GString *out;
-  const char *p;
-  const char *end;
-  gboolean in_string = FALSE;
-
-  g_return_val_if_fail (json != NULL, NULL);
-
-  end = json + strlen (json);
-  out = g_string_sized_new (end - json);
-
-  /* Outside strings json-glib writes only ASCII punctuation, digits,
-   * letters and white space; inside them its own escapes are ASCII. */
-  for (p = json; p < end;)
-    {
-      gunichar c;
-      const char *next;
-
-      if (!in_string || *p == '"' || *p == '\\')
-        {
-          if (*p == '"')
-            in_string = !in_string;
-          else if (*p == '\\' && p + 1 < end)
-            g_string_append_c (out, *p++);
-          g_string_append_c (out, *p++);
-          continue;
-        }
-
-      c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append (out, "\\ufffd");
-          p++;
-          continue;
-        }
-
-      next = g_utf8_next_char (p);
-      if (idw_text_must_escape (c))
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_len (out, p, next - p);
-      p = next;
-    }
-
-  return g_string_free (out, FALSE);
 }
 
 IdwStore *
@@ -345,32 +295,11 @@ idw_cli_parse_time (const char  *option,
                     const char  *value,
                     GError     **error)
 {
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  GDateTime *result = NULL;
-  size_t len;
+  GDateTime *result;
 
   g_return_val_if_fail (value != NULL, NULL);
 
-  len = strlen (value);
-  /* A plain date: midnight UTC. */
-  if (len == 10 && value[4] == '-' && value[7] == '-')
-    {
-      g_autofree char *full = g_strconcat (value, "T00:00:00Z", NULL);
-
-      result = g_date_time_new_from_iso8601 (full, utc);
-    }
-  else if (len > 10 && (value[10] == 'T' || value[10] == 't' || value[10] == ' '))
-    {
-      g_autofree char *copy = g_strdup (value);
-
-      copy[10] = 'T';
-      /* RFC 3339 requires the offset; refuse a local time so that a
-       * script gives the same answer in every time zone. */
-      if (g_str_has_suffix (copy, "Z") || g_str_has_suffix (copy, "z")
-          || strchr (copy + 11, '+') != NULL || strchr (copy + 11, '-') != NULL)
-        result = g_date_time_new_from_iso8601 (copy, utc);
-    }
-
+  result = idw_text_parse_time (value);
   if (result == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -382,135 +311,20 @@ idw_cli_parse_time (const char  *option,
   return result;
 }
 
-void
-idw_cli_secure_free (guint8 *data,
-                     gsize   len)
-{
-  if (data != NULL)
-    sodium_free (data);
-}
-
-guint8 *
-idw_cli_parse_key_file (GBytes  *contents,
-                        gsize    len,
-                        GError **error)
-{
-  const guint8 *data;
-  gsize size;
-  guint8 *result;
-  gsize n = 0;
-  int high = -1;
-
-  if (sodium_init () < 0)
-    g_error ("libsodium cannot be initialised");
-
-  data = g_bytes_get_data (contents, &size);
-  result = sodium_malloc (len);
-  g_assert (result != NULL);
-
-  /* Exactly @len bytes are the raw key; anything else must be hex. */
-  if (size == len)
-    {
-      memcpy (result, data, len);
-      return result;
-    }
-
-  for (gsize i = 0; i < size; i++)
-    {
-      int digit;
-
-      if (g_ascii_isspace (data[i]))
-        continue;
-
-      digit = g_ascii_xdigit_value ((char) data[i]);
-      if (digit < 0 || n >= len)
-        goto bad;
-
-      if (high < 0)
-        {
-          high = digit;
-        }
-      else
-        {
-          result[n++] = (guint8) ((high << 4) | digit);
-          high = -1;
-        }
-    }
-
-  if (n == len && high < 0)
-    return result;
-
-bad:
-  sodium_free (result);
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("The key file must hold %zu bytes, as raw bytes or hexadecimal text."),
-               len);
-  return NULL;
-}
-
-#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
-#define PEM_END "-----END CERTIFICATE-----"
-
 GPtrArray *
 idw_cli_load_certificates (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
   g_autoptr(GBytes) contents = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
   gsize size;
+  const guint8 *data;
 
   contents = idw_cli_read_file (path, IDW_MAX_INPUT_FILE, error);
   if (contents == NULL)
     return NULL;
 
   data = g_bytes_get_data (contents, &size);
-
-  if (g_strstr_len (data, (gssize) size, PEM_BEGIN) != NULL)
-    {
-      /* A PEM bundle: each block is one certificate. */
-      const char *p = data;
-      const char *end = data + size;
-
-      while ((p = g_strstr_len (p, end - p, PEM_BEGIN)) != NULL)
-        {
-          const char *block_end = g_strstr_len (p, end - p, PEM_END);
-          IdwCertificate *cert;
-
-          if (block_end == NULL)
-            {
-              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                           _("“%s”: a PEM certificate block has no end line."), path);
-              return NULL;
-            }
-          block_end += strlen (PEM_END);
-
-          cert = idw_certificate_new_from_data ((const guint8 *) p, block_end - p, &local_error);
-          if (cert == NULL)
-            {
-              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                           _("“%s”: %s"), path, local_error->message);
-              return NULL;
-            }
-          g_ptr_array_add (certs, cert);
-          p = block_end;
-        }
-    }
-  else
-    {
-      IdwCertificate *cert = idw_certificate_new_from_data ((const guint8 *) data, size, &local_error);
-
-      if (cert == NULL)
-        {
-          g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                       _("“%s”: %s"), path, local_error->message);
-          return NULL;
-        }
-      g_ptr_array_add (certs, cert);
-    }
-
-  return g_steal_pointer (&certs);
+  return idw_certificate_list_new_from_data (data, size, path, error);
 }
 
 void
@@ -616,25 +430,12 @@ idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
     {
       g_autoptr(GBytes) contents = NULL;
       g_autoptr(GError) local_error = NULL;
-      guint8 *d;
-      gboolean ok;
 
       contents = idw_cli_read_file (options->reader_key, 4096, error);
       if (contents == NULL)
         return NULL;
 
-      d = idw_cli_parse_key_file (contents, 32, &local_error);
-      if (d != NULL)
-        {
-          ok = idw_verifier_set_reader_key (input->verifier, d, 32, &local_error);
-          idw_cli_secure_free (d, 32);
-        }
-      else
-        {
-          ok = FALSE;
-        }
-
-      if (!ok)
+      if (!idw_verifier_set_reader_key_from_data (input->verifier, contents, &local_error))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("--reader-key “%s”: %s"), options->reader_key, local_error->message);

@@ -1,4 +1,4 @@
-/* idw-cli-common.h: helpers shared by id-wallet-cli and id-wallet-bench
+/* idw-cli-common.h: helpers the id-wallet-cli commands share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,11 +52,6 @@ IdwCliExit       idw_cli_usage_error           (const char     *command,
  * result is valid UTF-8 on one line. Backslashes are left as they are.
  * NULL gives NULL. */
 char            *idw_cli_escape                (const char     *text);
-/* The same for JSON that json-glib wrote: inside its strings, the
- * characters above that json-glib leaves raw (U+001F, C1, bidi, U+2028,
- * U+2029) become \uNNNN escapes, which keep the value, and a byte that is
- * not UTF-8 becomes \ufffd; the result is still valid JSON. */
-char            *idw_cli_escape_json           (const char     *json);
 
 /* ---- The holder's wallet (keyring and credential store) -------------- */
 
@@ -90,30 +85,23 @@ gboolean         idw_cli_write_file            (const char     *path,
                                                 gboolean        overwrite,
                                                 GError        **error);
 
-/* RFC 3339 ("2024-05-01T12:00:00Z", an offset or Z required unless only
- * a date is given) or a plain date "2024-05-01" (midnight UTC). Errors:
- * G_OPTION_ERROR_BAD_VALUE naming @option. */
+/* idw_text_parse_time(): RFC 3339 ("2024-05-01T12:00:00Z", an offset or
+ * Z required unless only a date is given) or a plain date "2024-05-01"
+ * (midnight UTC). Errors: G_OPTION_ERROR_BAD_VALUE naming @option. */
 GDateTime       *idw_cli_parse_time            (const char     *option,
                                                 const char     *value,
                                                 GError        **error);
-/* Hex text (white space ignored) or raw bytes of exactly @len bytes, for
- * private keys: the result is in guarded memory, free it with
- * idw_cli_secure_free(). Errors: G_OPTION_ERROR_BAD_VALUE. */
-guint8          *idw_cli_parse_key_file        (GBytes         *contents,
-                                                gsize           len,
-                                                GError        **error);
-void             idw_cli_secure_free           (guint8         *data,
-                                                gsize           len);
 
-/* Every certificate in a PEM file (one or several blocks) or a DER file. */
+/* Every certificate in a PEM file (one or several blocks) or a DER file
+ * (idw_certificate_list_new_from_data()); "-" reads stdin. */
 GPtrArray       *idw_cli_load_certificates     (const char     *path,
                                                 GError        **error);
 
 /**
  * IdwCliVerifyOptions:
  *
- * The options of `id-wallet-cli verify`, shared with `id-wallet-bench verify`
- * so that both read the same input in the same way.
+ * The options of `id-wallet-cli verify` (`id-wallet-bench verify` takes the
+ * same ones).
  */
 typedef struct
 {

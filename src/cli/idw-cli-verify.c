@@ -256,7 +256,7 @@ idw_cli_verify (int    argc,
   if (options.json)
     {
       g_autofree char *json = idw_verdict_to_json (verdict, FALSE);
-      g_autofree char *safe_json = idw_cli_escape_json (json);
+      g_autofree char *safe_json = idw_text_escape_json (json);
 
       /* JSON is UTF-8 whatever the locale. */
       fputs (safe_json, stdout);

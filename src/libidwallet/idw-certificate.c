@@ -249,6 +249,85 @@ idw_certificate_new_from_file (const char  *path,
                                         len, error);
 }
 
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END "-----END CERTIFICATE-----"
+
+/**
+ * idw_certificate_list_new_from_data:
+ * @data: (array length=len): a PEM bundle (one or several "CERTIFICATE"
+ *   blocks) or one certificate in DER
+ * @len: length of @data
+ * @name: what the error messages call @data, usually its file name
+ * @error: return location for a #GError
+ *
+ * Reads every certificate of a trust anchor file: each PEM block of a
+ * bundle, in order, or the one DER certificate when @data holds no PEM
+ * block.
+ *
+ * Returns: (transfer full) (element-type IdwCertificate): the certificates,
+ *   or %NULL with %IDW_ERROR_BAD_CERTIFICATE ("“@name”: …") when a block
+ *   has no end line or a certificate cannot be read.
+ */
+GPtrArray *
+idw_certificate_list_new_from_data (const guint8  *data,
+                                    gsize          len,
+                                    const char    *name,
+                                    GError       **error)
+{
+  g_autoptr(GPtrArray) certs = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  g_autoptr(GError) local_error = NULL;
+  const char *text = (const char *) data;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_strstr_len (text, (gssize) len, PEM_BEGIN) != NULL)
+    {
+      /* A PEM bundle: each block is one certificate. */
+      const char *p = text;
+      const char *end = text + len;
+
+      while ((p = g_strstr_len (p, end - p, PEM_BEGIN)) != NULL)
+        {
+          const char *block_end = g_strstr_len (p, end - p, PEM_END);
+          IdwCertificate *cert;
+
+          if (block_end == NULL)
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                           _("“%s”: a PEM certificate block has no end line."), name);
+              return NULL;
+            }
+          block_end += strlen (PEM_END);
+
+          cert = idw_certificate_new_from_data ((const guint8 *) p, block_end - p, &local_error);
+          if (cert == NULL)
+            {
+              g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                           _("“%s”: %s"), name, local_error->message);
+              return NULL;
+            }
+          g_ptr_array_add (certs, cert);
+          p = block_end;
+        }
+    }
+  else
+    {
+      IdwCertificate *cert = idw_certificate_new_from_data (data, len, &local_error);
+
+      if (cert == NULL)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                       _("“%s”: %s"), name, local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (certs, cert);
+    }
+
+  return g_steal_pointer (&certs);
+}
+
 /**
  * idw_certificate_ref:
  * @cert: a certificate

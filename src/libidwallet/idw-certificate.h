@@ -25,6 +25,11 @@ IdwCertificate *idw_certificate_new_from_data     (const guint8    *data,
                                                    GError         **error);
 IdwCertificate *idw_certificate_new_from_file     (const char      *path,
                                                    GError         **error);
+/* Every certificate of a PEM bundle, or the one of a DER file. */
+GPtrArray      *idw_certificate_list_new_from_data (const guint8   *data,
+                                                    gsize           len,
+                                                    const char     *name,
+                                                    GError        **error);
 IdwCertificate *idw_certificate_ref               (IdwCertificate  *cert);
 void            idw_certificate_unref             (IdwCertificate  *cert);
 GBytes         *idw_certificate_get_der           (IdwCertificate  *cert);

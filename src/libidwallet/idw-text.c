@@ -1,4 +1,5 @@
-/* idw-text.c: showing text that came from outside
+/* idw-text.c: text that came from outside: shown safely, and the times
+ * people type
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -121,4 +122,108 @@ idw_text_make_valid (const char *text,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * idw_text_escape_json:
+ * @json: JSON that json-glib wrote
+ *
+ * idw_text_escape() for JSON: inside its strings, the characters
+ * idw_text_must_escape() names that json-glib leaves raw (U+001F, C1,
+ * bidi, U+2028, U+2029) become \uNNNN escapes, which keep the value, and
+ * a byte that is not UTF-8 becomes \ufffd. The result is still valid JSON,
+ * on one line when @json was.
+ *
+ * Returns: (transfer full): the escaped JSON
+ */
+char *
+idw_text_escape_json (const char *json)
+{
+  GString *out;
+  const char *p;
+  const char *end;
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  end = json + strlen (json);
+  out = g_string_sized_new (end - json);
+
+  /* Outside strings json-glib writes only ASCII punctuation, digits,
+   * letters and white space; inside them its own escapes are ASCII. */
+  for (p = json; p < end;)
+    {
+      gunichar c;
+      const char *next;
+
+      if (!in_string || *p == '"' || *p == '\\')
+        {
+          if (*p == '"')
+            in_string = !in_string;
+          else if (*p == '\\' && p + 1 < end)
+            g_string_append_c (out, *p++);
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (out, "\\ufffd");
+          p++;
+          continue;
+        }
+
+      next = g_utf8_next_char (p);
+      if (idw_text_must_escape (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, next - p);
+      p = next;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * idw_text_parse_time:
+ * @text: a time as a person types it
+ *
+ * Reads an RFC 3339 date-time with its offset or "Z" ("2024-05-17T12:00:00Z";
+ * "t" or a space may stand for the "T"), or a plain date ("2024-05-17"),
+ * which is midnight UTC. A time without an offset is refused rather than
+ * read in the local time zone, so that a script gives the same answer in
+ * every time zone.
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL when @text is
+ *   neither form.
+ */
+GDateTime *
+idw_text_parse_time (const char *text)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  GDateTime *result = NULL;
+  size_t len;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  len = strlen (text);
+  /* A plain date: midnight UTC. */
+  if (len == 10 && text[4] == '-' && text[7] == '-')
+    {
+      g_autofree char *full = g_strconcat (text, "T00:00:00Z", NULL);
+
+      result = g_date_time_new_from_iso8601 (full, utc);
+    }
+  else if (len > 10 && (text[10] == 'T' || text[10] == 't' || text[10] == ' '))
+    {
+      g_autofree char *copy = g_strdup (text);
+
+      copy[10] = 'T';
+      if (g_str_has_suffix (copy, "Z") || g_str_has_suffix (copy, "z")
+          || strchr (copy + 11, '+') != NULL || strchr (copy + 11, '-') != NULL)
+        result = g_date_time_new_from_iso8601 (copy, utc);
+    }
+
+  return result;
 }

@@ -1,4 +1,5 @@
-/* idw-text.h: showing text that came from outside
+/* idw-text.h: text that came from outside: shown safely, and the times
+ * people type
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +23,11 @@ char *idw_text_escape_len (const char *text,
  * and each NUL byte, as \xNN; everything else as it is. */
 char *idw_text_make_valid (const char *text,
                            gsize       len);
+
+/* idw_text_escape() for JSON: escapes inside its strings keep the value. */
+char *idw_text_escape_json (const char *json);
+
+/* RFC 3339 with an offset, or a plain date (midnight UTC); NULL otherwise. */
+GDateTime *idw_text_parse_time (const char *text);
 
 G_END_DECLS

@@ -244,6 +244,98 @@ idw_verifier_set_reader_key (IdwVerifier   *self,
   return TRUE;
 }
 
+/* Hex text (white space ignored) or raw bytes of exactly @len bytes, in
+ * guarded memory (free it with sodium_free()). Errors: IDW_ERROR_MALFORMED. */
+static guint8 *
+parse_key_file (GBytes  *contents,
+                gsize    len,
+                GError **error)
+{
+  const guint8 *data;
+  gsize size;
+  guint8 *result;
+  gsize n = 0;
+  int high = -1;
+
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot be initialised");
+
+  data = g_bytes_get_data (contents, &size);
+  result = sodium_malloc (len);
+  g_assert (result != NULL);
+
+  /* Exactly @len bytes are the raw key; anything else must be hex. */
+  if (size == len)
+    {
+      memcpy (result, data, len);
+      return result;
+    }
+
+  for (gsize i = 0; i < size; i++)
+    {
+      int digit;
+
+      if (g_ascii_isspace (data[i]))
+        continue;
+
+      digit = g_ascii_xdigit_value ((char) data[i]);
+      if (digit < 0 || n >= len)
+        goto bad;
+
+      if (high < 0)
+        {
+          high = digit;
+        }
+      else
+        {
+          result[n++] = (guint8) ((high << 4) | digit);
+          high = -1;
+        }
+    }
+
+  if (n == len && high < 0)
+    return result;
+
+bad:
+  sodium_free (result);
+  g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+               _("The key file must hold %zu bytes, as raw bytes or hexadecimal text."),
+               len);
+  return NULL;
+}
+
+/**
+ * idw_verifier_set_reader_key_from_data:
+ * @self: a verifier
+ * @contents: a key file's contents: the reader's ephemeral P-256 private
+ *   scalar as 32 raw bytes, or as hexadecimal text (white space ignored)
+ * @error: return location for a #GError
+ *
+ * idw_verifier_set_reader_key() for what a person hands over in a file.
+ * The key passes through guarded memory only.
+ *
+ * Returns: %FALSE with IDW_ERROR_MALFORMED when @contents is neither form
+ *   or not a valid scalar.
+ */
+gboolean
+idw_verifier_set_reader_key_from_data (IdwVerifier  *self,
+                                       GBytes       *contents,
+                                       GError      **error)
+{
+  guint8 *d;
+  gboolean ok;
+
+  g_return_val_if_fail (IDW_IS_VERIFIER (self), FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+
+  d = parse_key_file (contents, IDW_P256_SCALAR_LENGTH, error);
+  if (d == NULL)
+    return FALSE;
+  ok = idw_verifier_set_reader_key (self, d, IDW_P256_SCALAR_LENGTH, error);
+  sodium_free (d);
+  return ok;
+}
+
 /* ---- Caches ---------------------------------------------------------------- */
 
 /* "IssuerAltName (2.5.29.18) of “CN=…”, …", or NULL when every extension

@@ -77,6 +77,10 @@ gboolean        idw_verifier_set_reader_key       (IdwVerifier    *self,
                                                    const guint8   *d,
                                                    gsize           len,
                                                    GError        **error);
+/* The same, from a key file's contents: 32 raw bytes or hexadecimal text. */
+gboolean        idw_verifier_set_reader_key_from_data (IdwVerifier *self,
+                                                       GBytes      *contents,
+                                                       GError     **error);
 
 IdwVerdict     *idw_verifier_verify               (IdwVerifier    *self,
                                                    IdwInput       *input);
