@@ -16,58 +16,6 @@
 #include "idw-cli-common.h"
 #include "idw-cli-commands.h"
 
-/* "ns/element" as given, or a bare element of @doctype's main namespace. */
-static GStrv
-parse_elements (const char  *doctype,
-                char       **elements,
-                GError     **error)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  const char *main_ns = idw_doctype_get_namespace (doctype);
-  guint count = 0;
-
-  for (guint i = 0; elements[i] != NULL; i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (elements[i], ",", -1);
-
-      for (guint j = 0; parts[j] != NULL; j++)
-        {
-          const char *path = g_strstrip (parts[j]);
-
-          if (*path == '\0')
-            continue;
-
-          if (strchr (path, '/') != NULL)
-            {
-              g_strv_builder_add (builder, path);
-            }
-          else if (main_ns != NULL)
-            {
-              g_autofree char *full = idw_element_path_new (main_ns, path);
-
-              g_strv_builder_add (builder, full);
-            }
-          else
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("--elements: write “%s” as NAMESPACE/%s: the document type “%s” is not known."),
-                           path, path, doctype);
-              return NULL;
-            }
-          count++;
-        }
-    }
-
-  if (count == 0)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--elements names no element."));
-      return NULL;
-    }
-
-  return g_strv_builder_end (builder);
-}
-
 int
 idw_cli_ask (int    argc,
              char **argv)
@@ -124,7 +72,7 @@ idw_cli_ask (int    argc,
 
   if (elements != NULL)
     {
-      paths = parse_elements (doctype, elements, &error);
+      paths = idw_cli_parse_elements (elements, doctype, NULL, &error);
       if (paths == NULL)
         return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
       request = idw_remote_request_new (doctype, (const char * const *) paths, verifier, &error);

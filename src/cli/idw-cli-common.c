@@ -327,6 +327,132 @@ idw_cli_load_certificates (const char  *path,
   return idw_certificate_list_new_from_data (data, size, path, error);
 }
 
+/* "NAMESPACE/ELEMENT" as given (present: it must be held), or a bare
+ * ELEMENT: with @credential, the one element of that name it holds; without,
+ * ELEMENT of @doctype's main namespace. Paths the credential does not hold
+ * are gathered in @missing. */
+static gboolean
+add_element_path (GStrvBuilder   *builder,
+                  const char     *path,
+                  const char     *doctype,
+                  IdwCredential  *credential,
+                  char          **held,
+                  GString       **missing,
+                  GError        **error)
+{
+  g_autofree char *name_space = NULL;
+  g_autofree char *element = NULL;
+  const char *match = NULL;
+  guint matches = 0;
+
+  if (credential == NULL)
+    {
+      const char *main_ns = idw_doctype_get_namespace (doctype);
+
+      if (strchr (path, '/') != NULL)
+        {
+          g_strv_builder_add (builder, path);
+        }
+      else if (main_ns != NULL)
+        {
+          g_autofree char *full = idw_element_path_new (main_ns, path);
+
+          g_strv_builder_add (builder, full);
+        }
+      else
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--elements: write “%s” as NAMESPACE/%s: the document type “%s” is not known."),
+                       path, path, doctype);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (idw_element_path_split (path, &name_space, &element))
+    {
+      if (!idw_credential_has_element (credential, name_space, element))
+        {
+          if (*missing == NULL)
+            *missing = g_string_new (path);
+          else
+            g_string_append_printf (*missing, ", %s", path);
+        }
+      g_strv_builder_add (builder, path);
+      return TRUE;
+    }
+
+  for (guint k = 0; held[k] != NULL; k++)
+    {
+      const char *slash = strrchr (held[k], '/');
+
+      if (slash != NULL && strcmp (slash + 1, path) == 0)
+        {
+          match = held[k];
+          matches++;
+        }
+    }
+
+  if (matches != 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   matches == 0
+                   ? _("--elements: the credential holds no element “%s”.")
+                   : _("--elements: “%s” is in several namespaces; write it as NAMESPACE/%s."),
+                   path, path);
+      return FALSE;
+    }
+  g_strv_builder_add (builder, match);
+  return TRUE;
+}
+
+GStrv
+idw_cli_parse_elements (char          **elements,
+                        const char     *doctype,
+                        IdwCredential  *credential,
+                        GError        **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) held = credential != NULL ? idw_credential_list_paths (credential) : NULL;
+  g_autoptr(GString) missing = NULL;
+  guint count = 0;
+
+  g_return_val_if_fail (elements != NULL, NULL);
+  g_return_val_if_fail (credential != NULL || doctype != NULL, NULL);
+
+  for (guint i = 0; elements[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (elements[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          const char *path = g_strstrip (parts[j]);
+
+          if (*path == '\0')
+            continue;
+          if (!add_element_path (builder, path, doctype, credential, held, &missing, error))
+            return NULL;
+          count++;
+        }
+    }
+
+  if (missing != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--elements: the credential does not hold %s."), missing->str);
+      return NULL;
+    }
+
+  if (count == 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--elements names no element."));
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
 void
 idw_cli_verify_options_add_entries (GOptionContext      *context,
                                     IdwCliVerifyOptions *options,

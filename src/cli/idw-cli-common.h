@@ -97,6 +97,16 @@ GDateTime       *idw_cli_parse_time            (const char     *option,
 GPtrArray       *idw_cli_load_certificates     (const char     *path,
                                                 GError        **error);
 
+/* The element paths named by --elements (each value comma-separated, blanks
+ * ignored) of `present` (@credential: bare names it holds in exactly one
+ * namespace, and every path must be held) or of `ask` (@credential NULL:
+ * bare names are in @doctype's main namespace). Errors:
+ * G_OPTION_ERROR_BAD_VALUE, with the message to show. */
+GStrv            idw_cli_parse_elements        (char          **elements,
+                                                const char     *doctype,
+                                                IdwCredential  *credential,
+                                                GError        **error);
+
 /**
  * IdwCliVerifyOptions:
  *

@@ -15,90 +15,6 @@
 /* Pixels per QR module in --png output: crisp and readable from a file. */
 #define PNG_MODULE_SCALE 8
 
-/* The paths named by --elements: "ns/element" as given, or a bare element
- * name that the credential holds in exactly one namespace. */
-static GStrv
-resolve_elements (IdwCredential  *credential,
-                  char          **elements,
-                  GError        **error)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) held = idw_credential_list_paths (credential);
-  g_autoptr(GString) missing = NULL;
-  guint count = 0;
-
-  for (guint i = 0; elements[i] != NULL; i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (elements[i], ",", -1);
-
-      for (guint j = 0; parts[j] != NULL; j++)
-        {
-          const char *path = g_strstrip (parts[j]);
-          g_autofree char *name_space = NULL;
-          g_autofree char *element = NULL;
-
-          if (*path == '\0')
-            continue;
-
-          if (idw_element_path_split (path, &name_space, &element))
-            {
-              if (!idw_credential_has_element (credential, name_space, element))
-                {
-                  if (missing == NULL)
-                    missing = g_string_new (path);
-                  else
-                    g_string_append_printf (missing, ", %s", path);
-                }
-              g_strv_builder_add (builder, path);
-            }
-          else
-            {
-              const char *match = NULL;
-              guint matches = 0;
-
-              for (guint k = 0; held[k] != NULL; k++)
-                {
-                  const char *slash = strrchr (held[k], '/');
-
-                  if (slash != NULL && strcmp (slash + 1, path) == 0)
-                    {
-                      match = held[k];
-                      matches++;
-                    }
-                }
-
-              if (matches != 1)
-                {
-                  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                               matches == 0
-                               ? _("--elements: the credential holds no element “%s”.")
-                               : _("--elements: “%s” is in several namespaces; write it as NAMESPACE/%s."),
-                               path, path);
-                  return NULL;
-                }
-              g_strv_builder_add (builder, match);
-            }
-          count++;
-        }
-    }
-
-  if (missing != NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--elements: the credential does not hold %s."), missing->str);
-      return NULL;
-    }
-
-  if (count == 0)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--elements names no element."));
-      return NULL;
-    }
-
-  return g_strv_builder_end (builder);
-}
-
 int
 idw_cli_present (int    argc,
                  char **argv)
@@ -232,7 +148,7 @@ idw_cli_present (int    argc,
 
   if (elements != NULL)
     {
-      paths = resolve_elements (credential, elements, &error);
+      paths = idw_cli_parse_elements (elements, NULL, credential, &error);
       if (paths == NULL)
         return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
     }
