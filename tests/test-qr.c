@@ -13,6 +13,7 @@
 #include "idw-error.h"
 #include "idw-qr.h"
 #include "idw-transport.h"
+#include "test-util.h"
 
 static const char base45_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
@@ -71,16 +72,6 @@ pixbuf_to_png (GdkPixbuf *pixbuf)
   g_assert_no_error (error);
 
   return g_bytes_new_take (png, len);
-}
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("idw-test-qr-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
 }
 
 static void
@@ -321,7 +312,7 @@ test_decode_png_file (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (2953);
   g_autofree char *text = random_presentation_text (rand, 300);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_tmp_dir_new ("idw-test-qr-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "code.png", NULL);
   g_autoptr(IdwQrMatrix) matrix = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
@@ -773,7 +764,7 @@ test_decode_limits (void)
   g_autofree guint8 *row = g_malloc0 (9000);
   g_autoptr(GdkPixbuf) wide = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8193, 2);
   g_autoptr(GBytes) wide_png = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_tmp_dir_new ("idw-test-qr-XXXXXX");
   g_autofree char *big_path = g_build_filename (dir, "big.png", NULL);
   g_autofree guint8 *big = NULL;
   const struct

@@ -38,18 +38,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("idw-requests-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_tmp_dir_new ("idw-requests-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  test_tmp_dir_free (fixture->dir);
 }
 
 static GBytes *
@@ -609,13 +605,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = NULL;
+  char *data_home;
   int ret;
 
   if (argc == 4 && g_str_equal (argv[1], RACE_CHILD_ARG))
     return race_child_main (argv[2], argv[3]);
 
-  data_home = g_dir_make_tmp ("idw-requests-home-XXXXXX", NULL);
+  data_home = test_tmp_dir_new ("idw-requests-home-XXXXXX");
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   g_test_init (&argc, &argv, NULL);
@@ -637,7 +633,7 @@ main (int   argc,
               fixture_set_up, test_verifier, fixture_tear_down);
 
   ret = g_test_run ();
-  g_rmdir (data_home);
+  test_tmp_dir_free (data_home);
 
   return ret;
 }

@@ -24,18 +24,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("idw-trust-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_tmp_dir_new ("idw-trust-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  test_tmp_dir_free (fixture->dir);
 }
 
 static IdwCertificate *
@@ -328,10 +324,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = NULL;
+  char *data_home;
   int ret;
 
-  data_home = g_dir_make_tmp ("idw-trust-home-XXXXXX", NULL);
+  data_home = test_tmp_dir_new ("idw-trust-home-XXXXXX");
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   g_test_init (&argc, &argv, NULL);
@@ -349,7 +345,7 @@ main (int   argc,
               fixture_set_up, test_verifier_anchors, fixture_tear_down);
 
   ret = g_test_run ();
-  g_rmdir (data_home);
+  test_tmp_dir_free (data_home);
 
   return ret;
 }

@@ -826,7 +826,7 @@ main (int   argc,
   int ret;
 
   /* A private profile before GLib reads it. */
-  tmp_root = g_dir_make_tmp ("idw-ui-keyboard-XXXXXX", NULL);
+  tmp_root = test_tmp_dir_new ("idw-ui-keyboard-XXXXXX");
   home = g_build_filename (tmp_root, "home", NULL);
   g_mkdir_with_parents (home, 0700);
   g_setenv ("HOME", home, TRUE);
@@ -860,8 +860,7 @@ main (int   argc,
   g_clear_object (&app);
   g_clear_pointer (&iaca, idw_certificate_unref);
   g_clear_pointer (&cred_path, g_free);
-  remove_tree (tmp_root);
-  g_free (tmp_root);
+  test_tmp_dir_free (tmp_root);
 
   return ret;
 }

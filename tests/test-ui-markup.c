@@ -511,7 +511,7 @@ main (int   argc,
 
   g_log_set_writer_func (count_warnings, NULL, NULL);
 
-  tmp_root = g_dir_make_tmp ("idw-ui-markup-XXXXXX", NULL);
+  tmp_root = test_tmp_dir_new ("idw-ui-markup-XXXXXX");
   data_home = g_build_filename (tmp_root, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_unsetenv ("IDW_CAMERA_PIPELINE");
@@ -544,8 +544,7 @@ main (int   argc,
   g_clear_object (&credential);
   g_clear_pointer (&device_key, idw_key_unref);
   g_clear_pointer (&ds_pem, g_free);
-  remove_tree (tmp_root);
-  g_free (tmp_root);
+  test_tmp_dir_free (tmp_root);
 
   return ret;
 }

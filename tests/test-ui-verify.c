@@ -739,7 +739,7 @@ main (int   argc,
   int ret;
 
   /* Before anything reads it. */
-  tmp_root = g_dir_make_tmp ("idw-ui-verify-XXXXXX", NULL);
+  tmp_root = test_tmp_dir_new ("idw-ui-verify-XXXXXX");
   data_home = g_build_filename (tmp_root, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_unsetenv ("IDW_CAMERA_PIPELINE");
@@ -777,8 +777,7 @@ main (int   argc,
   g_clear_object (&credential);
   g_clear_pointer (&device_key, idw_key_unref);
   g_clear_pointer (&iaca, idw_certificate_unref);
-  remove_tree (tmp_root);
-  g_free (tmp_root);
+  test_tmp_dir_free (tmp_root);
 
   return ret;
 }

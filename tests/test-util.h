@@ -26,6 +26,29 @@ remove_tree (const char *path)
   g_remove (path);
 }
 
+/* A fresh, empty folder for a test or a test program: g_dir_make_tmp()
+ * with @tmpl ("name-XXXXXX"), which must succeed. test_tmp_dir_free()
+ * removes it with everything in it. */
+static inline char *
+test_tmp_dir_new (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Removes @dir and everything below it, and frees the name. */
+static inline void
+test_tmp_dir_free (char *dir)
+{
+  if (dir == NULL)
+    return;
+  remove_tree (dir);
+  g_free (dir);
+}
+
 /* Runs the main loop for @ms milliseconds. */
 static inline void
 settle (guint ms)

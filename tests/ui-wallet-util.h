@@ -241,12 +241,10 @@ run_test (int         argc,
           const char *path,
           GTestFunc   test)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int status;
 
-  fx.tmpdir = g_dir_make_tmp ("idw-ui-wallet-XXXXXX", &error);
-  g_assert_no_error (error);
+  fx.tmpdir = test_tmp_dir_new ("idw-ui-wallet-XXXXXX");
   home = g_build_filename (fx.tmpdir, "home", NULL);
   g_mkdir_with_parents (home, 0700);
   g_setenv ("HOME", home, TRUE);
@@ -263,8 +261,7 @@ run_test (int         argc,
   g_clear_pointer (&fx.issuer, idw_issuer_files_free);
   g_clear_pointer (&fx.iaca, idw_certificate_unref);
   g_clear_pointer (&fx.cred_path, g_free);
-  remove_tree (fx.tmpdir);
-  g_free (fx.tmpdir);
+  test_tmp_dir_free (fx.tmpdir);
 
   return status;
 }
