@@ -12,96 +12,23 @@
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
-#include "idw-cbor.h"
 #include "idw-cose.h"
-#include "idw-error.h"
-#include "idw-issue.h"
-#include "idw-keystore.h"
-#include "idw-store.h"
 #include "idw-store-import.h"
-#include "idw-x509.h"
-#include "test-util.h"
+#include "store-test-util.h"
 
-static char *data_home;
+/* ---- Credential files ---- */
 
-/* ---- An issuer and credential files ---- */
-
-typedef struct
-{
-  IdwKey         *ds_key;
-  IdwCertificate *ds;
-  IdwCertificate *other_ds;  /* another issuer's DS certificate */
-} Issuer;
-
-static Issuer issuer;
-
-static IdwCertificate *
-certificate_from_pem (const char *pem)
-{
-  g_autoptr(GError) error = NULL;
-  IdwCertificate *certificate;
-
-  certificate = idw_certificate_new_from_data ((const guint8 *) pem, strlen (pem), &error);
-  g_assert_no_error (error);
-  return certificate;
-}
-
-static void
-issuer_init (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(IdwIssuerFiles) files = NULL;
-  g_autoptr(IdwIssuerFiles) other = NULL;
-
-  files = idw_x509_create_issuer ("Import Test", "UT", TRUE, NULL, &error);
-  g_assert_no_error (error);
-  other = idw_x509_create_issuer ("Other Issuer", "UT", TRUE, NULL, &error);
-  g_assert_no_error (error);
-  issuer.ds_key = idw_key_new_from_pem (files->ds_key_pem, strlen (files->ds_key_pem), &error);
-  g_assert_no_error (error);
-  issuer.ds = certificate_from_pem (files->ds_pem);
-  issuer.other_ds = certificate_from_pem (other->ds_pem);
-}
-
-static void
-issuer_clear (void)
-{
-  g_clear_pointer (&issuer.ds_key, idw_key_unref);
-  g_clear_pointer (&issuer.ds, idw_certificate_unref);
-  g_clear_pointer (&issuer.other_ds, idw_certificate_unref);
-}
+/* Another issuer: its DS certificate stands in for the real one. */
+static TestIssuer *other_issuer;
 
 /* An mDL for @given @family bound to @device_key, as the file an issuer
  * gives out: with the private key when @device_key has it. */
-static IdwCredential *
-issue (const char *given,
-       const char *family,
-       IdwKey     *device_key)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) data = json_object_new ();
-  JsonObject *mdl = json_object_new ();
-  IdwCredential *credential;
-
-  json_object_set_string_member (mdl, "given_name", given);
-  json_object_set_string_member (mdl, "family_name", family);
-  json_object_set_string_member (mdl, "birth_date", "1990-05-17");
-  json_object_set_boolean_member (mdl, "age_over_18", TRUE);
-  json_object_set_object_member (data, "org.iso.18013.5.1", mdl);
-
-  credential = idw_issue_credential (data, NULL, device_key, issuer.ds_key, issuer.ds, NULL, &error);
-  g_assert_no_error (error);
-  return credential;
-}
-
 static GBytes *
 issue_file (const char *given,
             const char *family,
             IdwKey     *device_key)
 {
-  g_autoptr(IdwCredential) credential = issue (given, family, device_key);
+  g_autoptr(IdwCredential) credential = issue_mdl (given, family, NULL, device_key);
 
   return idw_credential_to_bytes (credential, TRUE);
 }
@@ -135,7 +62,7 @@ forged (GBytes *bytes)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwCredential) credential = idw_credential_new_from_bytes (bytes, &error);
-  g_autoptr(GBytes) der = idw_certificate_get_der (issuer.other_ds);
+  g_autoptr(GBytes) der = idw_certificate_get_der (other_issuer->ds);
   cbor_item_t *unprotected;
   struct cbor_pair *pairs;
   gboolean replaced = FALSE;
@@ -158,44 +85,11 @@ forged (GBytes *bytes)
   return idw_credential_to_bytes (credential, TRUE);
 }
 
-static gboolean
-keyring_has_key (const char *fingerprint)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(IdwKey) key = idw_keystore_lookup_device_key_sync (fingerprint, NULL, &error);
-
-  if (key != NULL)
-    return TRUE;
-  g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND);
-  return FALSE;
-}
-
-/* ---- Fixture: a store in a fresh folder, keyed by the keyring ---- */
-
-typedef struct
-{
-  char         *dir;
-  IdwWalletKey *wallet_key;
-  IdwStore     *store;
-} Fixture;
+/* ---- Fixture: fixture_setup() of store-test-util.h ---- */
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("idw-store-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->wallet_key = idw_keystore_get_wallet_key_sync (NULL, &error);
-  g_assert_no_error (error);
-  f->store = idw_store_new (f->dir, f->wallet_key, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown_deleting (Fixture       *f,
+                           gconstpointer  data)
 {
   g_autoptr(GPtrArray) entries = idw_store_list_sync (f->store, NULL, NULL);
 
@@ -203,10 +97,7 @@ fixture_teardown (Fixture       *f,
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     idw_store_delete_sync (f->store, idw_store_entry_get_id (g_ptr_array_index (entries, i)), NULL, NULL);
 
-  g_clear_object (&f->store);
-  g_clear_pointer (&f->wallet_key, idw_wallet_key_unref);
-  remove_tree (f->dir);
-  g_free (f->dir);
+  fixture_teardown (f, data);
 }
 
 static guint
@@ -311,7 +202,7 @@ test_without_key (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
-  g_autoptr(IdwCredential) credential = issue ("Wei", "Zhang", device_key);
+  g_autoptr(IdwCredential) credential = issue_mdl ("Wei", "Zhang", NULL, device_key);
   g_autoptr(GBytes) file = idw_credential_to_bytes (credential, FALSE);
   g_autoptr(IdwStoreEntry) entry = NULL;
   g_autofree char *fingerprint = idw_key_get_fingerprint (device_key);
@@ -370,31 +261,6 @@ test_refused (Fixture       *f,
   /* Nothing refused left its key behind. */
   g_assert_cmpuint (count_entries (f), ==, 0);
   g_assert_false (keyring_has_key (fingerprint));
-}
-
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} AsyncWait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  AsyncWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_for (AsyncWait *wait)
-{
-  g_clear_object (&wait->result);
-  g_main_loop_run (wait->loop);
-  return wait->result;
 }
 
 static void
@@ -463,7 +329,7 @@ test_no_keyring (void)
       g_autoptr(GBytes) file = NULL;
       g_autoptr(IdwStoreEntry) entry = NULL;
       g_autoptr(GPtrArray) entries = NULL;
-      g_autofree char *dir = g_dir_make_tmp ("idw-store-import-nokeyring-XXXXXX", NULL);
+      g_autofree char *dir = test_tmp_dir_new ("idw-store-import-nokeyring-XXXXXX");
 
       g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", TRUE);
 
@@ -490,28 +356,20 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  /* Before anything asks GLib for the user data folder. */
-  data_home = g_dir_make_tmp ("idw-store-import-data-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  store_test_init (&argc, &argv, "idw-store-import-data-XXXXXX", "Import Test");
+  other_issuer = test_issuer_new_at ("Other Issuer", NULL);
 
-  g_test_init (&argc, &argv, NULL);
-  issuer_init ();
-
-  g_test_add ("/store-import/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown);
+  g_test_add ("/store-import/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown_deleting);
   g_test_add ("/store-import/without-key", Fixture, NULL,
-              fixture_setup, test_without_key, fixture_teardown);
-  g_test_add ("/store-import/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
-  g_test_add ("/store-import/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
+              fixture_setup, test_without_key, fixture_teardown_deleting);
+  g_test_add ("/store-import/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown_deleting);
+  g_test_add ("/store-import/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown_deleting);
   g_test_add_func ("/store-import/no-keyring", test_no_keyring);
 
   status = g_test_run ();
 
-  issuer_clear ();
-  remove_tree (data_home);
-  g_free (data_home);
-  return status;
+  g_clear_pointer (&other_issuer, test_issuer_free);
+  return store_test_finish (status);
 }
