@@ -18,135 +18,19 @@
 #include <json-glib/json-glib.h>
 
 #include "idwallet.h"
-#include "test-util.h"
+#include "cli-test-util.h"
 
-/* ---- Running the CLI (as in test-cli.c) --------------------------------- */
+/* ---- Shared: the issuer and credential of cli-test-util.h, the ID ---- */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static char *tmp_dir;
-static char *data_home;
-
-static const char *
-cli_path (void)
-{
-  const char *path = g_getenv ("IDW_CLI");
-
-  if (path == NULL)
-    g_error ("IDW_CLI is not set: run this test with meson test");
-
-  return path;
-}
-
-/* run_cli (stdin or NULL, arg, …, NULL) */
-G_GNUC_NULL_TERMINATED static Run *
-run_cli (const char *input,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) command = g_string_new (NULL);
-  Run *run = g_new0 (Run, 1);
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) cli_path ());
-  va_start (ap, input);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  for (guint i = 0; args->pdata[i] != NULL; i++)
-    g_string_append_printf (command, "%s%s", i > 0 ? " " : "", (const char *) args->pdata[i]);
-  g_test_message ("$ %s", command->str);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-
-  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
-
-  g_assert_null (strstr (run->err, "Sanitizer"));
-  g_assert_null (strstr (run->err, "runtime error:"));
-  g_assert_null (strstr (run->err, "CRITICAL"));
-  g_assert_null (strstr (run->err, "WARNING"));
-
-  return run;
-}
-
-static char *
-tmp_path (const char *name)
-{
-  return g_build_filename (tmp_dir, name, NULL);
-}
-
-static char *
-write_tmp (const char *name,
-           const void *contents,
-           gssize      len)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = tmp_path (name);
-
-  g_file_set_contents (path, contents, len, &error);
-  g_assert_no_error (error);
-
-  return path;
-}
-
-/* ---- Shared: an issuer, a credential with its key, the imported ID ---- */
-
-static char *issuer_dir;
-static char *iaca_pem;
 static char *person;
-static char *credential;   /* issued with --new-device-key */
-static char *imported_id;  /* its ID in the wallet */
+static char *imported_id;  /* the credential's ID in the wallet */
 
 static void
 ensure_issuer (void)
 {
-  g_autoptr(Run) init = NULL;
-  g_autoptr(Run) issue = NULL;
-
-  if (issuer_dir != NULL)
-    return;
-
-  issuer_dir = tmp_path ("issuer");
-  iaca_pem = g_build_filename (issuer_dir, "iaca.pem", NULL);
-  init = run_cli (NULL, "issuer", "init", "--out", issuer_dir, "--name", "Keyring Republic",
-                  "--country", "zz", "--test", NULL);
-  g_assert_cmpint (init->status, ==, 0);
-
-  person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
-  credential = tmp_path ("erika.idwcred");
-  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
-                   "--new-device-key", "--out", credential, NULL);
-  g_assert_cmpint (issue->status, ==, 0);
+  ensure_credential ();
+  if (person == NULL)
+    person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
 }
 
 static gboolean
@@ -555,22 +439,6 @@ test_import_without_key (void)
 
 /* ---- Hostile text --------------------------------------------------------- */
 
-/* @text has no raw control character but the newline (and the tab between
- * `list` fields), no C1 control, no bidirectional override or isolate. */
-static void
-assert_terminal_safe (const char *text)
-{
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) ||
-          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-        g_error ("raw U+%04X at byte %zu", c, (gsize) (p - text));
-    }
-}
-
 /* A credential whose document type and holder's name clear the screen,
  * add list fields and lines, and reorder the line: import and list print
  * them escaped. */
@@ -638,14 +506,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  tmp_dir = g_dir_make_tmp ("test-cli-keyring-XXXXXX", &error);
-  g_assert_no_error (error);
-  data_home = g_build_filename (tmp_dir, "data", NULL);
+  cli_test_init (&argc, &argv, "test-cli-keyring-XXXXXX");
+  issuer_name = "Keyring Republic";
 
   /* In order: later tests use what earlier ones imported. */
   g_test_add_func ("/cli-keyring/list-empty", test_list_empty);
@@ -657,19 +521,9 @@ main (int    argc,
   g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
   g_test_add_func ("/cli-keyring/hostile-import-list", test_hostile_import_list);
 
-  status = g_test_run ();
+  status = cli_test_finish (g_test_run ());
 
-  if (status == 0)
-    remove_tree (tmp_dir);
-  else
-    g_printerr ("# test files kept in %s\n", tmp_dir);
-
-  g_free (tmp_dir);
-  g_free (data_home);
-  g_free (issuer_dir);
-  g_free (iaca_pem);
   g_free (person);
-  g_free (credential);
   g_free (imported_id);
 
   return status;
