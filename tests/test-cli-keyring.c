@@ -339,7 +339,6 @@ test_request_issue_import (void)
   /* Never the private key on the terminal. */
   {
     guint8 seed[32];
-    g_autofree char *seed_hex = NULL;
     g_autoptr(GString) hex = g_string_new (NULL);
 
     g_assert_true (idw_key_export_seed (in_keyring, seed));
