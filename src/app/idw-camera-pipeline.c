@@ -66,7 +66,7 @@ present_frame_idle (gpointer user_data)
                                     GDK_MEMORY_R8G8B8A8,
                                     frame->rgba, frame->stride);
   _idw_camera_frame_free (frame);
-  _idw_camera_set_frame (self, texture);
+  self->events->set_frame (self, texture);
 
   return G_SOURCE_REMOVE;
 }
@@ -85,7 +85,7 @@ code_detected_idle (gpointer user_data)
   IdwCamera *self = detection->self;
 
   if (!self->disposed && self->scanning && detection->generation == self->generation)
-    _idw_camera_found_code (self, detection->input);
+    self->events->found_code (self, detection->input);
 
   g_object_unref (detection->self);
   idw_input_unref (detection->input);
@@ -410,8 +410,8 @@ on_bus_message (GstBus     *bus,
 
       gst_message_parse_error (message, &error, &debug);
       g_debug ("Camera error: %s (%s)", error->message, debug != NULL ? debug : "");
-      idw_camera_stop (self);
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_FAILED, error->message);
+      self->events->stop (self);
+      self->events->set_state (self, IDW_CAMERA_STATE_FAILED, error->message);
       return G_SOURCE_REMOVE;
     }
 
@@ -435,7 +435,7 @@ start_done (GObject      *object,
         return;
 
       g_debug ("Camera failed to start: %s", error->message);
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_FAILED, error->message);
+      self->events->set_state (self, IDW_CAMERA_STATE_FAILED, error->message);
       return;
     }
 
@@ -443,11 +443,11 @@ start_done (GObject      *object,
     return;
 
   if (data->devices != NULL)
-    _idw_camera_set_devices (self, g_steal_pointer (&data->devices), g_steal_pointer (&data->device_id));
+    self->events->set_devices (self, g_steal_pointer (&data->devices), g_steal_pointer (&data->device_id));
 
   if (data->no_camera)
     {
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_NO_CAMERA, NULL);
+      self->events->set_state (self, IDW_CAMERA_STATE_NO_CAMERA, NULL);
       return;
     }
 
@@ -501,8 +501,10 @@ _idw_camera_pipeline_stop (IdwCamera *self)
 
 /* The QR decoder: one worker thread, one frame at a time. */
 void
-_idw_camera_pipeline_init (IdwCamera *self)
+_idw_camera_pipeline_init (IdwCamera             *self,
+                           const IdwCameraEvents *events)
 {
+  self->events = events;
   self->decode_pool = g_thread_pool_new (decode_frame, self, 1, FALSE, NULL);
 }
 

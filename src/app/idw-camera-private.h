@@ -46,9 +46,33 @@ typedef enum
   IDW_CAMERA_SOURCE_DEVICE,       /* a camera GstDeviceMonitor finds */
 } IdwCameraSource;
 
+/* How the pipeline tells the object what it found. idw-camera.c fills it
+ * in, so that idw-camera-pipeline.c calls nothing of idw-camera.c and the
+ * two files do not call each other in a circle. */
+typedef struct
+{
+  /* The state, and the message of a failure. */
+  void (*set_state)   (IdwCamera      *self,
+                       IdwCameraState  state,
+                       const char     *error_message);
+  /* Shows @texture (taken) as the latest frame. */
+  void (*set_frame)   (IdwCamera      *self,
+                       GdkTexture     *texture);
+  /* Ends scanning and emits ::code-detected. */
+  void (*found_code)  (IdwCamera      *self,
+                       IdwInput       *input);
+  /* The cameras found (taken) and the one in use (taken). */
+  void (*set_devices) (IdwCamera      *self,
+                       GPtrArray      *devices,
+                       char           *current_device);
+  void (*stop)        (IdwCamera      *self);
+} IdwCameraEvents;
+
 struct _IdwCamera
 {
   GObject         parent_instance;
+
+  const IdwCameraEvents *events;
 
   IdwCameraState  state;
   char           *error_message;
@@ -76,23 +100,9 @@ struct _IdwCamera
   gboolean        frame_idle_queued;
 };
 
-/* idw-camera.c: the object's side of what the pipeline finds */
-void _idw_camera_set_state      (IdwCamera      *self,
-                                 IdwCameraState  state,
-                                 const char     *error_message);
-/* Shows @texture (taken) as the latest frame. */
-void _idw_camera_set_frame      (IdwCamera      *self,
-                                 GdkTexture     *texture);
-/* Ends scanning and emits ::code-detected. */
-void _idw_camera_found_code     (IdwCamera      *self,
-                                 IdwInput       *input);
-/* The cameras found (taken) and the one in use (taken). */
-void _idw_camera_set_devices    (IdwCamera      *self,
-                                 GPtrArray      *devices,
-                                 char           *current_device);
-
 /* idw-camera-pipeline.c */
-void _idw_camera_pipeline_init    (IdwCamera       *self);
+void _idw_camera_pipeline_init    (IdwCamera             *self,
+                                   const IdwCameraEvents *events);
 void _idw_camera_pipeline_dispose (IdwCamera       *self);
 /* Builds and plays the pipeline on a worker thread; the state says how it
  * went. */

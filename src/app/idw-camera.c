@@ -46,8 +46,8 @@ idw_camera_new (void)
   return g_object_new (IDW_TYPE_CAMERA, NULL);
 }
 
-void
-_idw_camera_set_state (IdwCamera      *self,
+static void
+idw_camera_set_state (IdwCamera      *self,
                        IdwCameraState  state,
                        const char     *error_message)
 {
@@ -64,21 +64,21 @@ _idw_camera_set_state (IdwCamera      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-void
-_idw_camera_set_frame (IdwCamera  *self,
+static void
+idw_camera_set_frame (IdwCamera  *self,
                        GdkTexture *texture)
 {
   g_clear_object (&self->texture);
   self->texture = texture;
 
   if (self->state == IDW_CAMERA_STATE_STARTING)
-    _idw_camera_set_state (self, IDW_CAMERA_STATE_RUNNING, NULL);
+    idw_camera_set_state (self, IDW_CAMERA_STATE_RUNNING, NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAINTABLE]);
 }
 
-void
-_idw_camera_found_code (IdwCamera *self,
+static void
+idw_camera_found_code (IdwCamera *self,
                         IdwInput  *input)
 {
   self->scanning = FALSE;
@@ -87,8 +87,8 @@ _idw_camera_found_code (IdwCamera *self,
   g_signal_emit (self, signals[CODE_DETECTED], 0, input);
 }
 
-void
-_idw_camera_set_devices (IdwCamera *self,
+static void
+idw_camera_set_devices (IdwCamera *self,
                          GPtrArray *devices,
                          char      *current_device)
 {
@@ -116,7 +116,7 @@ portal_access_done (GObject      *object,
           self->state != IDW_CAMERA_STATE_STARTING)
         return;
       g_debug ("Camera access refused: %s", error->message);
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_DENIED, NULL);
+      idw_camera_set_state (self, IDW_CAMERA_STATE_DENIED, NULL);
       return;
     }
 
@@ -126,7 +126,7 @@ portal_access_done (GObject      *object,
   fd = xdp_portal_open_pipewire_remote_for_camera (XDP_PORTAL (object));
   if (fd < 0)
     {
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_FAILED, _("The camera could not be opened."));
+      idw_camera_set_state (self, IDW_CAMERA_STATE_FAILED, _("The camera could not be opened."));
       return;
     }
 
@@ -159,7 +159,7 @@ portal_presence_done (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), NULL))
     {
-      _idw_camera_set_state (self, IDW_CAMERA_STATE_NO_CAMERA, NULL);
+      idw_camera_set_state (self, IDW_CAMERA_STATE_NO_CAMERA, NULL);
       g_clear_object (&parent);
       return;
     }
@@ -207,7 +207,7 @@ idw_camera_start (IdwCamera *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_atomic_int_inc (&self->generation);
-  _idw_camera_set_state (self, IDW_CAMERA_STATE_STARTING, NULL);
+  idw_camera_set_state (self, IDW_CAMERA_STATE_STARTING, NULL);
 
   description = g_getenv ("IDW_CAMERA_PIPELINE");
   if (description != NULL && *description != '\0')
@@ -247,7 +247,7 @@ idw_camera_stop (IdwCamera *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAINTABLE]);
     }
 
-  _idw_camera_set_state (self, IDW_CAMERA_STATE_IDLE, NULL);
+  idw_camera_set_state (self, IDW_CAMERA_STATE_IDLE, NULL);
 }
 
 IdwCameraState
@@ -491,6 +491,15 @@ idw_camera_class_init (IdwCameraClass *klass)
                                          G_TYPE_NONE, 1, IDW_TYPE_INPUT);
 }
 
+/* What the pipeline reports: the pipeline's file calls nothing of this one. */
+static const IdwCameraEvents camera_events = {
+  .set_state = idw_camera_set_state,
+  .set_frame = idw_camera_set_frame,
+  .found_code = idw_camera_found_code,
+  .set_devices = idw_camera_set_devices,
+  .stop = idw_camera_stop,
+};
+
 static void
 idw_camera_init (IdwCamera *self)
 {
@@ -499,5 +508,5 @@ idw_camera_init (IdwCamera *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (self->settings, "changed::camera",
                            G_CALLBACK (on_camera_setting_changed), self, 0);
-  _idw_camera_pipeline_init (self);
+  _idw_camera_pipeline_init (self, &camera_events);
 }

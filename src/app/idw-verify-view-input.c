@@ -34,13 +34,13 @@ file_loaded (GObject      *object,
         return;
       /* Translators: %s is a file name. */
       message = g_strdup_printf (_("“%s” could not be opened."), name);
-      _idw_verify_view_show_toast (self, message);
+      self->core->show_toast (self, message);
       return;
     }
 
   if (len > IDW_MAX_INPUT_FILE)
     {
-      _idw_verify_view_show_toast (self, _("The file is too large."));
+      self->core->show_toast (self, _("The file is too large."));
       return;
     }
 
@@ -117,9 +117,9 @@ pasted (GFile              *file,
   else if (text != NULL)
     idw_verify_view_verify_text (self, text);
   else if (result == IDW_CLIPBOARD_READ_NO_PICTURE)
-    _idw_verify_view_show_toast (self, _("The picture on the clipboard could not be read."));
+    self->core->show_toast (self, _("The picture on the clipboard could not be read."));
   else
-    _idw_verify_view_show_toast (self, _("There is nothing to verify on the clipboard."));
+    self->core->show_toast (self, _("There is nothing to verify on the clipboard."));
 
   return TRUE;
 }
@@ -137,7 +137,7 @@ paste_action (GtkWidget  *widget,
   if (!idw_clipboard_read (gtk_widget_get_clipboard (widget),
                            IDW_CLIPBOARD_FILE | IDW_CLIPBOARD_PICTURE | IDW_CLIPBOARD_TEXT,
                            self->cancellable, pasted, g_object_ref (self), g_object_unref))
-    _idw_verify_view_show_toast (self, _("There is nothing to verify on the clipboard."));
+    self->core->show_toast (self, _("There is nothing to verify on the clipboard."));
 }
 
 static gboolean

@@ -140,12 +140,12 @@ verify_done (GObject      *object,
 
       self->busy = FALSE;
       clear_verifying_timeout (self);
-      _idw_verify_view_show_toast (self, error->message);
+      self->core->show_toast (self, error->message);
       if (page_before != NULL && !g_str_equal (page_before, "verifying"))
-        _idw_verify_view_set_page (self, page_before);
-      if (g_str_equal (idw_verify_view_get_state (self), "scan") ||
-          g_str_equal (idw_verify_view_get_state (self), "starting"))
-        _idw_verify_view_resume_scanning_later (self, _("Hold the QR code inside the frame"));
+        self->core->set_page (self, page_before);
+      if (g_str_equal (self->core->get_page (self), "scan") ||
+          g_str_equal (self->core->get_page (self), "starting"))
+        self->core->resume_scanning_later (self, _("Hold the QR code inside the frame"));
       return;
     }
 
@@ -159,7 +159,7 @@ verify_done (GObject      *object,
   idw_verdict_page_set_verdict (self->verdict_page, job->verdict,
                                 idw_verdict_get_nonce (job->verdict) != NULL,
                                 idw_verdict_get_nonce_state (job->verdict));
-  _idw_verify_view_set_page (self, "result");
+  self->core->set_page (self, "result");
 }
 
 static gboolean
@@ -169,7 +169,7 @@ verifying_timeout_cb (gpointer user_data)
 
   self->verifying_timeout = 0;
   if (self->busy)
-    _idw_verify_view_set_page (self, "verifying");
+    self->core->set_page (self, "verifying");
 
   return G_SOURCE_REMOVE;
 }
@@ -208,7 +208,7 @@ verify_job_start (IdwVerifyView *self,
   self->busy = TRUE;
   idw_camera_set_scanning (self->camera, FALSE);
   g_free (self->page_before);
-  self->page_before = g_strdup (idw_verify_view_get_state (self));
+  self->page_before = g_strdup (self->core->get_page (self));
   clear_verifying_timeout (self);
   self->verifying_timeout = g_timeout_add (VERIFYING_PAGE_DELAY_MS, verifying_timeout_cb, self);
 
@@ -256,7 +256,7 @@ _idw_verify_view_verify_texture (IdwVerifyView *self,
    * download within reason. */
   if (!idw_qr_check_dimensions (width, height, NULL))
     {
-      _idw_verify_view_show_toast (self, _("The picture is too large to be read."));
+      self->core->show_toast (self, _("The picture is too large to be read."));
       return;
     }
 

@@ -15,9 +15,28 @@
 
 G_BEGIN_DECLS
 
+/* What the aspect files ask of the class's own file, idw-verify-view.c,
+ * which fills this in: the aspects call down (input → job), never back up
+ * into the file that calls them, so no two files call each other. */
+typedef struct
+{
+  void        (*show_toast)            (IdwVerifyView *self,
+                                        const char    *message);
+  /* Shows page @name ("starting", "scan", "no-camera", "verifying",
+   * "result"), taking the focus along when it was in the view. */
+  void        (*set_page)              (IdwVerifyView *self,
+                                        const char    *name);
+  const char *(*get_page)              (IdwVerifyView *self);
+  /* Shows @hint and scans again a moment later. */
+  void        (*resume_scanning_later) (IdwVerifyView *self,
+                                        const char    *hint);
+} IdwVerifyViewCore;
+
 struct _IdwVerifyView
 {
   AdwBin            parent_instance;
+
+  const IdwVerifyViewCore *core;
 
   AdwToastOverlay  *toast_overlay;
   GtkStack         *stack;
@@ -50,15 +69,6 @@ struct _IdwVerifyView
   guint             verifying_timeout;
   guint             rescan_timeout;
 };
-
-/* idw-verify-view.c */
-void     _idw_verify_view_show_toast            (IdwVerifyView  *self,
-                                                 const char     *message);
-void     _idw_verify_view_set_page              (IdwVerifyView  *self,
-                                                 const char     *name);
-gboolean _idw_verify_view_showing_outcome       (IdwVerifyView  *self);
-void     _idw_verify_view_resume_scanning_later (IdwVerifyView  *self,
-                                                 const char     *hint);
 
 /* idw-verify-view-job.c: each takes what it is given and starts checking
  * it, unless a check is running already. */

@@ -33,9 +33,9 @@ idw_verify_view_new (void)
   return g_object_new (IDW_TYPE_VERIFY_VIEW, NULL);
 }
 
-void
-_idw_verify_view_show_toast (IdwVerifyView *self,
-                             const char    *message)
+static void
+show_toast (IdwVerifyView *self,
+            const char    *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
 }
@@ -78,9 +78,9 @@ idw_verify_view_take_focus (IdwVerifyView *self)
   self->take_focus = !focus_page (self);
 }
 
-void
-_idw_verify_view_set_page (IdwVerifyView *self,
-                           const char    *name)
+static void
+set_page (IdwVerifyView *self,
+          const char    *name)
 {
   gboolean move_focus = idw_ui_owns_focus (GTK_WIDGET (self)) &&
                         g_strcmp0 (idw_verify_view_get_state (self), name) != 0;
@@ -129,8 +129,8 @@ idw_verify_view_get_request_store (IdwVerifyView *self)
   return self->request_store;
 }
 
-gboolean
-_idw_verify_view_showing_outcome (IdwVerifyView *self)
+static gboolean
+showing_outcome (IdwVerifyView *self)
 {
   const char *page = idw_verify_view_get_state (self);
 
@@ -144,7 +144,7 @@ update_camera_page (IdwVerifyView *self)
 {
   IdwCameraState state = idw_camera_get_state (self->camera);
 
-  if (_idw_verify_view_showing_outcome (self) || self->busy)
+  if (showing_outcome (self) || self->busy)
     return;
 
   switch (state)
@@ -155,11 +155,11 @@ update_camera_page (IdwVerifyView *self)
        * until the camera says how it went, rather than flash a spinner. */
       if (!g_str_equal (idw_verify_view_get_state (self), "no-camera") &&
           !g_str_equal (idw_verify_view_get_state (self), "scan"))
-        _idw_verify_view_set_page (self, "starting");
+        set_page (self, "starting");
       break;
 
     case IDW_CAMERA_STATE_RUNNING:
-      _idw_verify_view_set_page (self, "scan");
+      set_page (self, "scan");
       idw_camera_set_scanning (self->camera, TRUE);
       break;
 
@@ -168,7 +168,7 @@ update_camera_page (IdwVerifyView *self)
       adw_status_page_set_title (self->no_camera_page, _("No Camera Found"));
       adw_status_page_set_description (self->no_camera_page,
                                        _("Connect a camera to scan QR codes, or check an ID another way."));
-      _idw_verify_view_set_page (self, "no-camera");
+      set_page (self, "no-camera");
       break;
 
     case IDW_CAMERA_STATE_DENIED:
@@ -176,7 +176,7 @@ update_camera_page (IdwVerifyView *self)
       adw_status_page_set_title (self->no_camera_page, _("No Access to the Camera"));
       adw_status_page_set_description (self->no_camera_page,
                                        _("Allow ID Wallet to use the camera in Settings, or check an ID another way."));
-      _idw_verify_view_set_page (self, "no-camera");
+      set_page (self, "no-camera");
       break;
 
     case IDW_CAMERA_STATE_FAILED:
@@ -185,7 +185,7 @@ update_camera_page (IdwVerifyView *self)
       adw_status_page_set_title (self->no_camera_page, _("The Camera Is Not Working"));
       adw_status_page_set_description (self->no_camera_page,
                                        _("The camera could not be started. It may be in use by another app. You can check an ID another way."));
-      _idw_verify_view_set_page (self, "no-camera");
+      set_page (self, "no-camera");
       break;
     }
 }
@@ -254,15 +254,15 @@ rescan_timeout_cb (gpointer user_data)
 
   self->rescan_timeout = 0;
   gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
-  if (!self->busy && !_idw_verify_view_showing_outcome (self))
+  if (!self->busy && !showing_outcome (self))
     idw_camera_set_scanning (self->camera, TRUE);
 
   return G_SOURCE_REMOVE;
 }
 
-void
-_idw_verify_view_resume_scanning_later (IdwVerifyView *self,
-                                        const char    *hint)
+static void
+resume_scanning_later (IdwVerifyView *self,
+                       const char    *hint)
 {
   gtk_label_set_label (self->scan_hint, hint);
   g_clear_handle_id (&self->rescan_timeout, g_source_remove);
@@ -282,13 +282,13 @@ on_code_detected (IdwCamera     *camera,
       _idw_verify_view_verify_input (self, input);
       break;
     case IDW_INPUT_REQUEST:
-      _idw_verify_view_resume_scanning_later (self, _("This is a request for an ID, not an ID"));
+      resume_scanning_later (self, _("This is a request for an ID, not an ID"));
       break;
     case IDW_INPUT_CREDENTIAL_REQUEST:
     case IDW_INPUT_DEVICE_RESPONSE:
     case IDW_INPUT_UNKNOWN:
     default:
-      _idw_verify_view_resume_scanning_later (self, _("This QR code is not an ID"));
+      resume_scanning_later (self, _("This QR code is not an ID"));
       break;
     }
 }
@@ -346,7 +346,7 @@ again_action (GtkWidget  *widget,
 {
   IdwVerifyView *self = IDW_VERIFY_VIEW (widget);
 
-  _idw_verify_view_set_page (self, "starting");
+  set_page (self, "starting");
   gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
   start_camera (self);
   update_camera_page (self);
@@ -386,7 +386,7 @@ idw_verify_view_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (idw_verify_view_parent_class)->map (widget);
 
-  if (!_idw_verify_view_showing_outcome (self) && !self->busy)
+  if (!showing_outcome (self) && !self->busy)
     start_camera (self);
 }
 
@@ -468,9 +468,24 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_install_action (widget_class, "verify.retry-camera", NULL, retry_camera_action);
 }
 
+static const char *
+get_page (IdwVerifyView *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/* What the aspect files may ask of this one (idw-verify-view-private.h). */
+static const IdwVerifyViewCore verify_view_core = {
+  .show_toast = show_toast,
+  .set_page = set_page,
+  .get_page = get_page,
+  .resume_scanning_later = resume_scanning_later,
+};
+
 static void
 idw_verify_view_init (IdwVerifyView *self)
 {
+  self->core = &verify_view_core;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* AdwBin's own child: not a bound template child, which
    * gtk_widget_dispose_template() would unparent behind AdwBin's back. */
@@ -501,5 +516,5 @@ idw_verify_view_init (IdwVerifyView *self)
   /* Drops, and Ctrl+V and Ctrl+O wherever the focus is. */
   _idw_verify_view_init_input (self);
 
-  _idw_verify_view_set_page (self, "starting");
+  set_page (self, "starting");
 }

@@ -79,7 +79,7 @@ delete_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (self != NULL)
-        _idw_wallet_view_show_message (self, _("Cannot Delete the ID"), error->message);
+        self->core->show_message (self, _("Cannot Delete the ID"), error->message);
       else
         g_message ("Deleting an ID failed: %s", error->message);
     }
@@ -189,10 +189,10 @@ _idw_wallet_view_delete_card (IdwWalletView *self,
   g_hash_table_insert (self->pending, g_strdup (id), pending);
 
   gtk_widget_set_visible (row, FALSE);
-  _idw_wallet_view_go_back_to_list (self);
+  self->core->go_back_to_list (self);
   _idw_wallet_view_update_list_state (self);
 
-  _idw_wallet_view_add_toast (self, toast);
+  self->core->add_toast (self, toast);
 }
 
 /**

@@ -161,7 +161,7 @@ idw_wallet_view_import_file_finish (IdwWalletView  *self,
   if (entry != NULL)
     {
       idw_wallet_view_reload (self);
-      _idw_wallet_view_emit_imported (self, entry);
+      self->core->emit_imported (self, entry);
     }
 
   return entry;
@@ -188,11 +188,11 @@ import_reported_cb (GObject      *source,
 
       /* Translators: %s is a file name */
       heading = g_strdup_printf (_("Cannot Import “%s”"), name);
-      _idw_wallet_view_show_message (self, heading, error->message);
+      self->core->show_message (self, heading, error->message);
       return;
     }
 
-  _idw_wallet_view_add_toast (self, adw_toast_new (_("ID added to your wallet")));
+  self->core->add_toast (self, adw_toast_new (_("ID added to your wallet")));
 }
 
 void
@@ -255,7 +255,7 @@ idw_wallet_view_choose_import (IdwWalletView *self)
   if (self->import_chooser != NULL)
     return;
 
-  self->import_chooser = gtk_file_chooser_native_new (_("Import an ID"), _idw_wallet_view_get_window (self),
+  self->import_chooser = gtk_file_chooser_native_new (_("Import an ID"), self->core->get_window (self),
                                                       GTK_FILE_CHOOSER_ACTION_OPEN,
                                                       _("_Import"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->import_chooser), TRUE);

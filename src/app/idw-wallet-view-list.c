@@ -166,7 +166,7 @@ load_cb (GObject      *source,
       return;
     }
 
-  _idw_wallet_view_emit_loaded (self);
+  self->core->emit_loaded (self);
 }
 
 /**
@@ -218,7 +218,7 @@ remove_damaged_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      _idw_wallet_view_show_message (self, _("Cannot Remove the File"), error->message);
+      self->core->show_message (self, _("Cannot Remove the File"), error->message);
     }
 
   idw_wallet_view_reload (self);

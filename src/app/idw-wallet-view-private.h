@@ -17,9 +17,30 @@
 
 G_BEGIN_DECLS
 
+/* What the aspect files ask of the class's own file, idw-wallet-view.c,
+ * which fills this in: the aspects call down (import and delete use the
+ * list), never back up into the file that calls them, so no two files call
+ * each other. */
+typedef struct
+{
+  GtkWindow *(*get_window)      (IdwWalletView *self);
+  void       (*add_toast)       (IdwWalletView *self,
+                                 AdwToast      *toast);
+  void       (*show_message)    (IdwWalletView *self,
+                                 const char    *heading,
+                                 const char    *body);
+  void       (*go_back_to_list) (IdwWalletView *self);
+  /* Emit ::loaded and ::imported. */
+  void       (*emit_loaded)     (IdwWalletView *self);
+  void       (*emit_imported)   (IdwWalletView *self,
+                                 IdwStoreEntry *entry);
+} IdwWalletViewCore;
+
 struct _IdwWalletView
 {
   AdwBin                parent_instance;
+
+  const IdwWalletViewCore *core;
 
   IdwStore             *store;
   GCancellable         *cancellable;
@@ -41,18 +62,6 @@ struct _IdwWalletView
   GtkWidget            *damaged_group;
   GtkListBox           *damaged_list;
 };
-
-/* idw-wallet-view.c */
-GtkWindow     *_idw_wallet_view_get_window        (IdwWalletView  *self);
-void           _idw_wallet_view_add_toast         (IdwWalletView  *self,
-                                                   AdwToast       *toast);
-void           _idw_wallet_view_show_message      (IdwWalletView  *self,
-                                                   const char     *heading,
-                                                   const char     *body);
-void           _idw_wallet_view_go_back_to_list   (IdwWalletView  *self);
-void           _idw_wallet_view_emit_loaded       (IdwWalletView  *self);
-void           _idw_wallet_view_emit_imported     (IdwWalletView  *self,
-                                                   IdwStoreEntry  *entry);
 
 /* idw-wallet-view-list.c */
 void           _idw_wallet_view_class_init_list   (GtkWidgetClass *widget_class);

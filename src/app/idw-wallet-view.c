@@ -37,8 +37,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-GtkWindow *
-_idw_wallet_view_get_window (IdwWalletView *self)
+static GtkWindow *
+get_window (IdwWalletView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -46,37 +46,37 @@ _idw_wallet_view_get_window (IdwWalletView *self)
 }
 
 /* On the nearest toast overlay: the window's. */
-void
-_idw_wallet_view_add_toast (IdwWalletView *self,
-                            AdwToast      *toast)
+static void
+add_toast (IdwWalletView *self,
+           AdwToast      *toast)
 {
   idw_ui_add_toast (GTK_WIDGET (self), toast);
 }
 
-void
-_idw_wallet_view_show_message (IdwWalletView *self,
-                               const char    *heading,
-                               const char    *body)
+static void
+show_message (IdwWalletView *self,
+              const char    *heading,
+              const char    *body)
 {
   /* Plain text (no markup), but the body may quote a credential: its
    * controls are made visible. */
   g_autofree char *shown_heading = idw_ui_escape_text (heading);
   g_autofree char *shown_body = idw_ui_escape_text (body);
-  GtkWidget *dialog = adw_message_dialog_new (_idw_wallet_view_get_window (self), shown_heading, shown_body);
+  GtkWidget *dialog = adw_message_dialog_new (get_window (self), shown_heading, shown_body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-_idw_wallet_view_emit_loaded (IdwWalletView *self)
+static void
+emit_loaded (IdwWalletView *self)
 {
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
 }
 
-void
-_idw_wallet_view_emit_imported (IdwWalletView *self,
-                                IdwStoreEntry *entry)
+static void
+emit_imported (IdwWalletView *self,
+               IdwStoreEntry *entry)
 {
   g_signal_emit (self, signals[SIGNAL_IMPORTED], 0, entry);
 }
@@ -186,8 +186,8 @@ idw_wallet_view_go_back (IdwWalletView *self)
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-void
-_idw_wallet_view_go_back_to_list (IdwWalletView *self)
+static void
+go_back_to_list (IdwWalletView *self)
 {
   adw_leaflet_set_visible_child (self->leaflet, list_page (self));
   /* The pages left behind go when the transition back is over (see
@@ -227,9 +227,9 @@ explain_cannot_present (IdwWalletView *self,
                         const GError  *error)
 {
   if (error != NULL && !g_error_matches (error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
-    _idw_wallet_view_show_message (self, _("Cannot Reach the Keyring"), error->message);
+    show_message (self, _("Cannot Reach the Keyring"), error->message);
   else
-    _idw_wallet_view_show_message (self, _("This ID Cannot Be Presented Here"),
+    show_message (self, _("This ID Cannot Be Presented Here"),
                   _("Presenting an ID needs the key it was issued to, and this computer’s keyring does not have it. "
                     "Import the credential file that came with its key, or present the ID from the device it was issued to."));
 }
@@ -264,7 +264,7 @@ key_lookup_cb (GObject      *source,
     }
   else
     {
-      IdwRespondDialog *dialog = idw_respond_dialog_new (_idw_wallet_view_get_window (self), credential, key);
+      IdwRespondDialog *dialog = idw_respond_dialog_new (get_window (self), credential, key);
 
       gtk_window_present (GTK_WINDOW (dialog));
     }
@@ -321,7 +321,7 @@ idw_wallet_view_open_card (IdwWalletView *self,
   g_signal_connect_object (page, "respond", G_CALLBACK (card_respond_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "delete", G_CALLBACK (_idw_wallet_view_delete_card), self, G_CONNECT_SWAPPED);
 
-  _idw_wallet_view_go_back_to_list (self);
+  go_back_to_list (self);
   push_page (self, page);
 }
 
@@ -447,9 +447,20 @@ idw_wallet_view_class_init (IdwWalletViewClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_ALT_MASK, go_back_shortcut, NULL);
 }
 
+/* What the aspect files may ask of this one (idw-wallet-view-private.h). */
+static const IdwWalletViewCore wallet_view_core = {
+  .get_window = get_window,
+  .add_toast = add_toast,
+  .show_message = show_message,
+  .go_back_to_list = go_back_to_list,
+  .emit_loaded = emit_loaded,
+  .emit_imported = emit_imported,
+};
+
 static void
 idw_wallet_view_init (IdwWalletView *self)
 {
+  self->core = &wallet_view_core;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();

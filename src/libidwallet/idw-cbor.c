@@ -43,48 +43,6 @@ idw_cbor_new_tag24 (cbor_item_t *inner)
   return _idw_cbor_check_alloc (cbor_build_tag (IDW_CBOR_TAG_ENCODED_CBOR, bstr));
 }
 
-/**
- * idw_cbor_decode_tag24:
- * @item: a tag 24 item around a byte string
- * @out_inner_bytes: (out) (optional): the embedded bytes
- * @error: return location for a #GError
- *
- * Decodes the CBOR embedded in a tag 24 byte string, with the same checks
- * and limits as idw_cbor_decode().
- *
- * Returns: (transfer full): the embedded item, or %NULL with @error set:
- *   %IDW_ERROR_WRONG_TYPE when @item is not tag 24 around a byte string,
- *   or any error of idw_cbor_decode().
- */
-cbor_item_t *
-idw_cbor_decode_tag24 (cbor_item_t  *item,
-                       GBytes      **out_inner_bytes,
-                       GError      **error)
-{
-  cbor_item_t *bstr;
-  g_autoptr(GBytes) bytes = NULL;
-  cbor_item_t *inner;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  bstr = item != NULL ? idw_cbor_untag (item, IDW_CBOR_TAG_ENCODED_CBOR) : NULL;
-  if (bstr == NULL || !cbor_isa_bytestring (bstr))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("CBOR: expected a byte string with tag 24 (embedded CBOR)"));
-      return NULL;
-    }
-
-  bytes = idw_cbor_dup_bytes (bstr);
-  inner = idw_cbor_decode_bytes (bytes, error);
-  if (inner == NULL)
-    return NULL;
-
-  if (out_inner_bytes != NULL)
-    *out_inner_bytes = g_steal_pointer (&bytes);
-  return inner;
-}
-
 /* Builders ------------------------------------------------------------- */
 
 cbor_item_t *

@@ -22,6 +22,23 @@
 #include "idw-error.h"
 #include "idw-x509-private.h"
 
+gboolean
+_idw_certificate_check_gnutls (int          ret,
+                               const char  *what,
+                               GError     **error)
+{
+  if (ret >= 0)
+    return TRUE;
+
+  /* Translators: the first %s is a GnuTLS function name, the second
+   * GnuTLS's description of the failure. */
+  g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+               _("A certificate operation failed (%s): %s"),
+               what, gnutls_strerror (ret));
+  return FALSE;
+}
+
+
 /* Certificate is SEQUENCE { … }: the outer length must cover the input
  * exactly, so that trailing bytes cannot ride along with a certificate
  * (its fingerprint and byte-for-byte pinning are over the whole input). */
@@ -69,7 +86,7 @@ import_into_gnutls (IdwCertificate  *cert,
   int ret;
 
   ret = gnutls_x509_crt_init (&cert->crt);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_init", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_init", error))
     return FALSE;
 
   datum.data = (unsigned char *) g_bytes_get_data (der, &len);
@@ -505,7 +522,7 @@ idw_certificate_get_public_key (IdwCertificate  *cert,
   subject = idw_certificate_get_subject (cert);
 
   ret = gnutls_pubkey_init (&pubkey);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_pubkey_init", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_pubkey_init", error))
     return NULL;
 
   ret = gnutls_pubkey_import_x509 (pubkey, cert->crt, 0);

@@ -115,67 +115,6 @@ idw_key_new_ec_public (IdwCurve       curve,
   return key;
 }
 
-/* DER INTEGER wants the minimal magnitude; gnutls_encode_rs_value() adds
- * the sign byte itself. */
-static gnutls_datum_t
-strip_leading_zeros (const guint8 *p,
-                     gsize         n)
-{
-  gnutls_datum_t d;
-
-  while (n > 1 && p[0] == 0)
-    {
-      p++;
-      n--;
-    }
-  d.data = (unsigned char *) p;
-  d.size = (unsigned int) n;
-  return d;
-}
-
-gboolean
-_idw_key_verify_ecdsa (IdwKey        *key,
-                       gint64         alg,
-                       const guint8  *data,
-                       gsize          len,
-                       const guint8  *signature,
-                       gsize          half,
-                       GError       **error)
-{
-  gnutls_datum_t r = strip_leading_zeros (signature, half);
-  gnutls_datum_t s = strip_leading_zeros (signature + half, half);
-  gnutls_datum_t der = { NULL, 0 };
-  gnutls_datum_t msg;
-  gnutls_sign_algorithm_t sign_algo;
-  int ret;
-
-  sign_algo = alg == IDW_COSE_ALG_ES256 ? GNUTLS_SIGN_ECDSA_SHA256
-              : alg == IDW_COSE_ALG_ES384 ? GNUTLS_SIGN_ECDSA_SHA384
-              : GNUTLS_SIGN_ECDSA_SHA512;
-
-  if (gnutls_encode_rs_value (&der, &r, &s) < 0)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_FAILED,
-                           _("Could not encode the ECDSA signature"));
-      return FALSE;
-    }
-
-  msg.data = (unsigned char *) (data != NULL ? data : (const guint8 *) "");
-  msg.size = (unsigned int) len;
-  ret = gnutls_pubkey_verify_data2 (key->ec_pubkey, sign_algo, 0, &msg, &der);
-  gnutls_free (der.data);
-
-  /* Every failure (wrong signature, r or s out of range) is a signature
-   * that does not verify. */
-  if (ret < 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   _("The %s signature does not verify"), idw_key_alg_to_string (alg));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Key agreement ------------------------------------------------------- */
 
 /* GnuTLS 3.7 has no public ECDH: hogweed (nettle's public-key half, which

@@ -37,14 +37,7 @@ IdwKey      *_idw_key_new              (IdwCurve       curve);
 gsize        _idw_key_curve_coord_len  (IdwCurve       curve);
 /* "Ed25519", "P-256", "P-384" or "P-521". */
 const char  *_idw_key_curve_name       (IdwCurve       curve);
-/* ECDSA on @key's curve over @data: @signature is raw r || s, each @half
- * bytes. Errors: IDW_ERROR_BAD_SIGNATURE, IDW_ERROR_FAILED. */
-gboolean     _idw_key_verify_ecdsa     (IdwKey        *key,
-                                        gint64         alg,
-                                        const guint8  *data,
-                                        gsize          len,
-                                        const guint8  *signature,
-                                        gsize          half,
-                                        GError       **error);
+/* sodium_init () once. */
+void         _idw_key_ensure_sodium    (void);
 
 G_END_DECLS

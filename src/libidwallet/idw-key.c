@@ -39,8 +39,8 @@ idw_secret_datum_clear (IdwSecretDatum *datum)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdwSecretDatum, idw_secret_datum_clear)
 
-static void
-ensure_sodium (void)
+void
+_idw_key_ensure_sodium (void)
 {
   static gsize initialized = 0;
 
@@ -100,25 +100,6 @@ curve_alg (IdwCurve curve)
       return IDW_COSE_ALG_ES384;
     case IDW_CURVE_P521:
       return IDW_COSE_ALG_ES512;
-    default:
-      return 0;
-    }
-}
-
-/* The signature length each algorithm produces: COSE ECDSA is raw r || s,
- * each the size of the curve's coordinates (RFC 9053 §2.1). */
-static gsize
-alg_signature_len (gint64 alg)
-{
-  switch (alg)
-    {
-    case IDW_COSE_ALG_EDDSA:
-    case IDW_COSE_ALG_ES256:
-      return 64;
-    case IDW_COSE_ALG_ES384:
-      return 96;
-    case IDW_COSE_ALG_ES512:
-      return 132;
     default:
       return 0;
     }
@@ -203,7 +184,7 @@ secret_alloc (void)
 {
   guint8 *secret;
 
-  ensure_sodium ();
+  _idw_key_ensure_sodium ();
   secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
   if (secret == NULL)
     g_error ("libsodium: out of guarded memory");
@@ -250,7 +231,7 @@ idw_key_new_ed25519_public (const guint8  *public_key,
   g_return_val_if_fail (public_key != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ensure_sodium ();
+  _idw_key_ensure_sodium ();
 
   if (len != ED25519_PUBLIC_LEN)
     {
@@ -528,124 +509,6 @@ idw_key_allows_alg (IdwKey *key,
 }
 
 /**
- * idw_key_sign:
- * @key: an Ed25519 key with a private part
- * @data: (array length=len): the message
- * @len: length of @data
- * @error: return location for a #GError
- *
- * Signs @data with Ed25519 (pure EdDSA, RFC 8032), deterministically.
- *
- * Returns: (transfer full): the 64-byte signature, or %NULL with
- *   %IDW_ERROR_UNSUPPORTED (an EC key or no private part).
- */
-GBytes *
-idw_key_sign (IdwKey        *key,
-              const guint8  *data,
-              gsize          len,
-              GError       **error)
-{
-  guint8 sig[crypto_sign_BYTES];
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (key->curve != IDW_CURVE_ED25519)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Signing with a %s key is not supported, only Ed25519"),
-                   _idw_key_curve_name (key->curve));
-      return NULL;
-    }
-  if (key->secret == NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("This Ed25519 key has no private part and cannot sign"));
-      return NULL;
-    }
-
-  crypto_sign_detached (sig, NULL, data != NULL ? data : (const guint8 *) "", len, key->secret);
-  return g_bytes_new (sig, sizeof sig);
-}
-
-/**
- * idw_key_verify:
- * @key: the public key
- * @alg: the COSE algorithm the signature claims
- * @data: (array length=len): the signed bytes
- * @len: length of @data
- * @signature: (array length=signature_len): the signature (EdDSA, or raw
- *   r || s for ECDSA)
- * @signature_len: length of @signature; must be exactly the algorithm's
- * @error: return location for a #GError
- *
- * Verifies one signature.
- *
- * Returns: %TRUE if it verifies, else %FALSE with @error set:
- *   %IDW_ERROR_UNSUPPORTED (an unknown @alg, or one this key is not for),
- *   %IDW_ERROR_BAD_SIGNATURE (wrong length, or it does not verify).
- */
-gboolean
-idw_key_verify (IdwKey        *key,
-                gint64         alg,
-                const guint8  *data,
-                gsize          len,
-                const guint8  *signature,
-                gsize          signature_len,
-                GError       **error)
-{
-  const char *alg_name = idw_key_alg_to_string (alg);
-  gsize expected_len;
-
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-  g_return_val_if_fail (signature != NULL || signature_len == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (alg_name == NULL)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Unsupported signature algorithm %" PRId64), alg);
-      return FALSE;
-    }
-
-  if (!idw_key_allows_alg (key, alg))
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("An %s signature cannot be checked with a %s key"),
-                   alg_name, _idw_key_curve_name (key->curve));
-      return FALSE;
-    }
-
-  expected_len = alg_signature_len (alg);
-  if (signature_len != expected_len)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The %s signature has %zu byte instead of %zu",
-                                "The %s signature has %zu bytes instead of %zu", signature_len),
-                   alg_name, signature_len, expected_len);
-      return FALSE;
-    }
-
-  if (alg == IDW_COSE_ALG_EDDSA)
-    {
-      ensure_sodium ();
-      if (crypto_sign_verify_detached (signature, data != NULL ? data : (const guint8 *) "",
-                                       len, key->public_bytes) != 0)
-        {
-          g_set_error_literal (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE,
-                               _("The EdDSA signature does not verify"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  return _idw_key_verify_ecdsa (key, alg, data, len, signature, expected_len / 2, error);
-}
-
-/**
  * idw_key_get_curve_name:
  * @key: a key
  *
@@ -678,7 +541,7 @@ idw_key_hmac_sha256 (const guint8 *key,
 {
   crypto_auth_hmacsha256_state state;
 
-  ensure_sodium ();
+  _idw_key_ensure_sodium ();
   crypto_auth_hmacsha256_init (&state, key, key_len);
   crypto_auth_hmacsha256_update (&state, data, len);
   crypto_auth_hmacsha256_final (&state, out);

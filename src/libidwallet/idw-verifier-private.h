@@ -90,6 +90,7 @@ typedef struct
 /* The parsed x5chain @item, from the cache when seen before (a new
  * reference). Errors of idw_x5chain_parse(); an empty chain is
  * IDW_ERROR_MISSING_FIELD. */
+void        _idw_verifier_chain_entry_unref         (ChainEntry      *entry);
 ChainEntry *_idw_verifier_chain_entry_get           (IdwVerifier     *self,
                                                      cbor_item_t     *item,
                                                      GError         **error);

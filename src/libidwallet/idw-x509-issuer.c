@@ -97,25 +97,25 @@ set_subject (gnutls_x509_crt_t   crt,
    * "CN=…,[OU=…,]O=…,C=…". */
   ret = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COUNTRY_NAME, 0,
                                        country, (unsigned int) strlen (country));
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
     return FALSE;
 
   ret = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
                                        organization, (unsigned int) strlen (organization));
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
     return FALSE;
 
   if (test)
     {
       ret = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0,
                                            IDW_TEST_ISSUER_OU, strlen (IDW_TEST_ISSUER_OU));
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error))
         return FALSE;
     }
 
   ret = gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0,
                                        common_name, (unsigned int) strlen (common_name));
-  return _idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error);
+  return _idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_dn_by_oid", error);
 }
 
 static gboolean
@@ -126,14 +126,14 @@ set_random_serial (gnutls_x509_crt_t   crt,
   int ret;
 
   ret = gnutls_rnd (GNUTLS_RND_NONCE, serial, sizeof serial);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_rnd", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_rnd", error))
     return FALSE;
 
   /* Positive, and no leading zero byte, so it stays 16 bytes long. */
   serial[0] = (serial[0] & 0x7f) | 0x40;
 
   ret = gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
-  return _idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_serial", error);
+  return _idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_serial", error);
 }
 
 static gboolean
@@ -144,12 +144,12 @@ generate_ed25519 (gnutls_x509_privkey_t  *out_key,
   int ret;
 
   ret = gnutls_x509_privkey_init (&key);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_privkey_init", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_init", error))
     return FALSE;
 
   ret = gnutls_x509_privkey_generate (key, GNUTLS_PK_EDDSA_ED25519,
                                       GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_ED25519), 0);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_privkey_generate", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_generate", error))
     return FALSE;
 
   *out_key = g_steal_pointer (&key);
@@ -165,7 +165,7 @@ export_key_pem (gnutls_x509_privkey_t   key,
 
   ret = gnutls_x509_privkey_export2_pkcs8 (key, GNUTLS_X509_FMT_PEM, NULL,
                                            GNUTLS_PKCS_PLAIN, &pem);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_privkey_export2_pkcs8", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_export2_pkcs8", error))
     return NULL;
 
   return g_strndup ((const char *) pem.data, pem.size);
@@ -195,63 +195,63 @@ make_certificate (gnutls_x509_privkey_t   key,
   int ret;
 
   ret = gnutls_x509_crt_init (&crt);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_init", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_init", error))
     return NULL;
 
   ret = gnutls_x509_crt_set_version (crt, 3);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_version", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_version", error))
     return NULL;
 
   if (!set_random_serial (crt, error))
     return NULL;
 
   ret = gnutls_x509_crt_set_activation_time (crt, (time_t) g_date_time_to_unix (not_before));
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_activation_time", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_activation_time", error))
     return NULL;
 
   ret = gnutls_x509_crt_set_expiration_time (crt, (time_t) g_date_time_to_unix (not_after));
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_expiration_time", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_expiration_time", error))
     return NULL;
 
   if (!set_subject (crt, common_name, organization, country, test, error))
     return NULL;
 
   ret = gnutls_x509_crt_set_key (crt, key);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_key", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_key", error))
     return NULL;
 
   if (is_ca)
     {
       /* ISO 18013-5 Table B.1: CA, path length 0 (DS certificates only). */
       ret = gnutls_x509_crt_set_basic_constraints (crt, 1, 0);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_basic_constraints", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_basic_constraints", error))
         return NULL;
 
       ret = gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_key_usage", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_key_usage", error))
         return NULL;
     }
   else
     {
       ret = gnutls_x509_crt_set_basic_constraints (crt, 0, -1);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_basic_constraints", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_basic_constraints", error))
         return NULL;
 
       ret = gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_key_usage", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_key_usage", error))
         return NULL;
 
       ret = gnutls_x509_crt_set_key_purpose_oid (crt, IDW_OID_MDL_DS, 1);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_key_purpose_oid", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_key_purpose_oid", error))
         return NULL;
     }
 
   ret = gnutls_x509_privkey_get_key_id (key, GNUTLS_KEYID_USE_SHA1, key_id, &key_id_size);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_privkey_get_key_id", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_get_key_id", error))
     return NULL;
 
   ret = gnutls_x509_crt_set_subject_key_id (crt, key_id, key_id_size);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_subject_key_id", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_subject_key_id", error))
     return NULL;
 
   if (issuer != NULL)
@@ -260,24 +260,24 @@ make_certificate (gnutls_x509_privkey_t   key,
 
       key_id_size = sizeof key_id;
       ret = gnutls_x509_crt_get_subject_key_id (issuer->crt, key_id, &key_id_size, &critical);
-      if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_get_subject_key_id", error))
+      if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_get_subject_key_id", error))
         return NULL;
     }
 
   /* For the self-signed IACA this is its own key identifier. */
   ret = gnutls_x509_crt_set_authority_key_id (crt, key_id, key_id_size);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_set_authority_key_id", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_authority_key_id", error))
     return NULL;
 
   if (issuer != NULL)
     ret = gnutls_x509_crt_sign2 (crt, issuer->crt, issuer_key, GNUTLS_DIG_UNKNOWN, 0);
   else
     ret = gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_UNKNOWN, 0);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_sign2", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_sign2", error))
     return NULL;
 
   ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_x509_crt_export2", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_export2", error))
     return NULL;
 
   return idw_certificate_new_from_der (der.data, der.size, error);

@@ -87,7 +87,7 @@ idw_gnutls_datum_clear (IdwGnutlsDatum *datum)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IdwGnutlsDatum, idw_gnutls_datum_clear)
 
 /* FALSE with IDW_ERROR_FAILED naming @what when @ret is a GnuTLS error. */
-gboolean _idw_x509_check_gnutls           (int                       ret,
+gboolean _idw_certificate_check_gnutls    (int                       ret,
                                            const char               *what,
                                            GError                  **error);
 

@@ -26,22 +26,6 @@
 #include "idw-error.h"
 #include "idw-x509-private.h"
 
-gboolean
-_idw_x509_check_gnutls (int          ret,
-                        const char  *what,
-                        GError     **error)
-{
-  if (ret >= 0)
-    return TRUE;
-
-  /* Translators: the first %s is a GnuTLS function name, the second
-   * GnuTLS's description of the failure. */
-  g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
-               _("A certificate operation failed (%s): %s"),
-               what, gnutls_strerror (ret));
-  return FALSE;
-}
-
 static char *
 format_time (GDateTime *datetime)
 {
@@ -115,7 +99,7 @@ verify_link (IdwCertificate  *cert,
     }
 
   ret = gnutls_pubkey_init (&pubkey);
-  if (!_idw_x509_check_gnutls (ret, "gnutls_pubkey_init", error))
+  if (!_idw_certificate_check_gnutls (ret, "gnutls_pubkey_init", error))
     return FALSE;
 
   ret = gnutls_pubkey_import_x509 (pubkey, issuer->crt, 0);
