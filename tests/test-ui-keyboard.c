@@ -67,15 +67,8 @@ wait_until (gboolean  (*condition) (gpointer),
             gpointer    data,
             const char *what)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("Timed out waiting until %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  if (!ui_poll_until (condition, data, 20 * 1000))
+    g_error ("Timed out waiting until %s", what);
 }
 
 /* ---- The keyboard ------------------------------------------------------- */
@@ -262,13 +255,6 @@ screenshot (const char *name)
                              gtk_widget_get_height (GTK_WIDGET (window)),
                              dir, name, suffix);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-}
-
-static gboolean
-is_type (GtkWidget     *widget,
-         gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
 static gboolean

@@ -78,38 +78,6 @@ count_warnings (GLogLevelFlags   log_level,
 
 /* ---- Helpers ---------------------------------------------------------- */
 
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-is_type (GtkWidget     *widget,
-         gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  return find_widget (root, is_type, GSIZE_TO_POINTER (type));
-}
-
 /* A label showing exactly @text, as a person sees it. */
 static gboolean
 shows_text (GtkWidget     *widget,
@@ -267,7 +235,7 @@ screenshot (GtkWidget  *widget,
 static void
 test_verdict (void)
 {
-  IdwVerifyView *view = IDW_VERIFY_VIEW (find_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW));
+  IdwVerifyView *view = IDW_VERIFY_VIEW (find_widget_of_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW));
   const char * const paths[] = {
     IDW_NAMESPACE_MDL "/family_name", IDW_NAMESPACE_MDL "/given_name",
     IDW_NAMESPACE_MDL "/issuing_authority", NS "/" ELEMENT, NULL
@@ -285,7 +253,7 @@ test_verdict (void)
   /* Pasted, as a verifier would. */
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
-  g_assert_true (wait_until (view_shows_result, view, 10000));
+  g_assert_true (ui_poll_until (view_shows_result, view, 10000));
   settle (200);
 
   /* The signatures are right (the DS is pinned): a valid ID whose texts
@@ -392,11 +360,11 @@ test_trusted_issuers (void)
   IdwTrustPage *page;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
   prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
-  page = IDW_TRUST_PAGE (find_type (GTK_WIDGET (prefs), IDW_TYPE_TRUST_PAGE));
+  page = IDW_TRUST_PAGE (find_widget_of_type (GTK_WIDGET (prefs), IDW_TYPE_TRUST_PAGE));
   g_assert_nonnull (page);
-  g_assert_true (wait_until (trust_page_lists_one, page, 5000));
+  g_assert_true (ui_poll_until (trust_page_lists_one, page, 5000));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
   settle (200);
 
@@ -406,7 +374,7 @@ test_trusted_issuers (void)
   /* Adding it (again) asks first, showing what the certificate says. */
   g_assert_true (g_file_set_contents (path, ds_pem, -1, NULL));
   idw_trust_page_add_file (page, file);
-  g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
+  g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
   confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   settle (200);
   assert_row_shows (GTK_WIDGET (confirm), "Organization", ORG);
@@ -437,11 +405,11 @@ test_toast_and_dialog (void)
   g_assert_true (g_file_set_contents (odd, "\x01\x02\x03 not a picture, not a text \xff\xfe", 32, NULL));
   idw_window_open_file (window, odd_file);
   /* The toast's label reads markup; what it displays is the name. */
-  g_assert_true (wait_until (shows_label, expected, 5000));
+  g_assert_true (ui_poll_until (shows_label, expected, 5000));
 
   g_assert_true (g_file_set_contents (bad, "not a credential", -1, NULL));
   idw_window_open_file (window, bad_file);
-  g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
+  g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
                    "Cannot Import “<i>bad &\\nname.idwcred”");

@@ -22,6 +22,7 @@
 #include "idw-request-dialog.h"
 #include "idw-trust-page.h"
 #include "idw-verdict-page.h"
+#include "ui-test-util.h"
 #include "idw-verify-view.h"
 #include "idw-window.h"
 #include "idwallet.h"
@@ -46,24 +47,6 @@ static const char * const in_person_paths[] = {
 };
 
 /* ---- Helpers ---------------------------------------------------------- */
-
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static void
 iterate_for (guint ms)
@@ -149,26 +132,6 @@ has_label (GtkWidget  *root,
   return FALSE;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -196,8 +159,8 @@ static void
 reset_view (void)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.again", NULL));
-  g_assert_true (wait_until ((gpointer) state_is, "no-camera", 10000) ||
-                 wait_until ((gpointer) state_is, "scan", 1));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "no-camera", 10000) ||
+                 ui_poll_until ((gpointer) state_is, "scan", 1));
 }
 
 static void
@@ -207,7 +170,7 @@ paste_text (const char *text)
 
   gdk_clipboard_set_text (clipboard, text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
-  g_assert_true (wait_until ((gpointer) state_is, "result", 10000));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "result", 10000));
 }
 
 static char *
@@ -259,7 +222,7 @@ static void
 test_no_camera (void)
 {
   idw_window_show_view (window, "verify");
-  g_assert_true (wait_until ((gpointer) state_is, "no-camera", 15000));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "no-camera", 15000));
   g_assert_true (has_label (GTK_WIDGET (view), "No Camera Found"));
   screenshot ("no-camera");
 }
@@ -372,7 +335,7 @@ test_paste_tampered (void)
   screenshot ("invalid");
   if (g_getenv ("IDW_SCREENSHOT_DIR") != NULL)
     {
-      GtkWidget *expander = find_widget (GTK_WIDGET (view), ADW_TYPE_EXPANDER_ROW);
+      GtkWidget *expander = find_widget_of_type (GTK_WIDGET (view), ADW_TYPE_EXPANDER_ROW);
       GtkWidget *scroller = gtk_widget_get_ancestor (expander, GTK_TYPE_SCROLLED_WINDOW);
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
@@ -414,7 +377,7 @@ test_open_screenshot (void)
 
   reset_view ();
   idw_verify_view_open_file (view, file);
-  g_assert_true (wait_until ((gpointer) state_is, "result", 10000));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "result", 10000));
   assert_valid_with_values ();
 }
 
@@ -516,7 +479,7 @@ test_camera (void)
   start = g_get_monotonic_time ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.again", NULL));
-  g_assert_true (wait_until ((gpointer) state_is, "scan", 20000));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "scan", 20000));
   if (g_getenv ("IDW_SCREENSHOT_DIR") != NULL)
     {
       /* Hold a frame without a code on screen for the picture; taking
@@ -525,7 +488,7 @@ test_camera (void)
       ticker = (Ticker) { 0 };
       start = g_get_monotonic_time ();
     }
-  g_assert_true (wait_until ((gpointer) state_is, "result", 30000));
+  g_assert_true (ui_poll_until ((gpointer) state_is, "result", 30000));
 
   elapsed = g_get_monotonic_time () - start;
   g_source_remove (source);
@@ -547,7 +510,7 @@ make_request (IdwPreset preset)
   IdwRequestDialog *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.request", NULL));
-  g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (IDW_TYPE_REQUEST_DIALOG), 5000));
+  g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (IDW_TYPE_REQUEST_DIALOG), 5000));
   dialog = IDW_REQUEST_DIALOG (find_toplevel (IDW_TYPE_REQUEST_DIALOG));
   idw_request_dialog_select_preset (dialog, preset);
   screenshot ("request-choose");
@@ -576,7 +539,7 @@ test_remote (void)
 
   reset_view ();
   dialog = make_request (IDW_PRESET_AGE_OVER_18);
-  g_assert_true (wait_until (request_ready, dialog, 5000));
+  g_assert_true (ui_poll_until (request_ready, dialog, 5000));
   screenshot ("request");
 
   request = idw_remote_request_parse (idw_request_dialog_get_request_text (dialog), &error);
@@ -630,11 +593,11 @@ test_removed_issuer (void)
 
   /* Preferences list the trusted issuer. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
+  g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5000));
   prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
-  page = IDW_TRUST_PAGE (find_widget (GTK_WIDGET (prefs), IDW_TYPE_TRUST_PAGE));
+  page = IDW_TRUST_PAGE (find_widget_of_type (GTK_WIDGET (prefs), IDW_TYPE_TRUST_PAGE));
   g_assert_nonnull (page);
-  g_assert_true (wait_until (trust_page_lists_one, page, 5000));
+  g_assert_true (ui_poll_until (trust_page_lists_one, page, 5000));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
   screenshot ("trusted-issuers");
 
@@ -658,7 +621,7 @@ test_removed_issuer (void)
 
     g_assert_true (g_file_set_contents (path, pem, -1, NULL));
     idw_trust_page_add_file (page, file);
-    g_assert_true (wait_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
+    g_assert_true (ui_poll_until (have_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000));
     confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==, "Trust This Issuer?");
     collect_rows (GTK_WIDGET (confirm), rows);
@@ -670,7 +633,7 @@ test_removed_issuer (void)
     screenshot ("trust-confirm");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "trust");
     iterate_for (300);
-    g_assert_true (wait_until (trust_page_lists_one, page, 5000));
+    g_assert_true (ui_poll_until (trust_page_lists_one, page, 5000));
   }
 
   gtk_window_destroy (prefs);
@@ -758,7 +721,7 @@ main (int   argc,
   window = idw_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);
   gtk_window_present (GTK_WINDOW (window));
-  view = IDW_VERIFY_VIEW (find_widget (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW));
+  view = IDW_VERIFY_VIEW (find_widget_of_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW));
   g_assert_nonnull (view);
 
   g_test_add_func ("/ui/verify/no-camera", test_no_camera);

@@ -29,3 +29,38 @@ find_widget (GtkWidget *root,
 
   return NULL;
 }
+
+static inline gboolean
+is_type (GtkWidget     *widget,
+         gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* The first widget of @type at or below @root, depth first. */
+static inline GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  return find_widget (root, is_type, GSIZE_TO_POINTER (type));
+}
+
+/* Runs the main loop until @condition (@data) holds: %FALSE when it did
+ * not within @timeout_ms milliseconds. */
+static inline gboolean
+ui_poll_until (gboolean  (*condition) (gpointer),
+               gpointer    data,
+               guint       timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}

@@ -45,14 +45,7 @@ wait_until (gboolean (*cond) (gpointer),
             gpointer   data,
             guint      timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  g_assert_true (ui_poll_until (cond, data, timeout_ms));
 }
 
 static inline void
