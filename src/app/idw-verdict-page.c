@@ -59,9 +59,7 @@ idw_verdict_page_get_verdict (IdwVerdictPage *self)
 }
 
 char *
-idw_verdict_describe_failure (IdwVerdict    *verdict,
-                              gboolean       has_nonce,
-                              IdwNonceState  nonce_state)
+idw_verdict_describe_failure (IdwVerdict *verdict)
 {
   IdwCheck failure;
 
@@ -105,6 +103,8 @@ idw_verdict_describe_failure (IdwVerdict    *verdict,
       {
         GDateTime *presented = idw_verdict_get_presented_at (verdict);
         GDateTime *at = idw_verdict_get_verified_at (verdict);
+        gboolean has_nonce = idw_verdict_get_nonce (verdict) != NULL;
+        IdwNonceState nonce_state = idw_verdict_get_nonce_state (verdict);
 
         if (has_nonce && nonce_state == IDW_NONCE_USED)
           return g_strdup (_("This reply was used before. It may be a copy."));
@@ -410,9 +410,7 @@ fill_issuer (IdwVerdictPage *self)
 
 void
 idw_verdict_page_set_verdict (IdwVerdictPage *self,
-                              IdwVerdict     *verdict,
-                              gboolean        has_nonce,
-                              IdwNonceState   nonce_state)
+                              IdwVerdict     *verdict)
 {
   gboolean valid;
   const char *doctype;
@@ -426,7 +424,7 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   g_set_object (&self->verdict, verdict);
 
   valid = idw_verdict_is_valid (verdict);
-  reason = idw_verdict_describe_failure (verdict, has_nonce, nonce_state);
+  reason = idw_verdict_describe_failure (verdict);
 
   gtk_image_set_from_icon_name (self->verdict_icon, valid ? "emblem-ok-symbolic" : "dialog-error-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), valid ? "error" : "success");

@@ -156,9 +156,7 @@ verify_done (GObject      *object,
   idw_camera_stop (self->camera);
   g_clear_handle_id (&self->rescan_timeout, g_source_remove);
 
-  idw_verdict_page_set_verdict (self->verdict_page, job->verdict,
-                                idw_verdict_get_nonce (job->verdict) != NULL,
-                                idw_verdict_get_nonce_state (job->verdict));
+  idw_verdict_page_set_verdict (self->verdict_page, job->verdict);
   self->core->set_page (self, "result");
 }
 
