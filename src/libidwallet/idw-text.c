@@ -40,23 +40,21 @@ idw_text_escape (const char *text)
   return text != NULL ? idw_text_escape_len (text, strlen (text)) : NULL;
 }
 
-char *
-idw_text_escape_len (const char *text,
-                     gsize       len)
+/* @text as valid UTF-8: each byte that is not part of valid UTF-8, and
+ * each NUL byte, becomes \xNN; with @escape_controls, so does each
+ * character idw_text_must_escape() names (\n, \t, \r, \xNN or \uNNNN). */
+static char *
+escape_bytes (const char *text,
+              gsize       len,
+              gboolean    escape_controls)
 {
-  GString *out;
+  GString *out = g_string_sized_new (len);
+  const char *end = text + len;
   const char *p;
-  const char *end;
-
-  g_return_val_if_fail (text != NULL || len == 0, NULL);
-
-  end = text + len;
-  out = g_string_sized_new (len);
 
   for (p = text; p < end;)
     {
-      /* A NUL byte is valid UTF-8 here (U+0000), and escaped below. */
-      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
+      gunichar c = *p == '\0' ? (gunichar) -1 : g_utf8_get_char_validated (p, end - p);
       const char *next;
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
@@ -67,7 +65,7 @@ idw_text_escape_len (const char *text,
         }
 
       next = g_utf8_next_char (p);
-      if (!idw_text_must_escape (c))
+      if (!escape_controls || !idw_text_must_escape (c))
         g_string_append_len (out, p, next - p);
       else if (c == '\n')
         g_string_append (out, "\\n");
@@ -83,6 +81,15 @@ idw_text_escape_len (const char *text,
     }
 
   return g_string_free (out, FALSE);
+}
+
+char *
+idw_text_escape_len (const char *text,
+                     gsize       len)
+{
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  return escape_bytes (text, len, TRUE);
 }
 
 /**
@@ -101,27 +108,9 @@ char *
 idw_text_make_valid (const char *text,
                      gsize       len)
 {
-  GString *out = g_string_sized_new (len);
-  const char *end = text + len;
-  const char *p;
-
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  for (p = text; p < end;)
-    {
-      gunichar c = *p == '\0' ? (gunichar) -1 : g_utf8_get_char_validated (p, end - p);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar) *p);
-          p++;
-          continue;
-        }
-      g_string_append_len (out, p, g_utf8_next_char (p) - p);
-      p = g_utf8_next_char (p);
-    }
-
-  return g_string_free (out, FALSE);
+  return escape_bytes (text, len, FALSE);
 }
 
 /**
