@@ -81,17 +81,10 @@ test_malformed_extensions (void)
   g_autoptr(GDateTime) until = test_utc ("2030-01-01T00:00:00Z");
   g_autoptr(GDateTime) at = test_utc ("2025-06-01T12:00:00Z");
   TestCertOptions iaca_options = { .ca = TRUE, .basic_constraints = TRUE };
-  TestCertOptions ds_options = {
-    .ds_usage = TRUE,
-    .extensions = {
-      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
-      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
-    },
-  };
   g_autoptr(IdwCertificate) iaca = make_test_cert (iaca_key, "CN=Owf IACA,C=UT", NULL, NULL,
                                                    from, until, &iaca_options);
   g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=Owf DS,C=UT", iaca, iaca_key,
-                                                 from, until, &ds_options);
+                                                 from, until, &test_ds_bad_extensions);
 
   /* Pinned, and through its IACA. */
   IdwCertificate *anchors[] = { ds, iaca };

@@ -27,15 +27,8 @@ test_extensions_ignored (void)
    * CRLDistributionPoints are double-wrapped, signed by an IACA. */
   g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
   g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
-  TestCertOptions options = {
-    .ds_usage = TRUE,
-    .extensions = {
-      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
-      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
-    },
-  };
   g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
-  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &options);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &test_ds_bad_extensions);
   g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
   g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
   g_autoptr(IdwTrustPath) path = NULL;
@@ -307,15 +300,8 @@ test_der_mutations (void)
    * parses and is never trusted. */
   g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
   g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
-  TestCertOptions options = {
-    .ds_usage = TRUE,
-    .extensions = {
-      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
-      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
-    },
-  };
   g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Utopia IACA,C=UT", NULL, NULL, &rules_ca);
-  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &options);
+  g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Utopia DS,C=UT", iaca, iaca_key, &test_ds_bad_extensions);
   g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
   g_autoptr(GDateTime) now = test_utc (RULES_NOW);
   g_autoptr(GBytes) der = idw_certificate_get_der (ds);

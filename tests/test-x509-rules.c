@@ -453,18 +453,11 @@ test_rules_pinned_like_real_ones (void)
 {
   g_auto(gnutls_x509_privkey_t) iaca_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
   g_auto(gnutls_x509_privkey_t) ds_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
-  TestCertOptions options = {
-    .ds_usage = TRUE,
-    .extensions = {
-      { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
-      { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
-    },
-  };
   g_autoptr(IdwCertificate) iaca = rules_cert (iaca_key, "CN=Test IACA,C=ZZ", NULL, NULL, &rules_ca);
 
   /* lf-03: a pinned DS with malformed non-critical extensions is valid. */
   {
-    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Pinned DS,C=ZZ", iaca, iaca_key, &options);
+    g_autoptr(IdwCertificate) ds = rules_cert (ds_key, "CN=Pinned DS,C=ZZ", iaca, iaca_key, &test_ds_bad_extensions);
     g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
     g_autoptr(IdwTrustPath) path = expect_trusted (chain, chain, TRUE, 1);
 
@@ -478,7 +471,7 @@ test_rules_pinned_like_real_ones (void)
     g_autoptr(GDateTime) signed_at = test_utc ("2025-02-01T00:00:00Z");
     g_autoptr(GDateTime) now = test_utc ("2025-03-01T00:00:00Z");
     g_autoptr(IdwCertificate) ds = make_test_cert (ds_key, "CN=Expired DS,C=ZZ", iaca, iaca_key,
-                                                   from, until, &options);
+                                                   from, until, &test_ds_bad_extensions);
     g_autoptr(GPtrArray) chain = cert_list (ds, NULL);
     g_autoptr(GError) error = NULL;
 

@@ -69,6 +69,16 @@ typedef struct
   gboolean      v1;                   /* a version 1 certificate: no extensions at all */
 } TestCertOptions;
 
+/* lf-03's DS: an mdlDS signer whose non-critical IssuerAltName and
+ * CRLDistributionPoints are double-wrapped (GnuTLS alone refuses it). */
+static const TestCertOptions test_ds_bad_extensions = {
+  .ds_usage = TRUE,
+  .extensions = {
+    { "2.5.29.31", test_bad_crldp, sizeof test_bad_crldp, FALSE },
+    { "2.5.29.18", test_bad_ian, sizeof test_bad_ian, FALSE },
+  },
+};
+
 static inline GDateTime *
 test_utc (const char *iso8601)
 {
