@@ -768,13 +768,9 @@ import_done_cb (GObject      *source,
 static void
 start_app (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (cred_path);
 
-  app = idw_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = ui_test_app_new ();
 
   /* GNOME's title bar has only the close button; without a settings
    * daemon GTK would add minimise and maximise. */
@@ -807,18 +803,11 @@ main (int   argc,
       char *argv[])
 {
   static const double normal = 1.0, large = 2.0;
-  g_autofree char *home = NULL;
   g_autofree char *xdotool = NULL;
   int ret;
 
   /* A private profile before GLib reads it. */
-  tmp_root = test_tmp_dir_new ("idw-ui-keyboard-XXXXXX");
-  home = g_build_filename (tmp_root, "home", NULL);
-  g_mkdir_with_parents (home, 0700);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", tmp_root, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", tmp_root, TRUE);
-  g_setenv ("XDG_CACHE_HOME", tmp_root, TRUE);
+  tmp_root = test_private_home_new ("idw-ui-keyboard-XXXXXX");
   g_unsetenv ("IDW_CAMERA_PIPELINE");
   g_setenv ("IDW_CAMERA_PORTAL", "0", TRUE);
   /* Accessible properties are kept where the test can read them. */

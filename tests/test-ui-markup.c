@@ -473,7 +473,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = NULL;
   int ret;
 
@@ -489,10 +488,7 @@ main (int   argc,
 
   make_identity ();
 
-  app = idw_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = ui_test_app_new ();
 
   window = idw_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 720);

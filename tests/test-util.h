@@ -49,6 +49,24 @@ test_tmp_dir_free (char *dir)
   g_free (dir);
 }
 
+/* A private profile for a whole test program, set before GLib reads it:
+ * HOME is a "home" folder inside a new test_tmp_dir_new (@tmpl), and the
+ * XDG data, config and cache folders are that folder itself. Returns it,
+ * for test_tmp_dir_free(). */
+static inline char *
+test_private_home_new (const char *tmpl)
+{
+  char *dir = test_tmp_dir_new (tmpl);
+  g_autofree char *home = g_build_filename (dir, "home", NULL);
+
+  g_mkdir_with_parents (home, 0700);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  return dir;
+}
+
 /* Runs the main loop for @ms milliseconds. */
 static inline void
 settle (guint ms)

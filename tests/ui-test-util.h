@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "idw-application.h"
 #include "test-util.h"
 
 /* The first widget at or below @root that @match accepts, depth first. */
@@ -63,4 +64,18 @@ ui_poll_until (gboolean  (*condition) (gpointer),
     }
 
   return TRUE;
+}
+
+/* The app, registered (not unique, so that tests can run side by side)
+ * but not run: a test drives its windows with the main loop itself. */
+static inline IdwApplication *
+ui_test_app_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  IdwApplication *app = idw_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
 }

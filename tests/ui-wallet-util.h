@@ -234,16 +234,9 @@ run_test (int         argc,
           const char *path,
           GTestFunc   test)
 {
-  g_autofree char *home = NULL;
   int status;
 
-  fx.tmpdir = test_tmp_dir_new ("idw-ui-wallet-XXXXXX");
-  home = g_build_filename (fx.tmpdir, "home", NULL);
-  g_mkdir_with_parents (home, 0700);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", fx.tmpdir, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", fx.tmpdir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", fx.tmpdir, TRUE);
+  fx.tmpdir = test_private_home_new ("idw-ui-wallet-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
 
