@@ -255,6 +255,17 @@ test_bad_raw_inputs (Fixture       *f,
   test_assert_detail (v3, IDW_CHECK_DECODE,
                       "The presentation cannot be read: SessionTranscript: CBOR: ");
 
+  /* A transcript wrapped in tag 24 twice is not a transcript; the
+   * message names it once. */
+  {
+    g_autoptr(GBytes) twice = g_bytes_new_static ("\xd8\x18\x47\xd8\x18\x44\x83\xf6\xf6\xf6", 10);
+    g_autoptr(IdwVerdict) v = idw_verifier_verify_response (f->verifier, empty_response, twice);
+
+    test_assert_checks (v, "fnnnnnnn");
+    g_assert_cmpstr (idw_verdict_get_detail (v, IDW_CHECK_DECODE), ==,
+                     "The presentation cannot be read: SessionTranscript: expected an array of three elements");
+  }
+
   /* An image without a QR code. */
   {
     static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0 };

@@ -444,14 +444,21 @@ open_transcript (IdwInputContents  *contents,
   g_autoptr(cbor_item_t) item = idw_cbor_decode_bytes (given, error);
   g_autoptr(cbor_item_t) inner = NULL;
 
+  /* The handover's own messages name the SessionTranscript already. */
   if (item == NULL)
-    return FALSE;
+    {
+      g_prefix_error (error, _("SessionTranscript: "));
+      return FALSE;
+    }
 
   if (idw_cbor_untag (item, IDW_CBOR_TAG_ENCODED_CBOR) != NULL)
     {
       inner = idw_cbor_decode_tag24 (item, &contents->transcript, error);
       if (inner == NULL)
-        return FALSE;
+        {
+          g_prefix_error (error, _("SessionTranscript: "));
+          return FALSE;
+        }
       contents->transcript_bytes = g_bytes_ref (given);
     }
   else
@@ -491,10 +498,7 @@ open_device_response (GBytes  *cbor,
     }
 
   if (transcript != NULL && !open_transcript (contents, transcript, error))
-    {
-      g_prefix_error (error, _("SessionTranscript: "));
-      return NULL;
-    }
+    return NULL;
   return g_steal_pointer (&contents);
 }
 
