@@ -365,15 +365,20 @@ idw_qr_view_set_text (IdwQrView   *self,
   if (g_strcmp0 (text, self->text) == 0)
     return TRUE;
 
-  if (g_str_has_prefix (text, IDW_PREFIX_PRESENTATION) && !idw_animation_fits_one_frame (text))
+  if (!g_str_has_prefix (text, IDW_PREFIX_PRESENTATION))
+    {
+      matrix = idw_qr_encode (text, error);
+    }
+  else if (idw_animation_fits_one_frame (text))
+    {
+      /* Level L, as the frames: the fewest modules, so the largest. */
+      matrix = idw_qr_encode_low (text, error);
+    }
+  else
     {
       animation = idw_animation_new (text, error);
       if (animation != NULL)
         matrix = idw_animation_get_frame_matrix (animation, 0, error);
-    }
-  else
-    {
-      matrix = idw_qr_encode (text, error);
     }
 
   if (matrix == NULL)
