@@ -161,6 +161,23 @@ idw_qr_view_snapshot (GtkWidget   *widget,
   gtk_snapshot_append_color (snapshot, &white, &GRAPHENE_RECT_INIT (x0, y0, side, side));
   gtk_snapshot_pop (snapshot);
 
+  /* The focus ring hugs the code, outside its white, not the whole
+   * widget (which is as large as the page gives it). */
+  if (gtk_widget_has_visible_focus (widget))
+    {
+      GdkRGBA accent = { 0.21, 0.52, 0.89, 1 };
+      GskRoundedRect ring;
+
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_color", &accent);
+      accent.alpha = 0.5;
+      gsk_rounded_rect_init_from_rect (&ring,
+                                       &GRAPHENE_RECT_INIT (x0 - 4, y0 - 4, side + 8, side + 8),
+                                       MIN (quiet / 2.f, 12.f) + 4);
+      gtk_snapshot_append_border (snapshot, &ring,
+                                  (float[4]) { 2, 2, 2, 2 },
+                                  (GdkRGBA[4]) { accent, accent, accent, accent });
+    }
+
   /* Runs of dark modules along each row, as whole-pixel rectangles. */
   for (int y = 0; y < self->matrix->size; y++)
     {
