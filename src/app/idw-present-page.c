@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "idw-present-page.h"
+#include "idw-qr-pane.h"
 #include "idw-ui-util.h"
 
 struct _IdwPresentPage
@@ -42,6 +43,9 @@ struct _IdwPresentPage
   GtkWidget           *portrait_note;
   GtkWidget           *fullscreen_button;
   GtkWidget           *fullscreen_button_narrow;
+  GtkWidget           *qr_overlay;
+  GtkWidget           *qr_controls;
+  GtkWidget           *leave_fullscreen_button;
 };
 
 G_DEFINE_FINAL_TYPE (IdwPresentPage, idw_present_page, ADW_TYPE_BIN)
@@ -630,6 +634,16 @@ window_fullscreened_cb (IdwPresentPage *self)
   gboolean fullscreen = gtk_window_is_fullscreen (self->window);
   GtkWidget *buttons[] = { self->fullscreen_button, self->fullscreen_button_narrow };
 
+  /* Fullscreen is for the code alone, on white, as large as the display
+   * allows (the window hides its bars); a small button, Esc or a click on
+   * the code leaves it. */
+  gtk_widget_set_visible (self->qr_controls, !fullscreen);
+  gtk_widget_set_visible (self->leave_fullscreen_button, fullscreen);
+  if (fullscreen)
+    gtk_widget_add_css_class (self->qr_overlay, "idw-qr-fullscreen");
+  else
+    gtk_widget_remove_css_class (self->qr_overlay, "idw-qr-fullscreen");
+
   /* The button follows what the window manager did, not what was asked. */
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     {
@@ -672,6 +686,12 @@ leave_fullscreen_action (GtkWidget  *widget,
 }
 
 static void
+code_clicked_cb (IdwPresentPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "present.leave-fullscreen", NULL);
+}
+
+static void
 idw_present_page_map (GtkWidget *widget)
 {
   IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
@@ -698,8 +718,11 @@ idw_present_page_unmap (GtkWidget *widget)
 {
   IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
 
-  /* Off screen, the code is no longer shown: no need to keep the screen on. */
+  /* Off screen, the code is no longer shown: no need to keep the screen on,
+   * nor to fill it. */
   uninhibit (self);
+  if (self->window != NULL && gtk_window_is_fullscreen (self->window))
+    gtk_window_unfullscreen (self->window);
 
   GTK_WIDGET_CLASS (idw_present_page_parent_class)->unmap (widget);
 }
@@ -760,6 +783,7 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   widget_class->unroot = idw_present_page_unroot;
 
   g_type_ensure (IDW_TYPE_QR_VIEW);
+  g_type_ensure (IDW_TYPE_QR_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-present-page.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, stack);
@@ -775,6 +799,9 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, portrait_note);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button_narrow);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_overlay);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_controls);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, leave_fullscreen_button);
   gtk_widget_class_bind_template_callback (widget_class, preset_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "present.show-qr", NULL, show_qr_action);
@@ -792,6 +819,7 @@ static void
 idw_present_page_init (IdwPresentPage *self)
 {
   GtkEventController *keys;
+  GtkGesture *click;
   const guint activate_keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_ISO_Enter, GDK_KEY_space };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -805,6 +833,11 @@ idw_present_page_init (IdwPresentPage *self)
                                           gtk_shortcut_new (gtk_keyval_trigger_new (activate_keys[i], 0),
                                                             gtk_named_action_new ("present.toggle-fullscreen")));
   gtk_widget_add_controller (GTK_WIDGET (self->qr_view), keys);
+
+  /* A click or tap on the code leaves fullscreen. */
+  click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "released", G_CALLBACK (code_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->qr_view), GTK_EVENT_CONTROLLER (click));
 
   self->settings = g_settings_new (APP_ID);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
