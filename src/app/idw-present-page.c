@@ -40,7 +40,6 @@ struct _IdwPresentPage
   GtkLevelBar         *countdown_bar;
   GtkLabel            *countdown_label;
   GtkLabel            *qr_summary_label;
-  GtkWidget           *portrait_note;
   GtkWidget           *fullscreen_button;
   GtkWidget           *fullscreen_button_narrow;
   GtkWidget           *qr_overlay;
@@ -98,10 +97,9 @@ same_paths (const char * const *a,
   return TRUE;
 }
 
-/* "Shares: …" for @paths, without the portrait when it was left out. */
+/* "Shares: …" for @paths. */
 static char *
-summarize (GStrv    paths,
-           gboolean without_portrait)
+summarize (GStrv paths)
 {
   g_autoptr(GString) names = g_string_new (NULL);
 
@@ -112,8 +110,6 @@ summarize (GStrv    paths,
       g_autofree char *label = NULL;
 
       if (!idw_element_path_split (paths[i], &ns, &element))
-        continue;
-      if (without_portrait && g_str_equal (element, "portrait"))
         continue;
       label = idw_ui_element_label (ns, element);
       if (names->len > 0)
@@ -143,7 +139,7 @@ update_summary (IdwPresentPage *self)
   };
 
   g_free (self->summary);
-  self->summary = summarize (selected, FALSE);
+  self->summary = summarize (selected);
 
   gtk_label_set_label (self->summary_label, self->summary);
   gtk_label_set_label (self->qr_summary_label, self->summary);
@@ -315,27 +311,28 @@ update_countdown (IdwPresentPage *self)
   gtk_level_bar_set_value (self->countdown_bar, self->remaining);
 }
 
-/* Signs a fresh presentation (presentedAt now) and draws it. */
+/* Signs a fresh presentation (presentedAt now) with everything chosen,
+ * the portrait too, and draws it: the view animates what does not fit one
+ * code. */
 static gboolean
 sign (IdwPresentPage *self)
 {
   g_auto(GStrv) paths = idw_present_page_dup_paths (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  gboolean dropped = FALSE;
 
   if (paths[0] == NULL)
     return FALSE;
 
-  text = idw_present_text_for_qr (self->credential, self->device_key,
-                                  (const char * const *) paths, NULL, NULL,
-                                  &dropped, &error);
+  text = idw_present_text (self->credential, self->device_key,
+                           (const char * const *) paths, NULL, NULL, &error);
   if (text == NULL || !idw_qr_view_set_text (self->qr_view, text, &error))
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_TOO_LARGE_FOR_QR))
-        message = g_strdup (_("That is too much for one QR code. Choose fewer details, or use “Copy as Text”."));
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_LIMIT) ||
+          g_error_matches (error, IDW_ERROR, IDW_ERROR_TOO_LARGE_FOR_QR))
+        message = g_strdup (_("That is too much to show as a QR code, even an animated one. Choose fewer details."));
       else
         /* Translators: %s is an error message */
         message = g_strdup_printf (_("Could not sign the presentation: %s"), error->message);
@@ -343,13 +340,6 @@ sign (IdwPresentPage *self)
       return FALSE;
     }
 
-  gtk_widget_set_visible (self->portrait_note, dropped);
-  /* The QR code's summary says what this code really holds. */
-  {
-    g_autofree char *summary = summarize (paths, dropped);
-
-    gtk_label_set_label (self->qr_summary_label, summary);
-  }
   self->remaining = self->interval;
   update_countdown (self);
 
@@ -610,8 +600,7 @@ copy_action (GtkWidget  *widget,
   if (paths[0] == NULL)
     return;
 
-  /* Text has room for the portrait, so it is signed afresh with everything
-   * chosen. */
+  /* Signed afresh: the text is pasted later than the code is shown. */
   text = idw_present_text (self->credential, self->device_key,
                            (const char * const *) paths, NULL, NULL, &error);
   if (text == NULL)
@@ -796,7 +785,6 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_bar);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_summary_label);
-  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, portrait_note);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button_narrow);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_overlay);
