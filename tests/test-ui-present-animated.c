@@ -338,71 +338,23 @@ read_pixels (IdwQrView *view)
   return text;
 }
 
-static char *
-read_matrix (const IdwQrMatrix *matrix)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) gray = NULL;
-  int side;
-  char *text;
-
-  gray = idw_qr_matrix_render (matrix, 3, &side);
-  text = idw_qr_decode_gray (g_bytes_get_data (gray, NULL), side, side, side, &error);
-  g_assert_no_error (error);
-
-  return text;
-}
-
-typedef struct
-{
-  IdwQrView         *view;
-  IdwFrameCollector *collector;
-  guint32            last_seq;
-  guint              frames;
-  char              *text;
-} Watch;
-
-/* Reads each new frame the view draws into the collector, as a camera
- * would; done when the collector has rebuilt the presentation. */
-static gboolean
-collect_frame (gpointer data)
-{
-  Watch *w = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *frame = NULL;
-  guint32 seq = idw_qr_view_get_frame_seq (w->view);
-
-  if (w->frames > 0 && seq == w->last_seq)
-    return FALSE;
-
-  frame = read_matrix (idw_qr_view_get_matrix (w->view));
-  g_assert_true (g_str_has_prefix (frame, IDW_PREFIX_FRAME));
-  w->last_seq = seq;
-  w->frames++;
-  if (idw_frame_collector_add (w->collector, frame, &w->text, &error) == IDW_FRAME_COMPLETE)
-    return TRUE;
-  g_assert_no_error (error);
-
-  return FALSE;
-}
-
 /* The presentation the animated @view plays, rebuilt from its frames. */
 static char *
 collect (IdwQrView *view)
 {
-  g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
-  Watch w = { view, collector, 0, 0, NULL };
   guint n_blocks = idw_qr_view_get_n_blocks (view);
+  guint frames;
+  char *text;
 
   g_assert_true (idw_qr_view_get_animated (view));
   g_assert_cmpuint (n_blocks, >, 1);
-  wait_until (collect_frame, &w, "the frames rebuild the presentation");
+  text = ui_qr_view_read (view, &frames);
   /* A fountain code: about K frames, whichever they were. */
-  g_assert_cmpuint (w.frames, >=, n_blocks);
-  g_assert_cmpuint (w.frames, <=, n_blocks + 8);
-  g_test_message ("%u blocks, rebuilt from %u frames", n_blocks, w.frames);
+  g_assert_cmpuint (frames, >=, n_blocks);
+  g_assert_cmpuint (frames, <=, n_blocks + 8);
+  g_test_message ("%u blocks, rebuilt from %u frames", n_blocks, frames);
 
-  return w.text;
+  return text;
 }
 
 static IdwVerdict *
