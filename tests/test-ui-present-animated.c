@@ -567,6 +567,14 @@ is_button_labelled (GtkWidget     *widget,
   return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
+static gboolean
+is_mapped_icon_button (GtkWidget     *widget,
+                       gconstpointer  icon)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon) == 0;
+}
+
 /* Fullscreen shows the code alone, larger, and goes back as it was. */
 static void
 test_fullscreen (void)
@@ -598,7 +606,12 @@ test_fullscreen (void)
   g_assert_false (gtk_widget_get_mapped (header));
   g_assert_false (gtk_widget_get_mapped (copy));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  /* A small button to leave, over the code's white. */
+  g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (page), is_mapped_icon_button,
+                                                     "view-restore-symbolic")));
   g_assert_cmpint (assert_large (view, "Full ID, fullscreen"), >, module);
+  /* The focus is on the code, where Esc reaches the page. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (view));
   screenshot (GTK_WIDGET (window), "full-fullscreen");
 
   /* Esc asks to leave; the window manager does it; all comes back. */

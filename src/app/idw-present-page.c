@@ -628,6 +628,10 @@ window_fullscreened_cb (IdwPresentPage *self)
    * the code leaves it. */
   gtk_widget_set_visible (self->qr_controls, !fullscreen);
   gtk_widget_set_visible (self->leave_fullscreen_button, fullscreen);
+  /* The focus may have been on a button now hidden: on the code, Esc,
+   * Enter and Space still reach the page. */
+  if (fullscreen && idw_present_page_is_showing_qr (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->qr_view));
   if (fullscreen)
     gtk_widget_add_css_class (self->qr_overlay, "idw-qr-fullscreen");
   else
