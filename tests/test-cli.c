@@ -118,7 +118,7 @@ test_usage_errors (void)
     { { "issuer", "init", "--bogus", "x", NULL }, "--bogus" },
     { { "verify", "--bogus", NULL }, "--bogus" },
     { { "verify", "--at", "next tuesday", "-", NULL }, "next tuesday" },
-    { { "verify", "a", "b", NULL }, "one input" },
+    { { "verify", "a", "-", NULL }, "cannot be one of several inputs" },
     { { "issue", "--data", "x.json", NULL }, "--issuer" },
     { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", NULL }, "--new-device-key" },
     { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--new-device-key",
