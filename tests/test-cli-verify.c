@@ -238,6 +238,178 @@ test_verify_garbage (void)
   assert_checks (request, "fnnnnnnn");
 }
 
+/* ---- Animated presentations --------------------------------------------- */
+
+/* `present --animate DIR` for @first_option…; returns the frame paths in
+ * order and K in @out_blocks. */
+G_GNUC_NULL_TERMINATED static GPtrArray *
+present_frames (const char *dir_name,
+                guint      *out_blocks,
+                const char *first_option,
+                ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *dir = tmp_path (dir_name);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(Run) run = NULL;
+  GPtrArray *frames = g_ptr_array_new_with_free_func (g_free);
+  const char *any;
+  const char *arg;
+  va_list ap;
+
+  ensure_credential ();
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  g_ptr_array_add (args, (gpointer) "present");
+  g_ptr_array_add (args, credential);
+  g_ptr_array_add (args, (gpointer) "--animate");
+  g_ptr_array_add (args, dir);
+  va_start (ap, first_option);
+  for (arg = first_option; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+
+  run = run_argv (NULL, args);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "");
+  any = strstr (run->err, "any ");
+  g_assert_nonnull (any);
+  *out_blocks = (guint) g_ascii_strtoull (any + 4, NULL, 10);
+  g_assert_cmpuint (*out_blocks, >=, 2);
+
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("frame-%03u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        break;
+      g_ptr_array_add (frames, g_steal_pointer (&path));
+    }
+  /* Twice as many as rebuild it, and nothing else in the folder. */
+  g_assert_cmpuint (frames->len, ==, 2 * *out_blocks);
+  listing = g_dir_open (dir, 0, NULL);
+  for (guint n = 0; g_dir_read_name (listing) != NULL; n++)
+    g_assert_cmpuint (n, <, frames->len);
+
+  return frames;
+}
+
+/* `verify --json` of @files (and @extra, nullable). */
+static Run *
+verify_files (GPtrArray  *files,
+              const char *extra)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, (gpointer) cli_path ());
+  g_ptr_array_add (args, (gpointer) "verify");
+  g_ptr_array_add (args, (gpointer) "--json");
+  g_ptr_array_add (args, (gpointer) "--trust");
+  g_ptr_array_add (args, iaca_pem);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (args, g_ptr_array_index (files, i));
+  if (extra != NULL)
+    g_ptr_array_add (args, (gpointer) extra);
+
+  return run_argv (NULL, args);
+}
+
+static gboolean
+discloses (JsonObject *verdict,
+           const char *element)
+{
+  JsonObject *disclosed = json_object_get_object_member (verdict, "disclosed");
+  JsonObject *mdl = json_object_get_object_member (disclosed, IDW_NAMESPACE_MDL);
+
+  return json_object_has_member (mdl, element);
+}
+
+static void
+test_verify_frames (void)
+{
+  guint n_blocks = 0;
+  guint other_blocks = 0;
+  g_autoptr(GPtrArray) frames = present_frames ("frames", &n_blocks, "--preset", "full", NULL);
+  g_autoptr(GPtrArray) other = present_frames ("other-frames", &other_blocks, "--preset", "full",
+                                               "--at", "2026-01-02T03:04:05Z", NULL);
+  g_autoptr(GPtrArray) lossy = g_ptr_array_new ();
+  g_autoptr(GPtrArray) too_few = g_ptr_array_new ();
+  g_autoptr(GPtrArray) mixed = g_ptr_array_new ();
+  g_autofree char *dir = tmp_path ("frames");
+  g_autofree char *portrait = g_test_build_filename (G_TEST_DIST, "data", "cli", "portrait.jpg", NULL);
+  g_autofree char *bad_frame = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  g_autoptr(GPtrArray) dir_only = g_ptr_array_new ();
+
+  /* The folder, as the app plays it: valid, portrait included. */
+  g_ptr_array_add (dir_only, dir);
+  run = verify_files (dir_only, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  verdict = parse_verdict (run->out);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+  g_assert_true (discloses (verdict, "portrait"));
+  g_clear_pointer (&verdict, json_object_unref);
+  g_clear_pointer (&run, run_free);
+
+  /* A third of the frames lost, the others in reverse order. */
+  for (guint i = frames->len; i-- > 0;)
+    if (i % 3 != 1)
+      g_ptr_array_add (lossy, g_ptr_array_index (frames, i));
+  run = verify_files (lossy, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&run, run_free);
+
+  /* K - 1 frames are not enough: a clear error, no verdict. */
+  for (guint i = 0; i + 1 < n_blocks; i++)
+    g_ptr_array_add (too_few, g_ptr_array_index (frames, 2 * i + 1));
+  run = verify_files (too_few, NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_nonnull (strstr (run->err, "not enough to rebuild"));
+  g_clear_pointer (&run, run_free);
+
+  /* Two presentations' frames interleaved, a picture without a code and a
+   * damaged frame between them: one of the two is rebuilt, whole. */
+  bad_frame = write_tmp ("bad-frame.txt", "IDWF1:RB8./T000C00000000NCF3QBWVQG4K", -1);
+  for (guint i = 0; i < MAX (frames->len, other->len); i++)
+    {
+      if (i < frames->len && i % 4 != 0)
+        g_ptr_array_add (mixed, g_ptr_array_index (frames, i));
+      if (i < other->len && i % 4 != 1)
+        g_ptr_array_add (mixed, g_ptr_array_index (other, i));
+      if (i == 1)
+        {
+          g_ptr_array_add (mixed, portrait);
+          g_ptr_array_add (mixed, bad_frame);
+        }
+    }
+  run = verify_files (mixed, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "portrait.jpg” is left out"));
+  g_assert_nonnull (strstr (run->err, "bad-frame.txt” is left out: A frame of an animated code has a wrong checksum"));
+  verdict = parse_verdict (run->out);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+  g_clear_pointer (&verdict, json_object_unref);
+  g_clear_pointer (&run, run_free);
+
+  /* Standard input cannot be one of them; a folder of frames is not
+   * written over. */
+  run = verify_files (lossy, "-");
+  g_assert_cmpint (run->status, ==, 2);
+  g_clear_pointer (&run, run_free);
+  run = run_cli (NULL, "present", credential, "--animate", dir, NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "already holds frames"));
+  g_clear_pointer (&run, run_free);
+  run = run_cli (NULL, "present", credential, "--animate", dir, "--frames", "-1", NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_clear_pointer (&run, run_free);
+  run = run_cli (NULL, "present", credential, "--frames", "3", NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "--frames goes with --animate"));
+}
+
 /* ---- ISO 18013-5 Annex D ----------------------------------------------- */
 
 static void
@@ -308,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/cli/verify/tampered", test_verify_tampered);
   g_test_add_func ("/cli/verify/garbage", test_verify_garbage);
   g_test_add_func ("/cli/verify/annexd", test_annexd);
+  g_test_add_func ("/cli/verify/frames", test_verify_frames);
   g_test_add_func ("/cli/trust/add-list-remove", test_trust_store);
 
   return cli_test_finish (g_test_run ());

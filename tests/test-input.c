@@ -61,6 +61,9 @@ test_text_kinds (void)
     { "  \n IDW1:ABC\n", IDW_INPUT_PRESENTATION },
     { "IDWR1:ABC", IDW_INPUT_REQUEST },
     { "IDWC1:ABC", IDW_INPUT_CREDENTIAL_REQUEST },
+    { "IDWF1:RB8./T000C00000000NCF3QBWVQG4J", IDW_INPUT_FRAME },
+    { " IDWF1:ABC", IDW_INPUT_FRAME },
+    { "idwf1:ABC", IDW_INPUT_UNKNOWN },
     { "idw1:ABC", IDW_INPUT_UNKNOWN },
     { "Hello, world", IDW_INPUT_UNKNOWN },
     { "Grüße: nicht hex", IDW_INPUT_UNKNOWN },
@@ -243,6 +246,7 @@ test_open_errors (void)
   static const struct { const char *text; const char *words; } cases[] = {
     { "IDWR1:ABCD", "request for an ID" },
     { "IDWC1:ABCD", "request for a credential" },
+    { "IDWF1:RB8./T000C00000000NCF3QBWVQG4J", "one frame of an animated ID code" },
     { "hello", "IDW1:" },
   };
 

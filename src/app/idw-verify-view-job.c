@@ -98,6 +98,11 @@ verify_thread (GTask        *task,
       g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
                                _("This is a request for an ID, not an ID. To answer it, use your wallet."));
       return;
+    case IDW_INPUT_FRAME:
+      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
+                               _("This is one frame of an animated ID code. Scan the code with the "
+                                 "camera, which reads all of its frames."));
+      return;
     case IDW_INPUT_CREDENTIAL_REQUEST:
     case IDW_INPUT_DEVICE_RESPONSE:
     case IDW_INPUT_UNKNOWN:

@@ -15,6 +15,10 @@
 
 #include "idw-cli-common.h"
 
+/* Files `verify` reads as the frames of one animated code, at most: a
+ * code of the largest size is about 90 frames. */
+#define MAX_FRAME_FILES 1000
+
 void
 idw_cli_printerr (const char *format,
                   ...)
@@ -515,17 +519,141 @@ idw_cli_verify_input_free (IdwCliVerifyInput *input)
   g_free (input);
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The files of @inputs, folders expanded to their files in name order. */
+static GPtrArray *
+list_frame_files (char    **inputs,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = NULL;
+      g_autoptr(GPtrArray) names = NULL;
+      const char *name;
+
+      if (!g_file_test (inputs[i], G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (files, g_strdup (inputs[i]));
+          continue;
+        }
+
+      dir = g_dir_open (inputs[i], 0, error);
+      if (dir == NULL)
+        return NULL;
+      names = g_ptr_array_new_with_free_func (g_free);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (inputs[i], name, NULL);
+
+          if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            g_ptr_array_add (names, g_steal_pointer (&path));
+        }
+      g_ptr_array_sort (names, compare_paths);
+      g_ptr_array_extend_and_steal (files, g_steal_pointer (&names));
+    }
+
+  if (files->len > MAX_FRAME_FILES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%u files are more than the %d frames read at most."), files->len, MAX_FRAME_FILES);
+      return NULL;
+    }
+  if (files->len == 0)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("There is no file to read."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&files);
+}
+
+/* The frames of an animated code in several files (pictures or texts), put
+ * together as the camera does: frames that are not frames, or of another
+ * code, are left out with a note; the first code rebuilt is the result,
+ * as "IDW1:" text. One file of a whole presentation is that presentation. */
+static GBytes *
+read_frames (char    **inputs,
+             GError  **error)
+{
+  g_autoptr(GPtrArray) files = list_frame_files (inputs, error);
+  g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
+  guint n_frames = 0;
+
+  if (files == NULL)
+    return NULL;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *path = g_ptr_array_index (files, i);
+      g_autoptr(GBytes) data = NULL;
+      g_autoptr(IdwInput) frame = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *safe_path = NULL;
+      g_autofree char *message = NULL;
+
+      data = idw_cli_read_file (path, IDW_MAX_INPUT_FILE, error);
+      if (data == NULL)
+        return NULL;
+
+      frame = idw_input_new_from_data (data, &local_error);
+      if (frame != NULL && idw_input_get_kind (frame) == IDW_INPUT_PRESENTATION && files->len == 1)
+        return g_bytes_new (idw_input_get_text (frame), strlen (idw_input_get_text (frame)));
+      if (frame != NULL && idw_input_get_kind (frame) != IDW_INPUT_FRAME)
+        g_set_error_literal (&local_error, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
+                             _("not a frame of an animated ID code"));
+      else if (frame != NULL)
+        {
+          IdwFrameResult result;
+
+          result = idw_frame_collector_add (collector, idw_input_get_text (frame), &text, &local_error);
+          if (result == IDW_FRAME_COMPLETE)
+            {
+              gsize len = strlen (text);
+
+              return g_bytes_new_take (g_steal_pointer (&text), len);
+            }
+          if (local_error == NULL)
+            n_frames++;
+        }
+
+      if (local_error != NULL)
+        {
+          safe_path = idw_cli_escape (path);
+          message = idw_cli_escape (local_error->message);
+          g_printerr (_("Note: “%s” is left out: %s\n"), safe_path, message);
+        }
+    }
+
+  g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+               _("The %u frames given are not enough to rebuild the animated code (%.0f %% of it); "
+                 "give more of its frames."),
+               n_frames, 100.0 * idw_frame_collector_get_progress (collector));
+  return NULL;
+}
+
 IdwCliVerifyInput *
 idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
                           GError              **error)
 {
   g_autoptr(IdwCliVerifyInput) input = g_new0 (IdwCliVerifyInput, 1);
   guint n_inputs = options->inputs != NULL ? g_strv_length (options->inputs) : 0;
+  gboolean frames;
 
-  if (n_inputs > 1)
+  /* Several files, or a folder: the frames of an animated code. */
+  frames = n_inputs > 1 || (n_inputs == 1 && g_file_test (options->inputs[0], G_FILE_TEST_IS_DIR));
+  if (frames && g_strv_contains ((const char * const *) options->inputs, "-"))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("Give one input at most (a file, or “-” for standard input)."));
+                   _("Standard input (“-”) cannot be one of several inputs."));
       return NULL;
     }
 
@@ -583,7 +711,10 @@ idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
                                                   : g_steal_pointer (&contents);
     }
 
-  input->data = idw_cli_read_file (input->input_name, IDW_MAX_INPUT_FILE, error);
+  if (frames)
+    input->data = read_frames (options->inputs, error);
+  else
+    input->data = idw_cli_read_file (input->input_name, IDW_MAX_INPUT_FILE, error);
   if (input->data == NULL)
     return NULL;
 

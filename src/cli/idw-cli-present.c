@@ -4,16 +4,100 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "idw-cli-common.h"
 #include "idw-cli-commands.h"
 
 /* Pixels per QR module in --png output: crisp and readable from a file. */
 #define PNG_MODULE_SCALE 8
+
+/* At most this many frames with --frames: 10 minutes at 10 a second. */
+#define MAX_FRAMES 6000
+
+static gboolean
+has_frame_files (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_prefix (name, "frame-") && g_str_has_suffix (name, ".png"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The frames the app shows for @text, as PNG files frame-000.png, … in
+ * @dir: the frames of the fountain code from seq 0, or the one code when
+ * @text fits in one. */
+static int
+write_frames (const char *text,
+              const char *dir,
+              int         n_frames)
+{
+  g_autoptr(IdwAnimation) animation = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean one_code = idw_animation_fits_one_frame (text);
+
+  if (!one_code)
+    {
+      animation = idw_animation_new (text, &error);
+      if (animation == NULL)
+        return idw_cli_report_error (error);
+    }
+  if (n_frames == 0)
+    n_frames = one_code ? 1 : 2 * (int) idw_animation_get_n_blocks (animation);
+  if (one_code)
+    n_frames = 1;
+
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      int saved_errno = errno;
+
+      idw_cli_printerr (_("Cannot make the folder “%s”: %s"), dir, g_strerror (saved_errno));
+      return IDW_CLI_EXIT_USAGE;
+    }
+  /* Never mix the frames of two presentations in one folder. */
+  if (has_frame_files (dir))
+    {
+      idw_cli_printerr (_("“%s” already holds frames (frame-*.png); choose an empty folder."), dir);
+      return IDW_CLI_EXIT_USAGE;
+    }
+
+  for (int seq = 0; seq < n_frames; seq++)
+    {
+      g_autoptr(IdwQrMatrix) matrix = NULL;
+      g_autofree char *name = g_strdup_printf ("frame-%0*d.png", n_frames > 1000 ? 4 : 3, seq);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      matrix = one_code ? idw_qr_encode_low (text, &error)
+                        : idw_animation_get_frame_matrix (animation, (guint32) seq, &error);
+      if (matrix == NULL)
+        return idw_cli_report_error (error);
+      if (!idw_qr_matrix_write_png (matrix, PNG_MODULE_SCALE, path, &error))
+        {
+          idw_cli_printerr (_("Cannot write “%s”: %s"), path, error->message);
+          return IDW_CLI_EXIT_USAGE;
+        }
+    }
+
+  if (one_code)
+    g_printerr (_("The presentation fits in one QR code: one frame written.\n"));
+  else
+    g_printerr (ngettext ("%d frames written; any %u of them rebuild the presentation.\n",
+                          "%d frames written; any %u of them rebuild the presentation.\n",
+                          n_frames),
+                n_frames, idw_animation_get_n_blocks (animation));
+
+  return IDW_CLI_EXIT_OK;
+}
 
 int
 idw_cli_present (int    argc,
@@ -26,6 +110,8 @@ idw_cli_present (int    argc,
   g_autofree char *preset_name = NULL;
   g_autofree char *nonce_request = NULL;
   g_autofree char *png_file = NULL;
+  g_autofree char *animate_dir = NULL;
+  int n_frames = 0;
   g_autofree char *at_text = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GDateTime) presented_at = NULL;
@@ -46,6 +132,11 @@ idw_cli_present (int    argc,
       N_("Print the presentation as IDW1 text (the default)"), NULL },
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_file,
       N_("Write the presentation as a QR code image (PNG); the portrait is left out if it does not fit"), N_("FILE") },
+    { "animate", 0, 0, G_OPTION_ARG_FILENAME, &animate_dir,
+      N_("Write the QR frames of the presentation, portrait included, as PNG files frame-000.png, … "
+         "into this folder (one frame when it fits in one code)"), N_("DIR") },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &n_frames,
+      N_("With --animate: how many frames to write (default: twice as many as rebuild it)"), N_("N") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text,
       N_("The presentation time, RFC 3339 (default: now)"), N_("TIME") },
     { NULL }
@@ -66,8 +157,12 @@ idw_cli_present (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("Missing the credential: a wallet ID or a credential file."));
   if (argc > 2)
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[2]);
-  if (as_text && png_file != NULL)
-    return idw_cli_usage_error (g_get_prgname (), _("Give either --text or --png, not both."));
+  if ((as_text ? 1 : 0) + (png_file != NULL ? 1 : 0) + (animate_dir != NULL ? 1 : 0) > 1)
+    return idw_cli_usage_error (g_get_prgname (), _("Give one of --text, --png and --animate."));
+  if (n_frames != 0 && animate_dir == NULL)
+    return idw_cli_usage_error (g_get_prgname (), _("--frames goes with --animate."));
+  if (n_frames < 0 || n_frames > MAX_FRAMES)
+    return idw_cli_usage_error (g_get_prgname (), _("--frames: give a number from 1 to %d."), MAX_FRAMES);
   if (elements != NULL && preset_name != NULL)
     return idw_cli_usage_error (g_get_prgname (), _("Give either --elements or --preset, not both."));
 
@@ -200,7 +295,15 @@ idw_cli_present (int    argc,
       paths = idw_credential_list_paths (credential);
     }
 
-  if (png_file != NULL)
+  if (animate_dir != NULL)
+    {
+      text = idw_present_text (credential, device_key, (const char * const *) paths,
+                               presented_at, nonce, &error);
+      if (text == NULL)
+        return idw_cli_report_error (error);
+      return write_frames (text, animate_dir, n_frames);
+    }
+  else if (png_file != NULL)
     {
       g_autoptr(IdwQrMatrix) matrix = NULL;
 

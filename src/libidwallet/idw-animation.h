@@ -55,6 +55,11 @@ typedef struct _IdwAnimation IdwAnimation;
  * IDW_ANIMATION_MAX_PAYLOAD. */
 IdwAnimation *idw_animation_new              (const char     *text,
                                               GError        **error);
+/* As idw_animation_new(), in blocks of at most @max_block_size bytes
+ * (formats.md's worked example, tests). */
+IdwAnimation *idw_animation_new_full         (const char     *text,
+                                              gsize           max_block_size,
+                                              GError        **error);
 void          idw_animation_free             (IdwAnimation   *animation);
 /* K: frames 0..K-1 are the source blocks themselves. */
 guint         idw_animation_get_n_blocks     (IdwAnimation   *animation);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "idw-animation.h"
 #include "idw-cbor.h"
 #include "idw-error.h"
 #include "idw-input.h"
@@ -61,7 +62,12 @@ static IdwInputKind
 kind_of_text (const char *text)
 {
   const char *prefix = idw_transport_detect (text);
+  const char *start = text;
 
+  while (g_ascii_isspace (*start))
+    start++;
+  if (g_str_has_prefix (start, IDW_PREFIX_FRAME))
+    return IDW_INPUT_FRAME;
   if (g_strcmp0 (prefix, IDW_PREFIX_PRESENTATION) == 0)
     return IDW_INPUT_PRESENTATION;
   if (g_strcmp0 (prefix, IDW_PREFIX_REQUEST) == 0)
@@ -391,6 +397,8 @@ idw_input_kind_to_string (IdwInputKind kind)
       return "credential-request";
     case IDW_INPUT_DEVICE_RESPONSE:
       return "device-response";
+    case IDW_INPUT_FRAME:
+      return "frame";
     case IDW_INPUT_UNKNOWN:
     default:
       return "unknown";
@@ -539,6 +547,12 @@ idw_input_open (IdwInput  *input,
     case IDW_INPUT_CREDENTIAL_REQUEST:
       g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
                    _("this is a request for a credential (“%s”), not an ID"), IDW_PREFIX_CREDENTIAL);
+      return NULL;
+
+    case IDW_INPUT_FRAME:
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
+                           _("this is one frame of an animated ID code; the ID needs enough of "
+                             "its frames (keep the camera on the code, or give every frame)"));
       return NULL;
 
     case IDW_INPUT_PRESENTATION:

@@ -42,6 +42,8 @@ typedef enum
  * @IDW_INPUT_REQUEST: an "IDWR1:" request for an ID (remote check)
  * @IDW_INPUT_CREDENTIAL_REQUEST: an "IDWC1:" request for a credential
  * @IDW_INPUT_DEVICE_RESPONSE: a raw ISO 18013-5 DeviceResponse (CBOR)
+ * @IDW_INPUT_FRAME: one "IDWF1:" frame of an animated presentation: it
+ *   takes an #IdwFrameCollector and more frames to make a presentation
  *
  * What the input holds, by its form; nothing is parsed yet.
  */
@@ -52,6 +54,7 @@ typedef enum
   IDW_INPUT_REQUEST,
   IDW_INPUT_CREDENTIAL_REQUEST,
   IDW_INPUT_DEVICE_RESPONSE,
+  IDW_INPUT_FRAME,
 } IdwInputKind;
 
 #define IDW_TYPE_INPUT (idw_input_get_type ())
@@ -124,7 +127,7 @@ void            idw_input_contents_free           (IdwInputContents *contents);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwInputContents, idw_input_contents_free)
 
 /* "text", "image", "cbor"; "unknown", "presentation", "request",
- * "credential-request", "device-response". */
+ * "credential-request", "device-response", "frame". */
 const char     *idw_input_source_to_string        (IdwInputSource   source);
 const char     *idw_input_kind_to_string          (IdwInputKind     kind);
 

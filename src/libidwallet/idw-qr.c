@@ -35,23 +35,59 @@ is_qr_alphanumeric (const char *text)
   return TRUE;
 }
 
-/**
- * idw_qr_encode:
- * @text: the text to put in the code (an envelope text, normally)
- * @error: return location for a #GError
- *
- * Makes a QR code for @text, in one alphanumeric segment when every
- * character allows it (ours always do) and in one 8-bit segment
- * otherwise, at the smallest version that fits. Error correction level is
- * M, or L when the text does not fit at M in version 40.
- *
- * Returns: (transfer full): the module matrix, or %NULL with @error set:
- *   %IDW_ERROR_TOO_LARGE_FOR_QR when the text does not fit even at level L,
- *   %IDW_ERROR_FAILED when @text is empty or libqrencode fails otherwise
- */
-IdwQrMatrix *
-idw_qr_encode (const char *text,
-               GError    **error)
+/* One segment of @mode at @level, the smallest version that fits. NULL
+ * without an error when the text does not fit at this level. */
+static IdwQrMatrix *
+encode_at_level (const char   *text,
+                 gsize         len,
+                 QRencodeMode  mode,
+                 QRecLevel     level,
+                 char          level_name,
+                 GError      **error)
+{
+  g_autoptr(QRinput) input = NULL;
+  g_autoptr(QRcode) code = NULL;
+  IdwQrMatrix *matrix;
+  gsize n_modules;
+
+  /* Version 0: the smallest that fits. */
+  input = QRinput_new2 (0, level);
+  if (input == NULL
+      || QRinput_append (input, mode, (int) len, (const unsigned char *) text) != 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("Could not make a QR code: %s"), g_strerror (errno));
+      return NULL;
+    }
+
+  errno = 0;
+  code = QRcode_encodeInput (input);
+  if (code == NULL && errno == ERANGE)
+    return NULL;
+  if (code == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("Could not make a QR code: %s"), g_strerror (errno));
+      return NULL;
+    }
+
+  matrix = g_new0 (IdwQrMatrix, 1);
+  matrix->size = code->width;
+  matrix->version = code->version;
+  matrix->level = level_name;
+  n_modules = (gsize) code->width * code->width;
+  matrix->modules = g_malloc (n_modules);
+  /* libqrencode: bit 0 of each byte is the module colour, 1 = dark. */
+  for (gsize m = 0; m < n_modules; m++)
+    matrix->modules[m] = code->data[m] & 1;
+
+  return matrix;
+}
+
+static IdwQrMatrix *
+encode (const char *text,
+        gboolean    low_only,
+        GError    **error)
 {
   static const struct
   {
@@ -81,45 +117,19 @@ idw_qr_encode (const char *text,
 
   mode = is_qr_alphanumeric (text) ? QR_MODE_AN : QR_MODE_8;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (levels); i++)
+  for (gsize i = low_only ? 1 : 0; i < G_N_ELEMENTS (levels); i++)
     {
-      g_autoptr(QRinput) input = NULL;
-      g_autoptr(QRcode) code = NULL;
+      GError *local_error = NULL;
       IdwQrMatrix *matrix;
-      gsize n_modules;
 
-      /* Version 0: the smallest that fits. */
-      input = QRinput_new2 (0, levels[i].level);
-      if (input == NULL
-          || QRinput_append (input, mode, (int) len, (const unsigned char *) text) != 0)
+      matrix = encode_at_level (text, len, mode, levels[i].level, levels[i].name, &local_error);
+      if (matrix != NULL)
+        return matrix;
+      if (local_error != NULL)
         {
-          g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
-                       _("Could not make a QR code: %s"), g_strerror (errno));
+          g_propagate_error (error, local_error);
           return NULL;
         }
-
-      errno = 0;
-      code = QRcode_encodeInput (input);
-      if (code == NULL && errno == ERANGE)
-        continue;
-      if (code == NULL)
-        {
-          g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
-                       _("Could not make a QR code: %s"), g_strerror (errno));
-          return NULL;
-        }
-
-      matrix = g_new0 (IdwQrMatrix, 1);
-      matrix->size = code->width;
-      matrix->version = code->version;
-      matrix->level = levels[i].name;
-      n_modules = (gsize) code->width * code->width;
-      matrix->modules = g_malloc (n_modules);
-      /* libqrencode: bit 0 of each byte is the module colour, 1 = dark. */
-      for (gsize m = 0; m < n_modules; m++)
-        matrix->modules[m] = code->data[m] & 1;
-
-      return matrix;
     }
 
 too_large:
@@ -128,6 +138,46 @@ too_large:
                  "holds at most 4296 (fewer when it has lowercase letters or other symbols)."),
                (unsigned long) len);
   return NULL;
+}
+
+/**
+ * idw_qr_encode:
+ * @text: the text to put in the code (an envelope text, normally)
+ * @error: return location for a #GError
+ *
+ * Makes a QR code for @text, in one alphanumeric segment when every
+ * character allows it (ours always do) and in one 8-bit segment
+ * otherwise, at the smallest version that fits. Error correction level is
+ * M, or L when the text does not fit at M in version 40.
+ *
+ * Returns: (transfer full): the module matrix, or %NULL with @error set:
+ *   %IDW_ERROR_TOO_LARGE_FOR_QR when the text does not fit even at level L,
+ *   %IDW_ERROR_FAILED when @text is empty or libqrencode fails otherwise
+ */
+IdwQrMatrix *
+idw_qr_encode (const char *text,
+               GError    **error)
+{
+  return encode (text, FALSE, error);
+}
+
+/**
+ * idw_qr_encode_low:
+ * @text: the text
+ * @error: return location for a #GError
+ *
+ * As idw_qr_encode(), always at error correction level L: the smallest
+ * code for @text (the frames of an animated presentation, whose fountain
+ * code already survives lost frames).
+ *
+ * Returns: (transfer full): the module matrix, or %NULL with @error set
+ *   as for idw_qr_encode()
+ */
+IdwQrMatrix *
+idw_qr_encode_low (const char *text,
+                   GError    **error)
+{
+  return encode (text, TRUE, error);
 }
 
 /**

@@ -23,6 +23,9 @@ typedef struct
  * Errors: IDW_ERROR_TOO_LARGE_FOR_QR. */
 IdwQrMatrix *idw_qr_encode           (const char        *text,
                                       GError           **error);
+/* Always level L: the smallest code. */
+IdwQrMatrix *idw_qr_encode_low       (const char        *text,
+                                      GError           **error);
 void         idw_qr_matrix_free      (IdwQrMatrix       *matrix);
 gboolean     idw_qr_matrix_get       (const IdwQrMatrix *matrix,
                                       int                x,

@@ -14,6 +14,7 @@
 #include "idw-x509.h"
 #include "idw-transport.h"
 #include "idw-qr.h"
+#include "idw-animation.h"
 #include "idw-doctype.h"
 #include "idw-cbor-json.h"
 #include "idw-mdoc.h"
