@@ -52,10 +52,13 @@ GBytes     *bench_read_file         (const char        *path,
                                      gsize              max_len,
                                      GError           **error);
 
-/* The commands (bench-verify.c, bench-present.c, bench-qr.c). */
+/* The commands (bench-verify.c, bench-present.c, bench-qr.c,
+ * bench-decoders.c). */
 int         bench_verify            (int                argc,
                                      char             **argv);
 int         bench_present           (int                argc,
                                      char             **argv);
 int         bench_qr_decode         (int                argc,
+                                     char             **argv);
+int         bench_decoders          (int                argc,
                                      char             **argv);
