@@ -276,7 +276,7 @@ watch_tick (gpointer data)
     {
       watch->receiving_seen = TRUE;
       watch->last_percent = atoi (gtk_label_get_label (label) + strlen ("Receiving the ID… "));
-      if (g_getenv ("IDW_SCREENSHOT_DIR") != NULL && watch->last_percent >= 50 &&
+      if (g_getenv ("IDW_SCREENSHOT_DIR") != NULL && watch->last_percent >= 20 &&
           g_getenv ("IDW_TEST_RECEIVING_SHOT") == NULL)
         {
           g_setenv ("IDW_TEST_RECEIVING_SHOT", "1", TRUE);
