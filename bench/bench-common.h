@@ -60,5 +60,7 @@ int         bench_present           (int                argc,
                                      char             **argv);
 int         bench_qr_decode         (int                argc,
                                      char             **argv);
+int         bench_stream            (int                argc,
+                                     char             **argv);
 int         bench_decoders          (int                argc,
                                      char             **argv);

@@ -131,6 +131,7 @@ typedef struct
   int     frames;
   guint32 seed;
   char   *dump;         /* a folder for every frame as PNG, or NULL */
+  gboolean verbose;     /* a line per frame on stderr */
   Cell   *cells;        /* [decoder][version][condition] */
   Cell    rendering;    /* making the frames (decoded unused) */
 } Run;
@@ -277,19 +278,32 @@ measure (Run     *run,
             if (run->dump != NULL && !dump_frame (run->dump, version, condition->name, f, gray, error))
               return FALSE;
 
+            if (run->verbose)
+              {
+                g_autofree char *described = frame_degrade_params_to_string (&params);
+
+                g_printerr ("v%d %s %d %s", version, condition->name, f, described);
+              }
+
             for (guint d = 0; d < G_N_ELEMENTS (decoders); d++)
               {
                 Cell *cell = run_cell (run, d, v, c);
                 g_autofree char *decoded = NULL;
+                gboolean read;
 
                 start = g_get_monotonic_time ();
                 decoded = decoders[d].decode (gray);
 
                 cell->us += g_get_monotonic_time () - start;
                 cell->frames++;
-                if (g_strcmp0 (decoded, text) == 0)
+                read = g_strcmp0 (decoded, text) == 0;
+                if (read)
                   cell->decoded++;
+                if (run->verbose)
+                  g_printerr (" %s=%s", decoders[d].name, read ? "read" : decoded != NULL ? "wrong" : "none");
               }
+            if (run->verbose)
+              g_printerr ("\n");
           }
       }
 
@@ -423,6 +437,7 @@ bench_decoders (int    argc,
   g_autofree Cell *cells = NULL;
   g_autofree char *dump = NULL;
   gboolean json = FALSE;
+  gboolean verbose = FALSE;
   int frames = 6;
   gint64 seed = 18013;
   Run run;
@@ -435,6 +450,7 @@ bench_decoders (int    argc,
       "Measure condition NAME only (repeat for more; default all)", "NAME" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "The first frame's seed (default 18013)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Print each frame's conditions and reads on stderr", NULL },
     { "dump", 0, 0, G_OPTION_ARG_FILENAME, &dump, "Write every frame into DIR as vVV-CONDITION-NNN.png", "DIR" },
     { NULL }
   };
@@ -499,6 +515,7 @@ bench_decoders (int    argc,
     .frames = frames,
     .seed = (guint32) seed,
     .dump = dump,
+    .verbose = verbose,
     .cells = cells,
   };
 

@@ -6,6 +6,7 @@
  *   id-wallet-bench verify [-n N] <the options and INPUT of id-wallet-cli verify>
  *   id-wallet-bench present [-n N] [--preset P] CRED.idwcred
  *   id-wallet-bench qr-decode [-n N] [TEXT-FILE]
+ *   id-wallet-bench stream [-n RUNS] [--fps F] [--loss P] [--preset P] [--trust CERT] CRED.idwcred
  *   id-wallet-bench decoders [-n N] [--version V]... [--condition NAME]... [--json]
  *
  * Each prints its figures and, as its last line, "NAME: N per second".
@@ -33,6 +34,7 @@ print_usage (FILE *out)
            "                         [--reader-key FILE] [INPUT]\n"
            "  id-wallet-bench present [-n N] [--preset P] CRED.idwcred\n"
            "  id-wallet-bench qr-decode [-n N] [TEXT-FILE]\n"
+           "  id-wallet-bench stream [-n RUNS] [--fps F] [--loss P] [--preset P] [--trust CERT] CRED.idwcred\n"
            "  id-wallet-bench decoders [-n N] [--version V]... [--condition NAME]... [--json]\n"
            "\n"
            "Each prints its figures and, last, \"NAME: N per second\". Without -n a\n"
@@ -52,6 +54,7 @@ main (int    argc,
     { "present", bench_present },
     { "qr-decode", bench_qr_decode },
     { "decoders", bench_decoders },
+    { "stream", bench_stream },
   };
 
   setlocale (LC_ALL, "");

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "idw-application.h"
+#include "idw-qr-view.h"
 #include "test-util.h"
 
 /* The first widget at or below @root that @match accepts, depth first. */
@@ -78,4 +79,79 @@ ui_test_app_new (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   return app;
+}
+
+/* ---- Reading the QR view as a camera would ------------------------------ */
+
+typedef struct
+{
+  IdwQrView         *view;
+  IdwFrameCollector *collector;
+  guint32            last_seq;
+  guint              frames;
+  char              *text;
+} UiFrameWatch;
+
+/* The text of @matrix, read with zbar from a picture of it. */
+static inline char *
+ui_qr_matrix_read (const IdwQrMatrix *matrix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) gray = NULL;
+  int side;
+  char *text;
+
+  g_assert_nonnull (matrix);
+  gray = idw_qr_matrix_render (matrix, 3, &side);
+  text = idw_qr_decode_gray (g_bytes_get_data (gray, NULL), side, side, side, &error);
+  g_assert_no_error (error);
+
+  return text;
+}
+
+static inline gboolean
+ui_frame_watch_step (gpointer data)
+{
+  UiFrameWatch *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *frame = NULL;
+  guint32 seq = idw_qr_view_get_frame_seq (w->view);
+  IdwFrameResult result;
+
+  if (w->frames > 0 && seq == w->last_seq)
+    return FALSE;
+
+  frame = ui_qr_matrix_read (idw_qr_view_get_matrix (w->view));
+  g_assert_true (g_str_has_prefix (frame, IDW_PREFIX_FRAME));
+  w->last_seq = seq;
+  w->frames++;
+  result = idw_frame_collector_add (w->collector, frame, &w->text, &error);
+  g_assert_no_error (error);
+
+  return result == IDW_FRAME_COMPLETE;
+}
+
+/* The presentation the mapped @view shows: its one code read, or the frames
+ * it plays read into a frame collector until they rebuild the whole.
+ * @out_frames (optional) gets how many frames that took (0 for one code). */
+static inline char *
+ui_qr_view_read (IdwQrView *view,
+                 guint     *out_frames)
+{
+  g_autoptr(IdwFrameCollector) collector = NULL;
+  UiFrameWatch w = { view, NULL, 0, 0, NULL };
+
+  if (out_frames != NULL)
+    *out_frames = 0;
+  if (!idw_qr_view_get_animated (view))
+    return ui_qr_matrix_read (idw_qr_view_get_matrix (view));
+
+  collector = idw_frame_collector_new ();
+  w.collector = collector;
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_true (ui_poll_until (ui_frame_watch_step, &w, 30 * 1000));
+  if (out_frames != NULL)
+    *out_frames = w.frames;
+
+  return w.text;
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "idw-present-page.h"
+#include "idw-qr-pane.h"
 #include "idw-ui-util.h"
 
 struct _IdwPresentPage
@@ -39,9 +40,11 @@ struct _IdwPresentPage
   GtkLevelBar         *countdown_bar;
   GtkLabel            *countdown_label;
   GtkLabel            *qr_summary_label;
-  GtkWidget           *portrait_note;
   GtkWidget           *fullscreen_button;
   GtkWidget           *fullscreen_button_narrow;
+  GtkWidget           *qr_overlay;
+  GtkWidget           *qr_controls;
+  GtkWidget           *leave_fullscreen_button;
 };
 
 G_DEFINE_FINAL_TYPE (IdwPresentPage, idw_present_page, ADW_TYPE_BIN)
@@ -94,10 +97,9 @@ same_paths (const char * const *a,
   return TRUE;
 }
 
-/* "Shares: …" for @paths, without the portrait when it was left out. */
+/* "Shares: …" for @paths. */
 static char *
-summarize (GStrv    paths,
-           gboolean without_portrait)
+summarize (GStrv paths)
 {
   g_autoptr(GString) names = g_string_new (NULL);
 
@@ -108,8 +110,6 @@ summarize (GStrv    paths,
       g_autofree char *label = NULL;
 
       if (!idw_element_path_split (paths[i], &ns, &element))
-        continue;
-      if (without_portrait && g_str_equal (element, "portrait"))
         continue;
       label = idw_ui_element_label (ns, element);
       if (names->len > 0)
@@ -139,7 +139,7 @@ update_summary (IdwPresentPage *self)
   };
 
   g_free (self->summary);
-  self->summary = summarize (selected, FALSE);
+  self->summary = summarize (selected);
 
   gtk_label_set_label (self->summary_label, self->summary);
   gtk_label_set_label (self->qr_summary_label, self->summary);
@@ -311,27 +311,28 @@ update_countdown (IdwPresentPage *self)
   gtk_level_bar_set_value (self->countdown_bar, self->remaining);
 }
 
-/* Signs a fresh presentation (presentedAt now) and draws it. */
+/* Signs a fresh presentation (presentedAt now) with everything chosen,
+ * the portrait too, and draws it: the view animates what does not fit one
+ * code. */
 static gboolean
 sign (IdwPresentPage *self)
 {
   g_auto(GStrv) paths = idw_present_page_dup_paths (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  gboolean dropped = FALSE;
 
   if (paths[0] == NULL)
     return FALSE;
 
-  text = idw_present_text_for_qr (self->credential, self->device_key,
-                                  (const char * const *) paths, NULL, NULL,
-                                  &dropped, &error);
+  text = idw_present_text (self->credential, self->device_key,
+                           (const char * const *) paths, NULL, NULL, &error);
   if (text == NULL || !idw_qr_view_set_text (self->qr_view, text, &error))
     {
       g_autofree char *message = NULL;
 
-      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_TOO_LARGE_FOR_QR))
-        message = g_strdup (_("That is too much for one QR code. Choose fewer details, or use “Copy as Text”."));
+      if (g_error_matches (error, IDW_ERROR, IDW_ERROR_LIMIT) ||
+          g_error_matches (error, IDW_ERROR, IDW_ERROR_TOO_LARGE_FOR_QR))
+        message = g_strdup (_("That is too much to show as a QR code, even an animated one. Choose fewer details."));
       else
         /* Translators: %s is an error message */
         message = g_strdup_printf (_("Could not sign the presentation: %s"), error->message);
@@ -339,13 +340,6 @@ sign (IdwPresentPage *self)
       return FALSE;
     }
 
-  gtk_widget_set_visible (self->portrait_note, dropped);
-  /* The QR code's summary says what this code really holds. */
-  {
-    g_autofree char *summary = summarize (paths, dropped);
-
-    gtk_label_set_label (self->qr_summary_label, summary);
-  }
   self->remaining = self->interval;
   update_countdown (self);
 
@@ -606,8 +600,7 @@ copy_action (GtkWidget  *widget,
   if (paths[0] == NULL)
     return;
 
-  /* Text has room for the portrait, so it is signed afresh with everything
-   * chosen. */
+  /* Signed afresh: the text is pasted later than the code is shown. */
   text = idw_present_text (self->credential, self->device_key,
                            (const char * const *) paths, NULL, NULL, &error);
   if (text == NULL)
@@ -629,6 +622,20 @@ window_fullscreened_cb (IdwPresentPage *self)
 {
   gboolean fullscreen = gtk_window_is_fullscreen (self->window);
   GtkWidget *buttons[] = { self->fullscreen_button, self->fullscreen_button_narrow };
+
+  /* Fullscreen is for the code alone, on white, as large as the display
+   * allows (the window hides its bars); a small button, Esc or a click on
+   * the code leaves it. */
+  gtk_widget_set_visible (self->qr_controls, !fullscreen);
+  gtk_widget_set_visible (self->leave_fullscreen_button, fullscreen);
+  /* The focus may have been on a button now hidden: on the code, Esc,
+   * Enter and Space still reach the page. */
+  if (fullscreen && idw_present_page_is_showing_qr (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->qr_view));
+  if (fullscreen)
+    gtk_widget_add_css_class (self->qr_overlay, "idw-qr-fullscreen");
+  else
+    gtk_widget_remove_css_class (self->qr_overlay, "idw-qr-fullscreen");
 
   /* The button follows what the window manager did, not what was asked. */
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
@@ -672,6 +679,12 @@ leave_fullscreen_action (GtkWidget  *widget,
 }
 
 static void
+code_clicked_cb (IdwPresentPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "present.leave-fullscreen", NULL);
+}
+
+static void
 idw_present_page_map (GtkWidget *widget)
 {
   IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
@@ -698,8 +711,11 @@ idw_present_page_unmap (GtkWidget *widget)
 {
   IdwPresentPage *self = IDW_PRESENT_PAGE (widget);
 
-  /* Off screen, the code is no longer shown: no need to keep the screen on. */
+  /* Off screen, the code is no longer shown: no need to keep the screen on,
+   * nor to fill it. */
   uninhibit (self);
+  if (self->window != NULL && gtk_window_is_fullscreen (self->window))
+    gtk_window_unfullscreen (self->window);
 
   GTK_WIDGET_CLASS (idw_present_page_parent_class)->unmap (widget);
 }
@@ -760,6 +776,7 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   widget_class->unroot = idw_present_page_unroot;
 
   g_type_ensure (IDW_TYPE_QR_VIEW);
+  g_type_ensure (IDW_TYPE_QR_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-present-page.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, stack);
@@ -772,9 +789,11 @@ idw_present_page_class_init (IdwPresentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_bar);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_summary_label);
-  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, portrait_note);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, fullscreen_button_narrow);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_overlay);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, qr_controls);
+  gtk_widget_class_bind_template_child (widget_class, IdwPresentPage, leave_fullscreen_button);
   gtk_widget_class_bind_template_callback (widget_class, preset_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "present.show-qr", NULL, show_qr_action);
@@ -792,6 +811,7 @@ static void
 idw_present_page_init (IdwPresentPage *self)
 {
   GtkEventController *keys;
+  GtkGesture *click;
   const guint activate_keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_ISO_Enter, GDK_KEY_space };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -805,6 +825,11 @@ idw_present_page_init (IdwPresentPage *self)
                                           gtk_shortcut_new (gtk_keyval_trigger_new (activate_keys[i], 0),
                                                             gtk_named_action_new ("present.toggle-fullscreen")));
   gtk_widget_add_controller (GTK_WIDGET (self->qr_view), keys);
+
+  /* A click or tap on the code leaves fullscreen. */
+  click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "released", G_CALLBACK (code_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->qr_view), GTK_EVENT_CONTROLLER (click));
 
   self->settings = g_settings_new (APP_ID);
   self->switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

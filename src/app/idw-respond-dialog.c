@@ -638,14 +638,22 @@ share_action (GtkWidget  *widget,
   g_free (self->response);
   self->response = g_steal_pointer (&text);
 
-  /* A response may be too large for one QR code (a portrait): the text is
-   * what counts, the code is a convenience. */
-  if (!idw_qr_view_set_text (self->qr_view, self->response, NULL))
-    gtk_widget_set_visible (GTK_WIDGET (self->qr_view), FALSE);
-
-  /* Translators: %s is who asked */
-  message = g_strdup_printf (_("Send this response back to %s: copy it as text, or let them scan the code."),
-                             self->verifier);
+  /* A response with a portrait is too large for one QR code: the view
+   * plays it as an animated code. Only one over what even an animation
+   * carries goes as text alone, and the page then promises no code. */
+  if (idw_qr_view_set_text (self->qr_view, self->response, NULL))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->qr_view), TRUE);
+      /* Translators: %s is who asked */
+      message = g_strdup_printf (_("Send this response back to %s: copy it as text, or let them scan the code."),
+                                 self->verifier);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->qr_view), FALSE);
+      /* Translators: %s is who asked */
+      message = g_strdup_printf (_("Send this response back to %s: copy it as text."), self->verifier);
+    }
   gtk_label_set_label (self->response_label, message);
   gtk_stack_set_visible_child_name (self->stack, "response");
 }

@@ -17,6 +17,8 @@ struct _IdwWindow
   AdwApplicationWindow  parent_instance;
 
   AdwViewStack         *stack;
+  GtkWidget            *header_bar;
+  GtkWidget            *switcher_bar;
   AdwToastOverlay      *toast_overlay;
   IdwWalletView        *wallet_view;
   GtkWidget            *wallet_back_button;
@@ -280,6 +282,8 @@ idw_window_class_init (IdwWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, IdwWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_view);
   gtk_widget_class_bind_template_child (widget_class, IdwWindow, wallet_back_button);
@@ -312,4 +316,10 @@ idw_window_init (IdwWindow *self)
   g_signal_connect_object (self->stack, "notify::visible-child",
                            G_CALLBACK (view_switched_cb), self, G_CONNECT_SWAPPED);
   wallet_navigation_cb (self);
+
+  /* Only a QR code goes fullscreen, and it goes alone: no bars. */
+  g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property (self, "fullscreened", self->switcher_bar, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 }
