@@ -22,6 +22,7 @@
 #include "idw-request-dialog.h"
 #include "idw-trust-page.h"
 #include "idw-verdict-page.h"
+#include "portrait-test-util.h"
 #include "ui-test-util.h"
 #include "idw-verify-view.h"
 #include "idw-window.h"
@@ -38,11 +39,20 @@ static char *tmp_root;
 
 #define FAMILY_NAME "Mustermann"
 #define GIVEN_NAME  "Erika"
+#define PORTRAIT_WIDTH  240
+#define PORTRAIT_HEIGHT 300
 
 static const char * const in_person_paths[] = {
   IDW_NAMESPACE_MDL "/family_name",
   IDW_NAMESPACE_MDL "/given_name",
   IDW_NAMESPACE_MDL "/age_over_18",
+  NULL
+};
+
+static const char * const face_paths[] = {
+  IDW_NAMESPACE_MDL "/family_name",
+  IDW_NAMESPACE_MDL "/given_name",
+  IDW_NAMESPACE_MDL "/portrait",
   NULL
 };
 
@@ -368,6 +378,56 @@ write_qr_png (const char *text,
   return path;
 }
 
+static gboolean
+is_large_portrait (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_PICTURE (widget) && gtk_widget_has_css_class (widget, "idw-holder-portrait");
+}
+
+/* The verified photo, large beside the name; a forged one never. */
+static void
+test_portrait (void)
+{
+  g_autofree char *text = present (face_paths);
+  g_autofree char *forged = tamper (text);
+  GtkWidget *picture;
+  GdkPaintable *paintable;
+  g_autoptr(GHashTable) rows = NULL;
+
+  reset_view ();
+  paste_text (text);
+  g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
+  picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
+  g_assert_nonnull (picture);
+  iterate_for (100);
+  g_assert_true (gtk_widget_get_mapped (picture));
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  g_assert_nonnull (paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, PORTRAIT_WIDTH);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, PORTRAIT_HEIGHT);
+  /* Large enough to compare a face with: about 190 px tall. */
+  g_assert_cmpint (gtk_widget_get_height (picture), >=, 160);
+  g_assert_cmpint (gtk_widget_get_height (picture), <=, 200);
+  g_assert_true (has_label (GTK_WIDGET (view), GIVEN_NAME " " FAMILY_NAME));
+  screenshot ("portrait");
+
+  /* Forged details: no face to compare with, only a small thumbnail said
+   * to be not verified, and no name in large type. */
+  reset_view ();
+  paste_text (forged);
+  assert_not_valid ("Some details were changed after the ID was issued. The data is forged.",
+                    IDW_CHECK_DIGESTS);
+  iterate_for (100);
+  picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
+  g_assert_true (picture == NULL || !gtk_widget_get_mapped (picture));
+  g_assert_false (has_label (GTK_WIDGET (view), GIVEN_NAME " " FAMILY_NAME));
+  g_assert_false (has_label (GTK_WIDGET (view), GIVEN_NAME " Musterfrau"));
+  rows = result_rows ();
+  g_assert_cmpstr (g_hash_table_lookup (rows, "Portrait"), ==, "Not verified");
+  screenshot ("portrait-forged");
+}
+
 static void
 test_open_screenshot (void)
 {
@@ -667,6 +727,9 @@ make_identity (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(IdwTrustStore) store = idw_trust_store_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = test_portrait_jpeg (PORTRAIT_WIDTH, PORTRAIT_HEIGHT, 0, 80, 1);
+  g_autofree char *portrait = test_portrait_json (jpeg);
+  g_autofree char *json = NULL;
 
   files = idw_x509_create_issuer ("Verify Test Authority", "DE", TRUE, NULL, &error);
   g_assert_no_error (error);
@@ -678,12 +741,11 @@ make_identity (void)
   g_assert_no_error (error);
   device_key = idw_key_generate_ed25519 ();
 
-  json_parser_load_from_data (parser,
-                              "{\"org.iso.18013.5.1\": {\"family_name\": \"" FAMILY_NAME "\","
-                              " \"given_name\": \"" GIVEN_NAME "\", \"birth_date\": \"1990-05-17\","
-                              " \"issuing_country\": \"DE\", \"age_over_18\": true,"
-                              " \"age_over_21\": true}}",
-                              -1, &error);
+  json = g_strdup_printf ("{\"org.iso.18013.5.1\": {\"family_name\": \"" FAMILY_NAME "\","
+                          " \"given_name\": \"" GIVEN_NAME "\", \"birth_date\": \"1990-05-17\","
+                          " \"issuing_country\": \"DE\", \"age_over_18\": true,"
+                          " \"age_over_21\": true, \"portrait\": %s}}", portrait);
+  json_parser_load_from_data (parser, json, -1, &error);
   g_assert_no_error (error);
   credential = idw_issue_credential (json_node_get_object (json_parser_get_root (parser)),
                                      NULL, device_key, ds_key, ds, NULL, &error);
@@ -723,6 +785,7 @@ main (int   argc,
   g_test_add_func ("/ui/verify/no-camera", test_no_camera);
   g_test_add_func ("/ui/verify/paste-valid", test_paste_valid);
   g_test_add_func ("/ui/verify/paste-tampered", test_paste_tampered);
+  g_test_add_func ("/ui/verify/portrait", test_portrait);
   g_test_add_func ("/ui/verify/open-screenshot", test_open_screenshot);
   g_test_add_func ("/ui/verify/camera", test_camera);
   g_test_add_func ("/ui/verify/remote", test_remote);

@@ -11,6 +11,14 @@
  * is idle, is also handed to a single worker thread that converts it to
  * grayscale and looks for a QR code. Frames that arrive while the worker
  * is busy are shown but not decoded.
+ *
+ * A presentation too large for one code comes as an animated stream of
+ * "IDWF1:" frames (idw-animation.h). The worker gives each frame it reads
+ * to its IdwFrameCollector, which keeps the frames of different payloads
+ * apart and refuses damaged ones; once enough have come, the rebuilt
+ * "IDW1:" text is found like any single code. Until then the main thread
+ * is told how far it is; with no new frame for COLLECT_TIMEOUT_MS it
+ * starts again from nothing, so a stream half read does not linger.
  */
 #include "config.h"
 
@@ -23,6 +31,9 @@
 /* What follows every source: RGBA frames, one at a time. */
 #define SINK_DESCRIPTION \
   "videoconvert ! video/x-raw,format=RGBA ! appsink name=sink max-buffers=1 drop=true"
+
+/* Frames of an animated code kept without a new one coming. */
+#define COLLECT_TIMEOUT_MS 3000
 
 void
 _idw_camera_device_free (gpointer data)
@@ -100,6 +111,103 @@ release_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- Animated codes -------------------------------------------------------- */
+
+static gboolean
+collect_timeout_cb (gpointer user_data)
+{
+  IdwCamera *self = user_data;
+
+  self->progress_timeout = 0;
+  _idw_camera_pipeline_reset_collector (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Main thread. */
+void
+_idw_camera_pipeline_reset_collector (IdwCamera *self)
+{
+  g_atomic_int_inc (&self->collect_epoch);
+  g_clear_handle_id (&self->progress_timeout, g_source_remove);
+  self->events->set_progress (self, 0.0);
+}
+
+typedef struct
+{
+  IdwCamera *self;
+  double     progress;
+  guint      generation;
+  gint       epoch;
+} Progress;
+
+static gboolean
+progress_idle (gpointer user_data)
+{
+  Progress *progress = user_data;
+  IdwCamera *self = progress->self;
+
+  /* A reset since (scanning started again, the camera stopped, the wait
+   * ran out) wins over what the decoder saw before it. */
+  if (!self->disposed && self->scanning && progress->generation == self->generation &&
+      progress->epoch == g_atomic_int_get (&self->collect_epoch))
+    {
+      self->events->set_progress (self, progress->progress);
+      g_clear_handle_id (&self->progress_timeout, g_source_remove);
+      if (progress->progress > 0.0)
+        self->progress_timeout = g_timeout_add (COLLECT_TIMEOUT_MS, collect_timeout_cb, self);
+    }
+
+  g_object_unref (progress->self);
+  g_free (progress);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The worker thread: @input (taken) is a frame of an animated code. The
+ * presentation once it is complete, else NULL. */
+static IdwInput *
+collect_frame (IdwCamera *self,
+               IdwInput  *input,
+               guint      generation)
+{
+  g_autoptr(IdwInput) frame = input;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint epoch = g_atomic_int_get (&self->collect_epoch);
+  IdwFrameResult result;
+  Progress *progress;
+
+  if (epoch != self->collector_epoch)
+    {
+      idw_frame_collector_reset (self->collector);
+      self->collector_epoch = epoch;
+    }
+
+  result = idw_frame_collector_add (self->collector, idw_input_get_text (frame), &text, &error);
+  if (error != NULL)
+    {
+      /* A misread or foreign frame: the next one will do. */
+      g_debug ("Frame ignored: %s", error->message);
+      return NULL;
+    }
+  if (result == IDW_FRAME_REDUNDANT)
+    return NULL;
+
+  progress = g_new0 (Progress, 1);
+  progress->self = g_object_ref (self);
+  progress->progress = result == IDW_FRAME_COMPLETE ? 0.0 : idw_frame_collector_get_progress (self->collector);
+  progress->generation = generation;
+  progress->epoch = epoch;
+  g_idle_add_full (G_PRIORITY_DEFAULT, progress_idle, progress, NULL);
+
+  if (result != IDW_FRAME_COMPLETE)
+    return NULL;
+
+  /* The rebuilt text goes on as if one code had been read. */
+  return idw_input_new_from_text (text, NULL);
+}
+
 /* The worker thread: one frame at a time. */
 static void
 decode_frame (gpointer data,
@@ -113,6 +221,19 @@ decode_frame (gpointer data,
   input = idw_input_new_from_pixels (g_bytes_get_data (frame->rgba, NULL), frame->width,
                                      frame->height, frame->stride, IDW_PIXEL_FORMAT_RGBA8,
                                      TRUE, NULL);
+  if (input != NULL && idw_input_get_kind (input) == IDW_INPUT_FRAME)
+    {
+      input = collect_frame (self, input, frame->generation);
+    }
+  else if (input != NULL && idw_input_get_kind (input) != IDW_INPUT_PRESENTATION &&
+           g_atomic_int_get (&self->collect_epoch) == self->collector_epoch &&
+           idw_frame_collector_get_progress (self->collector) > 0.0)
+    {
+      /* Another code in view (a stray one) does not interrupt an animated
+       * code being received. */
+      g_clear_pointer (&input, idw_input_unref);
+    }
+
   if (input != NULL)
     {
       Detection *detection = g_new0 (Detection, 1);
@@ -505,6 +626,7 @@ _idw_camera_pipeline_init (IdwCamera             *self,
                            const IdwCameraEvents *events)
 {
   self->events = events;
+  self->collector = idw_frame_collector_new ();
   self->decode_pool = g_thread_pool_new (decode_frame, self, 1, FALSE, NULL);
 }
 
@@ -516,4 +638,7 @@ _idw_camera_pipeline_dispose (IdwCamera *self)
       /* Waits for the frame being decoded, which holds a reference. */
       g_thread_pool_free (g_steal_pointer (&self->decode_pool), TRUE, TRUE);
     }
+  /* No worker left to use it. */
+  g_clear_pointer (&self->collector, idw_frame_collector_free);
+  g_clear_handle_id (&self->progress_timeout, g_source_remove);
 }

@@ -61,6 +61,9 @@ typedef struct
   /* Ends scanning and emits ::code-detected. */
   void (*found_code)  (IdwCamera      *self,
                        IdwInput       *input);
+  /* How far the frames of an animated code have come, 0.0 to 1.0. */
+  void (*set_progress) (IdwCamera     *self,
+                        double         progress);
   /* The cameras found (taken) and the one in use (taken). */
   void (*set_devices) (IdwCamera      *self,
                        GPtrArray      *devices,
@@ -95,6 +98,17 @@ struct _IdwCamera
   guint           generation;
   GThreadPool    *decode_pool;
 
+  /* The frames of an animated code (IDWF1), put together on the decoding
+   * thread only. The main thread asks for a fresh start by bumping
+   * collect_epoch; the decoding thread resets the collector when the
+   * epoch it last saw (collector_epoch, its own) differs. */
+  IdwFrameCollector *collector;
+  gint            collect_epoch;
+  gint            collector_epoch;
+  /* Main thread: what the view shows, and when it gives up waiting. */
+  double          progress;
+  guint           progress_timeout;
+
   GMutex          frame_lock;
   IdwCameraFrame *pending_frame;
   gboolean        frame_idle_queued;
@@ -111,5 +125,7 @@ void _idw_camera_pipeline_start   (IdwCamera       *self,
                                    const char      *description,
                                    int              fd);
 void _idw_camera_pipeline_stop    (IdwCamera       *self);
+/* Forgets the frames of an animated code collected so far. */
+void _idw_camera_pipeline_reset_collector (IdwCamera *self);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ enum {
   PROP_STATE,
   PROP_PAINTABLE,
   PROP_SCANNING,
+  PROP_PROGRESS,
   PROP_N_DEVICES,
   N_PROPS
 };
@@ -78,11 +79,23 @@ idw_camera_set_frame (IdwCamera  *self,
 }
 
 static void
+idw_camera_set_progress (IdwCamera *self,
+                         double     progress)
+{
+  if (self->progress == progress)
+    return;
+
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+static void
 idw_camera_found_code (IdwCamera *self,
                         IdwInput  *input)
 {
   self->scanning = FALSE;
   g_atomic_int_set (&self->scan_enabled, FALSE);
+  _idw_camera_pipeline_reset_collector (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
   g_signal_emit (self, signals[CODE_DETECTED], 0, input);
 }
@@ -207,6 +220,7 @@ idw_camera_start (IdwCamera *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_atomic_int_inc (&self->generation);
+  _idw_camera_pipeline_reset_collector (self);
   idw_camera_set_state (self, IDW_CAMERA_STATE_STARTING, NULL);
 
   description = g_getenv ("IDW_CAMERA_PIPELINE");
@@ -240,6 +254,7 @@ idw_camera_stop (IdwCamera *self)
   g_atomic_int_inc (&self->generation);
 
   _idw_camera_pipeline_stop (self);
+  _idw_camera_pipeline_reset_collector (self);
 
   if (self->texture != NULL)
     {
@@ -286,6 +301,9 @@ idw_camera_set_scanning (IdwCamera *self,
 
   self->scanning = scanning;
   g_atomic_int_set (&self->scan_enabled, scanning);
+  /* Scanning again starts an animated code from nothing. */
+  if (scanning)
+    _idw_camera_pipeline_reset_collector (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
 }
 
@@ -295,6 +313,21 @@ idw_camera_get_scanning (IdwCamera *self)
   g_return_val_if_fail (IDW_IS_CAMERA (self), FALSE);
 
   return self->scanning;
+}
+
+/**
+ * idw_camera_get_progress:
+ *
+ * Returns: how much of an animated code has been received while scanning,
+ *   from 0.0 (none is being received) to below 1.0 (a complete one is
+ *   found as a code, and the progress goes back to 0.0)
+ */
+double
+idw_camera_get_progress (IdwCamera *self)
+{
+  g_return_val_if_fail (IDW_IS_CAMERA (self), 0.0);
+
+  return self->progress;
 }
 
 guint
@@ -424,6 +457,9 @@ idw_camera_get_property (GObject    *object,
     case PROP_SCANNING:
       g_value_set_boolean (value, self->scanning);
       break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
     case PROP_N_DEVICES:
       g_value_set_uint (value, idw_camera_get_n_devices (self));
       break;
@@ -472,6 +508,10 @@ idw_camera_class_init (IdwCameraClass *klass)
     g_param_spec_boolean ("scanning", NULL, NULL,
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL,
+                         0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_DEVICES] =
     g_param_spec_uint ("n-devices", NULL, NULL,
                        0, G_MAXUINT, 0,
@@ -496,6 +536,7 @@ static const IdwCameraEvents camera_events = {
   .set_state = idw_camera_set_state,
   .set_frame = idw_camera_set_frame,
   .found_code = idw_camera_found_code,
+  .set_progress = idw_camera_set_progress,
   .set_devices = idw_camera_set_devices,
   .stop = idw_camera_stop,
 };

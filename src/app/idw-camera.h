@@ -49,10 +49,14 @@ GdkPaintable   *idw_camera_get_paintable       (IdwCamera  *self);
 
 /* While scanning, frames are searched for QR codes on a worker thread;
  * the first code found emits ::code-detected and ends scanning until it
- * is turned on again. */
+ * is turned on again. The frames of an animated code are put together
+ * first: ::code-detected brings the whole presentation. */
 void            idw_camera_set_scanning        (IdwCamera  *self,
                                                 gboolean    scanning);
 gboolean        idw_camera_get_scanning        (IdwCamera  *self);
+/* While scanning, how much of an animated code (a presentation too large
+ * for one QR code, shown as a stream of frames) has come: 0.0 when none. */
+double          idw_camera_get_progress        (IdwCamera  *self);
 
 /* The cameras found (not under the portal or a test pipeline). */
 guint           idw_camera_get_n_devices       (IdwCamera  *self);

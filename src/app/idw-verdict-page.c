@@ -15,6 +15,12 @@
 #include "idw-ui-util.h"
 #include "idw-verdict-page.h"
 
+/* The verified photo's height on screen: large enough to compare a face
+ * with, whatever size the issuer stored it at. */
+#define PORTRAIT_MIN_HEIGHT 160
+#define PORTRAIT_MAX_HEIGHT 200
+#define PORTRAIT_WIDTH      150
+
 struct _IdwVerdictPage
 {
   AdwBin                parent_instance;
@@ -26,7 +32,10 @@ struct _IdwVerdictPage
   GtkLabel             *reason_label;
   GtkLabel             *document_label;
   GtkBox               *age_box;
+  GtkBox               *holder_box;
+  AdwClamp             *portrait_clamp;
   GtkPicture           *portrait;
+  GtkLabel             *holder_name;
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *issuer_group;
   AdwActionRow         *issuer_row;
@@ -230,7 +239,8 @@ clear_dynamic (IdwVerdictPage *self)
     gtk_box_remove (self->age_box, child);
 
   gtk_picture_set_paintable (self->portrait, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->portrait), FALSE);
+  gtk_label_set_label (self->holder_name, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->holder_box), FALSE);
 }
 
 static void
@@ -239,6 +249,95 @@ add_detail_row (IdwVerdictPage *self,
 {
   adw_preferences_group_add (self->details_group, row);
   g_ptr_array_add (self->detail_rows, row);
+}
+
+/* Shows @texture at a fixed size of its own shape: a scrolled page gives
+ * its rows their minimum height, and the picture's corners are rounded
+ * only where it fills its box. */
+static void
+set_portrait (IdwVerdictPage *self,
+              GdkTexture     *texture)
+{
+  double aspect = (double) gdk_texture_get_width (texture) / gdk_texture_get_height (texture);
+  int height = CLAMP ((int) (PORTRAIT_WIDTH / aspect + 0.5), PORTRAIT_MIN_HEIGHT, PORTRAIT_MAX_HEIGHT);
+  int width = (int) (height * aspect + 0.5);
+
+  gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (texture));
+  gtk_widget_set_size_request (GTK_WIDGET (self->portrait), width, height);
+  adw_clamp_set_maximum_size (self->portrait_clamp, width);
+  adw_clamp_set_tightening_threshold (self->portrait_clamp, width);
+}
+
+/* A portrait that cannot be trusted: a small thumbnail in the not-verified
+ * details, said to be unverified, never large enough to compare a face
+ * with. */
+static GtkWidget *
+new_unverified_portrait_row (const char *label,
+                             GdkTexture *texture)
+{
+  GtkWidget *row = new_value_row (label, _("Not verified"));
+  GtkWidget *thumbnail = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+
+  gtk_image_set_pixel_size (GTK_IMAGE (thumbnail), 40);
+  gtk_widget_add_css_class (thumbnail, "idw-unverified-portrait");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (thumbnail),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Photo from the ID, not verified"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), thumbnail);
+  gtk_widget_add_css_class (row, "idw-property");
+
+  return row;
+}
+
+/* A text element of the holder, escaped, or NULL. */
+static char *
+dup_holder_text (IdwVerdict *verdict,
+                 const char *name_space,
+                 const char *element)
+{
+  cbor_item_t *value = idw_verdict_lookup (verdict, name_space, element);
+  g_autofree char *text = NULL;
+
+  if (value == NULL || !cbor_isa_string (value))
+    return NULL;
+
+  text = idw_cbor_dup_string (value);
+  return idw_ui_escape_text (text);
+}
+
+/* The holder's name as the ID gives it: "Given Family", or the name in
+ * national characters when there is one (as the wallet's card shows it). */
+static char *
+holder_name (IdwVerdict *verdict)
+{
+  const char *name_space = idw_doctype_get_namespace (idw_verdict_get_doctype (verdict));
+  g_autofree char *family = NULL;
+  g_autofree char *given = NULL;
+
+  if (name_space == NULL)
+    return NULL;
+
+  family = dup_holder_text (verdict, name_space, "family_name_national_character");
+  given = dup_holder_text (verdict, name_space, "given_name_national_character");
+  if (family == NULL || given == NULL)
+    {
+      g_clear_pointer (&family, g_free);
+      g_clear_pointer (&given, g_free);
+      family = dup_holder_text (verdict, name_space, "family_name");
+      given = dup_holder_text (verdict, name_space, "given_name");
+    }
+
+  if (family != NULL && given != NULL)
+    {
+      /* Chinese, Japanese and Korean names are written family name first,
+       * without a space. */
+      if (g_unichar_iswide (g_utf8_get_char (family)))
+        return g_strconcat (family, given, NULL);
+      /* Translators: a person's name, %1$s given names, %2$s family name */
+      return g_strdup_printf (_("%1$s %2$s"), given, family);
+    }
+
+  return family != NULL ? g_steal_pointer (&family) : g_steal_pointer (&given);
 }
 
 static void
@@ -255,17 +354,19 @@ fill_details (IdwVerdictPage *self,
       IdwValueKind kind = idw_element_get_kind (element->name_space, element->element);
       guint age = age_threshold (element->element);
 
-      if (kind == IDW_VALUE_KIND_IMAGE && cbor_isa_bytestring (element->value) &&
-          gtk_picture_get_paintable (self->portrait) == NULL)
+      if (kind == IDW_VALUE_KIND_IMAGE && g_str_equal (element->element, "portrait"))
         {
-          g_autoptr(GBytes) bytes = g_bytes_new (cbor_bytestring_handle (element->value),
-                                                 cbor_bytestring_length (element->value));
-          g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (bytes, NULL);
+          g_autoptr(GdkTexture) texture = idw_ui_texture_from_value (element->value);
 
-          if (texture != NULL)
+          if (texture != NULL && valid && gtk_picture_get_paintable (self->portrait) == NULL)
             {
-              gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (texture));
-              gtk_widget_set_visible (GTK_WIDGET (self->portrait), TRUE);
+              set_portrait (self, texture);
+              continue;
+            }
+          if (texture != NULL && !valid)
+            {
+              add_detail_row (self, new_unverified_portrait_row (label, texture));
+              n_rows++;
               continue;
             }
         }
@@ -302,6 +403,16 @@ fill_details (IdwVerdictPage *self,
         add_detail_row (self, row);
         n_rows++;
       }
+    }
+
+  /* Only a verified face is shown to compare with the person. */
+  if (gtk_picture_get_paintable (self->portrait) != NULL)
+    {
+      g_autofree char *name = holder_name (self->verdict);
+
+      gtk_label_set_label (self->holder_name, name != NULL ? name : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->holder_name), name != NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->holder_box), TRUE);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->details_group), n_rows > 0);
@@ -510,7 +621,10 @@ idw_verdict_page_class_init (IdwVerdictPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, reason_label);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, document_label);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, age_box);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, holder_box);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, portrait_clamp);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, portrait);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, holder_name);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, details_group);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_group);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_row);

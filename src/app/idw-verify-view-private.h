@@ -45,6 +45,9 @@ struct _IdwVerifyView
   GtkDrawingArea   *viewfinder;
   GtkSpinner       *preview_spinner;
   GtkLabel         *scan_hint;
+  GtkWidget        *receive_box;
+  GtkLabel         *receive_label;
+  GtkProgressBar   *receive_bar;
   GtkMenuButton    *camera_button;
   AdwSqueezer      *ways_squeezer;
   GtkWidget        *scan_paste_button;

@@ -210,6 +210,32 @@ on_camera_paintable (IdwCamera     *camera,
   gtk_spinner_set_spinning (self->preview_spinner, paintable == NULL);
 }
 
+/* An animated code being received: "Receiving the ID… 60 %" over the
+ * preview, in place of the hint. */
+static void
+on_camera_progress (IdwCamera     *camera,
+                    GParamSpec    *pspec,
+                    IdwVerifyView *self)
+{
+  double progress = idw_camera_get_progress (camera);
+  gboolean receiving = progress > 0.0;
+
+  if (receiving)
+    {
+      int percent = (int) CLAMP (progress * 100.0, 1.0, 99.0);
+      /* Translators: an animated QR code (many frames) is being read; %d
+       * is how much of it has come, in percent. Write the percentage the
+       * way your language does ("60 %", "60%", "%60"). */
+      g_autofree char *text = g_strdup_printf (_("Receiving the ID… %d %%"), percent);
+
+      gtk_label_set_label (self->receive_label, text);
+      gtk_progress_bar_set_fraction (self->receive_bar, progress);
+    }
+
+  gtk_widget_set_visible (self->receive_box, receiving);
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_hint), !receiving);
+}
+
 static void
 on_camera_devices (IdwCamera     *camera,
                    GParamSpec    *pspec,
@@ -284,6 +310,7 @@ on_code_detected (IdwCamera     *camera,
     case IDW_INPUT_REQUEST:
       resume_scanning_later (self, _("This is a request for an ID, not an ID"));
       break;
+    case IDW_INPUT_FRAME:  /* never alone: the camera puts frames together */
     case IDW_INPUT_CREDENTIAL_REQUEST:
     case IDW_INPUT_DEVICE_RESPONSE:
     case IDW_INPUT_UNKNOWN:
@@ -450,6 +477,9 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, viewfinder);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, scan_hint);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, receive_box);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, receive_label);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, receive_bar);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, camera_button);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, ways_squeezer);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, scan_paste_button);
@@ -508,6 +538,7 @@ idw_verify_view_init (IdwVerifyView *self)
   self->camera = idw_camera_new ();
   g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
   g_signal_connect (self->camera, "notify::paintable", G_CALLBACK (on_camera_paintable), self);
+  g_signal_connect (self->camera, "notify::progress", G_CALLBACK (on_camera_progress), self);
   g_signal_connect (self->camera, "notify::n-devices", G_CALLBACK (on_camera_devices), self);
   g_signal_connect (self->camera, "code-detected", G_CALLBACK (on_code_detected), self);
 
