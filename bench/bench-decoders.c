@@ -96,10 +96,16 @@ typedef struct
   DecodeFunc  decode;
 } Decoder;
 
+/* The engine's pipeline, as the app's camera uses it: one quick zbar scan
+ * of a camera frame. */
 static char *
 decode_zbar (const guint8 *gray)
 {
-  return idw_qr_decode_gray (gray, FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT, FRAME_DEGRADE_WIDTH, NULL);
+  g_autoptr(IdwInput) input = idw_input_new_from_pixels (gray, FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT,
+                                                         FRAME_DEGRADE_WIDTH, IDW_PIXEL_FORMAT_GRAY8, TRUE,
+                                                         NULL);
+
+  return input != NULL ? g_strdup (idw_input_get_text (input)) : NULL;
 }
 
 #ifdef HAVE_ZXING

@@ -5,8 +5,8 @@
 /* text() as UTF-8, not UTF-16 (zxing-cpp 1.4; the default from 2.0). */
 #define ZX_USE_UTF8 1
 
-#include <ZXing/ReadBarcode.h>
 #include <ZXing/ZXVersion.h>
+#include <ZXing/ReadBarcode.h>
 
 #include "bench-zxing.h"
 
@@ -18,8 +18,12 @@ bench_zxing_decode (const guint8 *gray,
 {
   ZXing::ImageView image (gray, width, height, ZXing::ImageFormat::Lum, stride);
   /* Its defaults otherwise (try harder, rotated, downscaled), as an app
-   * would use it. */
+   * would use it. zxing-cpp 2.2 renamed DecodeHints (kept, deprecated). */
+#if ZXING_VERSION_MAJOR > 2 || (ZXING_VERSION_MAJOR == 2 && ZXING_VERSION_MINOR >= 2)
+  ZXing::ReaderOptions hints;
+#else
   ZXing::DecodeHints hints;
+#endif
 
   hints.setFormats (ZXing::BarcodeFormat::QRCode);
 
