@@ -16,14 +16,10 @@
 #include <string.h>
 
 #include <qrencode.h>
-#include <zbar.h>
 
 #include "bench-common.h"
 #include "frame-degrade.h"
 #include "idw-animation.h"
-#ifdef HAVE_ZXING
-#include "bench-zxing.h"
-#endif
 
 /* Code image pixels per module the conditions start from. */
 #define CODE_SCALE 4
@@ -88,40 +84,41 @@ static const Condition conditions[] = {
 
 #undef FLAT
 
-typedef char *(*DecodeFunc) (const guint8 *gray);
-
 typedef struct
 {
-  const char *name;
-  DecodeFunc  decode;
+  const char   *name;
+  IdwQrDecoder  decoder;
 } Decoder;
 
-/* The engine's pipeline, as the app's camera uses it: one quick zbar scan
- * of a camera frame. */
-static char *
-decode_zbar (const guint8 *gray)
-{
-  g_autoptr(IdwInput) input = idw_input_new_from_pixels (gray, FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT,
-                                                         FRAME_DEGRADE_WIDTH, IDW_PIXEL_FORMAT_GRAY8, TRUE,
-                                                         NULL);
-
-  return input != NULL ? g_strdup (idw_input_get_text (input)) : NULL;
-}
-
-#ifdef HAVE_ZXING
-static char *
-decode_zxing (const guint8 *gray)
-{
-  return bench_zxing_decode (gray, FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT, FRAME_DEGRADE_WIDTH);
-}
-#endif
-
-static const Decoder decoders[] = {
-  { "zbar", decode_zbar },
-#ifdef HAVE_ZXING
-  { "zxing-cpp", decode_zxing },
-#endif
+/* The engine's decoders (idw-qr.h), each alone, then the default the
+ * camera uses (zbar, then zxing-cpp), when this build has zxing-cpp. */
+static const Decoder all_decoders[] = {
+  { "zbar", IDW_QR_DECODER_ZBAR },
+  { "zxing-cpp", IDW_QR_DECODER_ZXING },
+  { "zbar+zxing-cpp", IDW_QR_DECODER_DEFAULT },
 };
+static Decoder decoders[G_N_ELEMENTS (all_decoders)];
+static guint n_decoders;
+
+static void
+decoders_init (void)
+{
+  n_decoders = 0;
+  for (guint d = 0; d < G_N_ELEMENTS (all_decoders); d++)
+    {
+      if (!idw_qr_decoder_is_available (IDW_QR_DECODER_ZXING) && all_decoders[d].decoder != IDW_QR_DECODER_ZBAR)
+        continue;
+      decoders[n_decoders++] = all_decoders[d];
+    }
+}
+
+static char *
+decode_with (const Decoder *decoder,
+             const guint8  *gray)
+{
+  return idw_qr_decoder_read_gray (decoder->decoder, gray, FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT,
+                                   FRAME_DEGRADE_WIDTH, NULL);
+}
 
 typedef struct
 {
@@ -291,14 +288,14 @@ measure (Run     *run,
                 g_printerr ("v%d %s %d %s", version, condition->name, f, described);
               }
 
-            for (guint d = 0; d < G_N_ELEMENTS (decoders); d++)
+            for (guint d = 0; d < n_decoders; d++)
               {
                 Cell *cell = run_cell (run, d, v, c);
                 g_autofree char *decoded = NULL;
                 gboolean read;
 
                 start = g_get_monotonic_time ();
-                decoded = decoders[d].decode (gray);
+                decoded = decode_with (&decoders[d], gray);
 
                 cell->us += g_get_monotonic_time () - start;
                 cell->frames++;
@@ -331,21 +328,7 @@ cell_ms (const Cell *cell)
 static const char *
 decoder_version (guint decoder)
 {
-  static char zbar_version_text[32];
-
-#ifdef HAVE_ZXING
-  if (strcmp (decoders[decoder].name, "zxing-cpp") == 0)
-    return bench_zxing_version ();
-#endif
-  {
-    unsigned major = 0;
-    unsigned minor = 0;
-    unsigned patch = 0;
-
-    zbar_version (&major, &minor, &patch);
-    g_snprintf (zbar_version_text, sizeof zbar_version_text, "zbar %u.%u.%u", major, minor, patch);
-    return zbar_version_text;
-  }
+  return idw_qr_decoder_get_name (decoders[decoder].decoder);
 }
 
 static void
@@ -357,7 +340,7 @@ print_table (Run *run)
            "QR level L, alphanumeric, filled to capacity; a read is the exact text\n",
            FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT, run->frames, run->seed, cell_ms (&run->rendering));
 
-  for (guint d = 0; d < G_N_ELEMENTS (decoders); d++)
+  for (guint d = 0; d < n_decoders; d++)
     {
       g_print ("\n%s: per cent read by QR version, and mean ms per frame\n", decoder_version (d));
       g_print ("%-14s", "condition");
@@ -397,17 +380,17 @@ print_json (Run *run)
   g_print ("{\n  \"width\": %d,\n  \"height\": %d,\n  \"frames\": %d,\n  \"seed\": %u,\n"
            "  \"render_ms_per_frame\": %.3f,\n  \"decoders\": {",
            FRAME_DEGRADE_WIDTH, FRAME_DEGRADE_HEIGHT, run->frames, run->seed, cell_ms (&run->rendering));
-  for (guint d = 0; d < G_N_ELEMENTS (decoders); d++)
+  for (guint d = 0; d < n_decoders; d++)
     g_print ("%s\"%s\": \"%s\"", d > 0 ? ", " : "", decoders[d].name, decoder_version (d));
   g_print ("},\n  \"results\": [\n");
 
-  for (guint d = 0; d < G_N_ELEMENTS (decoders); d++)
+  for (guint d = 0; d < n_decoders; d++)
     for (guint v = 0; v < run->versions->len; v++)
       for (guint c = 0; c < run->conditions->len; c++)
         {
           const Condition *condition = g_array_index (run->conditions, const Condition *, c);
           const Cell *cell = run_cell (run, d, v, c);
-          gboolean last = d == G_N_ELEMENTS (decoders) - 1 && v == run->versions->len - 1
+          gboolean last = d == n_decoders - 1 && v == run->versions->len - 1
                           && c == run->conditions->len - 1;
 
           g_print ("    {\"decoder\": \"%s\", \"version\": %d, \"condition\": \"%s\", \"frames\": %d, "
@@ -468,6 +451,7 @@ bench_decoders (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (conditions); i++)
     g_string_append_printf (summary, "\n  %-14s %s", conditions[i].name, conditions[i].description);
 
+  decoders_init ();
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, summary->str);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -514,7 +498,7 @@ bench_decoders (int    argc,
         g_array_append_val (chosen, condition);
       }
 
-  cells = g_new0 (Cell, G_N_ELEMENTS (decoders) * versions->len * chosen->len);
+  cells = g_new0 (Cell, n_decoders * versions->len * chosen->len);
   run = (Run) {
     .versions = versions,
     .conditions = chosen,

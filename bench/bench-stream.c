@@ -272,7 +272,8 @@ bench_stream (int    argc,
   if (complete < n_runs)
     g_print ("worst:        never (a run was not rebuilt in %d frames)\n", MAX_SHOWN);
   else
-    g_print ("worst:        %.2f s from the first frame to the verdict\n", times[n_runs - 1]);
+    g_print ("9 runs in 10: %.2f s or less; worst %.2f s\n",
+             times[(n_runs * 9 + 9) / 10 - 1], times[n_runs - 1]);
   g_print ("stream: %.2f s from the first frame to the verdict (median)\n", times[n_runs / 2]);
 
   return complete == n_runs ? BENCH_EXIT_OK : BENCH_EXIT_FAILED;

@@ -2,7 +2,10 @@
 # The app, the CLI and the benchmarks give what people hand them to the
 # engine's pipeline (IdwInput, IdwVerifier): none of them may sniff input,
 # read QR codes or open transports and envelopes on its own (issue: one
-# verification pipeline). Usage: check-one-pipeline.sh SOURCE_ROOT
+# verification pipeline). The one exception is the decoder benchmark, which
+# compares the engine's decoders one by one through idw_qr_decoder_read_gray()
+# (a name this pattern does not match).
+# Usage: check-one-pipeline.sh SOURCE_ROOT
 set -u
 root=${1:?usage: check-one-pipeline.sh SOURCE_ROOT}
 pattern='idw_qr_decode_[a-z]*|idw_transport_(detect|unwrap)|idw_envelope_parse|idw_inflate|idw_base45_decode|idw_cbor_decode[a-z_]* *\(.*(envelope|response)|looks_like_(credential|image|picture)|detect_input'

@@ -92,6 +92,18 @@ test_bench_smoke (void)
   BENCH ("qr-decode", "-n", "2", text_file);
   assert_bench_line (run, "qr-decode");
 
+  /* An animated full ID to a simulated webcam: rebuilt and valid both
+   * times (never a timing). */
+  BENCH ("stream", "-n", "2", "--trust", iaca_pem, credential);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "animated: K = "));
+  g_assert_nonnull (strstr (run->out, "rebuilt:      2 of 2 runs (2 valid)"));
+  g_assert_true (g_regex_match_simple ("^stream: [0-9]+\\.[0-9]{2} s from the first frame to the verdict \\(median\\)\n$",
+                                       last_line (run->out), 0, 0));
+
+  BENCH ("stream", "-n", "2", "--loss", "1", credential);
+  g_assert_cmpint (run->status, ==, 2);
+
   BENCH ("verify", "-n", "2", "/nonexistent/input");
   g_assert_cmpint (run->status, ==, 2);
 

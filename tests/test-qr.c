@@ -429,6 +429,82 @@ test_decode_camera_frame (void)
   g_assert_cmpstr (decoded, ==, text);
 }
 
+/* The engine's decoders one by one, and the default (zbar, then
+ * zxing-cpp): codes of 1.5 px per module, as a webcam sees a code from too
+ * far, which zbar rarely reads and zxing-cpp often does. The default reads
+ * every code zbar reads, and with zxing-cpp more. */
+static void
+test_decoders (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  guint read_zbar = 0;
+  guint read_default = 0;
+  const guint n_codes = 16;
+
+  g_assert_true (idw_qr_decoder_is_available (IDW_QR_DECODER_ZBAR));
+  g_assert_true (idw_qr_decoder_is_available (IDW_QR_DECODER_DEFAULT));
+  g_assert_true (g_str_has_prefix (idw_qr_decoder_get_name (IDW_QR_DECODER_ZBAR), "zbar "));
+  g_assert_true (g_str_has_prefix (idw_qr_decoder_get_name (IDW_QR_DECODER_DEFAULT), "zbar "));
+#ifdef HAVE_ZXING
+  g_assert_true (idw_qr_decoder_is_available (IDW_QR_DECODER_ZXING));
+  g_assert_true (g_str_has_prefix (idw_qr_decoder_get_name (IDW_QR_DECODER_ZXING), "zxing-cpp "));
+  g_assert_nonnull (strstr (idw_qr_decoder_get_name (IDW_QR_DECODER_DEFAULT), ", then zxing-cpp "));
+#else
+  {
+    g_autoptr(GError) error = NULL;
+    guint8 pixel = 255;
+
+    g_assert_false (idw_qr_decoder_is_available (IDW_QR_DECODER_ZXING));
+    g_assert_null (idw_qr_decoder_read_gray (IDW_QR_DECODER_ZXING, &pixel, 1, 1, 1, &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+  }
+#endif
+
+  for (guint i = 0; i < n_codes; i++)
+    {
+      g_autofree char *text = random_presentation_text (rand, 480);
+      g_autoptr(IdwQrMatrix) matrix = idw_qr_encode_low (text, NULL);
+      g_autoptr(GBytes) code = NULL;
+      g_autofree guint8 *small = NULL;
+      g_autofree char *by_zbar = NULL;
+      g_autofree char *by_default = NULL;
+      const guint8 *big;
+      int side;
+      int half;
+
+      /* 3 px per module, then each 2 × 2 block averaged: 1.5 px. */
+      code = idw_qr_matrix_render (matrix, 3, &side);
+      big = g_bytes_get_data (code, NULL);
+      half = side / 2;
+      small = g_malloc ((gsize) half * half);
+      for (int y = 0; y < half; y++)
+        for (int x = 0; x < half; x++)
+          small[y * half + x] = (big[2 * y * side + 2 * x] + big[2 * y * side + 2 * x + 1]
+                                 + big[(2 * y + 1) * side + 2 * x] + big[(2 * y + 1) * side + 2 * x + 1] + 2) / 4;
+
+      by_zbar = idw_qr_decoder_read_gray (IDW_QR_DECODER_ZBAR, small, half, half, half, NULL);
+      by_default = idw_qr_decode_gray (small, half, half, half, NULL);
+      if (by_zbar != NULL)
+        {
+          g_assert_cmpstr (by_zbar, ==, text);
+          g_assert_cmpstr (by_default, ==, text);
+          read_zbar++;
+        }
+      if (by_default != NULL)
+        {
+          g_assert_cmpstr (by_default, ==, text);
+          read_default++;
+        }
+    }
+
+  g_test_message ("1.5 px per module: zbar read %u of %u, the default %u", read_zbar, n_codes, read_default);
+#ifdef HAVE_ZXING
+  g_assert_cmpuint (read_default, >, read_zbar);
+#else
+  g_assert_cmpuint (read_default, ==, read_zbar);
+#endif
+}
+
 static GBytes *
 gray_to_png (const guint8 *gray,
              int           width,
@@ -840,6 +916,7 @@ main (int   argc,
   g_test_add_func ("/qr/png/write-error", test_write_png_error);
   g_test_add_func ("/qr/decode/alpha", test_decode_alpha_png);
   g_test_add_func ("/qr/decode/camera-frame", test_decode_camera_frame);
+  g_test_add_func ("/qr/decode/decoders", test_decoders);
   g_test_add_func ("/qr/decode/one-pixel-modules", test_decode_one_pixel_modules);
   g_test_add_func ("/qr/decode/halftone", test_decode_halftone);
   g_test_add_func ("/qr/decode/huge-png-header", test_decode_huge_png_header);

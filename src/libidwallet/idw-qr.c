@@ -15,6 +15,7 @@
 
 #include "idw-error.h"
 #include "idw-qr.h"
+#include "idw-qr-private.h"
 
 /* The largest image side we decode, and the largest we render. A camera
  * frame or a screenshot is far smaller; this bounds memory (64 MiB gray). */
@@ -448,6 +449,27 @@ packed_rows (const guint8  *gray,
   return *out_copy;
 }
 
+/* @pixels packed (stride = width). The default is zbar, then zxing-cpp
+ * when built with it: zbar reads tilted codes better, zxing-cpp codes
+ * under glare and small modules (bench/README.md). */
+static char *
+read_with (IdwQrDecoder  decoder,
+           const guint8 *pixels,
+           int           width,
+           int           height)
+{
+  char *text = NULL;
+
+  if (decoder != IDW_QR_DECODER_ZXING)
+    text = scan_y800 (pixels, width, height);
+#ifdef HAVE_ZXING
+  if (text == NULL && decoder != IDW_QR_DECODER_ZBAR)
+    text = _idw_qr_zxing_read (pixels, width, height, width);
+#endif
+
+  return text;
+}
+
 /**
  * idw_qr_decode_gray:
  * @gray: (array): 8-bit grayscale pixels, rows top to bottom
@@ -485,7 +507,104 @@ idw_qr_decode_gray (const guint8 *gray,
   g_return_val_if_fail (stride >= width, NULL);
 
   pixels = packed_rows (gray, width, height, stride, &copy);
-  text = scan_y800 (pixels, width, height);
+  text = read_with (IDW_QR_DECODER_DEFAULT, pixels, width, height);
+  if (text == NULL)
+    set_no_code_error (error);
+
+  return text;
+}
+
+gboolean
+idw_qr_decoder_is_available (IdwQrDecoder decoder)
+{
+#ifdef HAVE_ZXING
+  return decoder <= IDW_QR_DECODER_ZXING;
+#else
+  return decoder <= IDW_QR_DECODER_ZBAR;
+#endif
+}
+
+const char *
+idw_qr_decoder_get_name (IdwQrDecoder decoder)
+{
+  static char zbar_name[32];
+  static char default_name[64];
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      unsigned major = 0, minor = 0, patch = 0;
+
+      zbar_version (&major, &minor, &patch);
+      g_snprintf (zbar_name, sizeof zbar_name, "zbar %u.%u.%u", major, minor, patch);
+#ifdef HAVE_ZXING
+      g_snprintf (default_name, sizeof default_name, "%s, then %s", zbar_name, _idw_qr_zxing_version ());
+#else
+      g_strlcpy (default_name, zbar_name, sizeof default_name);
+#endif
+      g_once_init_leave (&done, 1);
+    }
+
+  switch (decoder)
+    {
+    case IDW_QR_DECODER_ZBAR:
+      return zbar_name;
+    case IDW_QR_DECODER_ZXING:
+#ifdef HAVE_ZXING
+      return _idw_qr_zxing_version ();
+#else
+      return NULL;
+#endif
+    case IDW_QR_DECODER_DEFAULT:
+    default:
+      return default_name;
+    }
+}
+
+/**
+ * idw_qr_decoder_read_gray:
+ * @decoder: which decoder
+ * @gray: (array): 8-bit grayscale pixels
+ * @width: the width in pixels
+ * @height: the height in pixels
+ * @stride: bytes from one row to the next, at least @width
+ * @error: return location for a #GError
+ *
+ * As idw_qr_decode_gray() (which is %IDW_QR_DECODER_DEFAULT), with one
+ * decoder of the engine: for comparing them (`id-wallet-bench decoders`).
+ *
+ * Returns: (transfer full): the text, or %NULL with the errors of
+ *   idw_qr_decode_gray(), or %IDW_ERROR_UNSUPPORTED for a decoder this
+ *   build does not have
+ */
+char *
+idw_qr_decoder_read_gray (IdwQrDecoder   decoder,
+                          const guint8  *gray,
+                          int            width,
+                          int            height,
+                          int            stride,
+                          GError       **error)
+{
+  g_autofree guint8 *copy = NULL;
+  const guint8 *pixels;
+  char *text;
+
+  g_return_val_if_fail (gray != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!idw_qr_decoder_is_available (decoder))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("This build has no such QR decoder"));
+      return NULL;
+    }
+  if (!idw_qr_check_dimensions (width, height, error))
+    return NULL;
+
+  g_return_val_if_fail (stride >= width, NULL);
+
+  pixels = packed_rows (gray, width, height, stride, &copy);
+  text = read_with (decoder, pixels, width, height);
   if (text == NULL)
     set_no_code_error (error);
 
@@ -581,7 +700,7 @@ idw_qr_decode_picture (const guint8 *gray,
 
   gray = packed_rows (gray, width, height, stride, &copy);
 
-  text = scan_y800 (gray, width, height);
+  text = read_with (IDW_QR_DECODER_DEFAULT, gray, width, height);
 
   if (text == NULL && width >= 2 && height >= 2)
     {

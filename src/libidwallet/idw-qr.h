@@ -80,6 +80,33 @@ char        *idw_qr_decode_gray      (const guint8      *gray,
                                       int                height,
                                       int                stride,
                                       GError           **error);
+/**
+ * IdwQrDecoder:
+ * @IDW_QR_DECODER_DEFAULT: what idw_qr_decode_gray() uses: zbar, then
+ *   zxing-cpp on what zbar cannot read, when the build has it
+ * @IDW_QR_DECODER_ZBAR: zbar alone
+ * @IDW_QR_DECODER_ZXING: zxing-cpp alone (builds with zxing-cpp)
+ *
+ * The engine's QR decoders, for measuring them against each other.
+ */
+typedef enum
+{
+  IDW_QR_DECODER_DEFAULT,
+  IDW_QR_DECODER_ZBAR,
+  IDW_QR_DECODER_ZXING,
+} IdwQrDecoder;
+
+gboolean     idw_qr_decoder_is_available (IdwQrDecoder   decoder);
+/* "zbar 0.23.92", "zxing-cpp 1.4.0", "zbar 0.23.92, then zxing-cpp 1.4.0";
+ * NULL for a decoder the build does not have. */
+const char  *idw_qr_decoder_get_name     (IdwQrDecoder   decoder);
+char        *idw_qr_decoder_read_gray    (IdwQrDecoder   decoder,
+                                          const guint8  *gray,
+                                          int            width,
+                                          int            height,
+                                          int            stride,
+                                          GError       **error);
+
 /* As idw_qr_decode_gray(), trying half and double sizes too: for still
  * pictures such as screenshots. */
 char        *idw_qr_decode_picture   (const guint8      *gray,
