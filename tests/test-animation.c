@@ -11,6 +11,7 @@
 #include "idw-animation.h"
 #include "idw-error.h"
 #include "idw-transport.h"
+#include "qr-test-util.h"
 
 /* docs/formats.md §4.5's worked example: zlib(CBOR {"v": 1}), blocks of 4
  * bytes. The frames were computed by an independent implementation of the
@@ -28,21 +29,6 @@ static const struct
   { 4, "IDWF1:RB8./T000C00000400ZRKCALU*7L5U" },
   { 7, "IDWF1:RB8./T000C00000700SPJNYD6G47MS" },
 };
-
-/* An "IDW1:" text of @len random payload bytes (the collector does not
- * inflate, so any bytes do). */
-static char *
-random_presentation (GRand *rand,
-                     gsize  len)
-{
-  g_autofree guint8 *data = g_malloc (len);
-  g_autofree char *encoded = NULL;
-
-  for (gsize i = 0; i < len; i++)
-    data[i] = (guint8) g_rand_int_range (rand, 0, 256);
-  encoded = idw_base45_encode (data, len);
-  return g_strconcat (IDW_PREFIX_PRESENTATION, encoded, NULL);
-}
 
 /* A frame with a correct checksum around any header and data. */
 static char *
@@ -152,7 +138,7 @@ static void
 test_frame_size (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
-  g_autofree char *text = random_presentation (rand, 8000);
+  g_autofree char *text = random_presentation_text (rand, 8000);
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwAnimation) animation = idw_animation_new (text, &error);
   guint n_blocks;
@@ -210,7 +196,7 @@ test_any_subset (void)
 
   for (guint run = 0; run < runs; run++)
     {
-      g_autofree char *text = random_presentation (rand, (gsize) g_rand_int_range (rand, 1500, 9000));
+      g_autofree char *text = random_presentation_text (rand, (gsize) g_rand_int_range (rand, 1500, 9000));
       g_autoptr(IdwAnimation) animation = idw_animation_new (text, NULL);
       g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
       g_autofree char *rebuilt = NULL;
@@ -246,8 +232,8 @@ static void
 test_interleaved_and_garbage (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (3);
-  g_autofree char *text_a = random_presentation (rand, 5000);
-  g_autofree char *text_b = random_presentation (rand, 6000);
+  g_autofree char *text_a = random_presentation_text (rand, 5000);
+  g_autofree char *text_b = random_presentation_text (rand, 6000);
   g_autoptr(IdwAnimation) a = idw_animation_new (text_a, NULL);
   g_autoptr(IdwAnimation) b = idw_animation_new (text_b, NULL);
   g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
@@ -295,7 +281,7 @@ static void
 test_forged_frames (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (5);
-  g_autofree char *text = random_presentation (rand, 3000);
+  g_autofree char *text = random_presentation_text (rand, 3000);
   g_autoptr(IdwAnimation) animation = idw_animation_new (text, NULL);
   g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
   g_autofree guint8 *junk = g_malloc0 (idw_animation_get_block_size (animation));
@@ -337,7 +323,7 @@ static void
 test_hostile_frames (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (9);
-  g_autofree char *text = random_presentation (rand, 2000);
+  g_autofree char *text = random_presentation_text (rand, 2000);
   g_autoptr(IdwAnimation) animation = idw_animation_new (text, NULL);
   g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
   guint8 data[600] = { 0 };
@@ -405,7 +391,7 @@ static void
 test_frame_flood (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (19);
-  g_autofree char *text = random_presentation (rand, 4000);
+  g_autofree char *text = random_presentation_text (rand, 4000);
   g_autoptr(IdwAnimation) animation = idw_animation_new (text, NULL);
   g_autoptr(IdwFrameCollector) collector = idw_frame_collector_new ();
   g_autofree char *out = NULL;
@@ -440,7 +426,7 @@ test_many_payloads (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (animations); i++)
     {
-      texts[i] = random_presentation (rand, 1500 + 300 * i);
+      texts[i] = random_presentation_text (rand, 1500 + 300 * i);
       animations[i] = idw_animation_new (texts[i], NULL);
     }
 
@@ -469,7 +455,7 @@ static void
 test_encoder_limits (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (17);
-  g_autofree char *huge = random_presentation (rand, IDW_ANIMATION_MAX_PAYLOAD + 2);
+  g_autofree char *huge = random_presentation_text (rand, IDW_ANIMATION_MAX_PAYLOAD + 2);
   g_autoptr(IdwAnimation) animation = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -496,7 +482,7 @@ test_encoder_limits (void)
   g_assert_cmpuint (idw_animation_get_n_blocks (animation), ==, 12);
   g_clear_pointer (&animation, idw_animation_free);
   {
-    g_autofree char *text = random_presentation (rand, IDW_ANIMATION_MAX_BLOCKS + 1);
+    g_autofree char *text = random_presentation_text (rand, IDW_ANIMATION_MAX_BLOCKS + 1);
 
     animation = idw_animation_new_full (text, 1, &error);
     g_assert_error (error, IDW_ERROR, IDW_ERROR_LIMIT);

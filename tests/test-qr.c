@@ -13,24 +13,10 @@
 #include "idw-error.h"
 #include "idw-qr.h"
 #include "idw-transport.h"
+#include "qr-test-util.h"
 #include "test-util.h"
 
 static const char base45_alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-
-/* "IDW1:" + Base45 of @n_bytes random bytes, as a presentation looks. */
-static char *
-random_presentation_text (GRand *rand,
-                          gsize  n_bytes)
-{
-  g_autofree guint8 *data = g_malloc (n_bytes);
-  g_autofree char *encoded = NULL;
-
-  for (gsize i = 0; i < n_bytes; i++)
-    data[i] = g_rand_int_range (rand, 0, 256);
-  encoded = idw_base45_encode (data, n_bytes);
-
-  return g_strconcat (IDW_PREFIX_PRESENTATION, encoded, NULL);
-}
 
 /* Exactly @len characters, all QR alphanumeric, starting "IDW1:". */
 static char *

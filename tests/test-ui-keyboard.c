@@ -60,17 +60,6 @@ static const char person_json[] =
   "  \"document_number\": \"T-1990\", \"age_over_18\": true, \"age_over_21\": true, \"sex\": 1"
   "}}";
 
-/* ---- Waiting ------------------------------------------------------------ */
-
-static void
-wait_until (gboolean  (*condition) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  if (!ui_poll_until (condition, data, 20 * 1000))
-    g_error ("Timed out waiting until %s", what);
-}
-
 /* ---- The keyboard ------------------------------------------------------- */
 
 /* Presses @keys (xdotool's names: "Tab", "shift+Tab", "alt+a", "ctrl+v")
@@ -108,7 +97,7 @@ focus_window (GtkWindow *target)
   g_assert_true (GDK_IS_X11_SURFACE (surface));
   command = g_strdup_printf ("xdotool windowfocus --sync %lu", (gulong) gdk_x11_surface_get_xid (surface));
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-  wait_until (window_is_active, target, "the window has the keyboard focus");
+  ui_wait_until (window_is_active, target, 20 * 1000, "the window has the keyboard focus");
 }
 
 /* ---- What the person sees ---------------------------------------------- */
@@ -426,7 +415,7 @@ clipboard_text (void)
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
                                  clipboard_read_cb, &read);
-  wait_until (clipboard_read_done, &read, "the clipboard is read");
+  ui_wait_until (clipboard_read_done, &read, 20 * 1000, "the clipboard is read");
 
   return read.text;
 }
@@ -458,13 +447,13 @@ open_and_escape (const char *keys,
   GtkWindow *dialog;
 
   press (keys);
-  wait_until (have_toplevel, GSIZE_TO_POINTER (type), g_type_name (type));
+  ui_wait_until (have_toplevel, GSIZE_TO_POINTER (type), 20 * 1000, g_type_name (type));
   dialog = find_toplevel (type);
   focus_window (dialog);
   g_assert_nonnull (dialog);
   g_test_message ("%s opens %s", keys, g_type_name (type));
   press ("Escape");
-  wait_until (no_toplevel, GSIZE_TO_POINTER (type), "Escape closes it");
+  ui_wait_until (no_toplevel, GSIZE_TO_POINTER (type), 20 * 1000, "Escape closes it");
   focus_window (GTK_WINDOW (window));
   g_assert_true (focus () == before);
 }
@@ -506,7 +495,7 @@ open_card (void)
   screenshot ("wallet");
 
   press ("Return");
-  wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_CARD_PAGE), "the card page shows");
+  ui_wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_CARD_PAGE), 20 * 1000, "the card page shows");
   card_page = idw_wallet_view_get_visible_page (wallet);
   /* The focus comes to the page, on what one does with a card. */
   assert_focus ("_Present");
@@ -545,7 +534,7 @@ present_age (IdwCardPage *card)
 
   /* Enter on "Present". */
   press ("Return");
-  wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_PRESENT_PAGE), "the present page shows");
+  ui_wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_PRESENT_PAGE), 20 * 1000, "the present page shows");
   present = IDW_PRESENT_PAGE (idw_wallet_view_get_visible_page (wallet));
   all_paths = idw_credential_list_paths (idw_card_page_get_credential (card));
   /* The focus starts on the choice of what to share. */
@@ -578,7 +567,7 @@ present_age (IdwCardPage *card)
     {
       press ("alt+s");
     }
-  wait_until (showing_qr, present, "the QR code shows");
+  ui_wait_until (showing_qr, present, 20 * 1000, "the QR code shows");
   assert_fits ();
 
   /* What the code says: valid, with only age_over_18. */
@@ -621,12 +610,12 @@ present_age (IdwCardPage *card)
 
   /* Back to the card with Alt+Left; the focus comes back to "Present". */
   press ("alt+Left");
-  wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_CARD_PAGE), "the card page shows again");
+  ui_wait_until (page_is, GSIZE_TO_POINTER (IDW_TYPE_CARD_PAGE), 20 * 1000, "the card page shows again");
   assert_focus ("_Present");
 
   /* And to the list, on the ID. */
   press ("alt+Left");
-  wait_until (page_is, NULL, "the list shows again");
+  ui_wait_until (page_is, NULL, 20 * 1000, "the list shows again");
   assert_focus ("张伟 (Wei Zhang)");
 }
 
@@ -640,7 +629,7 @@ verify_pasted (void)
   /* Alt+2: the verifier, focus on its first way in. */
   press ("alt+2");
   g_assert_cmpstr (idw_window_get_view (window), ==, "verify");
-  wait_until (verify_state_is, "no-camera", "the verifier shows");
+  ui_wait_until (verify_state_is, "no-camera", 20 * 1000, "the verifier shows");
   assert_focus ("_Paste");
   assert_fits ();
 
@@ -651,7 +640,7 @@ verify_pasted (void)
 
   /* Ctrl+V: what "Copy as Text" put on the clipboard. */
   press ("ctrl+v");
-  wait_until (verify_state_is, "result", "the verdict shows");
+  ui_wait_until (verify_state_is, "result", 20 * 1000, "the verdict shows");
   settle (300);
   verdict = idw_verify_view_get_verdict (verify);
   g_assert_true (idw_verdict_is_valid (verdict));
@@ -674,7 +663,7 @@ verify_pasted (void)
    * focus on the first way to check an ID. */
   move_focus_to ("Tab", "_Verify Another", IDW_N_CHECKS + 1);
   press ("Return");
-  wait_until (verify_state_is, "no-camera", "the verifier is back to the start");
+  ui_wait_until (verify_state_is, "no-camera", 20 * 1000, "the verifier is back to the start");
   assert_focus ("_Paste");
 }
 
@@ -785,11 +774,11 @@ start_app (void)
   verify = IDW_VERIFY_VIEW (find_widget (GTK_WIDGET (window), is_type, GSIZE_TO_POINTER (IDW_TYPE_VERIFY_VIEW)));
   g_signal_connect (wallet, "loaded", G_CALLBACK (loaded_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (loaded_at_least, GUINT_TO_POINTER (1), "the wallet is loaded");
+  ui_wait_until (loaded_at_least, GUINT_TO_POINTER (1), 20 * 1000, "the wallet is loaded");
 
   /* The ID is in the wallet before the person sits down. */
   idw_wallet_view_import_file (wallet, file, NULL, import_done_cb, NULL);
-  wait_until (loaded_at_least, GUINT_TO_POINTER (2), "the ID is imported");
+  ui_wait_until (loaded_at_least, GUINT_TO_POINTER (2), 20 * 1000, "the ID is imported");
 
   focus_window (GTK_WINDOW (window));
   settle (300);

@@ -67,15 +67,6 @@ static const char person_json[] =
 
 /* ---- Waiting ------------------------------------------------------------ */
 
-static void
-wait_until (gboolean  (*condition) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  if (!ui_poll_until (condition, data, 30 * 1000))
-    g_error ("Timed out waiting until %s", what);
-}
-
 static gboolean
 loaded_at_least (gpointer data)
 {
@@ -234,14 +225,14 @@ open_window (int width,
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   g_signal_connect (wallet, "loaded", G_CALLBACK (loaded_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (loaded_at_least, GUINT_TO_POINTER (before + 1), "the wallet is loaded");
+  ui_wait_until (loaded_at_least, GUINT_TO_POINTER (before + 1), 30 * 1000, "the wallet is loaded");
 
   if (cred_id == NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_path (cred_path);
 
       idw_wallet_view_import_file (wallet, file, NULL, import_done_cb, NULL);
-      wait_until (loaded_at_least, GUINT_TO_POINTER (before + 2), "the ID is imported");
+      ui_wait_until (loaded_at_least, GUINT_TO_POINTER (before + 2), 30 * 1000, "the ID is imported");
       g_assert_nonnull (cred_id);
     }
 
@@ -265,17 +256,17 @@ present (IdwWindow *window,
   GtkWidget *card;
 
   idw_wallet_view_open_card (wallet, cred_id);
-  wait_until (visible_page_is_card, wallet, "the card shows");
+  ui_wait_until (visible_page_is_card, wallet, 30 * 1000, "the card shows");
   card = idw_wallet_view_get_visible_page (wallet);
-  wait_until (mapped_with_size, card, "the card is on screen");
+  ui_wait_until (mapped_with_size, card, 30 * 1000, "the card is on screen");
   g_assert_true (gtk_widget_activate_action (card, "card.present", NULL));
-  wait_until (visible_page_is_present, wallet, "the present page shows");
+  ui_wait_until (visible_page_is_present, wallet, 30 * 1000, "the present page shows");
   page = IDW_PRESENT_PAGE (idw_wallet_view_get_visible_page (wallet));
-  wait_until (mapped_with_size, page, "the present page is on screen");
+  ui_wait_until (mapped_with_size, page, 30 * 1000, "the present page is on screen");
 
   g_assert_true (idw_present_page_set_preset (page, preset));
   g_assert_true (idw_present_page_show_qr (page));
-  wait_until (mapped_with_size, idw_present_page_get_qr_view (page), "the code is on screen");
+  ui_wait_until (mapped_with_size, idw_present_page_get_qr_view (page), 30 * 1000, "the code is on screen");
   /* The stack's crossfade is over. */
   settle (400);
 
@@ -283,43 +274,6 @@ present (IdwWindow *window,
 }
 
 /* ---- Reading the code --------------------------------------------------- */
-
-/* Renders @widget as GTK draws it, over a black page (the darkest a theme
- * could put behind it), as gray pixels. */
-static guint8 *
-render_gray (GtkWidget *widget,
-             int       *out_width,
-             int       *out_height)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autofree guint8 *rgba = NULL;
-  guint8 *gray;
-
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  gsk_renderer_realize (renderer, NULL, &error);
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-
-  rgba = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, rgba, width * 4);
-  gray = g_malloc ((gsize) width * height);
-  for (int i = 0; i < width * height; i++)
-    gray[i] = (rgba[i * 4] + rgba[i * 4 + 1] + rgba[i * 4 + 2]) / 3;
-
-  *out_width = width;
-  *out_height = height;
-  return gray;
-}
 
 /* What the widget shows now, read from its pixels with zbar: a whole
  * presentation or one frame. */
@@ -331,7 +285,7 @@ read_pixels (IdwQrView *view)
   int width, height;
   char *text;
 
-  gray = render_gray (GTK_WIDGET (view), &width, &height);
+  gray = ui_render_gray (GTK_WIDGET (view), &(GdkRGBA) { 0, 0, 0, 1 }, &width, &height);
   text = idw_qr_decode_gray (gray, width, height, width, &error);
   g_assert_no_error (error);
 
@@ -441,17 +395,17 @@ test_full_default (void)
 
   /* Off screen (the Verify view), it stops; back, it goes on. */
   idw_window_show_view (window, "verify");
-  wait_until (mapped_with_size, find_widget_of_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW),
-              "the verifier shows");
+  ui_wait_until (mapped_with_size, find_widget_of_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW),
+                 30 * 1000, "the verifier shows");
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
   seq = idw_qr_view_get_frame_seq (view);
   settle (500);
   g_assert_cmpuint (idw_qr_view_get_frame_seq (view), ==, seq);
   idw_window_show_view (window, "wallet");
-  wait_until (mapped_with_size, view, "the code shows again");
+  ui_wait_until (mapped_with_size, view, 30 * 1000, "the code shows again");
   args[0] = view;
   args[1] = GUINT_TO_POINTER (seq + 2);
-  wait_until (seq_is_past, args, "the frames go on");
+  ui_wait_until (seq_is_past, args, 30 * 1000, "the frames go on");
 
   /* The frames rebuild the presentation the page signed, with the
    * portrait and every other detail. */
@@ -599,7 +553,7 @@ test_fullscreen (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "present.toggle-fullscreen", NULL));
   be_window_manager (GTK_WINDOW (window), TRUE, screen.width, screen.height);
-  wait_until (is_fullscreen, window, "the window is fullscreen");
+  ui_wait_until (is_fullscreen, window, 30 * 1000, "the window is fullscreen");
   settle (300);
 
   /* The code alone: no header bar, no buttons, and larger than before. */
@@ -617,7 +571,7 @@ test_fullscreen (void)
   /* Esc asks to leave; the window manager does it; all comes back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "present.leave-fullscreen", NULL));
   be_window_manager (GTK_WINDOW (window), FALSE, 900, 680);
-  wait_until (is_not_fullscreen, window, "the window leaves fullscreen");
+  ui_wait_until (is_not_fullscreen, window, 30 * 1000, "the window leaves fullscreen");
   settle (300);
   g_assert_true (gtk_widget_get_mapped (header));
   g_assert_true (gtk_widget_get_mapped (copy));
@@ -644,7 +598,7 @@ test_respond (void)
   IdwQrView *view;
 
   idw_wallet_view_open_card (wallet, cred_id);
-  wait_until (visible_page_is_card, wallet, "the card shows");
+  ui_wait_until (visible_page_is_card, wallet, 30 * 1000, "the card shows");
   credential = idw_card_page_get_credential (IDW_CARD_PAGE (idw_wallet_view_get_visible_page (wallet)));
   fingerprint = idw_key_get_fingerprint (idw_credential_get_device_key (credential));
   key = idw_keystore_lookup_device_key_sync (fingerprint, NULL, &error);
@@ -657,11 +611,11 @@ test_respond (void)
   dialog = idw_respond_dialog_new (GTK_WINDOW (window), credential, key);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (idw_respond_dialog_set_request (dialog, request_text));
-  wait_until (mapped_with_size, dialog, "the dialog shows");
+  ui_wait_until (mapped_with_size, dialog, 30 * 1000, "the dialog shows");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "respond.share", NULL));
 
   view = IDW_QR_VIEW (find_widget_of_type (GTK_WIDGET (dialog), IDW_TYPE_QR_VIEW));
-  wait_until (mapped_with_size, view, "the reply's code shows");
+  ui_wait_until (mapped_with_size, view, 30 * 1000, "the reply's code shows");
   settle (400);
   g_assert_cmpstr (idw_qr_view_get_text (view), ==, idw_respond_dialog_get_response (dialog));
   assert_large (view, "reply, 520 × 640 dialog");

@@ -53,18 +53,6 @@ static char *tmp_root;
 
 /* ---- Helpers ---------------------------------------------------------- */
 
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 state_is (gpointer data)
 {
@@ -110,7 +98,7 @@ screenshot (const char *name)
   if (dir == NULL)
     return;
 
-  iterate_for (700);
+  ui_iterate_for (700);
   path = g_strdup_printf ("%s/verify-%s.png", dir, name);
   command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s",
                              gtk_widget_get_width (GTK_WIDGET (window)),
@@ -333,7 +321,7 @@ assert_valid_face (const Person *person)
   g_assert_nonnull (find_label ("Valid ID"));
   g_assert_nonnull (find_label (name));
 
-  iterate_for (100);
+  ui_iterate_for (100);
   picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
   g_assert_nonnull (picture);
   g_assert_true (gtk_widget_get_mapped (picture));
@@ -559,7 +547,7 @@ main (int   argc,
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (100);
+  ui_iterate_for (100);
   g_clear_object (&app);
   forget (&erika);
   forget (&jonas);

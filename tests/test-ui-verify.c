@@ -59,18 +59,6 @@ static const char * const face_paths[] = {
 /* ---- Helpers ---------------------------------------------------------- */
 
 static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 screenshot (const char *name)
 {
   const char *dir = g_getenv ("IDW_SCREENSHOT_DIR");
@@ -82,7 +70,7 @@ screenshot (const char *name)
   if (dir == NULL)
     return;
 
-  iterate_for (700);
+  ui_iterate_for (700);
   path = g_strdup_printf ("%s/verify-%s.png", dir, name);
   command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", width, height, path);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
@@ -350,7 +338,7 @@ test_paste_tampered (void)
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-      iterate_for (500);
+      ui_iterate_for (500);
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
       screenshot ("invalid-checks");
     }
@@ -400,7 +388,7 @@ test_portrait (void)
   g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
   picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
   g_assert_nonnull (picture);
-  iterate_for (100);
+  ui_iterate_for (100);
   g_assert_true (gtk_widget_get_mapped (picture));
   paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
   g_assert_nonnull (paintable);
@@ -418,7 +406,7 @@ test_portrait (void)
   paste_text (forged);
   assert_not_valid ("Some details were changed after the ID was issued. The data is forged.",
                     IDW_CHECK_DIGESTS);
-  iterate_for (100);
+  ui_iterate_for (100);
   picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
   g_assert_true (picture == NULL || !gtk_widget_get_mapped (picture));
   g_assert_false (has_label (GTK_WIDGET (view), GIVEN_NAME " " FAMILY_NAME));
@@ -692,7 +680,7 @@ test_removed_issuer (void)
                               "This is a test issuer. Its IDs are not real and will be marked as tests."));
     screenshot ("trust-confirm");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "trust");
-    iterate_for (300);
+    ui_iterate_for (300);
     g_assert_true (ui_poll_until (trust_page_lists_one, page, 5000));
   }
 
@@ -794,7 +782,7 @@ main (int   argc,
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (100);
+  ui_iterate_for (100);
   g_clear_object (&app);
   g_clear_object (&credential);
   g_clear_pointer (&device_key, idw_key_unref);

@@ -18,48 +18,6 @@
 
 /* ---- Rendering the QR view ------------------------------------------- */
 
-/* Renders @widget as GTK draws it and returns its pixels as gray. */
-static guint8 *
-render_gray (GtkWidget *widget,
-             int       *out_width,
-             int       *out_height)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autofree guint8 *rgba = NULL;
-  guint8 *gray;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  /* A white page behind it, as the window's background would be. */
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 }, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  gsk_renderer_realize (renderer, NULL, &error);
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-
-  rgba = g_malloc (width * height * 4);
-  gdk_texture_download (texture, rgba, width * 4);
-  gray = g_malloc (width * height);
-  for (int i = 0; i < width * height; i++)
-    gray[i] = (rgba[i * 4] + rgba[i * 4 + 1] + rgba[i * 4 + 2]) / 3;
-
-  *out_width = width;
-  *out_height = height;
-  return gray;
-}
-
 /* ---- The scenario ------------------------------------------------------ */
 
 static gboolean
@@ -143,7 +101,7 @@ check_present (IdwCardPage *card)
 
   /* And so do the pixels GTK renders for the widget: the code, or the
    * frame shown. */
-  pixels = render_gray (GTK_WIDGET (qr_view), &width, &height);
+  pixels = ui_render_gray (GTK_WIDGET (qr_view), &(GdkRGBA) { 1, 1, 1, 1 }, &width, &height);
   from_pixels = idw_qr_decode_gray (pixels, width, height, width, &error);
   g_assert_no_error (error);
   if (idw_qr_view_get_animated (qr_view))

@@ -67,6 +67,74 @@ ui_poll_until (gboolean  (*condition) (gpointer),
   return TRUE;
 }
 
+/* As ui_poll_until(), and the test stops ("Timed out waiting until
+ * @what") when @condition does not hold in time. */
+static inline void
+ui_wait_until (gboolean  (*condition) (gpointer),
+               gpointer    data,
+               guint       timeout_ms,
+               const char *what)
+{
+  if (!ui_poll_until (condition, data, timeout_ms))
+    g_error ("Timed out waiting until %s", what);
+}
+
+/* Runs the main loop for @ms milliseconds. */
+static inline void
+ui_iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Renders @widget as GTK draws it, over a page of @page's colour, and
+ * returns its pixels as gray (the mean of R, G and B), width × height. */
+static inline guint8 *
+ui_render_gray (GtkWidget     *widget,
+                const GdkRGBA *page,
+                int           *out_width,
+                int           *out_height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autofree guint8 *rgba = NULL;
+  guint8 *gray;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gtk_snapshot_append_color (snapshot, page, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  gsk_renderer_realize (renderer, NULL, &error);
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  rgba = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, rgba, (gsize) width * 4);
+  gray = g_malloc ((gsize) width * height);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    gray[i] = (rgba[i * 4] + rgba[i * 4 + 1] + rgba[i * 4 + 2]) / 3;
+
+  *out_width = width;
+  *out_height = height;
+  return gray;
+}
+
 /* The app, registered (not unique, so that tests can run side by side)
  * but not run: a test drives its windows with the main loop itself. */
 static inline IdwApplication *

@@ -185,13 +185,9 @@ max_frame_text (void)
 gboolean
 idw_animation_fits_one_frame (const char *text)
 {
-  static const char alphanumeric[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-  gsize len;
-
   g_return_val_if_fail (text != NULL, FALSE);
 
-  len = strlen (text);
-  return len <= max_frame_text () && strspn (text, alphanumeric) == len;
+  return strlen (text) <= max_frame_text () && idw_qr_is_alphanumeric (text);
 }
 
 /* ---- Encoder ----------------------------------------------------------- */

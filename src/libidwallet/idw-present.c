@@ -13,6 +13,7 @@
 #include "idw-error.h"
 #include "idw-mdoc-private.h"
 #include "idw-present.h"
+#include "idw-qr.h"
 #include "idw-transport.h"
 
 #define REQUEST_VERSION  1
@@ -164,16 +165,10 @@ idw_present_text (IdwCredential       *credential,
 gboolean
 idw_present_text_fits_qr (const char *text)
 {
-  static const char alphanumeric[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-  gsize len;
-
   g_return_val_if_fail (text != NULL, FALSE);
 
-  len = strlen (text);
-  if (len > IDW_QR_MAX_ALPHANUMERIC)
-    return FALSE;
   /* Anything outside the alphanumeric set would need byte mode. */
-  return strspn (text, alphanumeric) == len;
+  return strlen (text) <= IDW_QR_MAX_ALPHANUMERIC && idw_qr_is_alphanumeric (text);
 }
 
 /**

@@ -23,9 +23,15 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRinput, QRinput_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
-/* QR alphanumeric mode (ISO/IEC 18004 §7.4.4): the Base45 alphabet. */
-static gboolean
-is_qr_alphanumeric (const char *text)
+/**
+ * idw_qr_is_alphanumeric:
+ * @text: a text
+ *
+ * Returns: whether every character of @text is in the QR alphanumeric set
+ *   (ISO/IEC 18004 §7.4.4), which is the Base45 alphabet
+ */
+gboolean
+idw_qr_is_alphanumeric (const char *text)
 {
   for (const char *p = text; *p != '\0'; p++)
     {
@@ -116,7 +122,7 @@ encode (const char *text,
   if (len > 8192)
     goto too_large;
 
-  mode = is_qr_alphanumeric (text) ? QR_MODE_AN : QR_MODE_8;
+  mode = idw_qr_is_alphanumeric (text) ? QR_MODE_AN : QR_MODE_8;
 
   for (gsize i = low_only ? 1 : 0; i < G_N_ELEMENTS (levels); i++)
     {
@@ -494,24 +500,7 @@ idw_qr_decode_gray (const guint8 *gray,
                     int           stride,
                     GError      **error)
 {
-  g_autofree guint8 *copy = NULL;
-  const guint8 *pixels;
-  char *text;
-
-  g_return_val_if_fail (gray != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!idw_qr_check_dimensions (width, height, error))
-    return NULL;
-
-  g_return_val_if_fail (stride >= width, NULL);
-
-  pixels = packed_rows (gray, width, height, stride, &copy);
-  text = read_with (IDW_QR_DECODER_DEFAULT, pixels, width, height);
-  if (text == NULL)
-    set_no_code_error (error);
-
-  return text;
+  return idw_qr_decoder_read_gray (IDW_QR_DECODER_DEFAULT, gray, width, height, stride, error);
 }
 
 gboolean

@@ -23,6 +23,7 @@ typedef struct
  * Errors: IDW_ERROR_TOO_LARGE_FOR_QR. */
 IdwQrMatrix *idw_qr_encode           (const char        *text,
                                       GError           **error);
+gboolean     idw_qr_is_alphanumeric  (const char        *text);
 /* Always level L: the smallest code. */
 IdwQrMatrix *idw_qr_encode_low       (const char        *text,
                                       GError           **error);
