@@ -34,7 +34,8 @@ _idw_qr_zxing_read (const guint8 *gray,
        * downscaled). */
       options.setFormats (ZXing::BarcodeFormat::QRCode);
 
-      ZXing::Result result = ZXing::ReadBarcode (image, options);
+      /* A Result in 1.x, a Barcode from 2.3 on. */
+      auto result = ZXing::ReadBarcode (image, options);
 
       if (!result.isValid ())
         return NULL;
