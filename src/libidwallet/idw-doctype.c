@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <string.h>
 
 #include "idw-cbor.h"
@@ -320,18 +322,68 @@ idw_namespace_list_elements (const char *name_space)
 
 /* ---- Display ------------------------------------------------------------ */
 
+/* Whether LC_TIME writes month names in English (or is the C locale). */
+static gboolean
+lc_time_is_english (void)
+{
+  const char *lc_time = setlocale (LC_TIME, NULL);
+
+  return lc_time == NULL || strcmp (lc_time, "C") == 0 || strcmp (lc_time, "POSIX") == 0
+         || g_str_has_prefix (lc_time, "C.") || g_str_has_prefix (lc_time, "en_");
+}
+
+/* The locale's own date form (nl_langinfo (D_FMT)) with the year in full:
+ * "%Y年%m月%d日", "%d.%m.%Y". */
+static char *
+locale_date_format (void)
+{
+  const char *d_fmt = nl_langinfo (D_FMT);
+  GString *format;
+
+  if (d_fmt == NULL || *d_fmt == '\0' || !g_utf8_validate (d_fmt, -1, NULL))
+    return g_strdup ("%Y-%m-%d");
+
+  format = g_string_new (d_fmt);
+  g_string_replace (format, "%y", "%Y", 0);
+  return g_string_free (format, FALSE);
+}
+
 static char *
 format_date_as_is (GDateTime *datetime,
                    gboolean   with_time)
 {
+  const char *english = with_time ? "%-d %B %Y %H:%M" : "%-d %B %Y";
+  const char *format;
+  g_autofree char *own = NULL;
+
   if (with_time)
     /* xgettext:no-c-format */
-    /* Translators: a date and time, see g_date_time_format(): "17 May 1990 14:05" */
-    return g_date_time_format (datetime, _("%-d %B %Y %H:%M"));
+    /* Translators: how your language writes a date and a time of day, in
+     * g_date_time_format() codes: %Y the year, %-m the month's number,
+     * %B its name, %-d the day, %H:%M the time. Write the whole date in
+     * your language's order; Chinese: "%Y年%-m月%-d日 %H:%M". */
+    format = _("%-d %B %Y %H:%M");
+  else
+    /* xgettext:no-c-format */
+    /* Translators: how your language writes a date, in g_date_time_format()
+     * codes: %Y the year, %-m the month's number, %B its name, %-d the
+     * day. Write the whole date in your language's order; English "17 May
+     * 1990" is "%-d %B %Y", Chinese "1990年5月17日" is "%Y年%-m月%-d日". */
+    format = _("%-d %B %Y");
 
-  /* xgettext:no-c-format */
-  /* Translators: a date, see g_date_time_format(): "17 May 1990" */
-  return g_date_time_format (datetime, _("%-d %B %Y"));
+  /* Untranslated (no catalogue for the language, or none found) while the
+   * locale names months in another language: the English order around a
+   * translated month ("5 十二月 2029") reads as neither, so use the
+   * locale's own form. */
+  if (strcmp (format, english) == 0 && !lc_time_is_english ())
+    {
+      g_autofree char *date_format = locale_date_format ();
+
+      own = with_time ? g_strconcat (date_format, " %H:%M", NULL) : g_steal_pointer (&date_format);
+      format = own;
+    }
+
+  return g_date_time_format (datetime, format);
 }
 
 /**
