@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <locale.h>
+
 #include "mdoc-test-util.h"
 
 static void
@@ -323,6 +325,45 @@ test_presets (void)
   g_assert_cmpuint (g_strv_length (all), ==, 5);
 }
 
+/* Dates in the locale's words. The engine's catalogue is not bound here, so
+ * the format is untranslated, as under a language without a translation or
+ * with the catalogue not found: in English that is "5 December 2029"; in a
+ * locale that names months in another language, the locale's own form with
+ * the year in full, never "5 十二月 2029". */
+static void
+test_format_date (void)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_utc (2029, 12, 5, 12, 0, 0);
+  g_autofree char *saved = g_strdup (setlocale (LC_TIME, NULL));
+  g_autofree char *english = NULL;
+  g_autofree char *chinese = NULL;
+  g_autofree char *chinese_time = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+  g_autofree char *time_of_day = g_date_time_format (local, "%H:%M");
+  g_autofree char *expected_time = g_strdup_printf ("2029年12月05日 %s", time_of_day);
+
+  g_assert_nonnull (setlocale (LC_TIME, "C.UTF-8"));
+  english = idw_format_date (when, FALSE);
+  g_assert_cmpstr (english, ==, "5 December 2029");
+
+  if (setlocale (LC_TIME, "zh_CN.UTF-8") == NULL)
+    {
+      /* meson test provides the locale (LOCPATH): there it must work. */
+      if (g_getenv ("LOCPATH") != NULL)
+        g_test_fail_printf ("no zh_CN.UTF-8 locale in LOCPATH %s", g_getenv ("LOCPATH"));
+      else
+        g_test_skip ("no zh_CN.UTF-8 locale");
+      setlocale (LC_TIME, saved);
+      return;
+    }
+  chinese = idw_format_date (when, FALSE);
+  chinese_time = idw_format_date (when, TRUE);
+  setlocale (LC_TIME, saved);
+
+  g_assert_cmpstr (chinese, ==, "2029年12月05日");
+  g_assert_cmpstr (chinese_time, ==, expected_time);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -336,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/doctype/unknown-elements", test_unknown_elements);
   g_test_add_func ("/doctype/format-value", test_format_value);
   g_test_add_func ("/doctype/format-value-nul", test_format_value_nul);
+  g_test_add_func ("/doctype/format-date", test_format_date);
   g_test_add_func ("/doctype/value-to-json", test_value_to_json);
   g_test_add_func ("/doctype/paths", test_paths);
   g_test_add_func ("/doctype/presets", test_presets);
