@@ -4,7 +4,9 @@
 #   check-help-po.sh HELP_DIR   every language in HELP_DIR/LINGUAS has HELP_DIR/LANG/LANG.po,
 #                               which compiles and translates every message the pages in
 #                               HELP_DIR/C have now (extracts a template with itstool, as
-#                               `meson compile help-id-wallet-pot` does, and merges the .po)
+#                               `meson compile help-id-wallet-pot` does, and merges the .po),
+#                               and whose translations itstool can put into the pages (one
+#                               that is not well-formed Mallard is left in English)
 #
 # Needs itstool and gettext (msgmerge, msgfmt).
 set -u
@@ -54,6 +56,14 @@ for lang in $(sed -e 's/#.*//' "$help/LINGUAS"); do
     echo "FAIL: help/$lang/$lang.po has fuzzy or untranslated messages." >&2
     echo "Update it: meson compile -C BUILDDIR help-id-wallet-update-po, then translate the new messages." >&2
     status=1
+  else
+    mkdir -p "$tmp/$lang"
+    warnings=$(cd "$help/C" && itstool -m "$tmp/$lang.mo" -o "$tmp/$lang" $sources 2>&1)
+    if [ -n "$warnings" ]; then
+      echo "$warnings" >&2
+      echo "FAIL: itstool could not put every translation of help/$lang/$lang.po into the pages" >&2
+      status=1
+    fi
   fi
 done
 
