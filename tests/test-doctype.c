@@ -112,6 +112,219 @@ test_other_catalogues (void)
   g_assert_cmpint (idw_element_get_kind (IDW_NAMESPACE_PHOTO_ID, "portrait"), ==, IDW_VALUE_KIND_IMAGE);
 }
 
+/* ISO/IEC TS 23220-4 Annex C: Table C.1 (ISO/IEC TS 23220-2 elements, in
+ * org.iso.23220.1), Table C.2 (org.iso.23220.photoid.1), and ours for what
+ * a 居民身份证 holds beyond them. */
+static void
+test_photo_id (void)
+{
+  static const struct { const char *ns; const char *id; IdwValueKind kind; } elements[] = {
+    { IDW_NAMESPACE_PHOTO_ID, "family_name", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "given_name", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "family_name_latin1", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "given_name_latin1", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "family_name_unicode", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "given_name_unicode", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "family_name_viz", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "birth_date", IDW_VALUE_KIND_FULL_DATE },
+    { IDW_NAMESPACE_PHOTO_ID, "birthplace", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "portrait", IDW_VALUE_KIND_IMAGE },
+    { IDW_NAMESPACE_PHOTO_ID, "enrolment_portrait_image", IDW_VALUE_KIND_IMAGE },
+    { IDW_NAMESPACE_PHOTO_ID, "issue_date", IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+    { IDW_NAMESPACE_PHOTO_ID, "expiry_date", IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+    { IDW_NAMESPACE_PHOTO_ID, "issuing_authority", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "issuing_authority_unicode", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "issuing_country", IDW_VALUE_KIND_COUNTRY },
+    { IDW_NAMESPACE_PHOTO_ID, "age_over_18", IDW_VALUE_KIND_BOOL },
+    { IDW_NAMESPACE_PHOTO_ID, "sex", IDW_VALUE_KIND_SEX },
+    { IDW_NAMESPACE_PHOTO_ID, "resident_address", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID, "resident_city_latin1", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "birth_country", IDW_VALUE_KIND_COUNTRY },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "birth_state", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "birth_city", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "administrative_number", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "resident_street", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "resident_house_number", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "resident_state", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "travel_document_mrz", IDW_VALUE_KIND_TEXT },
+    { IDW_NAMESPACE_CN_RESIDENT_ID, "ethnic_group", IDW_VALUE_KIND_TEXT },
+  };
+  const char * const *name_spaces = idw_doctype_list_namespaces (IDW_DOCTYPE_PHOTO_ID);
+  g_autofree char *person_id = idw_element_get_label (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id");
+  g_autofree char *ethnic = idw_element_get_label (IDW_NAMESPACE_CN_RESIDENT_ID, "ethnic_group");
+  g_autofree char *latin = idw_element_get_label (IDW_NAMESPACE_PHOTO_ID, "family_name_latin1");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (elements); i++)
+    {
+      g_autofree char *label = idw_element_get_label (elements[i].ns, elements[i].id);
+
+      g_assert_true (idw_element_is_known (elements[i].ns, elements[i].id));
+      g_assert_cmpint (idw_element_get_kind (elements[i].ns, elements[i].id), ==, elements[i].kind);
+      g_assert_true (g_strv_contains (idw_namespace_list_elements (elements[i].ns), elements[i].id));
+      g_assert_null (strchr (label, '_'));
+    }
+  g_assert_cmpstr (person_id, ==, "Personal ID number");
+  g_assert_cmpstr (ethnic, ==, "Ethnic group");
+  g_assert_cmpstr (latin, ==, "Family name (Latin letters)");
+  /* Identifiers of the other catalogues, or of none, are not taken in. */
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID, "birth_place"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID, "family_name_national_character"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "family_name"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID, "ethnic_group"));
+  /* age_over_NN lives where age_over_18 does. */
+  g_assert_true (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID, "age_over_16"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "age_over_16"));
+  g_assert_false (idw_element_is_known (IDW_NAMESPACE_CN_RESIDENT_ID, "age_over_18"));
+
+  g_assert_nonnull (name_spaces);
+  g_assert_cmpuint (g_strv_length ((char **) name_spaces), ==, 3);
+  g_assert_cmpstr (name_spaces[0], ==, "org.iso.23220.1");
+  g_assert_cmpstr (name_spaces[1], ==, "org.iso.23220.photoid.1");
+  g_assert_cmpstr (name_spaces[2], ==, "io.github.idwallet.cn.1");
+  g_assert_cmpstr (idw_doctype_get_namespace (IDW_DOCTYPE_PHOTO_ID), ==, "org.iso.23220.1");
+  g_assert_cmpstr (idw_doctype_for_namespace ("org.iso.23220.photoid.1"), ==, IDW_DOCTYPE_PHOTO_ID);
+  g_assert_cmpstr (idw_doctype_for_namespace ("io.github.idwallet.cn.1"), ==, IDW_DOCTYPE_PHOTO_ID);
+  g_assert_cmpuint (g_strv_length ((char **) idw_doctype_list_namespaces (IDW_DOCTYPE_MDL)), ==, 1);
+  g_assert_null (idw_doctype_list_namespaces ("org.example.card"));
+
+  g_assert_cmpstr (idw_namespace_get_title (IDW_NAMESPACE_PHOTO_ID), ==, "Photo ID");
+  g_assert_cmpstr (idw_namespace_get_title (IDW_NAMESPACE_MDL), ==, "Mobile driving licence");
+  g_assert_cmpstr (idw_namespace_get_title (IDW_NAMESPACE_PHOTO_ID_SPECIFIC), ==, "Further Details");
+  g_assert_cmpstr (idw_namespace_get_title (IDW_NAMESPACE_CN_RESIDENT_ID), ==, "Resident Identity Card");
+  g_assert_null (idw_namespace_get_title ("org.example"));
+}
+
+static void
+test_names_and_card (void)
+{
+  const char *family = NULL, *given = NULL;
+  const char * const *card = idw_doctype_get_card_elements (IDW_DOCTYPE_PHOTO_ID);
+  const char * const *mdl_card = idw_doctype_get_card_elements (IDW_DOCTYPE_MDL);
+
+  g_assert_true (idw_doctype_get_name_elements (IDW_DOCTYPE_PHOTO_ID, IDW_NAME_SCRIPT_NATIONAL, &family, &given));
+  g_assert_cmpstr (family, ==, "family_name");
+  g_assert_cmpstr (given, ==, "given_name");
+  g_assert_true (idw_doctype_get_name_elements (IDW_DOCTYPE_PHOTO_ID, IDW_NAME_SCRIPT_LATIN, &family, &given));
+  g_assert_cmpstr (family, ==, "family_name_latin1");
+  g_assert_cmpstr (given, ==, "given_name_latin1");
+  g_assert_true (idw_doctype_get_name_elements (IDW_DOCTYPE_MDL, IDW_NAME_SCRIPT_NATIONAL, &family, &given));
+  g_assert_cmpstr (family, ==, "family_name_national_character");
+  g_assert_cmpstr (given, ==, "given_name_national_character");
+  g_assert_true (idw_doctype_get_name_elements (IDW_DOCTYPE_MDL, IDW_NAME_SCRIPT_LATIN, &family, NULL));
+  g_assert_cmpstr (family, ==, "family_name");
+  g_assert_false (idw_doctype_get_name_elements (IDW_DOCTYPE_EU_PID, IDW_NAME_SCRIPT_NATIONAL, &family, &given));
+  g_assert_cmpstr (family, ==, "family_name");
+  /* An unknown type is read as an mDL. */
+  g_assert_true (idw_doctype_get_name_elements ("org.example.card", IDW_NAME_SCRIPT_NATIONAL, &family, NULL));
+  g_assert_cmpstr (family, ==, "family_name_national_character");
+
+  /* The photo ID's card: its front, the ID number last. */
+  g_assert_cmpstr (card[0], ==, "org.iso.23220.1/birth_date");
+  g_assert_true (g_strv_contains (card, "io.github.idwallet.cn.1/ethnic_group"));
+  g_assert_cmpstr (card[g_strv_length ((char **) card) - 1], ==, "org.iso.23220.photoid.1/person_id");
+  for (gsize i = 0; card[i] != NULL; i++)
+    {
+      g_autofree char *ns = NULL;
+      g_autofree char *element = NULL;
+
+      g_assert_true (idw_element_path_split (card[i], &ns, &element));
+      g_assert_true (idw_element_is_known (ns, element));
+    }
+  g_assert_cmpstr (mdl_card[0], ==, "org.iso.18013.5.1/birth_date");
+  g_assert_true (g_strv_contains (mdl_card, "org.iso.18013.5.1/document_number"));
+  g_assert_null (idw_doctype_get_card_elements ("org.example.card")[0]);
+}
+
+/* The 18-digit number of a 居民身份证 reads in its groups (region, date of
+ * birth, sequence and check), only where it is one. */
+static void
+test_format_citizen_id (void)
+{
+  static const struct { const char *value; const char *shown; } cases[] = {
+    { "990101199005171231", "990101 19900517 1231" },
+    /* GB 11643's own example, whose check character is X */
+    { "11010519491231002X", "110105 19491231 002X" },
+    { "11010519491231002x", "110105 19491231 002x" },
+    /* a wrong check character: shown as it is */
+    { "990101199005171232", "990101199005171232" },
+    { "99010119900517123", "99010119900517123" },
+    { "9901011990051712311", "9901011990051712311" },
+    { "A90101199005171231", "A90101199005171231" },
+    { "X-4711", "X-4711" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(cbor_item_t) value = idw_cbor_new_string (cases[i].value);
+      g_autofree char *shown = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id", value);
+      g_autofree char *document = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID, "document_number", value);
+      g_autofree char *elsewhere = idw_element_format_value ("org.example", "person_id", value);
+      g_autofree char *raw = idw_cbor_dup_string (value);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+      /* Only the personal ID number is grouped, and only for showing. */
+      g_assert_cmpstr (document, ==, cases[i].value);
+      g_assert_cmpstr (elsewhere, ==, cases[i].value);
+      g_assert_cmpstr (raw, ==, cases[i].value);
+    }
+
+  {
+    g_autoptr(cbor_item_t) number = idw_cbor_new_int (42);
+    g_autofree char *shown = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id", number);
+
+    g_assert_cmpstr (shown, ==, "42");
+  }
+}
+
+/* ISO/IEC TS 23220-2 6.3.1.1.3: a birth date partly unknown is a map. */
+static void
+test_format_birth_date_map (void)
+{
+  g_autoptr(GDate) date = g_date_new_dmy (17, 5, 1990);
+  g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
+  g_autoptr(cbor_item_t) plain = idw_cbor_new_full_date (date);
+  g_autofree char *from_map = NULL;
+  g_autofree char *from_plain = NULL;
+
+  idw_cbor_map_add_str (map, "birth_date", idw_cbor_new_full_date (date));
+  idw_cbor_map_add_str (map, "approximate_mask", idw_cbor_new_string ("00001111"));
+  from_map = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID, "birth_date", map);
+  from_plain = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID, "birth_date", plain);
+  g_assert_cmpstr (from_map, ==, from_plain);
+}
+
+static void
+test_photo_id_presets (void)
+{
+  static const char * const held[] = {
+    "org.iso.23220.1/family_name", "org.iso.23220.1/given_name",
+    "org.iso.23220.1/family_name_latin1", "org.iso.23220.1/given_name_latin1",
+    "org.iso.23220.1/birth_date", "org.iso.23220.1/portrait", "org.iso.23220.1/sex",
+    "org.iso.23220.1/age_over_18", "org.iso.23220.1/resident_address",
+    "org.iso.23220.photoid.1/person_id", "io.github.idwallet.cn.1/ethnic_group", NULL
+  };
+  g_auto(GStrv) age = idw_preset_get_elements (IDW_PRESET_AGE_OVER_18, IDW_DOCTYPE_PHOTO_ID, held);
+  g_auto(GStrv) name_photo = idw_preset_get_elements (IDW_PRESET_NAME_PHOTO, IDW_DOCTYPE_PHOTO_ID, held);
+  g_auto(GStrv) full = idw_preset_get_elements (IDW_PRESET_FULL, IDW_DOCTYPE_PHOTO_ID, held);
+  g_auto(GStrv) catalogue = idw_preset_get_elements (IDW_PRESET_FULL, IDW_DOCTYPE_PHOTO_ID, NULL);
+
+  g_assert_cmpuint (g_strv_length (age), ==, 1);
+  g_assert_cmpstr (age[0], ==, "org.iso.23220.1/age_over_18");
+
+  g_assert_cmpuint (g_strv_length (name_photo), ==, 5);
+  g_assert_true (g_strv_contains ((const char * const *) name_photo, "org.iso.23220.1/family_name"));
+  g_assert_true (g_strv_contains ((const char * const *) name_photo, "org.iso.23220.1/given_name_latin1"));
+  g_assert_true (g_strv_contains ((const char * const *) name_photo, "org.iso.23220.1/portrait"));
+  g_assert_false (g_strv_contains ((const char * const *) name_photo, "org.iso.23220.photoid.1/person_id"));
+
+  g_assert_cmpuint (g_strv_length (full), ==, g_strv_length ((char **) held));
+  /* Without the held list, "full" is every namespace of the type. */
+  g_assert_true (g_strv_contains ((const char * const *) catalogue, "org.iso.23220.photoid.1/person_id"));
+  g_assert_true (g_strv_contains ((const char * const *) catalogue, "io.github.idwallet.cn.1/ethnic_group"));
+  g_assert_true (g_strv_contains ((const char * const *) catalogue, "org.iso.23220.1/family_name"));
+}
+
 static void
 test_age_over_pattern (void)
 {
@@ -373,6 +586,11 @@ main (int   argc,
   g_test_add_func ("/doctype/doctypes", test_doctypes);
   g_test_add_func ("/doctype/mdl-table5", test_mdl_table5);
   g_test_add_func ("/doctype/other-catalogues", test_other_catalogues);
+  g_test_add_func ("/doctype/photo-id", test_photo_id);
+  g_test_add_func ("/doctype/names-and-card", test_names_and_card);
+  g_test_add_func ("/doctype/format-citizen-id", test_format_citizen_id);
+  g_test_add_func ("/doctype/format-birth-date-map", test_format_birth_date_map);
+  g_test_add_func ("/doctype/photo-id-presets", test_photo_id_presets);
   g_test_add_func ("/doctype/age-over-pattern", test_age_over_pattern);
   g_test_add_func ("/doctype/unknown-elements", test_unknown_elements);
   g_test_add_func ("/doctype/format-value", test_format_value);

@@ -13,19 +13,38 @@
 #include "idw-doctype.h"
 #include "idw-mdoc-private.h"
 
+/* How a text value is shown, beyond its kind. */
+typedef enum
+{
+  DISPLAY_AS_IS,
+  DISPLAY_CN_CITIZEN_ID,  /* grouped when it is a GB 11643 number */
+} ElementDisplay;
+
 typedef struct
 {
-  const char   *id;
-  const char   *label;
-  IdwValueKind  kind;
+  const char     *id;
+  const char     *label;
+  IdwValueKind    kind;
+  ElementDisplay  display;
 } ElementInfo;
 
 typedef struct
 {
-  const char        *doctype;
-  const char        *name;
   const char        *name_space;
+  const char        *doctype;
+  /* NULL for a main namespace, which takes the document type's name. */
+  const char        *title;
   const ElementInfo *elements;
+} NamespaceInfo;
+
+typedef struct
+{
+  const char         *doctype;
+  const char         *name;
+  const char * const *name_spaces;  /* the main one first */
+  const char * const *card_elements;
+  /* In the main namespace: { family, given } in each IdwNameScript. */
+  const char         *names[2][2];
 } DoctypeInfo;
 
 /* ISO/IEC 18013-5:2021 Table 5, in the order a card shows them. */
@@ -106,16 +125,26 @@ static const ElementInfo pid_elements[] = {
   { NULL }
 };
 
-/* ISO/IEC 23220-2 photo ID, namespace org.iso.23220.1. */
+/* ISO/IEC TS 23220-2 as ISO/IEC TS 23220-4 Annex C Table C.1 lists it for
+ * the photo ID, namespace org.iso.23220.1. The second edition's
+ * identifiers: family_name and given_name in any script, with a Latin-1
+ * copy beside them. The first edition's "_unicode" names are still known,
+ * so that IDs issued to it read as well. */
 static const ElementInfo photoid_elements[] = {
   { "family_name", N_("Family name"), IDW_VALUE_KIND_TEXT },
   { "given_name", N_("Given names"), IDW_VALUE_KIND_TEXT },
-  { "family_name_unicode", N_("Family name (national characters)"), IDW_VALUE_KIND_TEXT },
-  { "given_name_unicode", N_("Given names (national characters)"), IDW_VALUE_KIND_TEXT },
+  { "family_name_latin1", N_("Family name (Latin letters)"), IDW_VALUE_KIND_TEXT },
+  { "given_name_latin1", N_("Given names (Latin letters)"), IDW_VALUE_KIND_TEXT },
+  { "family_name_unicode", N_("Family name"), IDW_VALUE_KIND_TEXT },
+  { "given_name_unicode", N_("Given names"), IDW_VALUE_KIND_TEXT },
+  { "family_name_viz", N_("Family name (as printed)"), IDW_VALUE_KIND_TEXT },
+  { "given_name_viz", N_("Given names (as printed)"), IDW_VALUE_KIND_TEXT },
+  { "name_at_birth", N_("Name at birth"), IDW_VALUE_KIND_TEXT },
   { "birth_date", N_("Date of birth"), IDW_VALUE_KIND_FULL_DATE },
-  { "birth_place", N_("Place of birth"), IDW_VALUE_KIND_TEXT },
+  { "birthplace", N_("Place of birth"), IDW_VALUE_KIND_TEXT },
   { "portrait", N_("Portrait"), IDW_VALUE_KIND_IMAGE },
   { "portrait_capture_date", N_("Portrait taken on"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
+  { "enrolment_portrait_image", N_("Enrolment photo"), IDW_VALUE_KIND_IMAGE },
   { "sex", N_("Sex"), IDW_VALUE_KIND_SEX },
   { "nationality", N_("Nationality"), IDW_VALUE_KIND_COUNTRY },
   { "age_in_years", N_("Age in years"), IDW_VALUE_KIND_UINT },
@@ -124,22 +153,94 @@ static const ElementInfo photoid_elements[] = {
   { "age_over_21", NULL, IDW_VALUE_KIND_BOOL },
   { "age_over_65", NULL, IDW_VALUE_KIND_BOOL },
   { "resident_address", N_("Address"), IDW_VALUE_KIND_TEXT },
+  { "resident_address_unicode", N_("Address"), IDW_VALUE_KIND_TEXT },
   { "resident_city", N_("City"), IDW_VALUE_KIND_TEXT },
+  { "resident_city_unicode", N_("City"), IDW_VALUE_KIND_TEXT },
+  { "resident_city_latin1", N_("City (Latin letters)"), IDW_VALUE_KIND_TEXT },
   { "resident_postal_code", N_("Postal code"), IDW_VALUE_KIND_TEXT },
   { "resident_country", N_("Country of residence"), IDW_VALUE_KIND_COUNTRY },
   { "document_number", N_("Document number"), IDW_VALUE_KIND_TEXT },
   { "issue_date", N_("Date of issue"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
   { "expiry_date", N_("Date of expiry"), IDW_VALUE_KIND_TDATE_OR_FULL_DATE },
   { "issuing_authority", N_("Issuing authority"), IDW_VALUE_KIND_TEXT },
+  { "issuing_authority_unicode", N_("Issuing authority"), IDW_VALUE_KIND_TEXT },
   { "issuing_country", N_("Issuing country"), IDW_VALUE_KIND_COUNTRY },
   { "issuing_subdivision", N_("Issuing region"), IDW_VALUE_KIND_TEXT },
   { NULL }
 };
 
+/* ISO/IEC TS 23220-4 Annex C Table C.2, namespace org.iso.23220.photoid.1:
+ * the elements defined for the photo ID alone. person_id is the holder's
+ * number for life, the 公民身份号码 of a 居民身份证. */
+static const ElementInfo photoid_specific_elements[] = {
+  { "person_id", N_("Personal ID number"), IDW_VALUE_KIND_TEXT, DISPLAY_CN_CITIZEN_ID },
+  { "birth_country", N_("Country of birth"), IDW_VALUE_KIND_COUNTRY },
+  { "birth_state", N_("State of birth"), IDW_VALUE_KIND_TEXT },
+  { "birth_city", N_("City of birth"), IDW_VALUE_KIND_TEXT },
+  { "administrative_number", N_("Administrative number"), IDW_VALUE_KIND_TEXT },
+  { "resident_street", N_("Street"), IDW_VALUE_KIND_TEXT },
+  { "resident_house_number", N_("House number"), IDW_VALUE_KIND_TEXT },
+  { "resident_state", N_("State or region"), IDW_VALUE_KIND_TEXT },
+  { "travel_document_type", N_("Travel document type"), IDW_VALUE_KIND_TEXT },
+  { "travel_document_number", N_("Travel document number"), IDW_VALUE_KIND_TEXT },
+  { "travel_document_mrz", N_("Machine-readable zone"), IDW_VALUE_KIND_TEXT },
+  { NULL }
+};
+
+/* ID Wallet's namespace io.github.idwallet.cn.1, for what a Chinese
+ * resident identity card (居民身份证) holds and no standard element means:
+ * the holder's ethnic group (民族), one of the 56 recognised, as the card
+ * prints it ("汉"). It is neither nationality (citizenship) nor anything
+ * else of ISO/IEC 23220-2, so it gets an element of its own rather than
+ * bend a standard one; Annex C lets an issuer add namespaces. */
+static const ElementInfo cn_resident_id_elements[] = {
+  { "ethnic_group", N_("Ethnic group"), IDW_VALUE_KIND_TEXT },
+  { NULL }
+};
+
+static const NamespaceInfo namespaces[] = {
+  { IDW_NAMESPACE_MDL, IDW_DOCTYPE_MDL, NULL, mdl_elements },
+  { IDW_NAMESPACE_EU_PID, IDW_DOCTYPE_EU_PID, NULL, pid_elements },
+  { IDW_NAMESPACE_PHOTO_ID, IDW_DOCTYPE_PHOTO_ID, NULL, photoid_elements },
+  /* Translators: the title of a group of a photo ID's details, below the
+   * group titled "Photo ID" */
+  { IDW_NAMESPACE_PHOTO_ID_SPECIFIC, IDW_DOCTYPE_PHOTO_ID, N_("Further Details"), photoid_specific_elements },
+  /* Translators: the title of a group of details that only a Chinese
+   * resident identity card (居民身份证) holds */
+  { IDW_NAMESPACE_CN_RESIDENT_ID, IDW_DOCTYPE_PHOTO_ID, N_("Resident Identity Card"), cn_resident_id_elements },
+};
+
+static const char * const mdl_namespaces[] = { IDW_NAMESPACE_MDL, NULL };
+static const char * const pid_namespaces[] = { IDW_NAMESPACE_EU_PID, NULL };
+static const char * const photoid_namespaces[] = {
+  IDW_NAMESPACE_PHOTO_ID, IDW_NAMESPACE_PHOTO_ID_SPECIFIC, IDW_NAMESPACE_CN_RESIDENT_ID, NULL
+};
+
+static const char * const mdl_card[] = {
+  IDW_NAMESPACE_MDL "/birth_date", IDW_NAMESPACE_MDL "/document_number",
+  IDW_NAMESPACE_MDL "/nationality", IDW_NAMESPACE_MDL "/sex", NULL
+};
+static const char * const pid_card[] = {
+  IDW_NAMESPACE_EU_PID "/birth_date", IDW_NAMESPACE_EU_PID "/document_number",
+  IDW_NAMESPACE_EU_PID "/nationality", IDW_NAMESPACE_EU_PID "/sex", NULL
+};
+/* What the front of a 居民身份证 shows, the ID number last as there. */
+static const char * const photoid_card[] = {
+  IDW_NAMESPACE_PHOTO_ID "/birth_date", IDW_NAMESPACE_PHOTO_ID "/sex",
+  IDW_NAMESPACE_CN_RESIDENT_ID "/ethnic_group", IDW_NAMESPACE_PHOTO_ID "/nationality",
+  IDW_NAMESPACE_PHOTO_ID "/document_number", IDW_NAMESPACE_PHOTO_ID_SPECIFIC "/person_id", NULL
+};
+static const char * const no_card[] = { NULL };
+
 static const DoctypeInfo doctypes[] = {
-  { IDW_DOCTYPE_MDL, N_("Mobile driving licence"), IDW_NAMESPACE_MDL, mdl_elements },
-  { IDW_DOCTYPE_EU_PID, N_("EU personal ID"), IDW_NAMESPACE_EU_PID, pid_elements },
-  { IDW_DOCTYPE_PHOTO_ID, N_("Photo ID"), IDW_NAMESPACE_PHOTO_ID, photoid_elements },
+  { IDW_DOCTYPE_MDL, N_("Mobile driving licence"), mdl_namespaces, mdl_card,
+    { { "family_name_national_character", "given_name_national_character" },
+      { "family_name", "given_name" } } },
+  { IDW_DOCTYPE_EU_PID, N_("EU personal ID"), pid_namespaces, pid_card,
+    { { NULL, NULL }, { "family_name", "given_name" } } },
+  /* A photo ID's family_name is in the holder's own script. */
+  { IDW_DOCTYPE_PHOTO_ID, N_("Photo ID"), photoid_namespaces, photoid_card,
+    { { "family_name", "given_name" }, { "family_name_latin1", "given_name_latin1" } } },
 };
 
 static const char * const known_doctypes[] = {
@@ -148,7 +249,8 @@ static const char * const known_doctypes[] = {
 
 static const char * const name_photo_elements[] = {
   "family_name", "given_name", "portrait",
-  "family_name_national_character", "given_name_national_character", NULL
+  "family_name_national_character", "given_name_national_character",
+  "family_name_latin1", "given_name_latin1", "family_name_unicode", "given_name_unicode", NULL
 };
 
 static const char * const age_over_18_elements[] = { "age_over_18", NULL };
@@ -164,14 +266,14 @@ find_doctype (const char *doctype)
   return NULL;
 }
 
-static const DoctypeInfo *
+static const NamespaceInfo *
 find_namespace (const char *name_space)
 {
   if (name_space == NULL)
     return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (doctypes); i++)
-    if (g_str_equal (doctypes[i].name_space, name_space))
-      return &doctypes[i];
+  for (gsize i = 0; i < G_N_ELEMENTS (namespaces); i++)
+    if (g_str_equal (namespaces[i].name_space, name_space))
+      return &namespaces[i];
   return NULL;
 }
 
@@ -196,7 +298,7 @@ static const ElementInfo *
 find_element (const char *name_space,
               const char *element)
 {
-  const DoctypeInfo *info = find_namespace (name_space);
+  const NamespaceInfo *info = find_namespace (name_space);
 
   if (info == NULL || element == NULL)
     return NULL;
@@ -233,15 +335,87 @@ idw_doctype_get_namespace (const char *doctype)
 {
   const DoctypeInfo *info = find_doctype (doctype);
 
-  return info != NULL ? info->name_space : NULL;
+  return info != NULL ? info->name_spaces[0] : NULL;
 }
 
 const char *
 idw_doctype_for_namespace (const char *name_space)
 {
-  const DoctypeInfo *info = find_namespace (name_space);
+  const NamespaceInfo *info = find_namespace (name_space);
 
   return info != NULL ? info->doctype : NULL;
+}
+
+const char * const *
+idw_doctype_list_namespaces (const char *doctype)
+{
+  const DoctypeInfo *info = find_doctype (doctype);
+
+  return info != NULL ? info->name_spaces : NULL;
+}
+
+/**
+ * idw_doctype_get_name_elements:
+ * @doctype: a document type
+ * @script: which written form of the name
+ * @out_family: (out) (optional): the family name's element identifier
+ * @out_given: (out) (optional): the given names' element identifier
+ *
+ * Says where a document type keeps the holder's name in @script, in its
+ * main namespace: an mDL writes the national characters in
+ * family_name_national_character and Latin letters in family_name, a photo
+ * ID any script in family_name and Latin letters in family_name_latin1. An
+ * unknown type is read as an mDL.
+ *
+ * Returns: %FALSE (outputs untouched) when @doctype writes no name in
+ *   @script
+ */
+gboolean
+idw_doctype_get_name_elements (const char    *doctype,
+                               IdwNameScript  script,
+                               const char   **out_family,
+                               const char   **out_given)
+{
+  const DoctypeInfo *info = find_doctype (doctype);
+
+  g_return_val_if_fail (script == IDW_NAME_SCRIPT_NATIONAL || script == IDW_NAME_SCRIPT_LATIN, FALSE);
+
+  if (info == NULL)
+    info = find_doctype (IDW_DOCTYPE_MDL);
+  if (info->names[script][0] == NULL)
+    return FALSE;
+  if (out_family != NULL)
+    *out_family = info->names[script][0];
+  if (out_given != NULL)
+    *out_given = info->names[script][1];
+  return TRUE;
+}
+
+const char * const *
+idw_doctype_get_card_elements (const char *doctype)
+{
+  const DoctypeInfo *info = find_doctype (doctype);
+
+  return info != NULL ? info->card_elements : no_card;
+}
+
+const char *
+idw_namespace_get_title (const char *name_space)
+{
+  const NamespaceInfo *info = find_namespace (name_space);
+
+  if (info == NULL)
+    return NULL;
+  if (info->title != NULL)
+    return _(info->title);
+  return idw_doctype_get_display_name (info->doctype);
+}
+
+/* Whether @name_space defines the age_over_NN pattern. */
+static gboolean
+has_age_over (const char *name_space)
+{
+  return find_element (name_space, "age_over_18") != NULL;
 }
 
 gboolean
@@ -250,8 +424,7 @@ idw_element_is_known (const char *name_space,
 {
   if (find_element (name_space, element) != NULL)
     return TRUE;
-  return find_namespace (name_space) != NULL && element != NULL
-         && parse_age_over (element, NULL);
+  return element != NULL && has_age_over (name_space) && parse_age_over (element, NULL);
 }
 
 IdwValueKind
@@ -279,7 +452,7 @@ idw_element_get_label (const char *name_space,
 
   if (e != NULL && e->label != NULL)
     return g_strdup (_(e->label));
-  if (find_namespace (name_space) != NULL && parse_age_over (element, &age))
+  if (has_age_over (name_space) && parse_age_over (element, &age))
     /* Translators: %u is an age in years, as in "Age over 18" */
     return g_strdup_printf (_("Age over %u"), age);
 
@@ -293,7 +466,7 @@ const char * const *
 idw_namespace_list_elements (const char *name_space)
 {
   static GHashTable *lists;  /* name_space → const char ** (never freed) */
-  const DoctypeInfo *info = find_namespace (name_space);
+  const NamespaceInfo *info = find_namespace (name_space);
   const char **ids;
 
   if (info == NULL)
@@ -303,14 +476,14 @@ idw_namespace_list_elements (const char *name_space)
     {
       GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
 
-      for (gsize i = 0; i < G_N_ELEMENTS (doctypes); i++)
+      for (gsize i = 0; i < G_N_ELEMENTS (namespaces); i++)
         {
           GPtrArray *array = g_ptr_array_new ();
 
-          for (const ElementInfo *e = doctypes[i].elements; e->id != NULL; e++)
+          for (const ElementInfo *e = namespaces[i].elements; e->id != NULL; e++)
             g_ptr_array_add (array, (gpointer) e->id);
           g_ptr_array_add (array, NULL);
-          g_hash_table_insert (table, (gpointer) doctypes[i].name_space,
+          g_hash_table_insert (table, (gpointer) namespaces[i].name_space,
                                g_ptr_array_free (array, FALSE));
         }
       g_once_init_leave (&lists, table);
@@ -479,6 +652,33 @@ format_date_value (cbor_item_t *value)
   return NULL;
 }
 
+/* A citizen identity number of the People's Republic of China (GB 11643):
+ * a six-digit region, the date of birth as YYYYMMDD, a three-digit sequence
+ * and a check character (ISO 7064 MOD 11-2), shown in those groups with the
+ * last two together as printed on the card: "110101 19900517 1234". NULL for
+ * anything else, which is then shown as it is. */
+static char *
+format_cn_citizen_id (cbor_item_t *value)
+{
+  static const guint weights[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  static const char check[] = "10X98765432";
+  g_autofree char *text = cbor_isa_string (value) ? idw_cbor_dup_string (value) : NULL;
+  guint sum = 0;
+
+  if (text == NULL || strlen (text) != 18)
+    return NULL;
+  for (guint i = 0; i < 17; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        return NULL;
+      sum += (guint) (text[i] - '0') * weights[i];
+    }
+  if (g_ascii_toupper (text[17]) != check[sum % 11])
+    return NULL;
+
+  return g_strdup_printf ("%.6s %.8s %.4s", text, text + 6, text + 14);
+}
+
 static char *
 format_sex (cbor_item_t *value)
 {
@@ -612,6 +812,13 @@ idw_element_format_value (const char  *name_space,
   switch (idw_element_get_kind (name_space, element))
     {
     case IDW_VALUE_KIND_FULL_DATE:
+      /* ISO/IEC TS 23220-2 6.3.1.1.3 allows a birth date of which a part is
+       * unknown as { "birth_date": full-date, ? "approximate_mask": tstr }. */
+      if (cbor_isa_map (value) && idw_cbor_map_get (value, "birth_date") != NULL)
+        out = format_date_value (idw_cbor_map_get (value, "birth_date"));
+      else
+        out = format_date_value (value);
+      break;
     case IDW_VALUE_KIND_TDATE:
     case IDW_VALUE_KIND_TDATE_OR_FULL_DATE:
       out = format_date_value (value);
@@ -632,8 +839,15 @@ idw_element_format_value (const char  *name_space,
                                               "Image (%zu bytes)", n), n);
         }
       break;
-    case IDW_VALUE_KIND_ANY:
     case IDW_VALUE_KIND_TEXT:
+      {
+        const ElementInfo *e = find_element (name_space, element);
+
+        if (e != NULL && e->display == DISPLAY_CN_CITIZEN_ID)
+          out = format_cn_citizen_id (value);
+      }
+      break;
+    case IDW_VALUE_KIND_ANY:
     case IDW_VALUE_KIND_BOOL:
     case IDW_VALUE_KIND_UINT:
     case IDW_VALUE_KIND_BYTES:
@@ -769,14 +983,18 @@ idw_preset_get_elements (IdwPreset           preset,
     {
       const DoctypeInfo *info = find_doctype (doctype);
 
-      if (info != NULL)
-        for (const ElementInfo *e = info->elements; e->id != NULL; e++)
-          if (preset_selects (preset, e->id))
-            {
-              g_autofree char *path = idw_element_path_new (info->name_space, e->id);
+      for (guint i = 0; info != NULL && info->name_spaces[i] != NULL; i++)
+        {
+          const NamespaceInfo *ns = find_namespace (info->name_spaces[i]);
 
-              g_strv_builder_add (builder, path);
-            }
+          for (const ElementInfo *e = ns != NULL ? ns->elements : NULL; e != NULL && e->id != NULL; e++)
+            if (preset_selects (preset, e->id))
+              {
+                g_autofree char *path = idw_element_path_new (ns->name_space, e->id);
+
+                g_strv_builder_add (builder, path);
+              }
+        }
     }
   return g_strv_builder_end (builder);
 }

@@ -3,8 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Knows ISO/IEC 18013-5 mDL (org.iso.18013.5.1.mDL), the EU PID
- * (eu.europa.ec.eudi.pid.1) and the ISO/IEC 23220 photo ID
- * (org.iso.23220.photoid.1): for each element a translatable label and a
+ * (eu.europa.ec.eudi.pid.1) and the ISO/IEC TS 23220-4 Annex C photo ID
+ * (org.iso.23220.photoid.1, with the ISO/IEC TS 23220-2 elements in
+ * org.iso.23220.1, its own in org.iso.23220.photoid.1, and what a Chinese
+ * resident identity card holds beyond them in ID Wallet's
+ * io.github.idwallet.cn.1): for each element a translatable label and a
  * value kind that decides the CBOR type when issuing and the rendering when
  * displaying. Anything not in the catalogue is handled generically, never
  * refused.
@@ -25,6 +28,10 @@ G_BEGIN_DECLS
 #define IDW_NAMESPACE_EU_PID     "eu.europa.ec.eudi.pid.1"
 #define IDW_DOCTYPE_PHOTO_ID     "org.iso.23220.photoid.1"
 #define IDW_NAMESPACE_PHOTO_ID   "org.iso.23220.1"
+/* ISO/IEC TS 23220-4 Table C.2: the elements only a photo ID defines. */
+#define IDW_NAMESPACE_PHOTO_ID_SPECIFIC "org.iso.23220.photoid.1"
+/* Ours: what a 居民身份证 holds that no standard element means (民族). */
+#define IDW_NAMESPACE_CN_RESIDENT_ID    "io.github.idwallet.cn.1"
 
 /**
  * IdwValueKind:
@@ -68,10 +75,24 @@ typedef enum
 } IdwValueKind;
 
 /**
+ * IdwNameScript:
+ * @IDW_NAME_SCRIPT_NATIONAL: the name in the script of the issuing country,
+ *   as the ID itself writes it ("张", "伟")
+ * @IDW_NAME_SCRIPT_LATIN: the name in Latin letters ("Zhang", "Wei")
+ *
+ * Which of a holder's written names to look for.
+ */
+typedef enum
+{
+  IDW_NAME_SCRIPT_NATIONAL,
+  IDW_NAME_SCRIPT_LATIN,
+} IdwNameScript;
+
+/**
  * IdwPreset:
  * @IDW_PRESET_FULL: everything the credential holds ("full")
  * @IDW_PRESET_NAME_PHOTO: family and given name, portrait, and the
- *   national-character names when present ("name-photo")
+ *   names in the other script when present ("name-photo")
  * @IDW_PRESET_AGE_OVER_18: only age_over_18 ("age-over-18")
  *
  * The disclosure presets offered to the holder and to a remote verifier.
@@ -93,8 +114,21 @@ gboolean            idw_doctype_is_known            (const char         *doctype
 const char         *idw_doctype_get_display_name    (const char         *doctype);
 /* The main namespace of a known type (static), NULL for an unknown type. */
 const char         *idw_doctype_get_namespace       (const char         *doctype);
-/* The known type whose main namespace is @name_space, or NULL. */
+/* The known type that @name_space belongs to (main or not), or NULL. */
 const char         *idw_doctype_for_namespace       (const char         *name_space);
+/* The namespaces of a known type, main first (static, NULL-terminated), or
+ * NULL for an unknown type. */
+const char * const *idw_doctype_list_namespaces     (const char         *doctype);
+/* The element identifiers (in the main namespace) that hold the family and
+ * given names in @script; for an unknown type those of ISO/IEC 18013-5.
+ * FALSE when the type writes no name in @script. */
+gboolean            idw_doctype_get_name_elements   (const char         *doctype,
+                                                     IdwNameScript       script,
+                                                     const char        **out_family,
+                                                     const char        **out_given);
+/* The element paths a card shows under the name, in order, those the ID
+ * holds (static, NULL-terminated); for an unknown type an empty list. */
+const char * const *idw_doctype_get_card_elements   (const char         *doctype);
 
 /* Data elements. */
 
@@ -109,17 +143,23 @@ IdwValueKind        idw_element_get_kind            (const char         *name_sp
  * its identifier with underscores shown as spaces. */
 char               *idw_element_get_label           (const char         *name_space,
                                                      const char         *element);
+/* A title for a group of @name_space's elements: the document type's name
+ * for a main namespace ("Photo ID"), a title of its own for another known
+ * one; NULL for an unknown namespace. */
+const char         *idw_namespace_get_title         (const char         *name_space);
 /* The catalogue's elements of @name_space in display order (static,
  * NULL-terminated; age_over_18/21/65 stand for the pattern), or NULL for an
  * unknown namespace. */
 const char * const *idw_namespace_list_elements     (const char         *name_space);
 
-/* A value for people: localised dates, "Yes"/"No", sex names, driving
- * privilege categories, "Image (1042 bytes)" for images, diagnostic
- * notation for anything else. Never NULL. */
 /* A date (and time) in local time for people, year in full. */
 char               *idw_format_date                 (GDateTime          *datetime,
                                                      gboolean            with_time);
+/* A value for people: localised dates, "Yes"/"No", sex names, driving
+ * privilege categories, "Image (1042 bytes)" for images, a Chinese citizen
+ * ID number in groups ("110101 19900517 1234"), diagnostic notation for
+ * anything else. Never NULL; only for showing (the value itself is
+ * unchanged). */
 char               *idw_element_format_value        (const char         *name_space,
                                                      const char         *element,
                                                      cbor_item_t        *value);
