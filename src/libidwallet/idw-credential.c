@@ -461,11 +461,23 @@ idw_credential_dup_holder_name (IdwCredential *self)
 {
   g_autofree char *given = NULL;
   g_autofree char *family = NULL;
+  const char *family_element = NULL;
+  const char *given_element = NULL;
 
   g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
 
-  given = dup_text_value (self, "given_name");
-  family = dup_text_value (self, "family_name");
+  /* The name in Latin letters; a photo ID may write it only in its own
+   * script, in family_name. */
+  if (idw_doctype_get_name_elements (self->doctype, IDW_NAME_SCRIPT_LATIN, &family_element, &given_element))
+    {
+      given = dup_text_value (self, given_element);
+      family = dup_text_value (self, family_element);
+    }
+  if (given == NULL && family == NULL)
+    {
+      given = dup_text_value (self, "given_name");
+      family = dup_text_value (self, "family_name");
+    }
   if (given != NULL && family != NULL)
     /* Translators: a person's name, %1$s given names, %2$s family name */
     return g_strdup_printf (_("%1$s %2$s"), given, family);
@@ -488,16 +500,42 @@ idw_credential_get_mso (IdwCredential *self)
   return self->mso;
 }
 
+/* The namespaces in the catalogue's order for the document type (a photo
+ * ID's common elements, then its own, then ours), any others after them
+ * as stored: deterministic CBOR sorts them by length, which says nothing
+ * to people. */
+static GPtrArray *
+ordered_name_spaces (IdwCredential *self)
+{
+  const char * const *known = idw_doctype_list_namespaces (self->doctype);
+  GPtrArray *stored = self->issuer_signed->name_spaces;
+  GPtrArray *ordered = g_ptr_array_sized_new (stored->len);
+
+  for (guint k = 0; known != NULL && known[k] != NULL; k++)
+    {
+      IdwIssuerNameSpace *ns = idw_issuer_signed_get_name_space (self->issuer_signed, known[k]);
+
+      if (ns != NULL)
+        g_ptr_array_add (ordered, ns);
+    }
+  for (guint i = 0; i < stored->len; i++)
+    if (!g_ptr_array_find (ordered, g_ptr_array_index (stored, i), NULL))
+      g_ptr_array_add (ordered, g_ptr_array_index (stored, i));
+  return ordered;
+}
+
 GStrv
 idw_credential_list_namespaces (IdwCredential *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) name_spaces = NULL;
 
   g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
 
-  for (guint i = 0; i < self->issuer_signed->name_spaces->len; i++)
+  name_spaces = ordered_name_spaces (self);
+  for (guint i = 0; i < name_spaces->len; i++)
     {
-      IdwIssuerNameSpace *ns = g_ptr_array_index (self->issuer_signed->name_spaces, i);
+      IdwIssuerNameSpace *ns = g_ptr_array_index (name_spaces, i);
 
       g_strv_builder_add (builder, ns->name_space);
     }
@@ -519,8 +557,25 @@ idw_credential_get_items (IdwCredential *self,
 GStrv
 idw_credential_list_paths (IdwCredential *self)
 {
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) name_spaces = NULL;
+
   g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
-  return idw_issuer_signed_list_paths (self->issuer_signed);
+
+  name_spaces = ordered_name_spaces (self);
+  for (guint i = 0; i < name_spaces->len; i++)
+    {
+      IdwIssuerNameSpace *ns = g_ptr_array_index (name_spaces, i);
+
+      for (guint j = 0; j < ns->items->len; j++)
+        {
+          IdwIssuerSignedItem *item = g_ptr_array_index (ns->items, j);
+          g_autofree char *path = idw_element_path_new (ns->name_space, item->element_identifier);
+
+          g_strv_builder_add (builder, path);
+        }
+    }
+  return g_strv_builder_end (builder);
 }
 
 gboolean

@@ -45,19 +45,23 @@ gboolean         idw_credential_save                (IdwCredential    *self,
 const char      *idw_credential_get_doctype         (IdwCredential    *self);
 /* Translated display name of the document type. */
 const char      *idw_credential_get_display_name    (IdwCredential    *self);
-/* "Given Family" from the doctype's main namespace (given_name,
- * family_name), or NULL when the credential holds neither. */
+/* "Given Family" in Latin letters from the doctype's main namespace
+ * (given_name and family_name of an mDL, given_name_latin1 and
+ * family_name_latin1 of a photo ID, else its given_name and family_name),
+ * or NULL when the credential holds neither. */
 char            *idw_credential_dup_holder_name     (IdwCredential    *self);
 IdwIssuerSigned *idw_credential_get_issuer_signed   (IdwCredential    *self);
 IdwMso          *idw_credential_get_mso             (IdwCredential    *self);
 
-/* The namespaces in order (NULL-terminated, transfer full). */
+/* The namespaces, the document type's own first in the catalogue's order,
+ * then any others as stored (NULL-terminated, transfer full). */
 GStrv            idw_credential_list_namespaces     (IdwCredential    *self);
 /* (element-type IdwIssuerSignedItem) (transfer none): the items of
  * @name_space in order, or NULL for a namespace the credential lacks. */
 GPtrArray       *idw_credential_get_items           (IdwCredential    *self,
                                                      const char       *name_space);
-/* All element paths "ns/element", in order. */
+/* All element paths "ns/element", namespaces ordered as
+ * idw_credential_list_namespaces() does, elements as stored. */
 GStrv            idw_credential_list_paths          (IdwCredential    *self);
 gboolean         idw_credential_has_element         (IdwCredential    *self,
                                                      const char       *name_space,
