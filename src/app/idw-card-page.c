@@ -66,12 +66,12 @@ add_key_field (IdwCardPage *self,
 
 static char *
 format_element (IdwCredential *credential,
+                const char    *ns,
                 const char    *element)
 {
-  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
   cbor_item_t *value;
 
-  if (ns == NULL || !idw_credential_has_element (credential, ns, element))
+  if (!idw_credential_has_element (credential, ns, element))
     return NULL;
 
   value = idw_credential_get_value (credential, ns, element);
@@ -142,9 +142,7 @@ static void
 fill_card (IdwCardPage *self)
 {
   IdwCredential *credential = self->credential;
-  static const char * const key_elements[] = {
-    "birth_date", "document_number", "nationality", "sex",
-  };
+  const char * const *key_elements = idw_doctype_get_card_elements (idw_credential_get_doctype (credential));
   g_autoptr(GdkTexture) portrait = idw_ui_credential_portrait (credential);
   /* Everything the credential says is shown escaped (labels have no
    * markup; escaping keeps each value on its line and in its order). */
@@ -155,8 +153,11 @@ fill_card (IdwCardPage *self)
   g_autofree char *country = idw_ui_credential_dup_text (credential, "issuing_country");
   g_autofree char *authority = idw_ui_credential_dup_text (credential, "issuing_authority");
   g_autofree char *validity = idw_ui_credential_validity (credential);
-  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
   int row = 0;
+
+  /* The first edition of ISO/IEC TS 23220-2 names it so. */
+  if (authority == NULL)
+    authority = idw_ui_credential_dup_text (credential, "issuing_authority_unicode");
 
   gtk_widget_add_css_class (self->card, idw_ui_doctype_style (idw_credential_get_doctype (credential)));
   gtk_widget_set_visible (GTK_WIDGET (self->test_ribbon), idw_credential_is_test_issuer (credential));
@@ -184,14 +185,19 @@ fill_card (IdwCardPage *self)
       gtk_label_set_label (self->name_label, title);
     }
 
-  for (guint i = 0; ns != NULL && i < G_N_ELEMENTS (key_elements); i++)
+  for (guint i = 0; key_elements[i] != NULL; i++)
     {
-      g_autofree char *value = format_element (credential, key_elements[i]);
+      g_autofree char *ns = NULL;
+      g_autofree char *element = NULL;
+      g_autofree char *value = NULL;
       g_autofree char *label = NULL;
 
+      if (!idw_element_path_split (key_elements[i], &ns, &element))
+        continue;
+      value = format_element (credential, ns, element);
       if (value == NULL)
         continue;
-      label = idw_element_get_label (ns, key_elements[i]);
+      label = idw_element_get_label (ns, element);
       add_key_field (self, row++, label, value);
     }
 

@@ -112,8 +112,17 @@ is_wide_script (const char *text)
 char *
 idw_ui_credential_national_name (IdwCredential *credential)
 {
-  g_autofree char *family = idw_ui_credential_dup_text (credential, "family_name_national_character");
-  g_autofree char *given = idw_ui_credential_dup_text (credential, "given_name_national_character");
+  const char *family_element = NULL;
+  const char *given_element = NULL;
+  g_autofree char *family = NULL;
+  g_autofree char *given = NULL;
+
+  if (!idw_doctype_get_name_elements (idw_credential_get_doctype (credential), IDW_NAME_SCRIPT_NATIONAL,
+                                      &family_element, &given_element))
+    return NULL;
+
+  family = idw_ui_credential_dup_text (credential, family_element);
+  given = idw_ui_credential_dup_text (credential, given_element);
 
   if (family != NULL && given != NULL)
     {
@@ -213,9 +222,9 @@ idw_ui_format_fingerprint (const char *hex)
 const char *
 idw_ui_namespace_title (const char *name_space)
 {
-  const char *doctype = idw_doctype_for_namespace (name_space);
+  const char *title = idw_namespace_get_title (name_space);
 
-  return doctype != NULL ? idw_doctype_get_display_name (doctype) : name_space;
+  return title != NULL ? title : name_space;
 }
 
 const char *

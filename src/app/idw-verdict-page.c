@@ -310,21 +310,27 @@ dup_holder_text (IdwVerdict *verdict,
 static char *
 holder_name (IdwVerdict *verdict)
 {
-  const char *name_space = idw_doctype_get_namespace (idw_verdict_get_doctype (verdict));
+  const char *doctype = idw_verdict_get_doctype (verdict);
+  const char *name_space = idw_doctype_get_namespace (doctype);
   g_autofree char *family = NULL;
   g_autofree char *given = NULL;
 
   if (name_space == NULL)
     return NULL;
 
-  family = dup_holder_text (verdict, name_space, "family_name_national_character");
-  given = dup_holder_text (verdict, name_space, "given_name_national_character");
-  if (family == NULL || given == NULL)
+  for (IdwNameScript script = IDW_NAME_SCRIPT_NATIONAL; script <= IDW_NAME_SCRIPT_LATIN; script++)
     {
+      const char *family_element = NULL;
+      const char *given_element = NULL;
+
+      if (!idw_doctype_get_name_elements (doctype, script, &family_element, &given_element))
+        continue;
       g_clear_pointer (&family, g_free);
       g_clear_pointer (&given, g_free);
-      family = dup_holder_text (verdict, name_space, "family_name");
-      given = dup_holder_text (verdict, name_space, "given_name");
+      family = dup_holder_text (verdict, name_space, family_element);
+      given = dup_holder_text (verdict, name_space, given_element);
+      if (family != NULL && given != NULL)
+        break;
     }
 
   if (family != NULL && given != NULL)
