@@ -770,6 +770,73 @@ test_device_response_structure (Fixture       *f,
   }
 }
 
+/* The photo ID of a 居民身份证: issued across three namespaces, shown as
+ * "Age over 18" without the citizen ID number, and in full with it. */
+static void
+test_cn_photo_id (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "mdoc", "person-cn-photoid.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_dir = NULL;
+  g_autoptr(JsonObject) person = idw_issue_load_data (path, &base_dir, &error);
+  g_autoptr(IdwCredential) c = NULL;
+  g_auto(GStrv) name_spaces = NULL;
+  g_auto(GStrv) age = NULL;
+  g_auto(GStrv) full = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *age_text = NULL;
+  g_autofree char *full_text = NULL;
+  g_autoptr(IdwVerdict) age_verdict = NULL;
+  g_autoptr(IdwVerdict) full_verdict = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  c = idw_issue_credential (person, base_dir, f->device_key, f->issuer->ds_key, f->issuer->ds, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (idw_credential_get_doctype (c), ==, IDW_DOCTYPE_PHOTO_ID);
+  g_assert_cmpstr (idw_credential_get_display_name (c), ==, "Photo ID");
+  holder = idw_credential_dup_holder_name (c);
+  g_assert_cmpstr (holder, ==, "Wei Zhang");
+  /* The catalogue's order, not the encoding's (which sorts by length). */
+  name_spaces = idw_credential_list_namespaces (c);
+  g_assert_cmpuint (g_strv_length (name_spaces), ==, 3);
+  g_assert_cmpstr (name_spaces[0], ==, "org.iso.23220.1");
+  g_assert_cmpstr (name_spaces[1], ==, "org.iso.23220.photoid.1");
+  g_assert_cmpstr (name_spaces[2], ==, "io.github.idwallet.cn.1");
+  g_assert_true (cbor_isa_string (idw_credential_get_value (c, IDW_NAMESPACE_CN_RESIDENT_ID, "ethnic_group")));
+
+  age = idw_credential_get_preset_paths (c, IDW_PRESET_AGE_OVER_18);
+  g_assert_cmpuint (g_strv_length (age), ==, 1);
+  age_text = idw_present_text (c, NULL, (const char * const *) age, NULL, NULL, &error);
+  g_assert_no_error (error);
+  age_verdict = idw_verifier_verify_text (f->verifier, age_text);
+  assert_valid (age_verdict);
+  g_assert_cmpstr (idw_verdict_get_doctype (age_verdict), ==, IDW_DOCTYPE_PHOTO_ID);
+  assert_disclosed_exactly (age_verdict, (const char * const *) age);
+  g_assert_null (idw_verdict_lookup (age_verdict, IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id"));
+  g_assert_true (idw_present_text_fits_qr (age_text));
+
+  full = idw_credential_get_preset_paths (c, IDW_PRESET_FULL);
+  g_assert_cmpuint (g_strv_length (full), ==, 15);
+  full_text = idw_present_text (c, NULL, (const char * const *) full, NULL, NULL, &error);
+  g_assert_no_error (error);
+  full_verdict = idw_verifier_verify_text (f->verifier, full_text);
+  assert_valid (full_verdict);
+  assert_disclosed_exactly (full_verdict, (const char * const *) full);
+  /* People read the number in groups; the value itself stays as issued. */
+  shown = idw_element_format_value (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id",
+                                    idw_verdict_lookup (full_verdict, IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id"));
+  g_assert_cmpstr (shown, ==, "990101 19900517 1231");
+  raw = idw_cbor_dup_string (idw_verdict_lookup (full_verdict, IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id"));
+  g_assert_cmpstr (raw, ==, "990101199005171231");
+  json = idw_verdict_to_json (full_verdict, FALSE);
+  g_assert_nonnull (strstr (json, "\"990101199005171231\""));
+  g_assert_nonnull (strstr (json, "\"汉\""));
+}
+
 static void
 test_data_files (Fixture       *f,
                  gconstpointer  data)
@@ -778,6 +845,7 @@ test_data_files (Fixture       *f,
     { "person-mdl.json", IDW_DOCTYPE_MDL, IDW_NAMESPACE_MDL, 26 },
     { "person-pid.json", IDW_DOCTYPE_EU_PID, IDW_NAMESPACE_EU_PID, 14 },
     { "person-photoid.json", IDW_DOCTYPE_PHOTO_ID, IDW_NAMESPACE_PHOTO_ID, 12 },
+    { "person-cn-photoid.json", IDW_DOCTYPE_PHOTO_ID, IDW_NAMESPACE_PHOTO_ID, 15 },
   };
   static const IdwPreset presets[] = { IDW_PRESET_FULL, IDW_PRESET_NAME_PHOTO, IDW_PRESET_AGE_OVER_18 };
 
@@ -837,6 +905,7 @@ main (int   argc,
   g_test_add ("/issue-present/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   FIXTURE ("issued-credential", test_issued_credential);
+  FIXTURE ("cn-photo-id", test_cn_photo_id);
   FIXTURE ("round-trip", test_round_trip);
   FIXTURE ("round-trip-nonce", test_round_trip_nonce);
   FIXTURE ("age-over-18", test_age_over_18);
