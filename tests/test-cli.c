@@ -517,6 +517,57 @@ test_present_age_over_18 (void)
   g_assert_true (json_object_get_boolean_member (mdl, "age_over_18"));
 }
 
+/* A 居民身份证 as a photo ID: "Age over 18" shows no citizen ID number; the
+ * full ID shows it grouped to people and as issued in JSON. */
+static void
+test_present_photo_id (void)
+{
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "mdoc", "person-cn-photoid.json", NULL);
+  g_autofree char *photo_id = tmp_path ("zhang-wei-photo-id.idwcred");
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) age = NULL;
+  g_autoptr(Run) full = NULL;
+  g_autoptr(Run) age_human = NULL;
+  g_autoptr(Run) full_human = NULL;
+  g_autoptr(JsonObject) age_verdict = NULL;
+  g_autoptr(JsonObject) full_verdict = NULL;
+  JsonObject *disclosed;
+
+  ensure_credential ();
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--new-device-key", "--out", photo_id, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  g_assert_nonnull (strstr (issue->out, "Photo ID"));
+
+  age = run_cli (NULL, "present", photo_id, "--preset", "age-over-18", NULL);
+  g_assert_cmpint (age->status, ==, 0);
+  age_verdict = verify_json (0, age->out, "--trust", iaca_pem, NULL);
+  assert_checks (age_verdict, "pppppppp");
+  g_assert_cmpstr (json_object_get_string_member (age_verdict, "docType"), ==, IDW_DOCTYPE_PHOTO_ID);
+  disclosed = json_object_get_object_member (age_verdict, "disclosed");
+  g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
+  assert_members (disclosed_namespace (age_verdict, IDW_NAMESPACE_PHOTO_ID), "age_over_18");
+  g_assert_false (json_object_has_member (disclosed, IDW_NAMESPACE_PHOTO_ID_SPECIFIC));
+  age_human = run_cli (age->out, "verify", "--trust", iaca_pem, NULL);
+  g_assert_cmpint (age_human->status, ==, 0);
+  g_assert_nonnull (strstr (age_human->out, "Age over 18"));
+  g_assert_null (strstr (age_human->out, "person_id"));
+  g_assert_null (strstr (age_human->out, "990101"));
+
+  full = run_cli (NULL, "present", photo_id, "--preset", "full", NULL);
+  g_assert_cmpint (full->status, ==, 0);
+  full_verdict = verify_json (0, full->out, "--trust", iaca_pem, NULL);
+  assert_checks (full_verdict, "pppppppp");
+  g_assert_cmpstr (json_object_get_string_member (disclosed_namespace (full_verdict, IDW_NAMESPACE_PHOTO_ID_SPECIFIC),
+                                                  "person_id"), ==, "990101199005171231");
+  g_assert_cmpstr (json_object_get_string_member (disclosed_namespace (full_verdict, IDW_NAMESPACE_CN_RESIDENT_ID),
+                                                  "ethnic_group"), ==, "汉");
+  full_human = run_cli (full->out, "verify", "--trust", iaca_pem, NULL);
+  g_assert_cmpint (full_human->status, ==, 0);
+  g_assert_nonnull (strstr (full_human->out, "Personal ID number (person_id): 990101 19900517 1231\n"));
+  g_assert_nonnull (strstr (full_human->out, "Ethnic group (ethnic_group): 汉\n"));
+}
+
 static void
 test_present_elements (void)
 {
@@ -641,6 +692,7 @@ main (int    argc,
   g_test_add_func ("/cli/roundtrip/human", test_roundtrip_human);
   g_test_add_func ("/cli/present/age-over-18", test_present_age_over_18);
   g_test_add_func ("/cli/present/elements", test_present_elements);
+  g_test_add_func ("/cli/present/photo-id", test_present_photo_id);
   g_test_add_func ("/cli/present/png", test_present_png);
   g_test_add_func ("/cli/present/at", test_present_at);
   g_test_add_func ("/cli/present/nonce-request", test_present_nonce_request);
