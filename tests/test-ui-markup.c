@@ -56,6 +56,8 @@
 static IdwApplication *app;
 static IdwWindow *window;
 static IdwCredential *credential;
+/* A 居民身份证 as a photo ID, by the same issuer. */
+static IdwCredential *photo_id;
 static IdwKey *device_key;
 static char *ds_pem;
 static char *tmp_root;
@@ -311,6 +313,52 @@ test_card (void)
   g_assert_cmpuint (n_warnings, ==, 0);
 }
 
+/* A photo ID's card: the name in both scripts, its own key fields with the
+ * citizen ID number in groups, and its namespaces under their titles, in
+ * the catalogue's order. */
+static void
+test_photo_id_card (void)
+{
+  GtkWidget *page = idw_card_page_new (photo_id, "00112233445566778899aabbccddeeff");
+  GtkWidget *card_window = adw_window_new ();
+  g_autofree char *person_id_label = idw_element_get_label (IDW_NAMESPACE_PHOTO_ID_SPECIFIC, "person_id");
+  g_autofree char *ethnic_label = idw_element_get_label (IDW_NAMESPACE_CN_RESIDENT_ID, "ethnic_group");
+  GtkWidget *further;
+  GtkWidget *resident;
+  graphene_point_t further_at, resident_at;
+
+  adw_window_set_content (ADW_WINDOW (card_window), page);
+  gtk_window_set_default_size (GTK_WINDOW (card_window), 700, 900);
+  gtk_window_present (GTK_WINDOW (card_window));
+  settle (300);
+
+  assert_label_shows (page, "张伟");
+  assert_label_shows (page, "Wei Zhang");
+  assert_label_shows (page, "ID Wallet 演示签发机关");
+  /* On the card, and as a row of its group. */
+  assert_label_shows (page, person_id_label);
+  g_assert_nonnull (find_widget (page, shows_text, "990101 19900517 1231"));
+  g_assert_null (find_widget (page, shows_text, "990101199005171231"));
+  assert_row_shows (page, person_id_label, "990101 19900517 1231");
+  assert_row_shows (page, ethnic_label, "汉");
+
+  g_assert_nonnull (find_widget (page, shows_text, "Photo ID"));
+  further = find_widget (page, shows_text, "Further Details");
+  resident = find_widget (page, shows_text, "Resident Identity Card");
+  g_assert_nonnull (further);
+  g_assert_nonnull (resident);
+  g_assert_true (gtk_widget_compute_point (further, page, &GRAPHENE_POINT_INIT (0, 0), &further_at));
+  g_assert_true (gtk_widget_compute_point (resident, page, &GRAPHENE_POINT_INIT (0, 0), &resident_at));
+  g_assert_cmpfloat (further_at.y, <, resident_at.y);
+
+  assert_no_raw_controls (page);
+  screenshot (card_window, "photo-id-card");
+  gtk_window_destroy (GTK_WINDOW (card_window));
+  settle (100);
+
+  g_assert_cmpuint (n_warnings, ==, 0);
+}
+
 static void
 test_request (void)
 {
@@ -464,6 +512,16 @@ make_identity (void)
   credential = idw_issue_credential (json_node_get_object (root), NULL, device_key, ds_key, ds, NULL, &error);
   g_assert_no_error (error);
 
+  {
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "mdoc", "person-cn-photoid.json", NULL);
+    g_autofree char *base_dir = NULL;
+    g_autoptr(JsonObject) person = idw_issue_load_data (path, &base_dir, &error);
+
+    g_assert_no_error (error);
+    photo_id = idw_issue_credential (person, base_dir, device_key, ds_key, ds, NULL, &error);
+    g_assert_no_error (error);
+  }
+
   /* The DS is pinned: the presentation verifies. */
   g_assert_true (idw_trust_store_add (store, ds, NULL, &error));
   g_assert_no_error (error);
@@ -496,6 +554,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/markup/verdict", test_verdict);
   g_test_add_func ("/ui/markup/card", test_card);
+  g_test_add_func ("/ui/markup/photo-id-card", test_photo_id_card);
   g_test_add_func ("/ui/markup/request", test_request);
   g_test_add_func ("/ui/markup/trusted-issuers", test_trusted_issuers);
   g_test_add_func ("/ui/markup/toast-and-dialog", test_toast_and_dialog);
@@ -506,6 +565,7 @@ main (int   argc,
   settle (100);
   g_clear_object (&app);
   g_clear_object (&credential);
+  g_clear_object (&photo_id);
   g_clear_pointer (&device_key, idw_key_unref);
   g_clear_pointer (&ds_pem, g_free);
   test_tmp_dir_free (tmp_root);
