@@ -236,9 +236,9 @@ check_import_and_list (void)
   rows = idw_wallet_view_get_rows (fx.view);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
   row = g_list_model_get_item (rows, 0);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "张伟 (Wei Zhang)");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "张伟 (Zhang Wei)");
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
-  g_assert_true (g_str_has_prefix (subtitle, "Mobile driving licence · Test Authority\nValid until "));
+  g_assert_true (g_str_has_prefix (subtitle, "Mobile driving licence · Test Authority\nDigital copy valid until "));
   g_assert_nonnull (find_widget (row, is_label_with, "Test issuer"));
   g_assert_null (find_widget (row, is_label_with, "Cannot be presented from this device"));
   screenshot ("list");
@@ -288,7 +288,7 @@ check_card_page (void)
 
   /* The card: the name in Chinese characters, the test ribbon. */
   g_assert_nonnull (find_widget (page, is_label_with, "张伟"));
-  g_assert_nonnull (find_widget (page, is_label_with, "Wei Zhang"));
+  g_assert_nonnull (find_widget (page, is_label_with, "Zhang Wei"));
   g_assert_true (gtk_widget_get_visible (find_widget (page, is_label_with, "Test issuer — not a real ID")));
   g_assert_nonnull (find_widget (page, is_label_with, "Test Authority"));
 

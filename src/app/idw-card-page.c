@@ -16,6 +16,7 @@ struct _IdwCardPage
   IdwCredential        *credential;
   char                 *id;
 
+  GtkLabel             *nickname_label;
   GtkWidget            *card;
   GtkLabel             *test_ribbon;
   GtkLabel             *doctype_label;
@@ -198,6 +199,14 @@ fill_card (IdwCardPage *self)
   gtk_label_set_label (self->authority_label, authority != NULL ? authority : "");
   gtk_label_set_label (self->validity_label, validity);
 
+  /* An expired ID is said so before Present, not first by the verifier. */
+  {
+    GtkWidget *warning = idw_ui_expiry_warning_new (credential);
+
+    if (warning != NULL)
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->card)), warning, self->card);
+  }
+
   update_card_label (self);
 }
 
@@ -314,7 +323,7 @@ fill_details (IdwCardPage *self)
 
   /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
   validity = g_strdup_printf (_("%1$s – %2$s"), from_str, until_str);
-  add_detail (self, _("ID validity"), validity);
+  add_detail (self, _("Digital copy validity"), validity);
   add_detail (self, _("Signed by the issuer"), signed_str);
   add_detail (self, _("Document type"), idw_credential_get_doctype (self->credential));
   add_detail (self, _("Device key fingerprint (SHA-256)"), fingerprint_str);
@@ -354,6 +363,25 @@ idw_card_page_new (IdwCredential *credential,
   fill_details (self);
 
   return GTK_WIDGET (self);
+}
+
+/**
+ * idw_card_page_set_nickname:
+ *
+ * Shows above the card the name the person gave this ID on import (%NULL
+ * or empty: none), which tells apart two IDs of one holder.
+ */
+void
+idw_card_page_set_nickname (IdwCardPage *self,
+                            const char  *nickname)
+{
+  g_autofree char *shown = NULL;
+
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  shown = idw_ui_escape_text (nickname);
+  gtk_label_set_label (self->nickname_label, shown != NULL ? shown : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->nickname_label), shown != NULL && *shown != '\0');
 }
 
 IdwCredential *
@@ -538,6 +566,7 @@ idw_card_page_class_init (IdwCardPageClass *klass)
                                          G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-card-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, nickname_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, card);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, test_ribbon);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, doctype_label);

@@ -184,15 +184,114 @@ idw_ui_credential_validity (IdwCredential *credential)
   g_autofree char *from_str = idw_ui_format_date (from);
   g_autofree char *until_str = idw_ui_format_date (until);
 
+  /* The issuer's signature (the MSO's validityInfo) makes this digital
+   * copy valid; the document itself has its own date of expiry. */
   if (from != NULL && g_date_time_compare (now, from) < 0)
-    /* Translators: %s is a date */
-    return g_strdup_printf (_("Valid from %s"), from_str);
+    /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+    return g_strdup_printf (_("Digital copy valid from %s"), from_str);
   if (until != NULL && g_date_time_compare (now, until) > 0)
-    /* Translators: %s is a date */
-    return g_strdup_printf (_("Expired on %s"), until_str);
+    /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+    return g_strdup_printf (_("Digital copy expired on %s"), until_str);
 
-  /* Translators: %s is a date */
-  return g_strdup_printf (_("Valid until %s"), until_str);
+  /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+  return g_strdup_printf (_("Digital copy valid until %s"), until_str);
+}
+
+/* The document's own date of expiry (expiry_date), or NULL. */
+static GDateTime *
+credential_document_expiry (IdwCredential *credential)
+{
+  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
+  cbor_item_t *value = ns != NULL ? idw_credential_get_value (credential, ns, "expiry_date") : NULL;
+  g_autoptr(GDate) date = NULL;
+
+  if (value == NULL)
+    return NULL;
+  date = idw_cbor_get_full_date (value, "expiry_date", NULL);
+  if (date == NULL)
+    return NULL;
+
+  /* The document is valid through its date of expiry. */
+  return g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date), g_date_get_day (date), 23, 59, 59);
+}
+
+gboolean
+idw_ui_credential_expiry_warning (IdwCredential  *credential,
+                                  char          **out_title,
+                                  char          **out_body)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) document_expiry = credential_document_expiry (credential);
+  GDateTime *from = idw_credential_get_valid_from (credential);
+  GDateTime *until = idw_credential_get_valid_until (credential);
+  g_autofree char *document = idw_ui_escape_text (idw_credential_get_display_name (credential));
+  char *title = NULL;
+  char *body = NULL;
+
+  if (document_expiry != NULL && g_date_time_compare (now, document_expiry) > 0)
+    {
+      g_autofree char *date = idw_ui_format_date (document_expiry);
+
+      title = g_strdup (_("This ID Has Expired"));
+      /* Translators: %1$s is the document type ("Mobile driving licence"), %2$s a date */
+      body = g_strdup_printf (_("The %1$s expired on %2$s. Verifiers will refuse it: ask the issuer for a new one."),
+                              document, date);
+    }
+  else if (until != NULL && g_date_time_compare (now, until) > 0)
+    {
+      g_autofree char *date = idw_ui_format_date (until);
+
+      title = g_strdup (_("This Digital Copy Has Expired"));
+      /* Translators: %s is a date */
+      body = g_strdup_printf (_("The issuer’s signature ran out on %s. Verifiers will refuse this copy: ask the issuer for a new one."),
+                              date);
+    }
+  else if (from != NULL && g_date_time_compare (now, from) < 0)
+    {
+      g_autofree char *date = idw_ui_format_date (from);
+
+      title = g_strdup (_("This Digital Copy Is Not Valid Yet"));
+      /* Translators: %s is a date */
+      body = g_strdup_printf (_("Verifiers will refuse it until %s."), date);
+    }
+
+  if (title == NULL)
+    return FALSE;
+  if (out_title != NULL)
+    *out_title = title;
+  else
+    g_free (title);
+  if (out_body != NULL)
+    *out_body = body;
+  else
+    g_free (body);
+  return TRUE;
+}
+
+GtkWidget *
+idw_ui_expiry_warning_new (IdwCredential *credential)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *group;
+  GtkWidget *row;
+  GtkWidget *icon;
+
+  if (!idw_ui_credential_expiry_warning (credential, &title, &body))
+    return NULL;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), body);
+  gtk_widget_add_css_class (row, "idw-expiry-warning");
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "error");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return group;
 }
 
 char *

@@ -62,8 +62,18 @@ char       *idw_ui_format_date             (GDateTime     *datetime);
 char       *idw_ui_format_value            (const char    *name_space,
                                             const char    *element,
                                             cbor_item_t   *value);
-/* "Valid until 17/05/2031", "Expired on …", "Valid from …". */
+/* The digital copy's validity (the issuer's signature, not the document's
+ * date of expiry): "Digital copy valid until 17 May 2031", "… expired on …",
+ * "… valid from …". */
 char       *idw_ui_credential_validity     (IdwCredential *credential);
+/* Whether the holder should be warned before presenting: the document's
+ * date of expiry or the signature's validUntil passed, or its validFrom
+ * still ahead. A heading and a sentence, escaped. */
+gboolean    idw_ui_credential_expiry_warning (IdwCredential *credential,
+                                              char         **out_title,
+                                              char         **out_body);
+/* That warning as a boxed row, or NULL when there is none. */
+GtkWidget  *idw_ui_expiry_warning_new      (IdwCredential *credential);
 /* Hex in groups of four, for reading aloud. */
 char       *idw_ui_format_fingerprint      (const char    *hex);
 /* A heading for a namespace: the document type's name for a known one,

@@ -45,8 +45,9 @@ gboolean         idw_credential_save                (IdwCredential    *self,
 const char      *idw_credential_get_doctype         (IdwCredential    *self);
 /* Translated display name of the document type. */
 const char      *idw_credential_get_display_name    (IdwCredential    *self);
-/* "Given Family" from the doctype's main namespace (given_name,
- * family_name), or NULL when the credential holds neither. */
+/* "Given Family", or "Family Given" where names are written so, from the
+ * doctype's main namespace (given_name, family_name), or NULL when the
+ * credential holds neither. */
 char            *idw_credential_dup_holder_name     (IdwCredential    *self);
 IdwIssuerSigned *idw_credential_get_issuer_signed   (IdwCredential    *self);
 IdwMso          *idw_credential_get_mso             (IdwCredential    *self);

@@ -1,0 +1,194 @@
+/* test-ui-expiry.c: what the holder is told about names and dates
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A holder sees that an ID has expired before presenting it, on the card
+ * and on the page that presents it, not first from the verifier: when the
+ * document's date of expiry (expiry_date) has passed, and when the issuer's
+ * signature (the MSO's validUntil) has. The card names the signature's
+ * date "Digital copy valid until", apart from the document's "Date of
+ * expiry". A Chinese holder's Latin name is written family name first.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "idw-application.h"
+#include "idw-card-page.h"
+#include "idw-present-page.h"
+#include "idw-ui-util.h"
+#include "ui-test-util.h"
+#include "test-util.h"
+
+static IdwKey         *ds_key;
+static IdwCertificate *ds;
+
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* An mDL from @country with @expiry_date, its signature valid from
+ * @valid_from to @valid_until (NULL: now, and five years on). */
+static IdwCredential *
+issue (const char *country,
+       const char *national_family,
+       const char *expiry_date,
+       GDateTime  *valid_from,
+       GDateTime  *valid_until)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
+  g_autoptr(GError) error = NULL;
+  IdwIssueOptions options = { 0 };
+  IdwCredential *credential;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, IDW_NAMESPACE_MDL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "family_name");
+  json_builder_add_string_value (builder, "Zhang");
+  json_builder_set_member_name (builder, "given_name");
+  json_builder_add_string_value (builder, "Wei");
+  if (national_family != NULL)
+    {
+      json_builder_set_member_name (builder, "family_name_national_character");
+      json_builder_add_string_value (builder, national_family);
+    }
+  json_builder_set_member_name (builder, "issuing_country");
+  json_builder_add_string_value (builder, country);
+  json_builder_set_member_name (builder, "expiry_date");
+  json_builder_add_string_value (builder, expiry_date);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  options.signed_at = valid_from;
+  options.valid_from = valid_from;
+  options.valid_until = valid_until;
+  credential = idw_issue_credential (json_node_get_object (root), NULL, device_key, ds_key, ds, &options, &error);
+  g_assert_no_error (error);
+  return credential;
+}
+
+/* The warning on the card page and on the present page: @title, or none. */
+static void
+assert_warned (IdwCredential *credential,
+               const char    *title)
+{
+  g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
+  GtkWidget *card = g_object_ref_sink (idw_card_page_new (credential, "id"));
+  GtkWidget *present = g_object_ref_sink (idw_present_page_new (credential, device_key));
+  const char *all[] = {
+    "This ID Has Expired", "This Digital Copy Has Expired", "This Digital Copy Is Not Valid Yet",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      gboolean expected = g_strcmp0 (all[i], title) == 0;
+
+      g_assert_true ((find_widget (card, is_row_titled, all[i]) != NULL) == expected);
+      g_assert_true ((find_widget (present, is_row_titled, all[i]) != NULL) == expected);
+    }
+
+  g_object_unref (card);
+  g_object_unref (present);
+}
+
+static void
+test_document_expired (void)
+{
+  g_autoptr(IdwCredential) credential = issue ("CN", "张", "2025-05-31", NULL, NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_true (idw_ui_credential_expiry_warning (credential, &title, &body));
+  g_assert_cmpstr (title, ==, "This ID Has Expired");
+  g_assert_cmpstr (body, ==, "The Mobile driving licence expired on 31 May 2025. "
+                             "Verifiers will refuse it: ask the issuer for a new one.");
+  assert_warned (credential, "This ID Has Expired");
+}
+
+static void
+test_signature_expired (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -30);
+  g_autoptr(GDateTime) until = g_date_time_add_days (now, -1);
+  g_autoptr(IdwCredential) credential = issue ("CN", "张", "2035-05-31", from, until);
+
+  assert_warned (credential, "This Digital Copy Has Expired");
+}
+
+static void
+test_valid (void)
+{
+  g_autoptr(IdwCredential) credential = issue ("CN", "张", "2035-05-31", NULL, NULL);
+  g_autofree char *validity = idw_ui_credential_validity (credential);
+  g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
+  GtkWidget *card;
+
+  g_assert_false (idw_ui_credential_expiry_warning (credential, NULL, NULL));
+  assert_warned (credential, NULL);
+
+  /* The signature's date and the document's are named apart. */
+  g_assert_true (g_str_has_prefix (validity, "Digital copy valid until "));
+  card = g_object_ref_sink (idw_card_page_new (credential, "id"));
+  g_assert_nonnull (find_widget (card, is_label_with, validity));
+  g_assert_nonnull (find_widget (card, is_row_titled, "Digital copy validity"));
+  g_object_unref (card);
+}
+
+static void
+test_name_order (void)
+{
+  g_autoptr(IdwCredential) chinese = issue ("CN", "张", "2035-05-31", NULL, NULL);
+  g_autoptr(IdwCredential) by_script = issue ("SG", "张", "2035-05-31", NULL, NULL);
+  g_autoptr(IdwCredential) german = issue ("DE", NULL, "2035-05-31", NULL, NULL);
+  g_autofree char *a = idw_credential_dup_holder_name (chinese);
+  g_autofree char *b = idw_credential_dup_holder_name (by_script);
+  g_autofree char *c = idw_credential_dup_holder_name (german);
+
+  g_assert_cmpstr (a, ==, "Zhang Wei");
+  g_assert_cmpstr (b, ==, "Zhang Wei");
+  g_assert_cmpstr (c, ==, "Wei Zhang");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwIssuerFiles) issuer = NULL;
+  g_autoptr(IdwApplication) app = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  app = ui_test_app_new ();
+
+  issuer = idw_x509_create_issuer ("Expiry Test", "CN", TRUE, NULL, &error);
+  g_assert_no_error (error);
+  ds_key = idw_key_new_from_pem (issuer->ds_key_pem, strlen (issuer->ds_key_pem), &error);
+  g_assert_no_error (error);
+  ds = idw_certificate_new_from_data ((const guint8 *) issuer->ds_pem, strlen (issuer->ds_pem), &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/expiry/document-expired", test_document_expired);
+  g_test_add_func ("/ui/expiry/signature-expired", test_signature_expired);
+  g_test_add_func ("/ui/expiry/valid", test_valid);
+  g_test_add_func ("/ui/expiry/name-order", test_name_order);
+
+  return g_test_run ();
+}
