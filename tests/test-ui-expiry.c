@@ -117,7 +117,7 @@ test_document_expired (void)
 
   g_assert_true (idw_ui_credential_expiry_warning (credential, &title, &body));
   g_assert_cmpstr (title, ==, "This ID Has Expired");
-  g_assert_cmpstr (body, ==, "The Mobile driving licence expired on 31 May 2025. "
+  g_assert_cmpstr (body, ==, "Its date of expiry was 31 May 2025. "
                              "Verifiers will refuse it: ask the issuer for a new one.");
   assert_warned (credential, "This ID Has Expired");
 }

@@ -224,7 +224,6 @@ idw_ui_credential_expiry_warning (IdwCredential  *credential,
   g_autoptr(GDateTime) document_expiry = credential_document_expiry (credential);
   GDateTime *from = idw_credential_get_valid_from (credential);
   GDateTime *until = idw_credential_get_valid_until (credential);
-  g_autofree char *document = idw_ui_escape_text (idw_credential_get_display_name (credential));
   char *title = NULL;
   char *body = NULL;
 
@@ -233,9 +232,9 @@ idw_ui_credential_expiry_warning (IdwCredential  *credential,
       g_autofree char *date = idw_ui_format_date (document_expiry);
 
       title = g_strdup (_("This ID Has Expired"));
-      /* Translators: %1$s is the document type ("Mobile driving licence"), %2$s a date */
-      body = g_strdup_printf (_("The %1$s expired on %2$s. Verifiers will refuse it: ask the issuer for a new one."),
-                              document, date);
+      /* Translators: %s is a date, the document's own "Date of expiry" */
+      body = g_strdup_printf (_("Its date of expiry was %s. Verifiers will refuse it: ask the issuer for a new one."),
+                              date);
     }
   else if (until != NULL && g_date_time_compare (now, until) > 0)
     {
