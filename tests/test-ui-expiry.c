@@ -7,7 +7,8 @@
  * document's date of expiry (expiry_date) has passed, and when the issuer's
  * signature (the MSO's validUntil) has. The card names the signature's
  * date "Digital copy valid until", apart from the document's "Date of
- * expiry". A Chinese holder's Latin name is written family name first.
+ * expiry". A Chinese holder's Latin name is written family name first;
+ * a country is shown by its name and the issuer by its organisation.
  */
 #include "config.h"
 
@@ -152,6 +153,35 @@ test_valid (void)
   g_object_unref (card);
 }
 
+static const char *
+row_subtitle_of (GtkWidget  *root,
+                 const char *title)
+{
+  GtkWidget *row = find_widget (root, is_row_titled, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* The country by its name, the issuer by whom a person knows it. */
+static void
+test_country_and_issuer (void)
+{
+  g_autoptr(IdwCredential) credential = issue ("CN", "张", "2035-05-31", NULL, NULL);
+  GtkWidget *card;
+
+  g_assert_cmpstr (idw_ui_country_name ("CN"), ==, "China");
+  g_assert_cmpstr (idw_ui_country_name ("TW"), ==, "Taiwan");
+  g_assert_null (idw_ui_country_name ("ZZ"));
+  g_assert_null (idw_ui_country_name (NULL));
+
+  card = g_object_ref_sink (idw_card_page_new (credential, "id"));
+  g_assert_nonnull (find_widget (card, is_label_with, "China"));
+  g_assert_cmpstr (row_subtitle_of (card, "Issuing country"), ==, "China");
+  g_assert_cmpstr (row_subtitle_of (card, "Issuer"), ==, "Expiry Test");
+  g_object_unref (card);
+}
+
 static void
 test_name_order (void)
 {
@@ -189,6 +219,7 @@ main (int   argc,
   g_test_add_func ("/ui/expiry/signature-expired", test_signature_expired);
   g_test_add_func ("/ui/expiry/valid", test_valid);
   g_test_add_func ("/ui/expiry/name-order", test_name_order);
+  g_test_add_func ("/ui/expiry/country-and-issuer", test_country_and_issuer);
 
   return g_test_run ();
 }

@@ -162,7 +162,19 @@ fill_card (IdwCardPage *self)
   gtk_widget_add_css_class (self->card, idw_ui_doctype_style (idw_credential_get_doctype (credential)));
   gtk_widget_set_visible (GTK_WIDGET (self->test_ribbon), idw_credential_is_test_issuer (credential));
   gtk_label_set_label (self->doctype_label, document);
-  gtk_label_set_label (self->country_label, country != NULL ? country : "");
+  /* The country's name where iso-codes knows the code ("China"), the
+   * code as the credential gives it otherwise. */
+  {
+    const char *country_name = idw_ui_country_name (country);
+
+    if (country_name != NULL)
+      {
+        gtk_label_set_label (self->country_label, country_name);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->country_label), country);
+      }
+    else
+      gtk_label_set_label (self->country_label, country != NULL ? country : "");
+  }
 
   if (portrait != NULL)
     gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (portrait));
@@ -315,6 +327,14 @@ fill_details (IdwCardPage *self)
       g_autofree char *na = idw_ui_format_date (not_after);
       g_autofree char *cert_validity = NULL;
 
+      g_autofree char *organisation = idw_certificate_get_organization (ds);
+
+      /* Whom a person knows the issuer as ("ID Wallet Demo"), then the
+       * certificate's full name for those who check it. */
+      if (organisation == NULL)
+        organisation = idw_certificate_get_common_name (ds);
+      if (organisation != NULL)
+        add_detail (self, _("Issuer"), organisation);
       add_detail (self, _("Issuer certificate"), subject);
       /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
       cert_validity = g_strdup_printf (_("%1$s – %2$s"), nb, na);

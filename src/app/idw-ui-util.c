@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -155,12 +156,77 @@ idw_ui_format_date (GDateTime *datetime)
   return idw_format_date (datetime, FALSE);
 }
 
+/* alpha-2 code → English short name, from Debian's (and the GNOME
+ * runtime's) iso-codes; NULL when it is not installed. */
+static GHashTable *
+load_country_names (void)
+{
+  const char * const *dirs = g_get_system_data_dirs ();
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; dirs[i] != NULL && g_hash_table_size (names) == 0; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "iso-codes", "json", "iso_3166-1.json", NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+      JsonArray *countries;
+
+      if (!json_parser_load_from_mapped_file (parser, path, NULL))
+        continue;
+      root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+      countries = root != NULL && json_object_has_member (root, "3166-1") ? json_object_get_array_member (root, "3166-1") : NULL;
+      for (guint j = 0; countries != NULL && j < json_array_get_length (countries); j++)
+        {
+          JsonObject *country = json_array_get_object_element (countries, j);
+          const char *code = country != NULL ? json_object_get_string_member_with_default (country, "alpha_2", NULL) : NULL;
+          /* "Bolivia" rather than "Bolivia, Plurinational State of". */
+          const char *name = country != NULL ? json_object_get_string_member_with_default (country, "common_name", NULL) : NULL;
+
+          if (name == NULL && country != NULL)
+            name = json_object_get_string_member_with_default (country, "name", NULL);
+          if (code != NULL && name != NULL)
+            g_hash_table_insert (names, g_strdup (code), g_strdup (name));
+        }
+    }
+
+  return names;
+}
+
+const char *
+idw_ui_country_name (const char *code)
+{
+  static GHashTable *names;
+  static gsize loaded;
+  const char *name;
+
+  if (code == NULL)
+    return NULL;
+  if (g_once_init_enter (&loaded))
+    {
+      names = load_country_names ();
+      g_once_init_leave (&loaded, 1);
+    }
+
+  name = g_hash_table_lookup (names, code);
+  return name != NULL ? g_dgettext ("iso_3166-1", name) : NULL;
+}
+
 char *
 idw_ui_format_value (const char  *name_space,
                      const char  *element,
                      cbor_item_t *value)
 {
   g_autofree char *text = NULL;
+
+  /* "China", not "CN": iso-codes has the names and their translations. */
+  if (idw_element_get_kind (name_space, element) == IDW_VALUE_KIND_COUNTRY && cbor_isa_string (value))
+    {
+      g_autofree char *code = idw_cbor_dup_string (value);
+      const char *name = idw_ui_country_name (code);
+
+      if (name != NULL)
+        return idw_ui_escape_text (name);
+    }
 
   /* On a card a tdate reads as its day; the engine adds the time. */
   if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)

@@ -55,6 +55,10 @@ char       *idw_ui_credential_national_name (IdwCredential *credential);
 /* The name to show first: national characters, else "Given Family", else
  * the document type's name. */
 char       *idw_ui_credential_title        (IdwCredential *credential);
+/* The country's name in the user's language from its ISO 3166-1 alpha-2
+ * code ("CN" → "China", "中国"), or NULL for a code iso-codes does not
+ * know (or without iso-codes). Not escaped: it is not the credential's. */
+const char *idw_ui_country_name            (const char    *code);
 /* A localised date. */
 char       *idw_ui_format_date             (GDateTime     *datetime);
 /* An element's value for people: dates in full ("17 May 1990"), the rest
