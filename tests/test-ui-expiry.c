@@ -8,7 +8,8 @@
  * signature (the MSO's validUntil) has. The card names the signature's
  * date "Digital copy valid until", apart from the document's "Date of
  * expiry". A Chinese holder's Latin name is written family name first;
- * a country is shown by its name and the issuer by its organisation.
+ * a country is shown by its name and the issuer by its organisation; a
+ * Chinese access key suffix is not shown on a pill button.
  */
 #include "config.h"
 
@@ -197,6 +198,74 @@ test_name_order (void)
   g_assert_cmpstr (c, ==, "Wei Zhang");
 }
 
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Chinese access keys as the suffix "(_P)" are not shown on pill buttons,
+ * and Alt+P still presses them; other labels are left as they are. */
+static void
+test_pill_mnemonics (void)
+{
+  struct { const char *label; const char *text; guint keyval; } cases[] = {
+    { "出示(_P)", "出示", GDK_KEY_p },
+    { "回复请求(_R)…", "回复请求…", GDK_KEY_r },
+    { "打开图片（_O）...", "打开图片...", GDK_KEY_o },
+    { "_Present", NULL, 0 },
+    { "Copy as _Text", NULL, 0 },
+    { "(_P)", NULL, 0 },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *pill = gtk_button_new_with_mnemonic ("出示(_P)");
+  GtkWidget *plain = gtk_button_new_with_mnemonic ("删除(_D)");
+  g_autoptr(GListModel) controllers = NULL;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+      guint keyval = 0;
+
+      g_assert_true (idw_ui_split_suffix_mnemonic (cases[i].label, &text, &keyval) == (cases[i].text != NULL));
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_cmpuint (keyval, ==, cases[i].keyval);
+    }
+
+  gtk_widget_add_css_class (pill, "pill");
+  gtk_box_append (GTK_BOX (box), pill);
+  gtk_box_append (GTK_BOX (box), plain);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_wait_until (mapped, pill, 5000, "the pill button is shown");
+
+  g_assert_nonnull (find_widget (pill, is_label_with, "出示"));
+  /* Only pill buttons: a dialog's button keeps the usual form. */
+  g_assert_nonnull (find_widget (plain, is_label_with, "删除(_D)"));
+
+  controllers = gtk_widget_observe_controllers (pill);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          found |= GTK_IS_MNEMONIC_TRIGGER (trigger) &&
+                   gtk_mnemonic_trigger_get_keyval (GTK_MNEMONIC_TRIGGER (trigger)) == GDK_KEY_p;
+        }
+    }
+  g_assert_true (found);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +289,7 @@ main (int   argc,
   g_test_add_func ("/ui/expiry/valid", test_valid);
   g_test_add_func ("/ui/expiry/name-order", test_name_order);
   g_test_add_func ("/ui/expiry/country-and-issuer", test_country_and_issuer);
+  g_test_add_func ("/ui/expiry/pill-mnemonics", test_pill_mnemonics);
 
   return g_test_run ();
 }

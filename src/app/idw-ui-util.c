@@ -417,3 +417,127 @@ idw_ui_add_toast (GtkWidget *widget,
   else
     g_object_unref (g_object_ref_sink (toast));
 }
+
+gboolean
+idw_ui_split_suffix_mnemonic (const char  *label,
+                              char       **out_text,
+                              guint       *out_keyval)
+{
+  static const char * const opens[] = { "(_", "\xef\xbc\x88_" };   /* ( and （ */
+  static const char * const closes[] = { ")", "\xef\xbc\x89" };   /* ) and ） */
+  static const char * const tails[] = { "", "…", "...", ":", "：" };
+
+  if (label == NULL)
+    return FALSE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tails); t++)
+    for (guint o = 0; o < G_N_ELEMENTS (opens); o++)
+      for (guint c = 0; c < G_N_ELEMENTS (closes); c++)
+        {
+          gsize len = strlen (label);
+          gsize tail_len = strlen (tails[t]);
+          gsize close_len = strlen (closes[c]);
+          gsize open_len = strlen (opens[o]);
+          gsize end;
+          char key;
+          g_autofree char *head = NULL;
+
+          if (len < open_len + 1 + close_len + tail_len || !g_str_has_suffix (label, tails[t]))
+            continue;
+          end = len - tail_len;
+          if (strncmp (label + end - close_len, closes[c], close_len) != 0)
+            continue;
+          key = label[end - close_len - 1];
+          if (!g_ascii_isalnum (key) || end - close_len - 1 < open_len ||
+              strncmp (label + end - close_len - 1 - open_len, opens[o], open_len) != 0)
+            continue;
+
+          head = g_strndup (label, end - close_len - 1 - open_len);
+          g_strchomp (head);
+          /* A label that is only the suffix, or Latin text, is not one. */
+          if (*head == '\0' || strchr (head, '_') != NULL)
+            continue;
+          if (out_text != NULL)
+            *out_text = g_strconcat (head, tails[t], NULL);
+          if (out_keyval != NULL)
+            *out_keyval = gdk_keyval_to_lower (gdk_unicode_to_keyval (g_ascii_tolower (key)));
+          return TRUE;
+        }
+
+  return FALSE;
+}
+
+static gboolean
+press_pill_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   data)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget))
+    return FALSE;
+
+  return gtk_widget_mnemonic_activate (widget, FALSE);
+}
+
+static GtkLabel *
+find_underlined_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    return GTK_LABEL (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_underlined_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+
+  return NULL;
+}
+
+static gboolean
+pill_mapped_hook (GSignalInvocationHint *hint,
+                  guint                  n_params,
+                  const GValue          *params,
+                  gpointer               data)
+{
+  GtkWidget *widget = g_value_get_object (&params[0]);
+  GtkLabel *label;
+  g_autofree char *text = NULL;
+  guint keyval = 0;
+  GtkEventController *controller;
+
+  if (!GTK_IS_BUTTON (widget) || !gtk_widget_has_css_class (widget, "pill"))
+    return TRUE;
+
+  label = find_underlined_label (widget);
+  if (label == NULL || !idw_ui_split_suffix_mnemonic (gtk_label_get_label (label), &text, &keyval))
+    return TRUE;
+
+  /* The label's own mnemonic goes with its underline; a shortcut of the
+   * window's kind for mnemonics (Alt+key) takes its place. */
+  gtk_label_set_use_underline (label, FALSE);
+  gtk_label_set_label (label, text);
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_mnemonic_trigger_new (keyval),
+                                                          gtk_callback_action_new (press_pill_cb, NULL, NULL)));
+  gtk_widget_add_controller (widget, controller);
+
+  return TRUE;
+}
+
+void
+idw_ui_install_pill_mnemonics (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* The signal exists once the class does. */
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, pill_mapped_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
+}

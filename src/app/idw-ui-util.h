@@ -86,6 +86,16 @@ const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);
 
+/* Chinese and Japanese translations mark an access key as a suffix,
+ * "出示(_P)", which a pill button would show as "出示(P)". Once installed,
+ * every pill button drops such a suffix from its label when it is shown
+ * and keeps the access key: Alt+P still presses it. */
+void        idw_ui_install_pill_mnemonics  (void);
+/* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
+gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,
+                                            char         **out_text,
+                                            guint         *out_keyval);
+
 /* Whether the keyboard focus belongs to @widget's pages: inside it, or
  * nowhere (on a page that just went away), so a view may move it. */
 gboolean    idw_ui_owns_focus              (GtkWidget     *widget);
