@@ -25,8 +25,11 @@ struct _IdwCardPage
   GtkLabel             *name_label;
   GtkLabel             *latin_name_label;
   GtkGrid              *key_fields;
+  GtkBox               *key_fields_stacked;
   GtkLabel             *authority_label;
   GtkLabel             *validity_label;
+  GtkLabel             *authority_label_narrow;
+  GtkLabel             *validity_label_narrow;
   GtkWidget            *present_button;
   GtkWidget            *cannot_present_label;
   GtkBox               *groups_box;
@@ -52,17 +55,34 @@ add_key_field (IdwCardPage *self,
                const char  *label,
                const char  *value)
 {
-  GtkWidget *l = gtk_label_new (label);
-  GtkWidget *v = gtk_label_new (value);
+  /* Side by side, unwrapped: where that does not fit, the card shows the
+   * stacked copy, the name above the value, instead of breaking words. */
+  for (guint stacked = 0; stacked < 2; stacked++)
+    {
+      GtkWidget *l = gtk_label_new (label);
+      GtkWidget *v = gtk_label_new (value);
 
-  gtk_label_set_xalign (GTK_LABEL (l), 0);
-  gtk_label_set_wrap (GTK_LABEL (l), TRUE);
-  gtk_widget_add_css_class (l, "caption");
-  gtk_widget_add_css_class (l, "idw-card-field-label");
-  gtk_label_set_xalign (GTK_LABEL (v), 0);
-  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
-  gtk_grid_attach (self->key_fields, l, 0, row, 1, 1);
-  gtk_grid_attach (self->key_fields, v, 1, row, 1, 1);
+      gtk_label_set_xalign (GTK_LABEL (l), 0);
+      gtk_widget_add_css_class (l, "caption");
+      gtk_widget_add_css_class (l, "idw-card-field-label");
+      gtk_label_set_xalign (GTK_LABEL (v), 0);
+      gtk_label_set_wrap (GTK_LABEL (l), stacked);
+      gtk_label_set_wrap (GTK_LABEL (v), stacked);
+      gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
+      if (stacked)
+        {
+          GtkWidget *field = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+          gtk_box_append (GTK_BOX (field), l);
+          gtk_box_append (GTK_BOX (field), v);
+          gtk_box_append (self->key_fields_stacked, field);
+        }
+      else
+        {
+          gtk_grid_attach (self->key_fields, l, 0, row, 1, 1);
+          gtk_grid_attach (self->key_fields, v, 1, row, 1, 1);
+        }
+    }
 }
 
 static char *
@@ -210,6 +230,8 @@ fill_card (IdwCardPage *self)
 
   gtk_label_set_label (self->authority_label, authority != NULL ? authority : "");
   gtk_label_set_label (self->validity_label, validity);
+  gtk_label_set_label (self->authority_label_narrow, authority != NULL ? authority : "");
+  gtk_label_set_label (self->validity_label_narrow, validity);
 
   /* An expired ID is said so before Present, not first by the verifier. */
   {
@@ -595,6 +617,9 @@ idw_card_page_class_init (IdwCardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, latin_name_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields_stacked);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label_narrow);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label_narrow);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, present_button);
