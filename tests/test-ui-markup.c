@@ -260,7 +260,7 @@ test_verdict (void)
    * are all hostile. */
   g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
   assert_row_shows (GTK_WIDGET (view), "Issued by", ORG);
-  assert_row_shows (GTK_WIDGET (view), "Country", "DE");
+  assert_row_shows (GTK_WIDGET (view), "Country", "Germany");
   assert_row_shows (GTK_WIDGET (view), family_label, FAMILY_SHOWN);
   assert_row_shows (GTK_WIDGET (view), given_label, GIVEN_SHOWN);
   assert_row_shows (GTK_WIDGET (view), authority_label, AUTHORITY_SHOWN);
