@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "idw-ui-util.h"
 #include "ui-wallet-util.h"
 
 /* ---- Helpers --------------------------------------------------------- */
@@ -265,6 +266,45 @@ check_import_and_list (void)
   g_clear_object (&r.entry);
 }
 
+static gboolean
+is_toast_widget (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_css_name (widget), "toast") == 0 && gtk_widget_get_mapped (widget);
+}
+
+/* A toast ("ID exported") with the card page scrolled to its end leaves
+ * Delete ID uncovered. */
+static void
+check_toast_clears_buttons (GtkWidget *page)
+{
+  GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (find_widget_of_type (page, GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  GtkWidget *delete_button = find_widget (page, is_button_labelled, "_Delete ID");
+  AdwToast *toast = adw_toast_new ("ID exported");
+  GtkWidget *toast_widget;
+  graphene_rect_t button_bounds, toast_bounds;
+
+  g_assert_nonnull (delete_button);
+  /* The page is taller than the window: the toast could cover its end. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  idw_ui_add_toast (page, g_object_ref (toast));
+  settle (800);
+
+  toast_widget = find_widget (GTK_WIDGET (fx.window), is_toast_widget, NULL);
+  g_assert_nonnull (toast_widget);
+  g_assert_true (gtk_widget_compute_bounds (delete_button, GTK_WIDGET (fx.window), &button_bounds));
+  g_assert_true (gtk_widget_compute_bounds (toast_widget, GTK_WIDGET (fx.window), &toast_bounds));
+  g_assert_false (graphene_rect_intersection (&button_bounds, &toast_bounds, NULL));
+  screenshot ("card-end-toast");
+
+  adw_toast_dismiss (toast);
+  g_object_unref (toast);
+  gtk_adjustment_set_value (adjustment, 0);
+  settle (500);
+}
+
 static IdwCardPage *
 check_card_page (void)
 {
@@ -297,6 +337,7 @@ check_card_page (void)
   /* The header offers the way back. */
   g_assert_true (idw_wallet_view_get_can_go_back (fx.view));
   screenshot ("card");
+  check_toast_clears_buttons (page);
 
   return IDW_CARD_PAGE (page);
 }
