@@ -489,7 +489,7 @@ open_card (void)
 
   /* From wherever the focus is, Tab reaches the ID in the list. */
   g_assert_true (page_is (NULL));
-  n = move_focus_to ("Tab", "张伟 (Wei Zhang)", 8);
+  n = move_focus_to ("Tab", "张伟 (Zhang Wei)", 8);
   g_test_message ("the ID is %u Tab presses away", n);
   assert_fits ();
   screenshot ("wallet");
@@ -506,7 +506,7 @@ open_card (void)
   g_assert_nonnull (card);
   gtk_test_accessible_assert_role (card, GTK_ACCESSIBLE_ROLE_GROUP);
   until = idw_ui_format_date (idw_credential_get_valid_until (idw_card_page_get_credential (IDW_CARD_PAGE (card_page))));
-  label = g_strdup_printf ("Mobile driving licence of 张伟 (Wei Zhang), valid until %s", until);
+  label = g_strdup_printf ("Mobile driving licence of 张伟 (Zhang Wei), valid until %s", until);
   assert_accessible (card, GTK_ACCESSIBLE_PROPERTY_LABEL, label);
   screenshot ("card");
 
@@ -616,7 +616,7 @@ present_age (IdwCardPage *card)
   /* And to the list, on the ID. */
   press ("alt+Left");
   ui_wait_until (page_is, NULL, 20 * 1000, "the list shows again");
-  assert_focus ("张伟 (Wei Zhang)");
+  assert_focus ("张伟 (Zhang Wei)");
 }
 
 static void

@@ -197,7 +197,7 @@ assert_valid_with_values (void)
   g_assert_cmpstr (g_hash_table_lookup (rows, family_label), ==, FAMILY_NAME);
   g_assert_cmpstr (g_hash_table_lookup (rows, given_label), ==, GIVEN_NAME);
   g_assert_cmpstr (g_hash_table_lookup (rows, "Issued by"), ==, "Verify Test Authority");
-  g_assert_cmpstr (g_hash_table_lookup (rows, "Country"), ==, "DE");
+  g_assert_cmpstr (g_hash_table_lookup (rows, "Country"), ==, "Germany");
 }
 
 static void
@@ -568,6 +568,18 @@ make_request (IdwPreset preset)
   return dialog;
 }
 
+/* Shown buttons styled as the suggested action under @widget. */
+static guint
+count_suggested (GtkWidget *widget)
+{
+  guint n = GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+            gtk_widget_has_css_class (widget, "suggested-action");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_suggested (child);
+  return n;
+}
+
 static gboolean
 request_ready (gpointer data)
 {
@@ -589,6 +601,9 @@ test_remote (void)
   dialog = make_request (IDW_PRESET_AGE_OVER_18);
   g_assert_true (ui_poll_until (request_ready, dialog, 5000));
   screenshot ("request");
+  /* One suggested action on the page: Copy Request, not Done beside it. */
+  ui_iterate_for (300);
+  g_assert_cmpuint (count_suggested (GTK_WIDGET (dialog)), ==, 1);
 
   request = idw_remote_request_parse (idw_request_dialog_get_request_text (dialog), &error);
   g_assert_no_error (error);
@@ -675,7 +690,7 @@ test_removed_issuer (void)
     collect_rows (GTK_WIDGET (confirm), rows);
     g_assert_cmpstr (g_hash_table_lookup (rows, "SHA-256 Fingerprint"), ==, grouped);
     g_assert_cmpstr (g_hash_table_lookup (rows, "Organization"), ==, "Verify Test Authority");
-    g_assert_cmpstr (g_hash_table_lookup (rows, "Country"), ==, "DE");
+    g_assert_cmpstr (g_hash_table_lookup (rows, "Country"), ==, "Germany");
     g_assert_true (has_label (GTK_WIDGET (confirm),
                               "This is a test issuer. Its IDs are not real and will be marked as tests."));
     screenshot ("trust-confirm");

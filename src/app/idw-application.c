@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "idw-application.h"
+#include "idw-ui-util.h"
 #include "idw-preferences-window.h"
 #include "idw-window.h"
 
@@ -83,6 +84,7 @@ idw_application_startup (GApplication *app)
   G_APPLICATION_CLASS (idw_application_parent_class)->startup (app);
 
   gtk_window_set_default_icon_name (APP_ID);
+  idw_ui_install_pill_mnemonics ();
 
   self->settings = g_settings_new (APP_ID);
 }

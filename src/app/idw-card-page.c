@@ -16,6 +16,7 @@ struct _IdwCardPage
   IdwCredential        *credential;
   char                 *id;
 
+  GtkLabel             *nickname_label;
   GtkWidget            *card;
   GtkLabel             *test_ribbon;
   GtkLabel             *doctype_label;
@@ -24,8 +25,11 @@ struct _IdwCardPage
   GtkLabel             *name_label;
   GtkLabel             *latin_name_label;
   GtkGrid              *key_fields;
+  GtkBox               *key_fields_stacked;
   GtkLabel             *authority_label;
   GtkLabel             *validity_label;
+  GtkLabel             *authority_label_narrow;
+  GtkLabel             *validity_label_narrow;
   GtkWidget            *present_button;
   GtkWidget            *cannot_present_label;
   GtkBox               *groups_box;
@@ -51,17 +55,34 @@ add_key_field (IdwCardPage *self,
                const char  *label,
                const char  *value)
 {
-  GtkWidget *l = gtk_label_new (label);
-  GtkWidget *v = gtk_label_new (value);
+  /* Side by side, unwrapped: where that does not fit, the card shows the
+   * stacked copy, the name above the value, instead of breaking words. */
+  for (guint stacked = 0; stacked < 2; stacked++)
+    {
+      GtkWidget *l = gtk_label_new (label);
+      GtkWidget *v = gtk_label_new (value);
 
-  gtk_label_set_xalign (GTK_LABEL (l), 0);
-  gtk_label_set_wrap (GTK_LABEL (l), TRUE);
-  gtk_widget_add_css_class (l, "caption");
-  gtk_widget_add_css_class (l, "idw-card-field-label");
-  gtk_label_set_xalign (GTK_LABEL (v), 0);
-  gtk_label_set_wrap (GTK_LABEL (v), TRUE);
-  gtk_grid_attach (self->key_fields, l, 0, row, 1, 1);
-  gtk_grid_attach (self->key_fields, v, 1, row, 1, 1);
+      gtk_label_set_xalign (GTK_LABEL (l), 0);
+      gtk_widget_add_css_class (l, "caption");
+      gtk_widget_add_css_class (l, "idw-card-field-label");
+      gtk_label_set_xalign (GTK_LABEL (v), 0);
+      gtk_label_set_wrap (GTK_LABEL (l), stacked);
+      gtk_label_set_wrap (GTK_LABEL (v), stacked);
+      gtk_label_set_wrap_mode (GTK_LABEL (v), PANGO_WRAP_WORD_CHAR);
+      if (stacked)
+        {
+          GtkWidget *field = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+          gtk_box_append (GTK_BOX (field), l);
+          gtk_box_append (GTK_BOX (field), v);
+          gtk_box_append (self->key_fields_stacked, field);
+        }
+      else
+        {
+          gtk_grid_attach (self->key_fields, l, 0, row, 1, 1);
+          gtk_grid_attach (self->key_fields, v, 1, row, 1, 1);
+        }
+    }
 }
 
 static char *
@@ -162,7 +183,19 @@ fill_card (IdwCardPage *self)
   gtk_widget_add_css_class (self->card, idw_ui_doctype_style (idw_credential_get_doctype (credential)));
   gtk_widget_set_visible (GTK_WIDGET (self->test_ribbon), idw_credential_is_test_issuer (credential));
   gtk_label_set_label (self->doctype_label, document);
-  gtk_label_set_label (self->country_label, country != NULL ? country : "");
+  /* The country's name where iso-codes knows the code ("China"), the
+   * code as the credential gives it otherwise. */
+  {
+    const char *country_name = idw_ui_country_name (country);
+
+    if (country_name != NULL)
+      {
+        gtk_label_set_label (self->country_label, country_name);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->country_label), country);
+      }
+    else
+      gtk_label_set_label (self->country_label, country != NULL ? country : "");
+  }
 
   if (portrait != NULL)
     gtk_picture_set_paintable (self->portrait, GDK_PAINTABLE (portrait));
@@ -203,6 +236,16 @@ fill_card (IdwCardPage *self)
 
   gtk_label_set_label (self->authority_label, authority != NULL ? authority : "");
   gtk_label_set_label (self->validity_label, validity);
+  gtk_label_set_label (self->authority_label_narrow, authority != NULL ? authority : "");
+  gtk_label_set_label (self->validity_label_narrow, validity);
+
+  /* An expired ID is said so before Present, not first by the verifier. */
+  {
+    GtkWidget *warning = idw_ui_expiry_warning_new (credential);
+
+    if (warning != NULL)
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->card)), warning, self->card);
+  }
 
   update_card_label (self);
 }
@@ -312,6 +355,14 @@ fill_details (IdwCardPage *self)
       g_autofree char *na = idw_ui_format_date (not_after);
       g_autofree char *cert_validity = NULL;
 
+      g_autofree char *organisation = idw_certificate_get_organization (ds);
+
+      /* Whom a person knows the issuer as ("ID Wallet Demo"), then the
+       * certificate's full name for those who check it. */
+      if (organisation == NULL)
+        organisation = idw_certificate_get_common_name (ds);
+      if (organisation != NULL)
+        add_detail (self, _("Issuer"), organisation);
       add_detail (self, _("Issuer certificate"), subject);
       /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
       cert_validity = g_strdup_printf (_("%1$s – %2$s"), nb, na);
@@ -320,7 +371,7 @@ fill_details (IdwCardPage *self)
 
   /* Translators: a period of time, "17/05/2024 – 17/05/2027" */
   validity = g_strdup_printf (_("%1$s – %2$s"), from_str, until_str);
-  add_detail (self, _("ID validity"), validity);
+  add_detail (self, _("Digital copy validity"), validity);
   add_detail (self, _("Signed by the issuer"), signed_str);
   add_detail (self, _("Document type"), idw_credential_get_doctype (self->credential));
   add_detail (self, _("Device key fingerprint (SHA-256)"), fingerprint_str);
@@ -360,6 +411,25 @@ idw_card_page_new (IdwCredential *credential,
   fill_details (self);
 
   return GTK_WIDGET (self);
+}
+
+/**
+ * idw_card_page_set_nickname:
+ *
+ * Shows above the card the name the person gave this ID on import (%NULL
+ * or empty: none), which tells apart two IDs of one holder.
+ */
+void
+idw_card_page_set_nickname (IdwCardPage *self,
+                            const char  *nickname)
+{
+  g_autofree char *shown = NULL;
+
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  shown = idw_ui_escape_text (nickname);
+  gtk_label_set_label (self->nickname_label, shown != NULL ? shown : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->nickname_label), shown != NULL && *shown != '\0');
 }
 
 IdwCredential *
@@ -544,6 +614,7 @@ idw_card_page_class_init (IdwCardPageClass *klass)
                                          G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-card-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, nickname_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, card);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, test_ribbon);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, doctype_label);
@@ -552,6 +623,9 @@ idw_card_page_class_init (IdwCardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, latin_name_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, key_fields_stacked);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label_narrow);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label_narrow);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, authority_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, validity_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, present_button);

@@ -20,6 +20,8 @@ const char    *idw_card_page_get_id         (IdwCardPage   *self);
 /* Whether this computer holds the device key (unknown until set). */
 void           idw_card_page_set_can_present (IdwCardPage  *self,
                                               gboolean      can_present);
+void           idw_card_page_set_nickname   (IdwCardPage   *self,
+                                             const char    *nickname);
 /* Focus on "Present" (or the first control when it cannot be used). */
 void           idw_card_page_focus_default  (IdwCardPage   *self);
 

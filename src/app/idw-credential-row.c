@@ -124,18 +124,36 @@ show_entry (IdwCredentialRow *self)
   GDateTime *from = idw_credential_get_valid_from (credential);
   GDateTime *until = idw_credential_get_valid_until (credential);
 
-  if (national != NULL && latin != NULL && g_strcmp0 (national, latin) != 0)
-    /* Translators: a name in national characters and in Latin letters, "张伟 (Wei Zhang)" */
-    title = g_strdup_printf (_("%1$s (%2$s)"), national, latin);
-  else if (national != NULL)
-    title = g_steal_pointer (&national);
-  else if (latin != NULL)
-    title = g_steal_pointer (&latin);
-  else
-    title = g_strdup (_("Unnamed ID"));
+  g_autofree char *nickname = idw_ui_escape_text (idw_store_entry_get_nickname (self->entry));
+  g_autofree char *holder = NULL;
 
-  /* Translators: the document type and its issuer, then the validity, "Mobile driving licence · Demo Issuer" */
-  subtitle = g_strdup_printf (_("%1$s · %2$s\n%3$s"), document, issuer, validity);
+  if (national != NULL && latin != NULL && g_strcmp0 (national, latin) != 0)
+    /* Translators: a name in national characters and in Latin letters, "张伟 (Zhang Wei)" */
+    holder = g_strdup_printf (_("%1$s (%2$s)"), national, latin);
+  else if (national != NULL)
+    holder = g_steal_pointer (&national);
+  else if (latin != NULL)
+    holder = g_steal_pointer (&latin);
+
+  /* The name the person gave the ID on import tells apart two IDs of one
+   * holder; the holder's name then comes first below it. */
+  if (nickname != NULL && *nickname != '\0' && holder != NULL && g_strcmp0 (nickname, holder) != 0)
+    {
+      title = g_steal_pointer (&nickname);
+      /* Translators: the holder's name, the document type and its issuer, then the validity, "张伟 (Zhang Wei)\nMobile driving licence · Demo Issuer\nValid until …" */
+      subtitle = g_strdup_printf (_("%1$s\n%2$s · %3$s\n%4$s"), holder, document, issuer, validity);
+    }
+  else
+    {
+      if (nickname != NULL && *nickname != '\0')
+        title = g_steal_pointer (&nickname);
+      else if (holder != NULL)
+        title = g_steal_pointer (&holder);
+      else
+        title = g_strdup (_("Unnamed ID"));
+      /* Translators: the document type and its issuer, then the validity, "Mobile driving licence · Demo Issuer" */
+      subtitle = g_strdup_printf (_("%1$s · %2$s\n%3$s"), document, issuer, validity);
+    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);

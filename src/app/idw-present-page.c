@@ -271,6 +271,16 @@ idw_present_page_new (IdwCredential *credential,
 
   fill_elements (self);
 
+  /* Warned before sharing an ID a verifier will refuse, above the choice. */
+  {
+    GtkWidget *warning = idw_ui_expiry_warning_new (credential);
+    GtkWidget *presets = gtk_widget_get_parent (GTK_WIDGET (self->full_button));
+
+    if (warning != NULL)
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (presets)), warning,
+                                  gtk_widget_get_prev_sibling (presets));
+  }
+
   /* "Age over 18" only where the issuer vouches for it. */
   age = idw_credential_get_preset_paths (credential, IDW_PRESET_AGE_OVER_18);
   gtk_widget_set_visible (GTK_WIDGET (self->age_button), age[0] != NULL);

@@ -334,7 +334,8 @@ confirm_add (IdwTrustPage   *self,
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Organization"), organization));
   gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Name"), common_name));
-  gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Country"), country));
+  gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Country"),
+                                                       idw_ui_country_name (country) != NULL ? idw_ui_country_name (country) : country));
   gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Valid"), validity));
   {
     GtkWidget *row = property_row (_("SHA-256 Fingerprint"), grouped);

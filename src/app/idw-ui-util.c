@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -164,12 +165,77 @@ idw_ui_format_date (GDateTime *datetime)
   return idw_format_date (datetime, FALSE);
 }
 
+/* alpha-2 code → English short name, from Debian's (and the GNOME
+ * runtime's) iso-codes; NULL when it is not installed. */
+static GHashTable *
+load_country_names (void)
+{
+  const char * const *dirs = g_get_system_data_dirs ();
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; dirs[i] != NULL && g_hash_table_size (names) == 0; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "iso-codes", "json", "iso_3166-1.json", NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+      JsonArray *countries;
+
+      if (!json_parser_load_from_mapped_file (parser, path, NULL))
+        continue;
+      root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+      countries = root != NULL && json_object_has_member (root, "3166-1") ? json_object_get_array_member (root, "3166-1") : NULL;
+      for (guint j = 0; countries != NULL && j < json_array_get_length (countries); j++)
+        {
+          JsonObject *country = json_array_get_object_element (countries, j);
+          const char *code = country != NULL ? json_object_get_string_member_with_default (country, "alpha_2", NULL) : NULL;
+          /* "Bolivia" rather than "Bolivia, Plurinational State of". */
+          const char *name = country != NULL ? json_object_get_string_member_with_default (country, "common_name", NULL) : NULL;
+
+          if (name == NULL && country != NULL)
+            name = json_object_get_string_member_with_default (country, "name", NULL);
+          if (code != NULL && name != NULL)
+            g_hash_table_insert (names, g_strdup (code), g_strdup (name));
+        }
+    }
+
+  return names;
+}
+
+const char *
+idw_ui_country_name (const char *code)
+{
+  static GHashTable *names;
+  static gsize loaded;
+  const char *name;
+
+  if (code == NULL)
+    return NULL;
+  if (g_once_init_enter (&loaded))
+    {
+      names = load_country_names ();
+      g_once_init_leave (&loaded, 1);
+    }
+
+  name = g_hash_table_lookup (names, code);
+  return name != NULL ? g_dgettext ("iso_3166-1", name) : NULL;
+}
+
 char *
 idw_ui_format_value (const char  *name_space,
                      const char  *element,
                      cbor_item_t *value)
 {
   g_autofree char *text = NULL;
+
+  /* "China", not "CN": iso-codes has the names and their translations. */
+  if (idw_element_get_kind (name_space, element) == IDW_VALUE_KIND_COUNTRY && cbor_isa_string (value))
+    {
+      g_autofree char *code = idw_cbor_dup_string (value);
+      const char *name = idw_ui_country_name (code);
+
+      if (name != NULL)
+        return idw_ui_escape_text (name);
+    }
 
   /* On a card a tdate reads as its day; the engine adds the time. */
   if (idw_cbor_untag (value, IDW_CBOR_TAG_TDATE) != NULL)
@@ -193,15 +259,113 @@ idw_ui_credential_validity (IdwCredential *credential)
   g_autofree char *from_str = idw_ui_format_date (from);
   g_autofree char *until_str = idw_ui_format_date (until);
 
+  /* The issuer's signature (the MSO's validityInfo) makes this digital
+   * copy valid; the document itself has its own date of expiry. */
   if (from != NULL && g_date_time_compare (now, from) < 0)
-    /* Translators: %s is a date */
-    return g_strdup_printf (_("Valid from %s"), from_str);
+    /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+    return g_strdup_printf (_("Digital copy valid from %s"), from_str);
   if (until != NULL && g_date_time_compare (now, until) > 0)
-    /* Translators: %s is a date */
-    return g_strdup_printf (_("Expired on %s"), until_str);
+    /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+    return g_strdup_printf (_("Digital copy expired on %s"), until_str);
 
-  /* Translators: %s is a date */
-  return g_strdup_printf (_("Valid until %s"), until_str);
+  /* Translators: %s is a date; the digital copy in the wallet, as opposed to the document's own date of expiry */
+  return g_strdup_printf (_("Digital copy valid until %s"), until_str);
+}
+
+/* The document's own date of expiry (expiry_date), or NULL. */
+static GDateTime *
+credential_document_expiry (IdwCredential *credential)
+{
+  const char *ns = idw_doctype_get_namespace (idw_credential_get_doctype (credential));
+  cbor_item_t *value = ns != NULL ? idw_credential_get_value (credential, ns, "expiry_date") : NULL;
+  g_autoptr(GDate) date = NULL;
+
+  if (value == NULL)
+    return NULL;
+  date = idw_cbor_get_full_date (value, "expiry_date", NULL);
+  if (date == NULL)
+    return NULL;
+
+  /* The document is valid through its date of expiry. */
+  return g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date), g_date_get_day (date), 23, 59, 59);
+}
+
+gboolean
+idw_ui_credential_expiry_warning (IdwCredential  *credential,
+                                  char          **out_title,
+                                  char          **out_body)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) document_expiry = credential_document_expiry (credential);
+  GDateTime *from = idw_credential_get_valid_from (credential);
+  GDateTime *until = idw_credential_get_valid_until (credential);
+  char *title = NULL;
+  char *body = NULL;
+
+  if (document_expiry != NULL && g_date_time_compare (now, document_expiry) > 0)
+    {
+      g_autofree char *date = idw_ui_format_date (document_expiry);
+
+      title = g_strdup (_("This ID Has Expired"));
+      /* Translators: %s is a date, the document's own "Date of expiry" */
+      body = g_strdup_printf (_("Its date of expiry was %s. Verifiers will refuse it: ask the issuer for a new one."),
+                              date);
+    }
+  else if (until != NULL && g_date_time_compare (now, until) > 0)
+    {
+      g_autofree char *date = idw_ui_format_date (until);
+
+      title = g_strdup (_("This Digital Copy Has Expired"));
+      /* Translators: %s is a date */
+      body = g_strdup_printf (_("The issuer’s signature ran out on %s. Verifiers will refuse this copy: ask the issuer for a new one."),
+                              date);
+    }
+  else if (from != NULL && g_date_time_compare (now, from) < 0)
+    {
+      g_autofree char *date = idw_ui_format_date (from);
+
+      title = g_strdup (_("This Digital Copy Is Not Valid Yet"));
+      /* Translators: %s is a date */
+      body = g_strdup_printf (_("Verifiers will refuse it until %s."), date);
+    }
+
+  if (title == NULL)
+    return FALSE;
+  if (out_title != NULL)
+    *out_title = title;
+  else
+    g_free (title);
+  if (out_body != NULL)
+    *out_body = body;
+  else
+    g_free (body);
+  return TRUE;
+}
+
+GtkWidget *
+idw_ui_expiry_warning_new (IdwCredential *credential)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *group;
+  GtkWidget *row;
+  GtkWidget *icon;
+
+  if (!idw_ui_credential_expiry_warning (credential, &title, &body))
+    return NULL;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), body);
+  gtk_widget_add_css_class (row, "idw-expiry-warning");
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "error");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return group;
 }
 
 char *
@@ -261,4 +425,128 @@ idw_ui_add_toast (GtkWidget *widget,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   else
     g_object_unref (g_object_ref_sink (toast));
+}
+
+gboolean
+idw_ui_split_suffix_mnemonic (const char  *label,
+                              char       **out_text,
+                              guint       *out_keyval)
+{
+  static const char * const opens[] = { "(_", "\xef\xbc\x88_" };   /* ( and （ */
+  static const char * const closes[] = { ")", "\xef\xbc\x89" };   /* ) and ） */
+  static const char * const tails[] = { "", "…", "...", ":", "：" };
+
+  if (label == NULL)
+    return FALSE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tails); t++)
+    for (guint o = 0; o < G_N_ELEMENTS (opens); o++)
+      for (guint c = 0; c < G_N_ELEMENTS (closes); c++)
+        {
+          gsize len = strlen (label);
+          gsize tail_len = strlen (tails[t]);
+          gsize close_len = strlen (closes[c]);
+          gsize open_len = strlen (opens[o]);
+          gsize end;
+          char key;
+          g_autofree char *head = NULL;
+
+          if (len < open_len + 1 + close_len + tail_len || !g_str_has_suffix (label, tails[t]))
+            continue;
+          end = len - tail_len;
+          if (strncmp (label + end - close_len, closes[c], close_len) != 0)
+            continue;
+          key = label[end - close_len - 1];
+          if (!g_ascii_isalnum (key) || end - close_len - 1 < open_len ||
+              strncmp (label + end - close_len - 1 - open_len, opens[o], open_len) != 0)
+            continue;
+
+          head = g_strndup (label, end - close_len - 1 - open_len);
+          g_strchomp (head);
+          /* A label that is only the suffix, or Latin text, is not one. */
+          if (*head == '\0' || strchr (head, '_') != NULL)
+            continue;
+          if (out_text != NULL)
+            *out_text = g_strconcat (head, tails[t], NULL);
+          if (out_keyval != NULL)
+            *out_keyval = gdk_keyval_to_lower (gdk_unicode_to_keyval (g_ascii_tolower (key)));
+          return TRUE;
+        }
+
+  return FALSE;
+}
+
+static gboolean
+press_pill_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   data)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget))
+    return FALSE;
+
+  return gtk_widget_mnemonic_activate (widget, FALSE);
+}
+
+static GtkLabel *
+find_underlined_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    return GTK_LABEL (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_underlined_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+
+  return NULL;
+}
+
+static gboolean
+pill_mapped_hook (GSignalInvocationHint *hint,
+                  guint                  n_params,
+                  const GValue          *params,
+                  gpointer               data)
+{
+  GtkWidget *widget = g_value_get_object (&params[0]);
+  GtkLabel *label;
+  g_autofree char *text = NULL;
+  guint keyval = 0;
+  GtkEventController *controller;
+
+  if (!GTK_IS_BUTTON (widget) || !gtk_widget_has_css_class (widget, "pill"))
+    return TRUE;
+
+  label = find_underlined_label (widget);
+  if (label == NULL || !idw_ui_split_suffix_mnemonic (gtk_label_get_label (label), &text, &keyval))
+    return TRUE;
+
+  /* The label's own mnemonic goes with its underline; a shortcut of the
+   * window's kind for mnemonics (Alt+key) takes its place. */
+  gtk_label_set_use_underline (label, FALSE);
+  gtk_label_set_label (label, text);
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_mnemonic_trigger_new (keyval),
+                                                          gtk_callback_action_new (press_pill_cb, NULL, NULL)));
+  gtk_widget_add_controller (widget, controller);
+
+  return TRUE;
+}
+
+void
+idw_ui_install_pill_mnemonics (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* The signal exists once the class does. */
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, pill_mapped_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
 }

@@ -55,6 +55,10 @@ char       *idw_ui_credential_national_name (IdwCredential *credential);
 /* The name to show first: national characters, else "Given Family", else
  * the document type's name. */
 char       *idw_ui_credential_title        (IdwCredential *credential);
+/* The country's name in the user's language from its ISO 3166-1 alpha-2
+ * code ("CN" → "China", "中国"), or NULL for a code iso-codes does not
+ * know (or without iso-codes). Not escaped: it is not the credential's. */
+const char *idw_ui_country_name            (const char    *code);
 /* A localised date. */
 char       *idw_ui_format_date             (GDateTime     *datetime);
 /* An element's value for people: dates in full ("17 May 1990"), the rest
@@ -62,8 +66,18 @@ char       *idw_ui_format_date             (GDateTime     *datetime);
 char       *idw_ui_format_value            (const char    *name_space,
                                             const char    *element,
                                             cbor_item_t   *value);
-/* "Valid until 17/05/2031", "Expired on …", "Valid from …". */
+/* The digital copy's validity (the issuer's signature, not the document's
+ * date of expiry): "Digital copy valid until 17 May 2031", "… expired on …",
+ * "… valid from …". */
 char       *idw_ui_credential_validity     (IdwCredential *credential);
+/* Whether the holder should be warned before presenting: the document's
+ * date of expiry or the signature's validUntil passed, or its validFrom
+ * still ahead. A heading and a sentence, escaped. */
+gboolean    idw_ui_credential_expiry_warning (IdwCredential *credential,
+                                              char         **out_title,
+                                              char         **out_body);
+/* That warning as a boxed row, or NULL when there is none. */
+GtkWidget  *idw_ui_expiry_warning_new      (IdwCredential *credential);
 /* Hex in groups of four, for reading aloud. */
 char       *idw_ui_format_fingerprint      (const char    *hex);
 /* A heading for a namespace: the document type's name for a known one,
@@ -71,6 +85,16 @@ char       *idw_ui_format_fingerprint      (const char    *hex);
 const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);
+
+/* Chinese and Japanese translations mark an access key as a suffix,
+ * "出示(_P)", which a pill button would show as "出示(P)". Once installed,
+ * every pill button drops such a suffix from its label when it is shown
+ * and keeps the access key: Alt+P still presses it. */
+void        idw_ui_install_pill_mnemonics  (void);
+/* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
+gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,
+                                            char         **out_text,
+                                            guint         *out_keyval);
 
 /* Whether the keyboard focus belongs to @widget's pages: inside it, or
  * nowhere (on a page that just went away), so a view may move it. */

@@ -508,7 +508,12 @@ fill_issuer (IdwVerdictPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->country_row), country != NULL);
   if (country != NULL)
-    adw_action_row_set_subtitle (self->country_row, country);
+    {
+      /* "Germany", not "DE", where iso-codes knows the code. */
+      const char *country_name = idw_ui_country_name (country);
+
+      adw_action_row_set_subtitle (self->country_row, country_name != NULL ? country_name : country);
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->valid_until_row), until != NULL);
   if (until != NULL)

@@ -181,14 +181,16 @@ import_reported_cb (GObject      *source,
   if (entry == NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *heading = NULL;
+      g_autofree char *body = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
-      /* Translators: %s is a file name */
-      heading = g_strdup_printf (_("Cannot Import “%s”"), name);
-      self->core->show_message (self, heading, error->message);
+      /* The file name goes in the body: a long one would break mid-word
+       * in the large heading. */
+      /* Translators: %1$s is a file name, %2$s why it cannot be imported ("This file is not an ID credential. …") */
+      body = g_strdup_printf (_("“%1$s”: %2$s"), name, error->message);
+      self->core->show_message (self, _("Cannot Import the File"), body);
       return;
     }
 

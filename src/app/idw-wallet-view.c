@@ -317,6 +317,7 @@ idw_wallet_view_open_card (IdwWalletView *self,
 
   page = idw_card_page_new (idw_store_entry_get_credential (entry), id);
   idw_card_page_set_can_present (IDW_CARD_PAGE (page), _idw_wallet_view_has_key (self, id));
+  idw_card_page_set_nickname (IDW_CARD_PAGE (page), idw_store_entry_get_nickname (entry));
   g_signal_connect_object (page, "present", G_CALLBACK (card_present_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "respond", G_CALLBACK (card_respond_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "delete", G_CALLBACK (_idw_wallet_view_delete_card), self, G_CONNECT_SWAPPED);

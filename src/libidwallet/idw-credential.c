@@ -456,6 +456,36 @@ dup_text_value (IdwCredential *self,
   return value != NULL && cbor_isa_string (value) ? idw_cbor_dup_string (value) : NULL;
 }
 
+/* Whether the holder's own script or the issuing country writes the
+ * family name first: Chinese, Japanese, Korean and Vietnamese names keep
+ * that order in Latin letters too ("ZHANG Wei" on a Chinese licence). */
+static gboolean
+family_name_first (IdwCredential *self)
+{
+  static const char *const countries[] = { "CN", "HK", "MO", "TW", "JP", "KR", "KP", "VN", NULL };
+  g_autofree char *national = dup_text_value (self, "family_name_national_character");
+  g_autofree char *country = NULL;
+
+  if (national != NULL && g_utf8_validate (national, -1, NULL) && *national != '\0' &&
+      g_unichar_iswide (g_utf8_get_char (national)))
+    return TRUE;
+
+  country = dup_text_value (self, "issuing_country");
+  return country != NULL && g_strv_contains (countries, country);
+}
+
+/**
+ * idw_credential_dup_holder_name:
+ * @self: a credential
+ *
+ * The holder's name in Latin letters, in the order the name is written:
+ * family name first for a name whose national characters are Chinese,
+ * Japanese or Korean or whose issuing country writes it so, given names
+ * first otherwise.
+ *
+ * Returns: (transfer full) (nullable): the name, or %NULL when the
+ *   credential holds neither given_name nor family_name
+ */
 char *
 idw_credential_dup_holder_name (IdwCredential *self)
 {
@@ -478,6 +508,10 @@ idw_credential_dup_holder_name (IdwCredential *self)
       given = dup_text_value (self, "given_name");
       family = dup_text_value (self, "family_name");
     }
+  if (given != NULL && family != NULL && family_name_first (self))
+    /* Translators: a person's name written family name first (Chinese,
+     * Japanese, Korean, Vietnamese), %1$s family name, %2$s given names */
+    return g_strdup_printf (C_("family name first", "%1$s %2$s"), family, given);
   if (given != NULL && family != NULL)
     /* Translators: a person's name, %1$s given names, %2$s family name */
     return g_strdup_printf (_("%1$s %2$s"), given, family);

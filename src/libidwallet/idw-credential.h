@@ -45,10 +45,11 @@ gboolean         idw_credential_save                (IdwCredential    *self,
 const char      *idw_credential_get_doctype         (IdwCredential    *self);
 /* Translated display name of the document type. */
 const char      *idw_credential_get_display_name    (IdwCredential    *self);
-/* "Given Family" in Latin letters from the doctype's main namespace
+/* The holder's name in Latin letters from the doctype's main namespace
  * (given_name and family_name of an mDL, given_name_latin1 and
- * family_name_latin1 of a photo ID, else its given_name and family_name),
- * or NULL when the credential holds neither. */
+ * family_name_latin1 of a photo ID, else its given_name and family_name):
+ * "Given Family", or "Family Given" where names are written so; NULL when
+ * the credential holds neither. */
 char            *idw_credential_dup_holder_name     (IdwCredential    *self);
 IdwIssuerSigned *idw_credential_get_issuer_signed   (IdwCredential    *self);
 IdwMso          *idw_credential_get_mso             (IdwCredential    *self);
