@@ -333,7 +333,7 @@ test_photo_id_card (void)
   settle (300);
 
   assert_label_shows (page, "张伟");
-  assert_label_shows (page, "Wei Zhang");
+  assert_label_shows (page, "Zhang Wei");
   assert_label_shows (page, "ID Wallet 演示签发机关");
   /* On the card, and as a row of its group. */
   assert_label_shows (page, person_id_label);
