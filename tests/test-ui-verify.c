@@ -429,6 +429,93 @@ test_open_screenshot (void)
   assert_valid_with_values ();
 }
 
+static gboolean
+verdict_changed (gpointer data)
+{
+  IdwVerdict *verdict = idw_verify_view_get_verdict (view);
+
+  return verdict != NULL && verdict != data && state_is ("result");
+}
+
+static GtkAdjustment *
+result_adjustment (void)
+{
+  GtkWidget *page = find_widget_of_type (GTK_WIDGET (view), IDW_TYPE_VERDICT_PAGE);
+  GtkWidget *scroller = find_widget_of_type (page, GTK_TYPE_SCROLLED_WINDOW);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static gboolean
+is_again_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "verify.again") == 0;
+}
+
+static gboolean
+is_paste_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "verify.paste") == 0;
+}
+
+/* A new verdict starts at its headline, wherever the last one was
+ * scrolled to: pasted on the result page, and after "Verify Another". */
+static void
+test_new_verdict_at_top (void)
+{
+  g_autofree char *text = present (face_paths);
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+  GtkAdjustment *adjustment;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      IdwVerdict *before;
+
+      reset_view ();
+      paste_text (forged);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_widget_of_type (GTK_WIDGET (view),
+                                                                           ADW_TYPE_EXPANDER_ROW)),
+                                     TRUE);
+      ui_iterate_for (300);
+      adjustment = result_adjustment ();
+      g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                         gtk_adjustment_get_page_size (adjustment));
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      ui_iterate_for (100);
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+      /* The focus on the last check, as after reading them. */
+      g_assert_true (gtk_widget_child_focus (find_widget_of_type (GTK_WIDGET (view), ADW_TYPE_EXPANDER_ROW),
+                                             GTK_DIR_TAB_BACKWARD));
+      ui_iterate_for (100);
+
+      before = idw_verify_view_get_verdict (view);
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
+      if (round == 0)
+        {
+          /* Ctrl+V on the verdict. */
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
+        }
+      else
+        {
+          /* Verify Another, then Paste, clicked. */
+          gtk_widget_activate (find_widget (GTK_WIDGET (view), is_again_button, NULL));
+          g_assert_true (ui_poll_until ((gpointer) state_is, "no-camera", 10000));
+          g_assert_true (gtk_widget_grab_focus (find_widget (GTK_WIDGET (view), is_paste_button, NULL)));
+          gtk_widget_activate (find_widget (GTK_WIDGET (view), is_paste_button, NULL));
+        }
+      g_assert_true (ui_poll_until (verdict_changed, before, 10000));
+      ui_iterate_for (300);
+      g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
+      g_assert_cmpfloat (gtk_adjustment_get_value (result_adjustment ()), ==, 0);
+      g_assert_true (has_label (GTK_WIDGET (view), "Valid ID"));
+    }
+}
+
 /* The camera: frames without a code, then frames with one, as PNG files
  * played by a GStreamer pipeline. */
 typedef struct
@@ -775,6 +862,7 @@ main (int   argc,
   g_test_add_func ("/ui/verify/paste-tampered", test_paste_tampered);
   g_test_add_func ("/ui/verify/portrait", test_portrait);
   g_test_add_func ("/ui/verify/open-screenshot", test_open_screenshot);
+  g_test_add_func ("/ui/verify/new-verdict-at-top", test_new_verdict_at_top);
   g_test_add_func ("/ui/verify/camera", test_camera);
   g_test_add_func ("/ui/verify/remote", test_remote);
   g_test_add_func ("/ui/verify/removed-issuer", test_removed_issuer);

@@ -519,10 +519,36 @@ fill_issuer (IdwVerdictPage *self)
                           idw_verdict_get_presented_at (self->verdict) != NULL);
 }
 
+static void
+focus_first_row (IdwVerdictPage *self)
+{
+  GtkWidget *issuer_rows[4];
+
+  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
+    return;
+
+  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
+  issuer_rows[1] = GTK_WIDGET (self->country_row);
+  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
+  issuer_rows[3] = GTK_WIDGET (self->presented_row);
+  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
+    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
+      return;
+
+  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+scroll_to_top (IdwVerdictPage *self)
+{
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
 void
 idw_verdict_page_set_verdict (IdwVerdictPage *self,
                               IdwVerdict     *verdict)
 {
+  gboolean had_focus;
   gboolean valid;
   const char *doctype;
   g_autofree char *document = NULL;
@@ -530,6 +556,13 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
 
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
   g_return_if_fail (IDW_IS_VERDICT (verdict));
+
+  /* A focused row that goes hands the focus to its list, which scrolls the
+   * page down to where the list is: the focus moves to the new verdict's
+   * first row instead (focus_first_row() below). */
+  had_focus = (gtk_widget_get_state_flags (GTK_WIDGET (self)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
+  if (had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->again_button));
 
   clear_dynamic (self);
   g_set_object (&self->verdict, verdict);
@@ -557,7 +590,11 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   fill_issuer (self);
   fill_checks (self);
 
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  /* Every verdict is read from its headline, wherever the last one was
+   * scrolled to. */
+  if (had_focus)
+    focus_first_row (self);
+  scroll_to_top (self);
 
   if (self->clock_source == 0)
     self->clock_source = g_timeout_add_seconds (5, clock_tick, self);
@@ -567,28 +604,18 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
  * idw_verdict_page_focus_default:
  *
  * Puts the keyboard focus on the first row under the verdict: the details
- * shown, else the issuer, else the checks. (Not by geometry: the rows of a
- * new verdict have no place on screen yet.)
+ * shown, else the issuer, else the checks (not by geometry: the rows of a
+ * new verdict have no place on screen yet). The page shows its top, the
+ * verdict, even where that row lies below the fold and the focus would
+ * scroll the page down to it.
  */
 void
 idw_verdict_page_focus_default (IdwVerdictPage *self)
 {
-  GtkWidget *issuer_rows[4];
-
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
 
-  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
-    return;
-
-  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
-  issuer_rows[1] = GTK_WIDGET (self->country_row);
-  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
-  issuer_rows[3] = GTK_WIDGET (self->presented_row);
-  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
-    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
-      return;
-
-  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+  focus_first_row (self);
+  scroll_to_top (self);
 }
 
 static void
