@@ -516,6 +516,94 @@ test_new_verdict_at_top (void)
     }
 }
 
+/* Shows @text as a toast of the view. */
+static gboolean
+toast_says (gpointer text)
+{
+  return has_label (GTK_WIDGET (view), text);
+}
+
+/* Something that is not an ID, given on a result page, takes the old
+ * verdict away (left there it would look like the answer) and says what
+ * was given and what to do. */
+static void
+assert_refused (const char *message)
+{
+  g_assert_true (ui_poll_until (toast_says, (gpointer) message, 10000));
+  g_assert_false (state_is ("result"));
+  g_assert_null (idw_verify_view_get_verdict (view));
+  /* Gone from the screen, once the pages have changed places. */
+  ui_iterate_for (500);
+  g_assert_false (has_label (GTK_WIDGET (view), "Not Valid"));
+}
+
+static void
+paste_on_result (const char *text,
+                 const char *message)
+{
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+
+  reset_view ();
+  paste_text (forged);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
+  assert_refused (message);
+}
+
+static void
+open_on_result (const char *path,
+                const char *message)
+{
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  reset_view ();
+  paste_text (forged);
+  idw_verify_view_open_file (view, file);
+  assert_refused (message);
+}
+
+static void
+test_not_an_id (void)
+{
+  g_autofree char *blank = g_build_filename (tmp_root, "blank.png", NULL);
+  g_autofree char *link = write_qr_png ("https://example.org/hello", "link.png", 4);
+  g_autofree char *words = write_qr_png ("Hello", "words.png", 4);
+  g_autofree char *cbor = g_build_filename (tmp_root, "response.cbor", NULL);
+  g_autoptr(GdkPixbuf) white = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 200, 200);
+
+  paste_on_result ("IDWC1:AAAA",
+                   "This is a request for a credential, meant for an issuer of IDs, not an ID. "
+                   "Send it to the issuer; to check an ID, paste what its holder sent you.");
+  paste_on_result ("IDWR1:AAAA",
+                   "This is a request for an ID, not an ID. To answer it, use your wallet.");
+  paste_on_result ("IDWF1:AAAA",
+                   "This is one frame of an animated ID code. Scan the code with the "
+                   "camera, which reads all of its frames.");
+  paste_on_result ("  https://example.org/id?x=1",
+                   "This is a web address, not an ID. Ask the holder to copy their ID as text "
+                   "in their wallet and send you that.");
+  paste_on_result ("Hello, here is my ID",
+                   "This text is not an ID. An ID sent as text starts with “IDW1:”: ask the "
+                   "holder to copy it again from their wallet.");
+  screenshot ("not-an-id");
+
+  gdk_pixbuf_fill (white, 0xffffffff);
+  g_assert_true (gdk_pixbuf_save (white, blank, "png", NULL, NULL));
+  open_on_result (blank, "No QR code was found in this picture. Open a picture in which "
+                         "the whole code can be seen.");
+  open_on_result (link, "The QR code in this picture is a web address, not an ID. Ask the holder "
+                        "for the QR code their wallet shows.");
+  open_on_result (words, "The QR code in this picture is not an ID. Ask the holder for the QR code "
+                         "their wallet shows.");
+  /* CBOR: a map, as a raw DeviceResponse starts. */
+  g_assert_true (g_file_set_contents (cbor, "\xa1\x67version\x63" "1.0", -1, NULL));
+  open_on_result (cbor, "This is binary data, not an ID shown from a wallet. Ask the holder for the "
+                        "QR code or the text their wallet makes.");
+}
+
 /* The camera: frames without a code, then frames with one, as PNG files
  * played by a GStreamer pipeline. */
 typedef struct
@@ -863,6 +951,7 @@ main (int   argc,
   g_test_add_func ("/ui/verify/portrait", test_portrait);
   g_test_add_func ("/ui/verify/open-screenshot", test_open_screenshot);
   g_test_add_func ("/ui/verify/new-verdict-at-top", test_new_verdict_at_top);
+  g_test_add_func ("/ui/verify/not-an-id", test_not_an_id);
   g_test_add_func ("/ui/verify/camera", test_camera);
   g_test_add_func ("/ui/verify/remote", test_remote);
   g_test_add_func ("/ui/verify/removed-issuer", test_removed_issuer);

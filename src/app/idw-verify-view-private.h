@@ -30,6 +30,10 @@ typedef struct
   /* Shows @hint and scans again a moment later. */
   void        (*resume_scanning_later) (IdwVerifyView *self,
                                         const char    *hint);
+  /* Says why what was given is not checked. A verdict on screen goes:
+   * left there, it would look like the answer to what was given. */
+  void        (*refuse)                (IdwVerifyView *self,
+                                        const char    *message);
 } IdwVerifyViewCore;
 
 struct _IdwVerifyView

@@ -366,17 +366,36 @@ draw_viewfinder (GtkDrawingArea *area,
 
 /* ---- Other actions ----------------------------------------------------------- */
 
+/* Back to the start: the camera, or the other ways in without one. */
+static void
+start_again (IdwVerifyView *self)
+{
+  set_page (self, "starting");
+  gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
+  start_camera (self);
+  update_camera_page (self);
+}
+
 static void
 again_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  IdwVerifyView *self = IDW_VERIFY_VIEW (widget);
+  start_again (IDW_VERIFY_VIEW (widget));
+}
 
-  set_page (self, "starting");
-  gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
-  start_camera (self);
-  update_camera_page (self);
+static void
+refuse (IdwVerifyView *self,
+        const char    *message)
+{
+  AdwToast *toast = idw_ui_toast_new (message);
+
+  if (g_str_equal (idw_verify_view_get_state (self), "result"))
+    start_again (self);
+
+  /* The answer to what was just given, not behind an older toast. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -510,6 +529,7 @@ static const IdwVerifyViewCore verify_view_core = {
   .set_page = set_page,
   .get_page = get_page,
   .resume_scanning_later = resume_scanning_later,
+  .refuse = refuse,
 };
 
 static void
