@@ -130,6 +130,14 @@ check_present (IdwCardPage *card)
   g_object_unref (qr_view);
 }
 
+static gboolean
+is_review_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "respond.review") == 0;
+}
+
 /* A remote request for age_over_18 and a name the ID lacks: the dialog
  * names who asks and each element, marks the missing one, and the
  * response carries the request's nonce. */
@@ -149,6 +157,8 @@ check_respond (IdwCardPage *card)
   g_autofree char *city = idw_element_get_label (IDW_NAMESPACE_MDL, "resident_city");
   IdwRespondDialog *dialog;
   GtkWidget *row;
+  GtkWidget *review;
+  GtkTextBuffer *buffer;
   char *response;
 
   g_assert_no_error (error);
@@ -158,6 +168,18 @@ check_respond (IdwCardPage *card)
 
   dialog = idw_respond_dialog_new (GTK_WINDOW (fx.window), credential, key);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* Review Request waits for something to review. */
+  review = find_widget (GTK_WIDGET (dialog), is_review_button, NULL);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (dialog),
+                                                                         GTK_TYPE_TEXT_VIEW)));
+  g_assert_false (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, " \n ", -1);
+  g_assert_false (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, text, -1);
+  g_assert_true (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, "", -1);
+  g_assert_false (gtk_widget_is_sensitive (review));
+
   g_assert_false (idw_respond_dialog_set_request (dialog, "IDW1:NOT-A-REQUEST"));
   g_assert_nonnull (find_widget (GTK_WIDGET (dialog), is_label_with,
                                  "This is not an ID request: requests start with “IDWR1:”."));
