@@ -70,12 +70,27 @@ check_present (IdwCardPage *card)
   g_autoptr(IdwVerifier) verifier = idw_verifier_new ();
   g_autoptr(IdwVerdict) verdict = NULL;
   IdwDisclosedElement *disclosed;
+  g_autofree char *summary = NULL;
+  GtkWidget *summary_label;
   int width, height;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.present", NULL));
   wait_until (visible_page_is_present, NULL, 30000);
   present = IDW_PRESENT_PAGE (idw_wallet_view_get_visible_page (fx.view));
   wait_until (widget_is_mapped_with_size, present, 5000);
+
+  /* The full ID is counted, in one line that is not bold; the names are
+   * in the tooltip. */
+  g_assert_true (idw_present_page_set_preset (present, IDW_PRESET_FULL));
+  paths = idw_present_page_dup_paths (present);
+  summary = g_strdup_printf ("Shares %u details", g_strv_length (paths));
+  g_assert_cmpuint (g_strv_length (paths), >, 3);
+  g_assert_cmpstr (idw_present_page_get_summary (present), ==, summary);
+  summary_label = find_widget (GTK_WIDGET (present), is_label_with, summary);
+  g_assert_nonnull (summary_label);
+  g_assert_false (gtk_widget_has_css_class (summary_label, "heading"));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (summary_label), "Shares: "));
+  g_clear_pointer (&paths, g_strfreev);
 
   /* The credential holds age_over_18: that preset is offered and chosen. */
   g_assert_true (idw_present_page_set_preset (present, IDW_PRESET_AGE_OVER_18));
