@@ -350,6 +350,49 @@ test_paste_tampered (void)
                     IDW_CHECK_DECODE);
 }
 
+/* The time it was shown and the freshness check read one clock, the
+ * verifier's at the check: both say the same number of seconds, and
+ * neither runs on while the page is read. */
+static void
+test_shown_time (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -20);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = idw_present_text (credential, device_key, in_person_paths, at, NULL, &error);
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_local (at);
+  g_autofree char *time = g_date_time_format (local, "%X");
+  const char *shown, *made;
+  guint64 seconds;
+  g_autofree char *expected_shown = NULL;
+  g_autofree char *expected_made = NULL;
+
+  g_assert_no_error (error);
+  reset_view ();
+  paste_text (text);
+  rows = result_rows ();
+  shown = g_hash_table_lookup (rows, "Shown");
+  made = g_hash_table_lookup (rows, idw_check_get_title (IDW_CHECK_FRESHNESS));
+  g_assert_nonnull (shown);
+  g_assert_nonnull (made);
+  g_assert_true (g_str_has_prefix (made, "Made "));
+  seconds = g_ascii_strtoull (made + strlen ("Made "), NULL, 10);
+  g_assert_cmpuint (seconds, >=, 20);
+  g_assert_cmpuint (seconds, <, 30);
+  expected_made = g_strdup_printf ("Made %" G_GUINT64_FORMAT " seconds ago.", seconds);
+  expected_shown = g_strdup_printf ("At %s, %" G_GUINT64_FORMAT " seconds before it was checked",
+                                    time, seconds);
+  g_assert_cmpstr (made, ==, expected_made);
+  g_assert_cmpstr (shown, ==, expected_shown);
+
+  /* Still the same a while later. */
+  ui_iterate_for (6000);
+  g_hash_table_unref (g_steal_pointer (&rows));
+  rows = result_rows ();
+  g_assert_cmpstr (g_hash_table_lookup (rows, "Shown"), ==, expected_shown);
+}
+
 static char *
 write_qr_png (const char *text,
               const char *name,
@@ -948,6 +991,7 @@ main (int   argc,
   g_test_add_func ("/ui/verify/no-camera", test_no_camera);
   g_test_add_func ("/ui/verify/paste-valid", test_paste_valid);
   g_test_add_func ("/ui/verify/paste-tampered", test_paste_tampered);
+  g_test_add_func ("/ui/verify/shown-time", test_shown_time);
   g_test_add_func ("/ui/verify/portrait", test_portrait);
   g_test_add_func ("/ui/verify/open-screenshot", test_open_screenshot);
   g_test_add_func ("/ui/verify/new-verdict-at-top", test_new_verdict_at_top);
