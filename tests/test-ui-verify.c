@@ -493,7 +493,7 @@ static gboolean
 is_again_button (GtkWidget     *widget,
                  gconstpointer  data)
 {
-  return GTK_IS_BUTTON (widget) &&
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "verify.again") == 0;
 }
 
@@ -559,21 +559,20 @@ test_new_verdict_at_top (void)
     }
 }
 
-/* Shows @text as a toast of the view. */
 static gboolean
-toast_says (gpointer text)
+refused_with (gpointer text)
 {
-  return has_label (GTK_WIDGET (view), text);
+  return state_is ("refused") && has_label (GTK_WIDGET (view), text);
 }
 
 /* Something that is not an ID, given on a result page, takes the old
- * verdict away (left there it would look like the answer) and says what
+ * verdict's place (left there it would look like the answer) with what
  * was given and what to do. */
 static void
 assert_refused (const char *message)
 {
-  g_assert_true (ui_poll_until (toast_says, (gpointer) message, 10000));
-  g_assert_false (state_is ("result"));
+  g_assert_true (ui_poll_until (refused_with, (gpointer) message, 10000));
+  g_assert_true (has_label (GTK_WIDGET (view), "Not an ID"));
   g_assert_null (idw_verify_view_get_verdict (view));
   /* Gone from the screen, once the pages have changed places. */
   ui_iterate_for (500);

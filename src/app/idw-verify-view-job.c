@@ -6,8 +6,8 @@
  * (IdwInput) and the view's verifier checks it with the trust store's
  * anchors and the freshness window from GSettings. The main loop shows
  * "Checking the ID…" when that takes long enough to notice, then the
- * verdict, or a toast and the page from before (the start, rather than an
- * older verdict that would look like the answer).
+ * verdict, or what was given when it is not an ID, and what to do
+ * (the "refused" page, in place of any older verdict).
  */
 #include "config.h"
 
@@ -176,7 +176,6 @@ verify_done (GObject      *object,
   IdwVerifyView *self = IDW_VERIFY_VIEW (object);
   VerifyJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *page_before = g_steal_pointer (&self->page_before);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -185,15 +184,7 @@ verify_done (GObject      *object,
 
       self->busy = FALSE;
       clear_verifying_timeout (self);
-      /* Back where the person was, except on a verdict, which refuse()
-       * takes away. */
-      if (page_before != NULL && !g_str_equal (page_before, "verifying") &&
-          !g_str_equal (page_before, "result"))
-        self->core->set_page (self, page_before);
       self->core->refuse (self, error->message);
-      if (g_str_equal (self->core->get_page (self), "scan") ||
-          g_str_equal (self->core->get_page (self), "starting"))
-        self->core->resume_scanning_later (self, _("Hold the QR code inside the frame"));
       return;
     }
 
@@ -253,8 +244,6 @@ verify_job_start (IdwVerifyView *self,
 
   self->busy = TRUE;
   idw_camera_set_scanning (self->camera, FALSE);
-  g_free (self->page_before);
-  self->page_before = g_strdup (self->core->get_page (self));
   clear_verifying_timeout (self);
   self->verifying_timeout = g_timeout_add (VERIFYING_PAGE_DELAY_MS, verifying_timeout_cb, self);
 
