@@ -369,22 +369,17 @@ draw_viewfinder (GtkDrawingArea *area,
 
 /* ---- Other actions ----------------------------------------------------------- */
 
-/* Back to the start: the camera, or the other ways in without one. */
-static void
-start_again (IdwVerifyView *self)
-{
-  set_page (self, "starting");
-  gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
-  start_camera (self);
-  update_camera_page (self);
-}
-
 static void
 again_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  start_again (IDW_VERIFY_VIEW (widget));
+  IdwVerifyView *self = IDW_VERIFY_VIEW (widget);
+
+  set_page (self, "starting");
+  gtk_label_set_label (self->scan_hint, _("Hold the QR code inside the frame"));
+  start_camera (self);
+  update_camera_page (self);
 }
 
 static void
