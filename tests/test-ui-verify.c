@@ -350,6 +350,49 @@ test_paste_tampered (void)
                     IDW_CHECK_DECODE);
 }
 
+/* The time it was shown and the freshness check read one clock, the
+ * verifier's at the check: both say the same number of seconds, and
+ * neither runs on while the page is read. */
+static void
+test_shown_time (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) at = g_date_time_add_seconds (now, -20);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = idw_present_text (credential, device_key, in_person_paths, at, NULL, &error);
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GDateTime) local = g_date_time_to_local (at);
+  g_autofree char *time = g_date_time_format (local, "%X");
+  const char *shown, *made;
+  guint64 seconds;
+  g_autofree char *expected_shown = NULL;
+  g_autofree char *expected_made = NULL;
+
+  g_assert_no_error (error);
+  reset_view ();
+  paste_text (text);
+  rows = result_rows ();
+  shown = g_hash_table_lookup (rows, "Shown");
+  made = g_hash_table_lookup (rows, idw_check_get_title (IDW_CHECK_FRESHNESS));
+  g_assert_nonnull (shown);
+  g_assert_nonnull (made);
+  g_assert_true (g_str_has_prefix (made, "Made "));
+  seconds = g_ascii_strtoull (made + strlen ("Made "), NULL, 10);
+  g_assert_cmpuint (seconds, >=, 20);
+  g_assert_cmpuint (seconds, <, 30);
+  expected_made = g_strdup_printf ("Made %" G_GUINT64_FORMAT " seconds ago.", seconds);
+  expected_shown = g_strdup_printf ("At %s, %" G_GUINT64_FORMAT " seconds before it was checked",
+                                    time, seconds);
+  g_assert_cmpstr (made, ==, expected_made);
+  g_assert_cmpstr (shown, ==, expected_shown);
+
+  /* Still the same a while later. */
+  ui_iterate_for (6000);
+  g_hash_table_unref (g_steal_pointer (&rows));
+  rows = result_rows ();
+  g_assert_cmpstr (g_hash_table_lookup (rows, "Shown"), ==, expected_shown);
+}
+
 static char *
 write_qr_png (const char *text,
               const char *name,
@@ -427,6 +470,180 @@ test_open_screenshot (void)
   idw_verify_view_open_file (view, file);
   g_assert_true (ui_poll_until ((gpointer) state_is, "result", 10000));
   assert_valid_with_values ();
+}
+
+static gboolean
+verdict_changed (gpointer data)
+{
+  IdwVerdict *verdict = idw_verify_view_get_verdict (view);
+
+  return verdict != NULL && verdict != data && state_is ("result");
+}
+
+static GtkAdjustment *
+result_adjustment (void)
+{
+  GtkWidget *page = find_widget_of_type (GTK_WIDGET (view), IDW_TYPE_VERDICT_PAGE);
+  GtkWidget *scroller = find_widget_of_type (page, GTK_TYPE_SCROLLED_WINDOW);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static gboolean
+is_again_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "verify.again") == 0;
+}
+
+static gboolean
+is_paste_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "verify.paste") == 0;
+}
+
+/* A new verdict starts at its headline, wherever the last one was
+ * scrolled to: pasted on the result page, and after "Verify Another". */
+static void
+test_new_verdict_at_top (void)
+{
+  g_autofree char *text = present (face_paths);
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+  GtkAdjustment *adjustment;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      IdwVerdict *before;
+
+      reset_view ();
+      paste_text (forged);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_widget_of_type (GTK_WIDGET (view),
+                                                                           ADW_TYPE_EXPANDER_ROW)),
+                                     TRUE);
+      ui_iterate_for (300);
+      adjustment = result_adjustment ();
+      g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >,
+                         gtk_adjustment_get_page_size (adjustment));
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      ui_iterate_for (100);
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+      /* The focus on the last check, as after reading them. */
+      g_assert_true (gtk_widget_child_focus (find_widget_of_type (GTK_WIDGET (view), ADW_TYPE_EXPANDER_ROW),
+                                             GTK_DIR_TAB_BACKWARD));
+      ui_iterate_for (100);
+
+      before = idw_verify_view_get_verdict (view);
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
+      if (round == 0)
+        {
+          /* Ctrl+V on the verdict. */
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
+        }
+      else
+        {
+          /* Verify Another, then Paste, clicked. */
+          gtk_widget_activate (find_widget (GTK_WIDGET (view), is_again_button, NULL));
+          g_assert_true (ui_poll_until ((gpointer) state_is, "no-camera", 10000));
+          g_assert_true (gtk_widget_grab_focus (find_widget (GTK_WIDGET (view), is_paste_button, NULL)));
+          gtk_widget_activate (find_widget (GTK_WIDGET (view), is_paste_button, NULL));
+        }
+      g_assert_true (ui_poll_until (verdict_changed, before, 10000));
+      ui_iterate_for (300);
+      g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
+      g_assert_cmpfloat (gtk_adjustment_get_value (result_adjustment ()), ==, 0);
+      g_assert_true (has_label (GTK_WIDGET (view), "Valid ID"));
+    }
+}
+
+static gboolean
+refused_with (gpointer text)
+{
+  return state_is ("refused") && has_label (GTK_WIDGET (view), text);
+}
+
+/* Something that is not an ID, given on a result page, takes the old
+ * verdict's place (left there it would look like the answer) with what
+ * was given and what to do. */
+static void
+assert_refused (const char *message)
+{
+  g_assert_true (ui_poll_until (refused_with, (gpointer) message, 10000));
+  g_assert_true (has_label (GTK_WIDGET (view), "Not an ID"));
+  g_assert_null (idw_verify_view_get_verdict (view));
+  /* Gone from the screen, once the pages have changed places. */
+  ui_iterate_for (500);
+  g_assert_false (has_label (GTK_WIDGET (view), "Not Valid"));
+}
+
+static void
+paste_on_result (const char *text,
+                 const char *message)
+{
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+
+  reset_view ();
+  paste_text (forged);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (view)), text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "verify.paste", NULL));
+  assert_refused (message);
+}
+
+static void
+open_on_result (const char *path,
+                const char *message)
+{
+  g_autofree char *shown = present (in_person_paths);
+  g_autofree char *forged = tamper (shown);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  reset_view ();
+  paste_text (forged);
+  idw_verify_view_open_file (view, file);
+  assert_refused (message);
+}
+
+static void
+test_not_an_id (void)
+{
+  g_autofree char *blank = g_build_filename (tmp_root, "blank.png", NULL);
+  g_autofree char *link = write_qr_png ("https://example.org/hello", "link.png", 4);
+  g_autofree char *words = write_qr_png ("Hello", "words.png", 4);
+  g_autofree char *cbor = g_build_filename (tmp_root, "response.cbor", NULL);
+  g_autoptr(GdkPixbuf) white = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 200, 200);
+
+  paste_on_result ("IDWC1:AAAA",
+                   "This is a request for a credential, meant for an issuer of IDs, not an ID. "
+                   "Send it to the issuer; to check an ID, paste what its holder sent you.");
+  paste_on_result ("IDWR1:AAAA",
+                   "This is a request for an ID, not an ID. To answer it, use your wallet.");
+  paste_on_result ("IDWF1:AAAA",
+                   "This is one frame of an animated ID code. Scan the code with the "
+                   "camera, which reads all of its frames.");
+  paste_on_result ("  https://example.org/id?x=1",
+                   "This is a web address, not an ID. Ask the holder to copy their ID as text "
+                   "in their wallet and send you that.");
+  paste_on_result ("Hello, here is my ID",
+                   "This text is not an ID. An ID sent as text starts with “IDW1:”: ask the "
+                   "holder to copy it again from their wallet.");
+  screenshot ("not-an-id");
+
+  gdk_pixbuf_fill (white, 0xffffffff);
+  g_assert_true (gdk_pixbuf_save (white, blank, "png", NULL, NULL));
+  open_on_result (blank, "No QR code was found in this picture. Open a picture in which "
+                         "the whole code can be seen.");
+  open_on_result (link, "The QR code in this picture is a web address, not an ID. Ask the holder "
+                        "for the QR code their wallet shows.");
+  open_on_result (words, "The QR code in this picture is not an ID. Ask the holder for the QR code "
+                         "their wallet shows.");
+  /* CBOR: a map, as a raw DeviceResponse starts. */
+  g_assert_true (g_file_set_contents (cbor, "\xa1\x67version\x63" "1.0", -1, NULL));
+  open_on_result (cbor, "This is binary data, not an ID shown from a wallet. Ask the holder for the "
+                        "QR code or the text their wallet makes.");
 }
 
 /* The camera: frames without a code, then frames with one, as PNG files
@@ -788,8 +1005,11 @@ main (int   argc,
   g_test_add_func ("/ui/verify/no-camera", test_no_camera);
   g_test_add_func ("/ui/verify/paste-valid", test_paste_valid);
   g_test_add_func ("/ui/verify/paste-tampered", test_paste_tampered);
+  g_test_add_func ("/ui/verify/shown-time", test_shown_time);
   g_test_add_func ("/ui/verify/portrait", test_portrait);
   g_test_add_func ("/ui/verify/open-screenshot", test_open_screenshot);
+  g_test_add_func ("/ui/verify/new-verdict-at-top", test_new_verdict_at_top);
+  g_test_add_func ("/ui/verify/not-an-id", test_not_an_id);
   g_test_add_func ("/ui/verify/camera", test_camera);
   g_test_add_func ("/ui/verify/remote", test_remote);
   g_test_add_func ("/ui/verify/removed-issuer", test_removed_issuer);

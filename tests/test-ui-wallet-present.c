@@ -70,12 +70,27 @@ check_present (IdwCardPage *card)
   g_autoptr(IdwVerifier) verifier = idw_verifier_new ();
   g_autoptr(IdwVerdict) verdict = NULL;
   IdwDisclosedElement *disclosed;
+  g_autofree char *summary = NULL;
+  GtkWidget *summary_label;
   int width, height;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.present", NULL));
   wait_until (visible_page_is_present, NULL, 30000);
   present = IDW_PRESENT_PAGE (idw_wallet_view_get_visible_page (fx.view));
   wait_until (widget_is_mapped_with_size, present, 5000);
+
+  /* The full ID is counted, in one line that is not bold; the names are
+   * in the tooltip. */
+  g_assert_true (idw_present_page_set_preset (present, IDW_PRESET_FULL));
+  paths = idw_present_page_dup_paths (present);
+  summary = g_strdup_printf ("Shares %u details", g_strv_length (paths));
+  g_assert_cmpuint (g_strv_length (paths), >, 3);
+  g_assert_cmpstr (idw_present_page_get_summary (present), ==, summary);
+  summary_label = find_widget (GTK_WIDGET (present), is_label_with, summary);
+  g_assert_nonnull (summary_label);
+  g_assert_false (gtk_widget_has_css_class (summary_label, "heading"));
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (summary_label), "Shares: "));
+  g_clear_pointer (&paths, g_strfreev);
 
   /* The credential holds age_over_18: that preset is offered and chosen. */
   g_assert_true (idw_present_page_set_preset (present, IDW_PRESET_AGE_OVER_18));
@@ -130,6 +145,14 @@ check_present (IdwCardPage *card)
   g_object_unref (qr_view);
 }
 
+static gboolean
+is_review_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "respond.review") == 0;
+}
+
 /* A remote request for age_over_18 and a name the ID lacks: the dialog
  * names who asks and each element, marks the missing one, and the
  * response carries the request's nonce. */
@@ -149,6 +172,8 @@ check_respond (IdwCardPage *card)
   g_autofree char *city = idw_element_get_label (IDW_NAMESPACE_MDL, "resident_city");
   IdwRespondDialog *dialog;
   GtkWidget *row;
+  GtkWidget *review;
+  GtkTextBuffer *buffer;
   char *response;
 
   g_assert_no_error (error);
@@ -158,6 +183,18 @@ check_respond (IdwCardPage *card)
 
   dialog = idw_respond_dialog_new (GTK_WINDOW (fx.window), credential, key);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* Review Request waits for something to review. */
+  review = find_widget (GTK_WIDGET (dialog), is_review_button, NULL);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_widget_of_type (GTK_WIDGET (dialog),
+                                                                         GTK_TYPE_TEXT_VIEW)));
+  g_assert_false (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, " \n ", -1);
+  g_assert_false (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, text, -1);
+  g_assert_true (gtk_widget_is_sensitive (review));
+  gtk_text_buffer_set_text (buffer, "", -1);
+  g_assert_false (gtk_widget_is_sensitive (review));
+
   g_assert_false (idw_respond_dialog_set_request (dialog, "IDW1:NOT-A-REQUEST"));
   g_assert_nonnull (find_widget (GTK_WIDGET (dialog), is_label_with,
                                  "This is not an ID request: requests start with “IDWR1:”."));

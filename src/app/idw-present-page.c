@@ -97,12 +97,21 @@ same_paths (const char * const *a,
   return TRUE;
 }
 
-/* "Shares: …" for @paths. */
+/* Up to this many details are named in the summary; more are counted, so
+ * that the summary stays one line beside the code (the switches above it,
+ * its tooltip and its accessible description name them all). */
+#define SUMMARY_MAX_NAMES 3
+
+/* "Shares: …" or "Shares 14 details" for @paths, and in @full all of
+ * their names ("Shares: …"), or NULL when the summary names them all. */
 static char *
-summarize (GStrv paths)
+summarize (GStrv   paths,
+           char  **full)
 {
   g_autoptr(GString) names = g_string_new (NULL);
+  guint n = 0;
 
+  *full = NULL;
   for (guint i = 0; paths[i] != NULL; i++)
     {
       g_autofree char *ns = NULL;
@@ -116,19 +125,43 @@ summarize (GStrv paths)
         /* Translators: separates the names of the details in a list */
         g_string_append (names, _(", "));
       g_string_append (names, label);
+      n++;
     }
 
-  if (names->len == 0)
+  if (n == 0)
     return g_strdup (_("Nothing selected: choose at least one detail to share."));
+
+  if (n > SUMMARY_MAX_NAMES)
+    {
+      /* Translators: %s is a list of details, "Family name, Given name, Portrait" */
+      *full = g_strdup_printf (_("Shares: %s"), names->str);
+      /* Translators: %u is a number of details of the ID (name, birth date…), more than 3 */
+      return g_strdup_printf (ngettext ("Shares %u detail", "Shares %u details", n), n);
+    }
 
   /* Translators: %s is a list of details, "Family name, Given name, Portrait" */
   return g_strdup_printf (_("Shares: %s"), names->str);
 }
 
 static void
+set_summary (GtkLabel   *label,
+             const char *summary,
+             const char *full)
+{
+  gtk_label_set_label (label, summary);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), full);
+  if (full != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    full, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
 update_summary (IdwPresentPage *self)
 {
   g_auto(GStrv) selected = idw_present_page_dup_paths (self);
+  g_autofree char *full = NULL;
   static const struct {
     IdwPreset preset;
     gsize     offset;
@@ -139,10 +172,10 @@ update_summary (IdwPresentPage *self)
   };
 
   g_free (self->summary);
-  self->summary = summarize (selected);
+  self->summary = summarize (selected, &full);
 
-  gtk_label_set_label (self->summary_label, self->summary);
-  gtk_label_set_label (self->qr_summary_label, self->summary);
+  set_summary (self->summary_label, self->summary, full);
+  set_summary (self->qr_summary_label, self->summary, full);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "present.show-qr", selected[0] != NULL);
 
   /* The preset buttons say which preset the switches match, if any. */

@@ -203,6 +203,20 @@ review_action (GtkWidget  *widget,
   idw_respond_dialog_set_request (self, text);
 }
 
+/* Review Request asks for something to review: a field of nothing or of
+ * spaces leaves the button off rather than answer it with an error. */
+static void
+on_request_changed (IdwRespondDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->request_view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "respond.review", *g_strstrip (text) != '\0');
+}
+
 static void
 show_paste_error (IdwRespondDialog *self,
                   const char       *message)
@@ -740,6 +754,10 @@ idw_respond_dialog_init (IdwRespondDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->request_view), "changed",
+                           G_CALLBACK (on_request_changed), self, G_CONNECT_SWAPPED);
+  on_request_changed (self);
 
   /* Before the request field sees the key: it pastes text only. */
   shortcuts = gtk_shortcut_controller_new ();

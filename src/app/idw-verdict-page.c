@@ -48,7 +48,6 @@ struct _IdwVerdictPage
   IdwVerdict           *verdict;
   GPtrArray            *detail_rows;
   GPtrArray            *check_rows;
-  guint                 clock_source;
 };
 
 G_DEFINE_FINAL_TYPE (IdwVerdictPage, idw_verdict_page, ADW_TYPE_BIN)
@@ -132,34 +131,47 @@ idw_verdict_describe_failure (IdwVerdict *verdict)
     }
 }
 
+/* When the ID was shown, by the verifier's clock at the check: the time
+ * the freshness check measured ("Made 6 seconds ago." in All Checks), so
+ * the two never disagree, and neither runs on while the page is read. */
 static char *
-format_relative (GDateTime *when,
-                 GDateTime *now)
+format_shown (GDateTime *presented,
+              GDateTime *checked)
 {
-  gint64 seconds = g_date_time_difference (now, when) / G_USEC_PER_SEC;
-  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+  gint64 seconds = g_date_time_difference (checked, presented) / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) local = g_date_time_to_local (presented);
+  g_autofree char *time = g_date_time_format (local, "%X");
 
-  /* A few seconds ahead is clock skew, not the future. */
-  if (seconds < 5 && seconds > -30)
-    return g_strdup (_("Just now"));
+  /* Ahead of the check is clock skew, not the future (the freshness check
+   * says whether it is too much). */
+  if (seconds <= 0 && seconds > -30)
+    /* Translators: %s is a time of day, such as 14:03:12. */
+    return g_strdup_printf (_("At %s, when it was checked"), time);
 
-  if (seconds >= 5 && seconds < 60)
-    return g_strdup_printf (ngettext ("%d second ago", "%d seconds ago", (gulong) seconds),
-                            (int) seconds);
+  if (seconds > 0 && seconds < 60)
+    /* Translators: %s is a time of day, such as 14:03:12; %d a number of seconds. */
+    return g_strdup_printf (ngettext ("At %s, %d second before it was checked",
+                                      "At %s, %d seconds before it was checked", (gulong) seconds),
+                            time, (int) seconds);
 
   if (seconds >= 60 && seconds < 60 * 60)
     {
       int minutes = (int) (seconds / 60);
 
-      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", (gulong) minutes),
-                              minutes);
+      /* Translators: %s is a time of day, such as 14:03:12; %d a number of minutes. */
+      return g_strdup_printf (ngettext ("At %s, %d minute before it was checked",
+                                        "At %s, %d minutes before it was checked", (gulong) minutes),
+                              time, minutes);
     }
 
   if (seconds >= 60 * 60 && seconds < 24 * 60 * 60)
     {
       int hours = (int) (seconds / (60 * 60));
 
-      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", (gulong) hours), hours);
+      /* Translators: %s is a time of day, such as 14:03:12; %d a number of hours. */
+      return g_strdup_printf (ngettext ("At %s, %d hour before it was checked",
+                                        "At %s, %d hours before it was checked", (gulong) hours),
+                              time, hours);
     }
 
   return idw_format_date (local, TRUE);
@@ -168,25 +180,16 @@ format_relative (GDateTime *when,
 static void
 update_presented (IdwVerdictPage *self)
 {
-  GDateTime *presented = self->verdict != NULL ? idw_verdict_get_presented_at (self->verdict) : NULL;
-  g_autoptr(GDateTime) now = NULL;
+  GDateTime *presented = idw_verdict_get_presented_at (self->verdict);
+  GDateTime *checked = idw_verdict_get_verified_at (self->verdict);
   g_autofree char *text = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->presented_row), presented != NULL);
-  if (presented == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->presented_row), presented != NULL && checked != NULL);
+  if (presented == NULL || checked == NULL)
     return;
 
-  now = g_date_time_new_now_utc ();
-  text = format_relative (presented, now);
+  text = format_shown (presented, checked);
   adw_action_row_set_subtitle (self->presented_row, text);
-}
-
-static gboolean
-clock_tick (gpointer user_data)
-{
-  update_presented (IDW_VERDICT_PAGE (user_data));
-
-  return G_SOURCE_CONTINUE;
 }
 
 static GtkWidget *
@@ -530,10 +533,36 @@ fill_issuer (IdwVerdictPage *self)
                           idw_verdict_get_presented_at (self->verdict) != NULL);
 }
 
+static void
+focus_first_row (IdwVerdictPage *self)
+{
+  GtkWidget *issuer_rows[4];
+
+  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
+    return;
+
+  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
+  issuer_rows[1] = GTK_WIDGET (self->country_row);
+  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
+  issuer_rows[3] = GTK_WIDGET (self->presented_row);
+  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
+    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
+      return;
+
+  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+scroll_to_top (IdwVerdictPage *self)
+{
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
 void
 idw_verdict_page_set_verdict (IdwVerdictPage *self,
                               IdwVerdict     *verdict)
 {
+  gboolean had_focus;
   gboolean valid;
   const char *doctype;
   g_autofree char *document = NULL;
@@ -541,6 +570,13 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
 
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
   g_return_if_fail (IDW_IS_VERDICT (verdict));
+
+  /* A focused row that goes hands the focus to its list, which scrolls the
+   * page down to where the list is: the focus moves to the new verdict's
+   * first row instead (focus_first_row() below). */
+  had_focus = (gtk_widget_get_state_flags (GTK_WIDGET (self)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
+  if (had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->again_button));
 
   clear_dynamic (self);
   g_set_object (&self->verdict, verdict);
@@ -568,38 +604,29 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   fill_issuer (self);
   fill_checks (self);
 
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-
-  if (self->clock_source == 0)
-    self->clock_source = g_timeout_add_seconds (5, clock_tick, self);
+  /* Every verdict is read from its headline, wherever the last one was
+   * scrolled to. */
+  if (had_focus)
+    focus_first_row (self);
+  scroll_to_top (self);
 }
 
 /**
  * idw_verdict_page_focus_default:
  *
  * Puts the keyboard focus on the first row under the verdict: the details
- * shown, else the issuer, else the checks. (Not by geometry: the rows of a
- * new verdict have no place on screen yet.)
+ * shown, else the issuer, else the checks (not by geometry: the rows of a
+ * new verdict have no place on screen yet). The page shows its top, the
+ * verdict, even where that row lies below the fold and the focus would
+ * scroll the page down to it.
  */
 void
 idw_verdict_page_focus_default (IdwVerdictPage *self)
 {
-  GtkWidget *issuer_rows[4];
-
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
 
-  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
-    return;
-
-  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
-  issuer_rows[1] = GTK_WIDGET (self->country_row);
-  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
-  issuer_rows[3] = GTK_WIDGET (self->presented_row);
-  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
-    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
-      return;
-
-  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+  focus_first_row (self);
+  scroll_to_top (self);
 }
 
 static void
@@ -607,7 +634,6 @@ idw_verdict_page_dispose (GObject *object)
 {
   IdwVerdictPage *self = IDW_VERDICT_PAGE (object);
 
-  g_clear_handle_id (&self->clock_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_VERDICT_PAGE);
   g_clear_object (&self->verdict);
   g_clear_pointer (&self->detail_rows, g_ptr_array_unref);

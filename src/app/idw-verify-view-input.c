@@ -34,13 +34,13 @@ file_loaded (GObject      *object,
         return;
       /* Translators: %s is a file name. */
       message = g_strdup_printf (_("“%s” could not be opened."), name);
-      self->core->show_toast (self, message);
+      self->core->refuse (self, message);
       return;
     }
 
   if (len > IDW_MAX_INPUT_FILE)
     {
-      self->core->show_toast (self, _("The file is too large."));
+      self->core->refuse (self, _("The file is too large."));
       return;
     }
 
@@ -117,7 +117,7 @@ pasted (GFile              *file,
   else if (text != NULL)
     idw_verify_view_verify_text (self, text);
   else if (result == IDW_CLIPBOARD_READ_NO_PICTURE)
-    self->core->show_toast (self, _("The picture on the clipboard could not be read."));
+    self->core->refuse (self, _("The picture on the clipboard could not be read."));
   else
     self->core->show_toast (self, _("There is nothing to verify on the clipboard."));
 

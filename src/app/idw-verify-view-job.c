@@ -6,9 +6,12 @@
  * (IdwInput) and the view's verifier checks it with the trust store's
  * anchors and the freshness window from GSettings. The main loop shows
  * "Checking the ID…" when that takes long enough to notice, then the
- * verdict, or a toast and the page from before.
+ * verdict, or what was given when it is not an ID, and what to do
+ * (the "refused" page, in place of any older verdict).
  */
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -66,6 +69,57 @@ job_input (VerifyJob  *job,
                                     job->stride, IDW_PIXEL_FORMAT_ARGB32_PREMULTIPLIED, FALSE, error);
 }
 
+/* Whether @text is a web address, which people copy by mistake more than
+ * any other text. */
+static gboolean
+is_web_address (const char *text)
+{
+  g_autofree char *start = g_strstrip (g_ascii_strdown (text, MIN (strlen (text), 16)));
+
+  return g_str_has_prefix (start, "https://") || g_str_has_prefix (start, "http://") ||
+         g_str_has_prefix (start, "www.");
+}
+
+/* What @input is when it is not an ID, and what to do instead: a person
+ * who pasted the wrong thing learns which thing it was. */
+static const char *
+describe_not_an_id (IdwInput *input)
+{
+  const char *text = idw_input_get_text (input);
+  gboolean picture = idw_input_get_source (input) == IDW_INPUT_SOURCE_IMAGE;
+
+  switch (idw_input_get_kind (input))
+    {
+    case IDW_INPUT_REQUEST:
+      return _("This is a request for an ID, not an ID. To answer it, use your wallet.");
+    case IDW_INPUT_CREDENTIAL_REQUEST:
+      return _("This is a request for a credential, meant for an issuer of IDs, not an ID. "
+               "Send it to the issuer; to check an ID, paste what its holder sent you.");
+    case IDW_INPUT_FRAME:
+      return _("This is one frame of an animated ID code. Scan the code with the "
+               "camera, which reads all of its frames.");
+    case IDW_INPUT_DEVICE_RESPONSE:
+      return _("This is binary data, not an ID shown from a wallet. Ask the holder for the "
+               "QR code or the text their wallet makes.");
+    case IDW_INPUT_PRESENTATION:
+    case IDW_INPUT_UNKNOWN:
+    default:
+      break;
+    }
+
+  if (picture && text != NULL && is_web_address (text))
+    return _("The QR code in this picture is a web address, not an ID. Ask the holder "
+             "for the QR code their wallet shows.");
+  if (picture)
+    return _("The QR code in this picture is not an ID. Ask the holder for the QR code "
+             "their wallet shows.");
+  if (text != NULL && is_web_address (text))
+    return _("This is a web address, not an ID. Ask the holder to copy their ID as text "
+             "in their wallet and send you that.");
+  return _("This text is not an ID. An ID sent as text starts with “IDW1:”: ask the "
+           "holder to copy it again from their wallet.");
+}
+
 static void
 verify_thread (GTask        *task,
                gpointer      source_object,
@@ -80,7 +134,8 @@ verify_thread (GTask        *task,
     {
       if (g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_CODE))
         g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_NO_CODE,
-                                 _("No QR code was found in the picture."));
+                                 _("No QR code was found in this picture. Open a picture in which "
+                                   "the whole code can be seen."));
       else if (g_error_matches (error, IDW_ERROR, IDW_ERROR_LIMIT))
         g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_LIMIT,
                                  _("The picture is too large to be read."));
@@ -90,25 +145,10 @@ verify_thread (GTask        *task,
       return;
     }
 
-  switch (idw_input_get_kind (input))
+  if (idw_input_get_kind (input) != IDW_INPUT_PRESENTATION)
     {
-    case IDW_INPUT_PRESENTATION:
-      break;
-    case IDW_INPUT_REQUEST:
-      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
-                               _("This is a request for an ID, not an ID. To answer it, use your wallet."));
-      return;
-    case IDW_INPUT_FRAME:
-      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
-                               _("This is one frame of an animated ID code. Scan the code with the "
-                                 "camera, which reads all of its frames."));
-      return;
-    case IDW_INPUT_CREDENTIAL_REQUEST:
-    case IDW_INPUT_DEVICE_RESPONSE:
-    case IDW_INPUT_UNKNOWN:
-    default:
-      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX,
-                               _("There is no ID in what was given."));
+      g_task_return_new_error (task, IDW_ERROR, IDW_ERROR_WRONG_PREFIX, "%s",
+                               describe_not_an_id (input));
       return;
     }
 
@@ -136,7 +176,6 @@ verify_done (GObject      *object,
   IdwVerifyView *self = IDW_VERIFY_VIEW (object);
   VerifyJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *page_before = g_steal_pointer (&self->page_before);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -145,12 +184,7 @@ verify_done (GObject      *object,
 
       self->busy = FALSE;
       clear_verifying_timeout (self);
-      self->core->show_toast (self, error->message);
-      if (page_before != NULL && !g_str_equal (page_before, "verifying"))
-        self->core->set_page (self, page_before);
-      if (g_str_equal (self->core->get_page (self), "scan") ||
-          g_str_equal (self->core->get_page (self), "starting"))
-        self->core->resume_scanning_later (self, _("Hold the QR code inside the frame"));
+      self->core->refuse (self, error->message);
       return;
     }
 
@@ -210,8 +244,6 @@ verify_job_start (IdwVerifyView *self,
 
   self->busy = TRUE;
   idw_camera_set_scanning (self->camera, FALSE);
-  g_free (self->page_before);
-  self->page_before = g_strdup (self->core->get_page (self));
   clear_verifying_timeout (self);
   self->verifying_timeout = g_timeout_add (VERIFYING_PAGE_DELAY_MS, verifying_timeout_cb, self);
 
@@ -259,7 +291,7 @@ _idw_verify_view_verify_texture (IdwVerifyView *self,
    * download within reason. */
   if (!idw_qr_check_dimensions (width, height, NULL))
     {
-      self->core->show_toast (self, _("The picture is too large to be read."));
+      self->core->refuse (self, _("The picture is too large to be read."));
       return;
     }
 

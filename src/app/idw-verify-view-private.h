@@ -23,13 +23,13 @@ typedef struct
   void        (*show_toast)            (IdwVerifyView *self,
                                         const char    *message);
   /* Shows page @name ("starting", "scan", "no-camera", "verifying",
-   * "result"), taking the focus along when it was in the view. */
+   * "result", "refused"), taking the focus along when it was in the view. */
   void        (*set_page)              (IdwVerifyView *self,
                                         const char    *name);
-  const char *(*get_page)              (IdwVerifyView *self);
-  /* Shows @hint and scans again a moment later. */
-  void        (*resume_scanning_later) (IdwVerifyView *self,
-                                        const char    *hint);
+  /* Says on a page of its own why what was given is not checked, in
+   * place of any verdict, which would look like the answer to it. */
+  void        (*refuse)                (IdwVerifyView *self,
+                                        const char    *message);
 } IdwVerifyViewCore;
 
 struct _IdwVerifyView
@@ -55,6 +55,8 @@ struct _IdwVerifyView
   AdwStatusPage    *no_camera_page;
   GtkWidget        *no_camera_paste_button;
   GtkButton        *retry_button;
+  AdwStatusPage    *refused_page;
+  GtkWidget        *refused_paste_button;
   GtkSpinner       *starting_spinner;
   GtkSpinner       *verifying_spinner;
   IdwVerdictPage   *verdict_page;
@@ -68,7 +70,6 @@ struct _IdwVerifyView
 
   gboolean          busy;
   gboolean          take_focus;
-  char             *page_before;
   guint             verifying_timeout;
   guint             rescan_timeout;
 };

@@ -54,6 +54,8 @@ focus_page (IdwVerifyView *self)
                                   ? self->scan_paste_button_narrow : self->scan_paste_button);
   if (g_str_equal (name, "no-camera"))
     return gtk_widget_grab_focus (self->no_camera_paste_button);
+  if (g_str_equal (name, "refused"))
+    return gtk_widget_grab_focus (self->refused_paste_button);
   if (g_str_equal (name, "result"))
     {
       idw_verdict_page_focus_default (self->verdict_page);
@@ -134,7 +136,8 @@ showing_outcome (IdwVerifyView *self)
 {
   const char *page = idw_verify_view_get_state (self);
 
-  return g_str_equal (page, "result") || g_str_equal (page, "verifying");
+  return g_str_equal (page, "result") || g_str_equal (page, "refused") ||
+         g_str_equal (page, "verifying");
 }
 
 /* ---- Camera -------------------------------------------------------------- */
@@ -380,6 +383,21 @@ again_action (GtkWidget  *widget,
 }
 
 static void
+refuse (IdwVerifyView *self,
+        const char    *message)
+{
+  /* AdwStatusPage reads its description as markup. */
+  g_autofree char *description = idw_ui_escape_markup (message);
+
+  /* An answer, as a verdict is: the camera has done its job. */
+  idw_camera_stop (self->camera);
+  g_clear_handle_id (&self->rescan_timeout, g_source_remove);
+
+  adw_status_page_set_description (self->refused_page, description);
+  set_page (self, "refused");
+}
+
+static void
 retry_camera_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -452,7 +470,6 @@ idw_verify_view_dispose (GObject *object)
   g_clear_object (&self->request_store);
   g_clear_object (&self->verifier);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->page_before, g_free);
 
   G_OBJECT_CLASS (idw_verify_view_parent_class)->dispose (object);
 }
@@ -487,6 +504,8 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, no_camera_page);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, no_camera_paste_button);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, refused_page);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, refused_paste_button);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, starting_spinner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, verifying_spinner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerifyView, verdict_page);
@@ -498,18 +517,11 @@ idw_verify_view_class_init (IdwVerifyViewClass *klass)
   gtk_widget_class_install_action (widget_class, "verify.retry-camera", NULL, retry_camera_action);
 }
 
-static const char *
-get_page (IdwVerifyView *self)
-{
-  return gtk_stack_get_visible_child_name (self->stack);
-}
-
 /* What the aspect files may ask of this one (idw-verify-view-private.h). */
 static const IdwVerifyViewCore verify_view_core = {
   .show_toast = show_toast,
   .set_page = set_page,
-  .get_page = get_page,
-  .resume_scanning_later = resume_scanning_later,
+  .refuse = refuse,
 };
 
 static void
