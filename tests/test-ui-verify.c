@@ -214,6 +214,68 @@ assert_not_valid (const char *reason,
   g_assert_true (has_label (GTK_WIDGET (view), reason));
 }
 
+/* After a verification the focus is on the verdict's headline, a heading
+ * whose accessible name is the verdict and whose description holds the
+ * reason (read back from where the page's helper keeps them: GTK 4.8 has
+ * no public getter). */
+static void
+assert_headline_focused (const char *verdict_text,
+                         const char *reason)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  const char *description;
+
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_has_css_class (focus, "idw-verdict-headline"));
+  g_assert_true (gtk_widget_get_focusable (focus));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (focus)), ==,
+                   GTK_ACCESSIBLE_ROLE_HEADING);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (focus), "idw-accessible-label"), ==, verdict_text);
+  description = g_object_get_data (G_OBJECT (focus), "idw-accessible-description");
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, reason));
+}
+
+/* "All Checks" says whether it is open, and each check row says its
+ * status and detail. */
+static void
+assert_checks_speak_status (void)
+{
+  GtkWidget *expander = find_widget_of_type (GTK_WIDGET (view), ADW_TYPE_EXPANDER_ROW);
+  IdwVerdict *verdict = idw_verify_view_get_verdict (view);
+  g_autofree char *digests = g_strdup_printf ("%s: Failed", idw_check_get_title (IDW_CHECK_DIGESTS));
+  g_autofree char *signature = g_strdup_printf ("%s: Passed", idw_check_get_title (IDW_CHECK_ISSUER_SIGNATURE));
+  gboolean seen_digests = FALSE, seen_signature = FALSE;
+  GtkWidget *widget;
+
+  g_assert_nonnull (expander);
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (expander)));
+  for (widget = expander; widget != NULL;)
+    {
+      const char *label = g_object_get_data (G_OBJECT (widget), "idw-accessible-label");
+
+      if (g_strcmp0 (label, digests) == 0)
+        {
+          seen_digests = TRUE;
+          g_assert_cmpstr (g_object_get_data (G_OBJECT (widget), "idw-accessible-description"), ==,
+                           idw_verdict_get_detail (verdict, IDW_CHECK_DIGESTS));
+        }
+      seen_signature |= g_strcmp0 (label, signature) == 0;
+
+      /* Depth first through the expander's rows. */
+      if (gtk_widget_get_first_child (widget) != NULL)
+        widget = gtk_widget_get_first_child (widget);
+      else
+        {
+          while (widget != expander && gtk_widget_get_next_sibling (widget) == NULL)
+            widget = gtk_widget_get_parent (widget);
+          widget = widget == expander ? NULL : gtk_widget_get_next_sibling (widget);
+        }
+    }
+  g_assert_true (seen_digests);
+  g_assert_true (seen_signature);
+}
+
 /* ---- Tests -------------------------------------------------------------- */
 
 static void
@@ -231,8 +293,11 @@ test_paste_valid (void)
   g_autofree char *text = present (in_person_paths);
 
   reset_view ();
+  /* The focus in the view, as when a person pastes. */
+  idw_verify_view_take_focus (view);
   paste_text (text);
   assert_valid_with_values ();
+  assert_headline_focused ("Valid ID", "Test issuer — not a real ID");
   /* Age over 18 is said in words. */
   g_assert_true (has_label (GTK_WIDGET (view), "This person is 18 or older"));
   screenshot ("valid");
@@ -323,9 +388,15 @@ test_paste_tampered (void)
   g_autofree char *forged = tamper (text);
 
   reset_view ();
+  idw_verify_view_take_focus (view);
   paste_text (forged);
   assert_not_valid ("Some details were changed after the ID was issued. The data is forged.",
                     IDW_CHECK_DIGESTS);
+  assert_headline_focused ("Not Valid", "Some details were changed after the ID was issued. The data is forged.");
+  g_assert_true (strstr (g_object_get_data (G_OBJECT (gtk_root_get_focus (GTK_ROOT (window))),
+                                            "idw-accessible-description"),
+                         "Test issuer — not a real ID") != NULL);
+  assert_checks_speak_status ();
   g_assert_cmpint (idw_verdict_get_status (idw_verify_view_get_verdict (view), IDW_CHECK_ISSUER_SIGNATURE),
                    ==, IDW_CHECK_STATUS_PASSED);
   /* A forged claim is never stated as a fact. */

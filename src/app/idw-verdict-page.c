@@ -26,7 +26,9 @@ struct _IdwVerdictPage
   AdwBin                parent_instance;
 
   GtkRevealer          *test_banner;
+  GtkLabel             *test_banner_label;
   GtkScrolledWindow    *scroller;
+  GtkWidget            *headline;
   GtkImage             *verdict_icon;
   GtkLabel             *title_label;
   GtkLabel             *reason_label;
@@ -190,6 +192,26 @@ update_presented (IdwVerdictPage *self)
 
   text = format_shown (presented, checked);
   adw_action_row_set_subtitle (self->presented_row, text);
+}
+
+/* Names @widget for assistive technologies. GTK 4.8 has no public getter
+ * for accessible properties, so the texts are kept on the widget too, for
+ * the tests to read back. */
+static void
+set_accessible_text (GtkWidget  *widget,
+                     const char *label,
+                     const char *description)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (description != NULL && *description != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_object_set_data_full (G_OBJECT (widget), "idw-accessible-label", g_strdup (label), g_free);
+  g_object_set_data_full (G_OBJECT (widget), "idw-accessible-description",
+                          description != NULL && *description != '\0' ? g_strdup (description) : NULL,
+                          g_free);
 }
 
 static GtkWidget *
@@ -458,28 +480,34 @@ fill_checks (IdwVerdictPage *self)
       const char *detail = idw_verdict_get_detail (self->verdict, check);
       GtkWidget *row = new_value_row (idw_check_get_title (check), detail != NULL ? detail : "");
       GtkWidget *icon = gtk_image_new_from_icon_name (status_icon (status));
+      const char *status_text;
+      g_autofree char *name = NULL;
 
       switch (status)
         {
         case IDW_CHECK_STATUS_PASSED:
           gtk_widget_add_css_class (icon, "success");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Passed"), -1);
+          status_text = _("Passed");
           passed++;
           break;
         case IDW_CHECK_STATUS_FAILED:
           gtk_widget_add_css_class (icon, "error");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Failed"), -1);
+          status_text = _("Failed");
           failed++;
           break;
         case IDW_CHECK_STATUS_NOT_APPLICABLE:
         default:
           gtk_widget_add_css_class (icon, "dim-label");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Not checked"), -1);
+          status_text = _("Not checked");
           break;
         }
+
+      /* The row, which takes the focus, says the status its icon shows. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, status_text, -1);
+      /* Translators: a check in "All Checks" and its status, such as
+       * "Issuer signature: Passed" */
+      name = g_strdup_printf (_("%1$s: %2$s"), idw_check_get_title (check), status_text);
+      set_accessible_text (row, name, detail);
 
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_expander_row_add_row (self->checks_row, row);
@@ -533,23 +561,69 @@ fill_issuer (IdwVerdictPage *self)
                           idw_verdict_get_presented_at (self->verdict) != NULL);
 }
 
+/* The headline's name is the verdict; its description the reason, the
+ * document, the test-issuer warning and the photo to compare: all that a
+ * screen reader says when the focus lands on it. */
 static void
-focus_first_row (IdwVerdictPage *self)
+update_headline (IdwVerdictPage *self,
+                 const char     *title,
+                 const char     *reason,
+                 const char     *document)
 {
-  GtkWidget *issuer_rows[4];
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *description = NULL;
 
-  if (self->detail_rows->len > 0 && gtk_widget_grab_focus (self->detail_rows->pdata[0]))
-    return;
+  if (reason != NULL)
+    g_ptr_array_add (parts, (gpointer) reason);
+  if (document != NULL && *document != '\0')
+    g_ptr_array_add (parts, (gpointer) document);
+  if (idw_verdict_is_test_issuer (self->verdict))
+    g_ptr_array_add (parts, (gpointer) gtk_label_get_label (self->test_banner_label));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->holder_box)))
+    g_ptr_array_add (parts, (gpointer) _("The photo from the ID is shown to compare with the person."));
+  g_ptr_array_add (parts, NULL);
 
-  issuer_rows[0] = GTK_WIDGET (self->issuer_row);
-  issuer_rows[1] = GTK_WIDGET (self->country_row);
-  issuer_rows[2] = GTK_WIDGET (self->valid_until_row);
-  issuer_rows[3] = GTK_WIDGET (self->presented_row);
-  for (guint i = 0; i < G_N_ELEMENTS (issuer_rows); i++)
-    if (gtk_widget_get_visible (issuer_rows[i]) && gtk_widget_grab_focus (issuer_rows[i]))
-      return;
+  description = g_strjoinv (" ", (char **) parts->pdata);
+  set_accessible_text (self->headline, title, description);
+}
 
-  gtk_widget_child_focus (GTK_WIDGET (self->checks_row), GTK_DIR_TAB_FORWARD);
+static void
+focus_headline (IdwVerdictPage *self)
+{
+  gtk_widget_grab_focus (self->headline);
+}
+
+/* The expander row's own header: the first action row inside it. */
+static GtkWidget *
+find_header_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child))
+        return child;
+      found = find_header_row (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* "All Checks" says whether it is open: libadwaita 1.2's expander row
+ * sets no expanded state, on itself or on its header, which has the focus. */
+static void
+on_checks_expanded (IdwVerdictPage *self)
+{
+  gboolean expanded = adw_expander_row_get_expanded (self->checks_row);
+  GtkWidget *checks = GTK_WIDGET (self->checks_row);
+  GtkWidget *header = find_header_row (checks);
+
+  gtk_accessible_update_state (GTK_ACCESSIBLE (checks), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+  if (header != NULL)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
 }
 
 static void
@@ -565,6 +639,7 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   gboolean had_focus;
   gboolean valid;
   const char *doctype;
+  const char *title;
   g_autofree char *document = NULL;
   g_autofree char *reason = NULL;
 
@@ -573,7 +648,7 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
 
   /* A focused row that goes hands the focus to its list, which scrolls the
    * page down to where the list is: the focus moves to the new verdict's
-   * first row instead (focus_first_row() below). */
+   * headline instead (focus_headline() below). */
   had_focus = (gtk_widget_get_state_flags (GTK_WIDGET (self)) & GTK_STATE_FLAG_FOCUS_WITHIN) != 0;
   if (had_focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->again_button));
@@ -587,7 +662,8 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
   gtk_image_set_from_icon_name (self->verdict_icon, valid ? "emblem-ok-symbolic" : "dialog-error-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), valid ? "error" : "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), valid ? "success" : "error");
-  gtk_label_set_label (self->title_label, valid ? _("Valid ID") : _("Not Valid"));
+  title = valid ? _("Valid ID") : _("Not Valid");
+  gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->reason_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL);
 
@@ -603,29 +679,28 @@ idw_verdict_page_set_verdict (IdwVerdictPage *self,
                           gtk_widget_get_first_child (GTK_WIDGET (self->age_box)) != NULL);
   fill_issuer (self);
   fill_checks (self);
+  update_headline (self, title, reason, doctype != NULL ? document : NULL);
 
   /* Every verdict is read from its headline, wherever the last one was
    * scrolled to. */
   if (had_focus)
-    focus_first_row (self);
+    focus_headline (self);
   scroll_to_top (self);
 }
 
 /**
  * idw_verdict_page_focus_default:
  *
- * Puts the keyboard focus on the first row under the verdict: the details
- * shown, else the issuer, else the checks (not by geometry: the rows of a
- * new verdict have no place on screen yet). The page shows its top, the
- * verdict, even where that row lies below the fold and the focus would
- * scroll the page down to it.
+ * Puts the keyboard focus on the verdict's headline, whose accessible name
+ * is the verdict and whose description the reason, so that a screen reader
+ * says the verdict first. The page shows its top.
  */
 void
 idw_verdict_page_focus_default (IdwVerdictPage *self)
 {
   g_return_if_fail (IDW_IS_VERDICT_PAGE (self));
 
-  focus_first_row (self);
+  focus_headline (self);
   scroll_to_top (self);
 }
 
@@ -653,6 +728,8 @@ idw_verdict_page_class_init (IdwVerdictPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-verdict-page.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, test_banner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, headline);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, test_banner_label);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, reason_label);
@@ -670,6 +747,7 @@ idw_verdict_page_class_init (IdwVerdictPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, presented_row);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, checks_row);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, again_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_checks_expanded);
 }
 
 static void
@@ -679,4 +757,5 @@ idw_verdict_page_init (IdwVerdictPage *self)
 
   self->detail_rows = g_ptr_array_new ();
   self->check_rows = g_ptr_array_new ();
+  on_checks_expanded (self);
 }

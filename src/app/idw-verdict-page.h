@@ -17,7 +17,7 @@ GtkWidget  *idw_verdict_page_new         (void);
 void        idw_verdict_page_set_verdict (IdwVerdictPage *self,
                                           IdwVerdict     *verdict);
 IdwVerdict *idw_verdict_page_get_verdict (IdwVerdictPage *self);
-/* Focus on the first row under the verdict. */
+/* Focus on the verdict's headline, which says the verdict and its reason. */
 void        idw_verdict_page_focus_default (IdwVerdictPage *self);
 
 /* The one-sentence reason of a failed verdict (NULL for a valid one).
