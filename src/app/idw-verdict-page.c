@@ -194,9 +194,7 @@ update_presented (IdwVerdictPage *self)
   adw_action_row_set_subtitle (self->presented_row, text);
 }
 
-/* Names @widget for assistive technologies. GTK 4.8 has no public getter
- * for accessible properties, so the texts are kept on the widget too, for
- * the tests to read back. */
+/* Names and describes @widget for assistive technologies. */
 static void
 set_accessible_text (GtkWidget  *widget,
                      const char *label,
@@ -208,10 +206,6 @@ set_accessible_text (GtkWidget  *widget,
                                     description, -1);
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-  g_object_set_data_full (G_OBJECT (widget), "idw-accessible-label", g_strdup (label), g_free);
-  g_object_set_data_full (G_OBJECT (widget), "idw-accessible-description",
-                          description != NULL && *description != '\0' ? g_strdup (description) : NULL,
-                          g_free);
 }
 
 static GtkWidget *
