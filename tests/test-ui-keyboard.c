@@ -546,6 +546,15 @@ present_age (IdwCardPage *card)
   move_focus_to ("Left", "_Name and Photo", 1);
   move_focus_to ("Left", "_Full ID", 1);
   press ("space");
+  /* The presets are radio buttons named by their labels, in a group named
+   * by the heading; the chosen one is checked. */
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (focus ()), GTK_ACCESSIBLE_ROLE_RADIO);
+  assert_accessible (focus (), GTK_ACCESSIBLE_PROPERTY_LABEL, "Full ID");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (focus ()), GTK_ACCESSIBLE_STATE_CHECKED, TRUE);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (gtk_widget_get_parent (focus ())),
+                                   GTK_ACCESSIBLE_ROLE_RADIO_GROUP);
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (gtk_widget_get_next_sibling (focus ())),
+                                    GTK_ACCESSIBLE_STATE_CHECKED, FALSE);
   g_assert_cmpuint (g_strv_length (idw_present_page_dup_paths (present)), >, 1);
   g_assert_false (g_str_equal (idw_present_page_get_summary (present), "Shares: Age over 18"));
   press ("alt+a");

@@ -223,10 +223,26 @@ idw_present_page_set_preset (IdwPresentPage *self,
   return TRUE;
 }
 
+/* A preset is a radio button for assistive technologies: named by its
+ * label (GTK 4.8 names a button with a label child "GtkToggleButton"), and
+ * checked or not as it shows. */
+static void
+update_preset_accessible (GtkToggleButton *button)
+{
+  GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+
+  if (GTK_IS_LABEL (child))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_label_get_text (GTK_LABEL (child)), -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_CHECKED,
+                               gtk_toggle_button_get_active (button), -1);
+}
+
 static void
 preset_toggled_cb (IdwPresentPage  *self,
                    GtkToggleButton *button)
 {
+  update_preset_accessible (button);
   if (self->updating || !gtk_toggle_button_get_active (button))
     return;
 
@@ -858,6 +874,10 @@ idw_present_page_init (IdwPresentPage *self)
   const guint activate_keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_ISO_Enter, GDK_KEY_space };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  update_preset_accessible (self->full_button);
+  update_preset_accessible (self->name_photo_button);
+  update_preset_accessible (self->age_button);
 
   /* The code takes the focus when it appears; Enter or Space on it fills
    * the screen with it. */
