@@ -261,6 +261,8 @@ element_row (const char          *name_space,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   gtk_widget_add_css_class (row, "property");
+  /* Read-only: out of the Tab chain, read with its group. */
+  gtk_widget_set_focusable (row, FALSE);
 
   if (idw_element_get_kind (name_space, element) == IDW_VALUE_KIND_IMAGE)
     {
@@ -332,6 +334,8 @@ add_detail (IdwCardPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), shown);
   gtk_widget_add_css_class (row, "property");
+  /* Read-only: out of the Tab chain, read with its group. */
+  gtk_widget_set_focusable (row, FALSE);
   adw_preferences_group_add (self->details_group, row);
 }
 

@@ -297,6 +297,9 @@ fill_elements (IdwPresentPage *self)
                                self, G_CONNECT_SWAPPED);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      /* One Tab per detail: the switch, named by the detail, takes the
+       * focus; the row around it does not. */
+      gtk_widget_set_focusable (row, FALSE);
       adw_preferences_group_add (self->elements_group, row);
 
       g_ptr_array_add (self->paths, g_strdup (paths[i]));
