@@ -513,8 +513,11 @@ test_portrait (void)
   g_autoptr(GHashTable) rows = NULL;
 
   reset_view ();
+  idw_verify_view_take_focus (view);
   paste_text (text);
   g_assert_true (idw_verdict_is_valid (idw_verify_view_get_verdict (view)));
+  /* The headline says there is a photo to compare. */
+  assert_headline_focused ("Valid ID", "The photo from the ID is shown to compare with the person.");
   picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
   g_assert_nonnull (picture);
   ui_iterate_for (100);
@@ -532,9 +535,16 @@ test_portrait (void)
   /* Forged details: no face to compare with, only a small thumbnail said
    * to be not verified, and no name in large type. */
   reset_view ();
+  idw_verify_view_take_focus (view);
   paste_text (forged);
   assert_not_valid ("Some details were changed after the ID was issued. The data is forged.",
                     IDW_CHECK_DIGESTS);
+  {
+    g_autofree char *description = accessible_text (gtk_root_get_focus (GTK_ROOT (window)),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+    g_assert_null (strstr (description, "photo"));
+  }
   ui_iterate_for (100);
   picture = find_widget (GTK_WIDGET (view), is_large_portrait, NULL);
   g_assert_true (picture == NULL || !gtk_widget_get_mapped (picture));

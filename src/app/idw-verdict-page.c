@@ -556,7 +556,7 @@ fill_issuer (IdwVerdictPage *self)
 }
 
 /* The headline's name is the verdict; its description the reason, the
- * document, the test-issuer warning and the photo to compare: all that a
+ * test-issuer warning, the document and the photo to compare: all that a
  * screen reader says when the focus lands on it. */
 static void
 update_headline (IdwVerdictPage *self,
@@ -569,10 +569,11 @@ update_headline (IdwVerdictPage *self,
 
   if (reason != NULL)
     g_ptr_array_add (parts, (gpointer) reason);
-  if (document != NULL && *document != '\0')
-    g_ptr_array_add (parts, (gpointer) document);
+  /* The banner above the page, which the focus never visits. */
   if (idw_verdict_is_test_issuer (self->verdict))
     g_ptr_array_add (parts, (gpointer) gtk_label_get_label (self->test_banner_label));
+  if (document != NULL && *document != '\0')
+    g_ptr_array_add (parts, (gpointer) document);
   if (gtk_widget_get_visible (GTK_WIDGET (self->holder_box)))
     g_ptr_array_add (parts, (gpointer) _("The photo from the ID is shown to compare with the person."));
   g_ptr_array_add (parts, NULL);
