@@ -85,6 +85,7 @@ idw_application_startup (GApplication *app)
 
   gtk_window_set_default_icon_name (APP_ID);
   idw_ui_install_pill_mnemonics ();
+  idw_ui_install_button_names ();
 
   self->settings = g_settings_new (APP_ID);
 }

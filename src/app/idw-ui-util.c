@@ -550,3 +550,57 @@ idw_ui_install_pill_mnemonics (void)
       g_once_init_leave (&installed, 1);
     }
 }
+
+static void
+name_button_from_label (GtkButton *button)
+{
+  GtkWidget *child = gtk_button_get_child (button);
+
+  /* The child is the button's own label: naming the button after it alone
+   * keeps GTK from adding the text as written, access key mark and all. */
+  if (gtk_button_get_label (button) == NULL || !GTK_IS_LABEL (child))
+    return;
+
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL, -1);
+}
+
+static void
+button_label_changed_cb (GtkButton  *button,
+                         GParamSpec *pspec,
+                         gpointer    data)
+{
+  name_button_from_label (button);
+}
+
+static gboolean
+button_mapped_hook (GSignalInvocationHint *hint,
+                    guint                  n_params,
+                    const GValue          *params,
+                    gpointer               data)
+{
+  GtkWidget *widget = g_value_get_object (&params[0]);
+
+  if (!GTK_IS_BUTTON (widget) || g_object_get_data (G_OBJECT (widget), "idw-named-from-label") != NULL)
+    return TRUE;
+
+  g_object_set_data (G_OBJECT (widget), "idw-named-from-label", GINT_TO_POINTER (1));
+  name_button_from_label (GTK_BUTTON (widget));
+  g_signal_connect (widget, "notify::label", G_CALLBACK (button_label_changed_cb), NULL);
+  g_signal_connect (widget, "notify::use-underline", G_CALLBACK (button_label_changed_cb), NULL);
+
+  return TRUE;
+}
+
+void
+idw_ui_install_button_names (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, button_mapped_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
+}

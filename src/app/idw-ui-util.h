@@ -91,6 +91,11 @@ const char *idw_ui_doctype_style           (const char    *doctype);
  * every pill button drops such a suffix from its label when it is shown
  * and keeps the access key: Alt+P still presses it. */
 void        idw_ui_install_pill_mnemonics  (void);
+/* GTK 4.8 names a button whose label has an access key by the label as
+ * written ("_Paste"), followed by the text again: screen readers say
+ * "underscore Paste Paste". Once installed, such a button is named by its
+ * its label widget alone ("Paste") when it is shown. */
+void        idw_ui_install_button_names    (void);
 /* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
 gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,
                                             char         **out_text,
