@@ -103,8 +103,23 @@ static void
 add_tag (IdwCredentialRow *self,
          GtkWidget        *tag)
 {
+  g_autoptr(GString) description = g_string_new (NULL);
+
   gtk_box_append (self->tags, tag);
   gtk_widget_set_visible (GTK_WIDGET (self->tags), TRUE);
+
+  /* A tag is a warning seen at a glance ("Test issuer"): screen readers
+   * get the row's tags as its description. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tags)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!GTK_IS_LABEL (child))
+        continue;
+      if (description->len > 0)
+        g_string_append (description, ", ");
+      g_string_append (description, gtk_label_get_text (GTK_LABEL (child)));
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
 }
 
 static void
