@@ -26,15 +26,6 @@
 
 #define BASE45_ALPHABET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
-/* Characters of alphanumeric mode at level L, versions 1 to 40 (ISO/IEC
- * 18004 table 7). */
-static const int alphanumeric_capacity_l[40] = {
-  25, 47, 77, 114, 154, 195, 224, 279, 335, 395,
-  468, 535, 619, 667, 758, 854, 938, 1046, 1153, 1249,
-  1352, 1460, 1588, 1704, 1853, 1990, 2132, 2223, 2369, 2520,
-  2677, 2840, 3009, 3183, 3351, 3537, 3729, 3927, 4087, 4296,
-};
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRinput, QRinput_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
@@ -156,7 +147,7 @@ make_code (int      version,
            GError **error)
 {
   static const char alphabet[] = BASE45_ALPHABET;
-  int len = alphanumeric_capacity_l[version - 1];
+  int len = idw_qr_alphanumeric_capacity_l (version);
   g_autofree char *text = g_malloc (len + 1);
   g_autoptr(QRinput) input = NULL;
   g_autoptr(QRcode) code = NULL;

@@ -19,16 +19,7 @@
 #include "idw-error.h"
 #include "idw-transport.h"
 
-/* Characters an alphanumeric QR code holds at level L (ISO/IEC 18004
- * Table 7), versions 1 to 25. */
-static const guint16 alphanumeric_capacity_l[] = {
-  25, 47, 77, 114, 154, 195, 224, 279, 335, 395,
-  468, 535, 619, 667, 758, 854, 938, 1046, 1153, 1249,
-  1352, 1460, 1588, 1704, 1853,
-};
-
-G_STATIC_ASSERT (IDW_ANIMATION_MAX_VERSION >= 1
-                 && IDW_ANIMATION_MAX_VERSION <= G_N_ELEMENTS (alphanumeric_capacity_l));
+G_STATIC_ASSERT (IDW_ANIMATION_MAX_VERSION >= 1 && IDW_ANIMATION_MAX_VERSION <= 40);
 
 #define HEADER_LENGTH 12
 #define CRC_LENGTH    4
@@ -179,7 +170,7 @@ payload_id (const guint8 *payload,
 static gsize
 max_frame_text (void)
 {
-  return alphanumeric_capacity_l[IDW_ANIMATION_MAX_VERSION - 1];
+  return idw_qr_alphanumeric_capacity_l (IDW_ANIMATION_MAX_VERSION);
 }
 
 gboolean

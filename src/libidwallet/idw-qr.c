@@ -23,6 +23,30 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRinput, QRinput_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
+/* Characters an alphanumeric QR code holds at level L (ISO/IEC 18004
+ * Table 7), versions 1 to 40. */
+static const guint16 alphanumeric_capacity_l[40] = {
+  25, 47, 77, 114, 154, 195, 224, 279, 335, 395,
+  468, 535, 619, 667, 758, 854, 938, 1046, 1153, 1249,
+  1352, 1460, 1588, 1704, 1853, 1990, 2132, 2223, 2369, 2520,
+  2677, 2840, 3009, 3183, 3351, 3537, 3729, 3927, 4087, 4296,
+};
+
+/**
+ * idw_qr_alphanumeric_capacity_l:
+ * @version: a QR version, 1 to 40
+ *
+ * Returns: how many alphanumeric characters a code of @version holds at
+ *   error correction level L
+ */
+int
+idw_qr_alphanumeric_capacity_l (int version)
+{
+  g_return_val_if_fail (version >= 1 && version <= 40, 0);
+
+  return alphanumeric_capacity_l[version - 1];
+}
+
 /**
  * idw_qr_is_alphanumeric:
  * @text: a text

@@ -24,6 +24,8 @@ typedef struct
 IdwQrMatrix *idw_qr_encode           (const char        *text,
                                       GError           **error);
 gboolean     idw_qr_is_alphanumeric  (const char        *text);
+/* Characters of alphanumeric mode at level L in a code of @version (1..40). */
+int          idw_qr_alphanumeric_capacity_l (int         version);
 /* Always level L: the smallest code. */
 IdwQrMatrix *idw_qr_encode_low       (const char        *text,
                                       GError           **error);
