@@ -504,24 +504,21 @@ find_underlined_label (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-pill_mapped_hook (GSignalInvocationHint *hint,
-                  guint                  n_params,
-                  const GValue          *params,
-                  gpointer               data)
+/* A pill button's "(_P)" suffix goes; Alt+P stays. */
+static void
+fix_pill_mnemonic (GtkWidget *widget)
 {
-  GtkWidget *widget = g_value_get_object (&params[0]);
   GtkLabel *label;
   g_autofree char *text = NULL;
   guint keyval = 0;
   GtkEventController *controller;
 
-  if (!GTK_IS_BUTTON (widget) || !gtk_widget_has_css_class (widget, "pill"))
-    return TRUE;
+  if (!gtk_widget_has_css_class (widget, "pill"))
+    return;
 
   label = find_underlined_label (widget);
   if (label == NULL || !idw_ui_split_suffix_mnemonic (gtk_label_get_label (label), &text, &keyval))
-    return TRUE;
+    return;
 
   /* The label's own mnemonic goes with its underline; a shortcut of the
    * window's kind for mnemonics (Alt+key) takes its place. */
@@ -533,22 +530,6 @@ pill_mapped_hook (GSignalInvocationHint *hint,
                                         gtk_shortcut_new (gtk_mnemonic_trigger_new (keyval),
                                                           gtk_callback_action_new (press_pill_cb, NULL, NULL)));
   gtk_widget_add_controller (widget, controller);
-
-  return TRUE;
-}
-
-void
-idw_ui_install_pill_mnemonics (void)
-{
-  static gsize installed;
-
-  if (g_once_init_enter (&installed))
-    {
-      /* The signal exists once the class does. */
-      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
-      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, pill_mapped_hook, NULL, NULL);
-      g_once_init_leave (&installed, 1);
-    }
 }
 
 static void
@@ -581,7 +562,11 @@ button_mapped_hook (GSignalInvocationHint *hint,
 {
   GtkWidget *widget = g_value_get_object (&params[0]);
 
-  if (!GTK_IS_BUTTON (widget) || g_object_get_data (G_OBJECT (widget), "idw-named-from-label") != NULL)
+  if (!GTK_IS_BUTTON (widget))
+    return TRUE;
+
+  fix_pill_mnemonic (widget);
+  if (g_object_get_data (G_OBJECT (widget), "idw-named-from-label") != NULL)
     return TRUE;
 
   g_object_set_data (G_OBJECT (widget), "idw-named-from-label", GINT_TO_POINTER (1));
@@ -593,12 +578,13 @@ button_mapped_hook (GSignalInvocationHint *hint,
 }
 
 void
-idw_ui_install_button_names (void)
+idw_ui_install_button_fixes (void)
 {
   static gsize installed;
 
   if (g_once_init_enter (&installed))
     {
+      /* The signal exists once the class does. */
       g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
       g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, button_mapped_hook, NULL, NULL);
       g_once_init_leave (&installed, 1);

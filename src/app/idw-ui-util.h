@@ -86,16 +86,16 @@ const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);
 
-/* Chinese and Japanese translations mark an access key as a suffix,
- * "出示(_P)", which a pill button would show as "出示(P)". Once installed,
- * every pill button drops such a suffix from its label when it is shown
- * and keeps the access key: Alt+P still presses it. */
-void        idw_ui_install_pill_mnemonics  (void);
-/* GTK 4.8 names a button whose label has an access key by the label as
- * written ("_Paste"), followed by the text again: screen readers say
- * "underscore Paste Paste". Once installed, such a button is named by its
- * its label widget alone ("Paste") when it is shown. */
-void        idw_ui_install_button_names    (void);
+/* Once installed, every button is fixed up when it is shown:
+ * - Chinese and Japanese translations mark an access key as a suffix,
+ *   "出示(_P)", which a pill button would show as "出示(P)": a pill button
+ *   drops such a suffix from its label and keeps the access key (Alt+P
+ *   still presses it);
+ * - GTK 4.8 names a button whose label has an access key by the label as
+ *   written ("_Paste"), followed by the text again: screen readers say
+ *   "underscore Paste Paste"; such a button is named by its label widget
+ *   alone ("Paste"). */
+void        idw_ui_install_button_fixes    (void);
 /* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
 gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,
                                             char         **out_text,
