@@ -27,10 +27,18 @@ app_bin = os.path.join(build, 'src', 'app', 'id-wallet')
 # The app must talk to the accessibility bus, which the other UI tests turn off.
 os.environ.pop('NO_AT_BRIDGE', None)
 os.environ.pop('GTK_A11Y', None)
-# pyatspi complains about its own bridge otherwise.
+# The app keeps the tests' G_DEBUG (fatal-warnings); this process does not
+# need it.
+APP_G_DEBUG = os.environ.get('G_DEBUG', '')
 os.environ['G_DEBUG'] = 'gc-friendly'
 
-import pyatspi  # noqa: E402 (after the environment is set)
+try:
+    import pyatspi  # noqa: E402 (after the environment is set)
+except ImportError:
+    # Debian's python3-pyatspi is for Debian's python3.
+    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
+        os.execv('/usr/bin/python3', ['/usr/bin/python3'] + sys.argv)
+    raise
 
 INTERACTIVE = {
     pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_RADIO_BUTTON,
@@ -79,7 +87,8 @@ def walk(acc, path=()):
         state = acc.getState()
     except Exception:
         return
-    # GTK 4.8 sets "showing" only on windows: "visible" prunes hidden
+    # GTK 4.8 sets "showing" only on windows (and warns, fatally under the
+    # tests' G_DEBUG, when asked for screen coordinates): "visible" prunes hidden
     # widgets, on_screen() below the pages a stack is not showing.
     if not state.contains(pyatspi.STATE_VISIBLE) and acc.getRole() != pyatspi.ROLE_APPLICATION:
         return
@@ -87,12 +96,13 @@ def walk(acc, path=()):
     for i in range(acc.childCount):
         c = acc.getChildAtIndex(i)
         if c is not None:
-            yield from walk(c, path + (acc.getRoleName(),))
+            step = acc.getRoleName() + (' "%s"' % acc.name if acc.name and not TYPE_NAME.match(acc.name) else '')
+            yield from walk(c, path + (step,))
 
 
 def on_screen(acc):
     try:
-        e = acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        e = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     except Exception:
         return False
     return e.width > 0 and e.height > 0
@@ -138,7 +148,7 @@ def unnamed(app):
             print('#   ' + describe(acc))
         why = bad_name(name)
         if why:
-            bad.append('%s: %s, in %s' % (describe(acc), why, ' > '.join(path[-3:])))
+            bad.append('%s: %s, in %s' % (describe(acc), why, ' > '.join(path[-4:])))
     return bad
 
 
@@ -148,6 +158,12 @@ def check_view(app, view):
     tap(not bad, 'every interactive element of %s has a real name' % view, '\n'.join(bad))
     if bad:
         failures_by_view[view] = bad
+        if os.environ.get('IDW_A11Y_TREE'):
+            for acc, path in walk(app):
+                st = acc.getState()
+                print('#T %s%s%s%s' % ('  ' * len(path), describe(acc),
+                                       ' focusable' if st.contains(pyatspi.STATE_FOCUSABLE) else '',
+                                       ' FOCUSED' if st.contains(pyatspi.STATE_FOCUSED) else ''))
 
 
 def focused(app):
@@ -185,6 +201,7 @@ def key_focused_window(*keys):
 
 def fresh_profile(root):
     env = dict(os.environ)
+    env['G_DEBUG'] = APP_G_DEBUG
     env['HOME'] = os.path.join(root, 'home')
     env['XDG_DATA_HOME'] = os.path.join(root, 'home', '.local', 'share')
     env['XDG_CONFIG_HOME'] = os.path.join(root, 'home', '.config')
@@ -195,7 +212,7 @@ def fresh_profile(root):
 
 
 def start_app(env):
-    p = subprocess.Popen([app_bin], env=env, cwd=env['HOME'], stderr=subprocess.DEVNULL)
+    p = subprocess.Popen([app_bin], env=env, cwd=env['HOME'], stdout=subprocess.DEVNULL)
     time.sleep(2)
     return p, find_app()
 
@@ -209,17 +226,13 @@ def stop_app(p):
         p.wait()
 
 
-def clipboard(text):
-    """Puts TEXT on the clipboard (xclip keeps serving it in the background)."""
-    p = subprocess.Popen(['xclip', '-selection', 'clipboard', '-loops', '1'], stdin=subprocess.PIPE, text=True)
-    p.communicate(text)
-
-
 def verdict_check(app, text, expected, what):
-    subprocess.Popen(['xclip', '-selection', 'clipboard', '-i'], stdin=subprocess.PIPE, text=True).communicate(text)
+    # xclip stays behind to serve the clipboard: it must not hold meson's pipes.
+    subprocess.Popen(['xclip', '-selection', 'clipboard', '-i'], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, text=True).communicate(text)
     key('alt+2')
     time.sleep(0.5)
-    key('ctrl+v')
+    key('Tab', 'ctrl+v')
     name = desc = ''
     end = time.time() + 15
     acc = None
@@ -228,11 +241,14 @@ def verdict_check(app, text, expected, what):
         if acc is not None and acc.name == expected:
             break
         time.sleep(0.5)
+    if os.environ.get('IDW_A11Y_SHOTS'):
+        subprocess.run(['import', '-window', 'root', os.path.join(os.environ['IDW_A11Y_SHOTS'], expected + '.png')])
     if acc is not None:
         name, desc = acc.name, acc.description
     tap(name == expected and len(desc.strip()) > 0,
         'after verifying %s, the focused element is "%s" with the reason in its description' % (what, expected),
-        'focused: %s' % (describe(acc) if acc is not None else 'nothing'))
+        'focused: %s; on screen: %s' % (describe(acc) if acc is not None else 'nothing',
+                                        ', '.join(describe(a) for a, _ in walk(app) if a.name == expected) or 'no verdict'))
     check_view(app, 'the verdict (%s)' % what)
 
 
@@ -277,6 +293,10 @@ def main():
         p, app = start_app(env)
         try:
             check_view(app, 'the wallet list')
+            rows = [a for a, _ in walk(app) if a.getRole() == pyatspi.ROLE_LIST_ITEM and interactive(a)]
+            tap(rows and all('Test issuer' in a.description for a in rows),
+                'each wallet row from a test issuer says so in its description',
+                '\n'.join(describe(a) for a in rows))
             # Open the first ID: its row is the first activatable list item.
             for acc, _ in walk(app):
                 if acc.getRole() == pyatspi.ROLE_LIST_ITEM and acc.getState().contains(pyatspi.STATE_FOCUSABLE):

@@ -84,7 +84,7 @@ idw_application_startup (GApplication *app)
   G_APPLICATION_CLASS (idw_application_parent_class)->startup (app);
 
   gtk_window_set_default_icon_name (APP_ID);
-  idw_ui_install_button_fixes ();
+  idw_ui_install_widget_fixes ();
 
   self->settings = g_settings_new (APP_ID);
 }

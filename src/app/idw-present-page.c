@@ -290,12 +290,12 @@ fill_elements (IdwPresentPage *self)
 
       sw = gtk_switch_new ();
       gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (sw),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                      -1);
       g_signal_connect_object (sw, "notify::active", G_CALLBACK (switch_changed_cb),
                                self, G_CONNECT_SWAPPED);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      /* The row names the switch after its title and describes it with
+       * the value (labelled-by and described-by); a label of its own would
+       * make GTK say the name twice. */
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
       /* One Tab per detail: the switch, named by the detail, takes the
        * focus; the row around it does not. */

@@ -554,8 +554,72 @@ button_label_changed_cb (GtkButton  *button,
   name_button_from_label (button);
 }
 
+/* The title of what a list belongs to: the expander row it is part of,
+ * or the preferences group it is the list of. */
+static GtkWidget *
+list_owner (GtkWidget *list)
+{
+  for (GtkWidget *w = gtk_widget_get_parent (list); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      if (ADW_IS_EXPANDER_ROW (w) || ADW_IS_PREFERENCES_GROUP (w))
+        return w;
+      /* A list inside some other row belongs to that row. */
+      if (GTK_IS_LIST_BOX_ROW (w))
+        return NULL;
+    }
+
+  return NULL;
+}
+
+static void
+name_from_owner (GtkWidget *widget,
+                 GtkWidget *owner)
+{
+  const char *title = ADW_IS_PREFERENCES_GROUP (owner)
+                      ? adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (owner))
+                      : adw_preferences_row_get_title (ADW_PREFERENCES_ROW (owner));
+
+  if (title != NULL && *title != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+static void
+owner_title_changed_cb (GtkWidget  *owner,
+                        GParamSpec *pspec,
+                        GtkWidget  *widget)
+{
+  name_from_owner (widget, owner);
+}
+
+/* GTK 4.8 names a list without a name "GtkListBox", and libadwaita 1.2
+ * names neither the list inside a preferences group or an expander row
+ * nor the expander row itself: they take the title of the group or row. */
+static void
+name_list (GtkWidget *widget)
+{
+  GtkWidget *owner;
+
+  if (ADW_IS_EXPANDER_ROW (widget))
+    owner = widget;
+  else if (GTK_IS_LIST_BOX (widget))
+    owner = list_owner (widget);
+  else
+    return;
+
+  if (owner == NULL || g_object_get_data (G_OBJECT (widget), "idw-named-from-owner") != NULL ||
+      gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return;
+
+  g_object_set_data (G_OBJECT (widget), "idw-named-from-owner", owner);
+  name_from_owner (widget, owner);
+  g_signal_connect_object (owner, "notify::title", G_CALLBACK (owner_title_changed_cb), widget, 0);
+}
+
 static gboolean
-button_mapped_hook (GSignalInvocationHint *hint,
+widget_mapped_hook (GSignalInvocationHint *hint,
                     guint                  n_params,
                     const GValue          *params,
                     gpointer               data)
@@ -563,7 +627,10 @@ button_mapped_hook (GSignalInvocationHint *hint,
   GtkWidget *widget = g_value_get_object (&params[0]);
 
   if (!GTK_IS_BUTTON (widget))
-    return TRUE;
+    {
+      name_list (widget);
+      return TRUE;
+    }
 
   fix_pill_mnemonic (widget);
   if (g_object_get_data (G_OBJECT (widget), "idw-named-from-label") != NULL)
@@ -578,7 +645,7 @@ button_mapped_hook (GSignalInvocationHint *hint,
 }
 
 void
-idw_ui_install_button_fixes (void)
+idw_ui_install_widget_fixes (void)
 {
   static gsize installed;
 
@@ -586,7 +653,7 @@ idw_ui_install_button_fixes (void)
     {
       /* The signal exists once the class does. */
       g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
-      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, button_mapped_hook, NULL, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, widget_mapped_hook, NULL, NULL);
       g_once_init_leave (&installed, 1);
     }
 }

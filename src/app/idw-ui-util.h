@@ -86,7 +86,7 @@ const char *idw_ui_namespace_title         (const char    *name_space);
 /* A CSS class for the card's colours: "mdl", "pid", "photo-id" or "other". */
 const char *idw_ui_doctype_style           (const char    *doctype);
 
-/* Once installed, every button is fixed up when it is shown:
+/* Once installed, buttons and lists are fixed up when they are shown:
  * - Chinese and Japanese translations mark an access key as a suffix,
  *   "出示(_P)", which a pill button would show as "出示(P)": a pill button
  *   drops such a suffix from its label and keeps the access key (Alt+P
@@ -94,8 +94,10 @@ const char *idw_ui_doctype_style           (const char    *doctype);
  * - GTK 4.8 names a button whose label has an access key by the label as
  *   written ("_Paste"), followed by the text again: screen readers say
  *   "underscore Paste Paste"; such a button is named by its label widget
- *   alone ("Paste"). */
-void        idw_ui_install_button_fixes    (void);
+ *   alone ("Paste");
+ * - a list in a preferences group or an expander row, and an expander
+ *   row itself, is named by the group's or row's title, not "GtkListBox". */
+void        idw_ui_install_widget_fixes    (void);
 /* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
 gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,
                                             char         **out_text,

@@ -99,6 +99,12 @@ set_page (IdwVerifyView *self,
       move_focus |= focus == NULL || gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) == NULL;
     }
 
+  /* A verdict is what the person waits for, wherever the focus was (a
+   * paste from the header bar, a code the camera read while they looked
+   * at the menu): a screen reader must say it before anything else. */
+  if (g_str_equal (name, "result") && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    move_focus = TRUE;
+
   /* The focus follows to the page that appears. */
   if (move_focus && focus_page (self))
     self->take_focus = FALSE;
