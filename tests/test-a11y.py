@@ -226,7 +226,7 @@ def stop_app(p):
         p.wait()
 
 
-def verdict_check(app, text, expected, what):
+def verdict_check(app, text, expected, what, said):
     # xclip stays behind to serve the clipboard: it must not hold meson's pipes.
     subprocess.Popen(['xclip', '-selection', 'clipboard', '-i'], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, text=True).communicate(text)
@@ -245,7 +245,8 @@ def verdict_check(app, text, expected, what):
         subprocess.run(['import', '-window', 'root', os.path.join(os.environ['IDW_A11Y_SHOTS'], expected + '.png')])
     if acc is not None:
         name, desc = acc.name, acc.description
-    tap(name == expected and len(desc.strip()) > 0,
+    print('# focused after verifying %s: %s' % (what, describe(acc) if acc is not None else 'nothing'))
+    tap(name == expected and all(s in desc for s in said),
         'after verifying %s, the focused element is "%s" with the reason in its description' % (what, expected),
         'focused: %s; on screen: %s' % (describe(acc) if acc is not None else 'nothing',
                                         ', '.join(describe(a) for a, _ in walk(app) if a.name == expected) or 'no verdict'))
@@ -311,9 +312,11 @@ def main():
             key_focused_window('alt+s')
             check_view(app, 'the QR view')
             key('alt+Left', 'alt+Left', 'alt+Left')
-            verdict_check(app, valid, 'Valid ID', 'a valid presentation')
+            verdict_check(app, valid, 'Valid ID', 'a valid presentation',
+                          ['Test issuer — not a real ID.', 'This person is 18 or older.'])
             key('alt+2')
-            verdict_check(app, invalid, 'Not Valid', 'a presentation from an untrusted issuer')
+            verdict_check(app, invalid, 'Not Valid', 'a presentation from an untrusted issuer',
+                          ['The issuer of this ID is not one you trust.', 'Test issuer — not a real ID.'])
             key('ctrl+comma')
             time.sleep(1)
             check_view(app, 'Preferences')
@@ -322,6 +325,17 @@ def main():
             except RuntimeError:
                 key_focused_window('ctrl+Page_Down')
             check_view(app, 'Trusted Issuers')
+            removes = [a for a, _ in walk(app)
+                       if a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name.startswith('Remove') and interactive(a)]
+            tap(removes and all(a.name.startswith('Remove ') and len(a.name) > len('Remove ') for a in removes),
+                'each trusted issuer\'s Remove button says which issuer it removes',
+                '\n'.join(describe(a) for a in removes) or 'no Remove button')
+            rows = [a for a, _ in walk(app) if a.getRole() == pyatspi.ROLE_LIST_ITEM and on_screen(a)
+                    and any(r.name.startswith('Remove') for r, _ in walk(a))]
+            tap(rows and not any(re.search(r'[0-9A-Fa-f]{64}', a.description or '') for a in rows)
+                and all('Test issuer' in a.description or 'test issuer' in a.description for a in rows),
+                'trusted issuers\' rows are described without the 64-digit fingerprint, and say they are test issuers',
+                '\n'.join(describe(a) for a in rows) or 'no issuer row')
         finally:
             stop_app(p)
     finally:

@@ -117,6 +117,8 @@ issuer_row_new (IdwCertificate *certificate)
   g_autofree char *grouped = idw_ui_format_fingerprint (short_fp);
   g_autofree char *validity = validity_text (certificate);
   g_autofree char *subtitle = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *remove_name = NULL;
   GtkWidget *remove;
 
   if (country != NULL)
@@ -130,7 +132,11 @@ issuer_row_new (IdwCertificate *certificate)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  /* The whole fingerprint, to compare with the issuer's, for the eye; a
+   * screen reader reads the row's subtitle instead of 64 hex digits (GTK
+   * would make the tooltip the description). */
   gtk_widget_set_tooltip_text (row, fingerprint);
+  g_object_set_data_full (G_OBJECT (row), "fingerprint", g_strdup (fingerprint), g_free);
 
   if (idw_certificate_is_test_issuer (certificate))
     {
@@ -141,7 +147,10 @@ issuer_row_new (IdwCertificate *certificate)
       gtk_widget_add_css_class (tag, "warning");
       gtk_widget_set_tooltip_text (tag, _("A test issuer: its IDs are not real"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
+      description = g_strdup_printf ("%s %s", subtitle, _("A test issuer: its IDs are not real"));
     }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description != NULL ? description : subtitle, -1);
 
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -149,8 +158,11 @@ issuer_row_new (IdwCertificate *certificate)
   gtk_widget_add_css_class (remove, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "trust.remove");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", fingerprint);
+  /* Translators: the name screen readers say for the button that removes
+   * the trusted issuer %s */
+  remove_name = g_strdup_printf (_("Remove %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Remove"), -1);
+                                  remove_name, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
 
   g_object_set_data_full (G_OBJECT (row), "title", g_steal_pointer (&title), g_free);
@@ -540,7 +552,7 @@ remove_action (GtkWidget  *widget,
     {
       GtkWidget *row = self->rows->pdata[i];
 
-      if (g_strcmp0 (gtk_widget_get_tooltip_text (row), fingerprint) == 0)
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "fingerprint"), fingerprint) == 0)
         title = g_object_get_data (G_OBJECT (row), "title");
     }
 

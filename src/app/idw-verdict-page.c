@@ -555,8 +555,32 @@ fill_issuer (IdwVerdictPage *self)
                           idw_verdict_get_presented_at (self->verdict) != NULL);
 }
 
-/* The headline's name is the verdict; its description the reason, the
- * test-issuer warning, the document and the photo to compare: all that a
+/* PART as a sentence of its own: a screen reader pauses after it. */
+static void
+add_sentence (GPtrArray  *parts,
+              const char *part)
+{
+  static const char *const ends[] = { ".", "!", "?", "\u3002", "\uff01", "\uff1f", NULL };
+
+  if (part == NULL || *part == '\0')
+    return;
+
+  for (guint i = 0; ends[i] != NULL; i++)
+    if (g_str_has_suffix (part, ends[i]))
+      {
+        g_ptr_array_add (parts, g_strdup (part));
+        return;
+      }
+
+  /* Translators: a sentence that screen readers say after the verdict,
+   * such as "Mobile driving licence.", ended as your language ends one. */
+  g_ptr_array_add (parts, g_strdup_printf (C_("accessible sentence", "%s."), part));
+}
+
+/* The headline's accessible name is the verdict; its description is what
+ * the page says around it, in the order a person reads it: the reason, the
+ * test-issuer banner (above the page, which the focus never visits), the
+ * document type, the age statements and the photo to compare. It is what a
  * screen reader says when the focus lands on it. */
 static void
 update_headline (IdwVerdictPage *self,
@@ -564,18 +588,19 @@ update_headline (IdwVerdictPage *self,
                  const char     *reason,
                  const char     *document)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *description = NULL;
 
-  if (reason != NULL)
-    g_ptr_array_add (parts, (gpointer) reason);
-  /* The banner above the page, which the focus never visits. */
+  add_sentence (parts, reason);
   if (idw_verdict_is_test_issuer (self->verdict))
-    g_ptr_array_add (parts, (gpointer) gtk_label_get_label (self->test_banner_label));
-  if (document != NULL && *document != '\0')
-    g_ptr_array_add (parts, (gpointer) document);
+    add_sentence (parts, gtk_label_get_label (self->test_banner_label));
+  add_sentence (parts, document);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->age_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      add_sentence (parts, gtk_label_get_label (GTK_LABEL (child)));
   if (gtk_widget_get_visible (GTK_WIDGET (self->holder_box)))
-    g_ptr_array_add (parts, (gpointer) _("The photo from the ID is shown to compare with the person."));
+    add_sentence (parts, _("The photo from the ID is shown to compare with the person."));
   g_ptr_array_add (parts, NULL);
 
   description = g_strjoinv (" ", (char **) parts->pdata);
