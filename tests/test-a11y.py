@@ -177,7 +177,7 @@ def click(app, name, role=pyatspi.ROLE_PUSH_BUTTON, timeout=5):
     end = time.time() + timeout
     while time.time() < end:
         for acc, _ in walk(app):
-            if acc.getRole() == role and acc.name == name:
+            if acc.getRole() == role and acc.name == name and on_screen(acc):
                 action = acc.queryAction()
                 action.doAction(0)
                 return
@@ -245,12 +245,36 @@ def verdict_check(app, text, expected, what, said):
         subprocess.run(['import', '-window', 'root', os.path.join(os.environ['IDW_A11Y_SHOTS'], expected + '.png')])
     if acc is not None:
         name, desc = acc.name, acc.description
+        # What a screen reader says as the focus enters: the names of the
+        # containers around the focused element, none of them a type name.
+        typed = []
+        parent = acc.parent
+        while parent is not None and parent.getRole() != pyatspi.ROLE_APPLICATION:
+            # Orca passes fillers by; it says panels, lists, headings.
+            if parent.getRole() != pyatspi.ROLE_FILLER and parent.name and TYPE_NAME.match(parent.name):
+                typed.append(describe(parent))
+            parent = parent.parent
+        tap(not typed, 'around the verdict of %s, no container is called by a type name' % what, '\n'.join(typed))
     print('# focused after verifying %s: %s' % (what, describe(acc) if acc is not None else 'nothing'))
     tap(name == expected and all(s in desc for s in said),
         'after verifying %s, the focused element is "%s" with the reason in its description' % (what, expected),
         'focused: %s; on screen: %s' % (describe(acc) if acc is not None else 'nothing',
                                         ', '.join(describe(a) for a, _ in walk(app) if a.name == expected) or 'no verdict'))
     check_view(app, 'the verdict (%s)' % what)
+    # Tab leaves the headline for the details; Shift+Tab comes back to it.
+    key('Tab')
+    after_tab = focused(app)
+    print('# Tab from the verdict of %s: %s' % (what, describe(after_tab) if after_tab else 'nothing'))
+    if os.environ.get('IDW_A11Y_TREE'):
+        for a, pth in walk(app):
+            if a.getState().contains(pyatspi.STATE_FOCUSED):
+                print('#F %s in %s' % (describe(a), ' > '.join(pth[-5:])))
+    key('shift+Tab')
+    back = focused(app)
+    tap(after_tab is not None and after_tab.name != expected and back is not None and back.name == expected,
+        'Tab leaves the verdict of %s, Shift+Tab comes back to it' % what,
+        'after Tab: %s; after Shift+Tab: %s' % (describe(after_tab) if after_tab else 'nothing',
+                                                describe(back) if back else 'nothing'))
 
 
 def main():
@@ -311,6 +335,17 @@ def main():
             check_view(app, 'the Present page')
             key_focused_window('alt+s')
             check_view(app, 'the QR view')
+            # A toast reaches a screen reader as the focused element's
+            # description (GTK 4.8 has no announcements).
+            before = focused(app)
+            click(app, 'Copy as Text')
+            time.sleep(1)
+            after = focused(app)
+            tap(after is not None and after.description == 'Copied',
+                'a toast ("Copied") is said as the focused element\'s new description',
+                'focused before: %s; after: %s' % (describe(before) if before else 'nothing',
+                                                   describe(after) if after else 'nothing'))
+            check_view(app, 'the QR view with a toast')
             key('alt+Left', 'alt+Left', 'alt+Left')
             verdict_check(app, valid, 'Valid ID', 'a valid presentation',
                           ['Test issuer — not a real ID.', 'This person is 18 or older.'])

@@ -231,6 +231,7 @@ assert_headline_focused (const char *verdict_text,
                          const char *reason)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  GtkWidget *next;
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
 
@@ -241,6 +242,16 @@ assert_headline_focused (const char *verdict_text,
   g_assert_cmpstr (label, ==, verdict_text);
   description = accessible_text (focus, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   g_assert_nonnull (strstr (description, reason));
+
+  /* Tab goes on to the page below; Shift+Tab comes back to the headline
+   * (a box only offering its children would be passed by). */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  next = gtk_root_get_focus (GTK_ROOT (window));
+  g_test_message ("Tab from the headline: %s", next != NULL ? G_OBJECT_TYPE_NAME (next) : "nothing");
+  g_assert_true (next != focus && next != NULL);
+  g_assert_true (gtk_widget_is_ancestor (next, GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == focus);
 }
 
 /* "All Checks" says whether it is open, and each check row says its
@@ -1021,6 +1032,7 @@ test_removed_issuer (void)
   reset_view ();
   paste_text (text);
   assert_not_valid ("The issuer of this ID is not one you trust.", IDW_CHECK_ISSUER_TRUSTED);
+  assert_headline_focused ("Not Valid", "The issuer of this ID is not one you trust.");
   g_assert_true (idw_verdict_is_untrusted_only (idw_verify_view_get_verdict (view)));
 
   /* Trusting it again makes it valid again. */

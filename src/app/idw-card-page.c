@@ -152,11 +152,8 @@ update_card_label (IdwCardPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->card),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  if (idw_credential_is_test_issuer (credential))
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->card),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    gtk_label_get_label (self->test_ribbon),
-                                    -1);
+  idw_ui_set_description (self->card, idw_credential_is_test_issuer (credential)
+                                       ? gtk_label_get_label (self->test_ribbon) : NULL);
 }
 
 static void

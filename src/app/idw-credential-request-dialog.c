@@ -116,7 +116,7 @@ copy_action (GtkWidget  *widget,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->request_text);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), adw_toast_new (_("Copied")));
 }
 
 static void
@@ -138,7 +138,7 @@ saved_cb (GObject      *object,
   else
     message = g_strdup (_("Request saved"));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), idw_ui_toast_new (message));
 }
 
 static void

@@ -119,7 +119,7 @@ add_tag (IdwCredentialRow *self,
         g_string_append (description, ", ");
       g_string_append (description, gtk_label_get_text (GTK_LABEL (child)));
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
+  idw_ui_set_description (GTK_WIDGET (self), description->str);
 }
 
 static void

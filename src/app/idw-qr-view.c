@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "idw-qr-view.h"
+#include "idw-ui-util.h"
 
 #define MIN_MODULE_SIZE     2
 #define NATURAL_MODULE_SIZE 6
@@ -248,20 +249,16 @@ update_accessible (IdwQrView *self)
       label = g_strdup_printf (ngettext ("Animated QR code with your ID presentation, %u frame",
                                           "Animated QR code with your ID presentation, %u frames", n),
                                n);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Let the verifier’s camera watch the code until it has read enough frames. It holds only the details you chose to share."),
-                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      idw_ui_set_description (GTK_WIDGET (self),
+                              _("Let the verifier’s camera watch the code until it has read enough frames. It holds only the details you chose to share."));
     }
   else
     {
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("QR code with your ID presentation"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Let the verifier scan this code with their camera. It holds only the details you chose to share."),
-                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("QR code with your ID presentation"), -1);
+      idw_ui_set_description (GTK_WIDGET (self),
+                              _("Let the verifier scan this code with their camera. It holds only the details you chose to share."));
     }
 }
 

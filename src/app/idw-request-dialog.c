@@ -13,6 +13,7 @@
 
 #include "idw-qr-view.h"
 #include "idw-request-dialog.h"
+#include "idw-ui-util.h"
 
 struct _IdwRequestDialog
 {
@@ -218,7 +219,7 @@ store_done (GObject      *object,
   if (text == NULL)
     {
       g_debug ("Could not remember the request: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay,
+      idw_ui_add_toast (GTK_WIDGET (self->toast_overlay),
                                    adw_toast_new (_("The request could not be saved.")));
       return;
     }
@@ -266,7 +267,7 @@ create_action (GtkWidget  *widget,
       n_custom = g_strv_length (paths);
       if (n_custom == 0)
         {
-          adw_toast_overlay_add_toast (self->toast_overlay,
+          idw_ui_add_toast (GTK_WIDGET (self->toast_overlay),
                                        adw_toast_new (_("Choose at least one detail to ask for.")));
           return;
         }
@@ -286,7 +287,7 @@ create_action (GtkWidget  *widget,
   if (request == NULL)
     {
       g_debug ("Could not make the request: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay,
+      idw_ui_add_toast (GTK_WIDGET (self->toast_overlay),
                                    adw_toast_new (_("The request could not be made.")));
       return;
     }
@@ -311,7 +312,7 @@ copy_action (GtkWidget  *widget,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->request_text);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Request copied")));
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), adw_toast_new (_("Request copied")));
 }
 
 static void

@@ -144,7 +144,7 @@ show_request (IdwRespondDialog *self)
   gtk_widget_set_visible (self->missing_label, missing != NULL && missing[0] != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "respond.share", selected[0] != NULL);
   if (selected[0] == NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay,
+    idw_ui_add_toast (GTK_WIDGET (self->toast_overlay),
                                  adw_toast_new (_("This ID holds none of the requested details.")));
 
   gtk_stack_set_visible_child_name (self->stack, "review");
@@ -645,7 +645,7 @@ share_action (GtkWidget  *widget,
     {
       /* Translators: %s is an error message */
       message = g_strdup_printf (_("Could not sign the response: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
+      idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), idw_ui_toast_new (message));
       return;
     }
 
@@ -683,7 +683,7 @@ copy_action (GtkWidget  *widget,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->response);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), adw_toast_new (_("Copied")));
 }
 
 static void

@@ -57,7 +57,7 @@ show_toast (IdwTrustPage *self,
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW);
 
   if (window != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), idw_ui_toast_new (message));
+    idw_ui_add_toast (GTK_WIDGET (self), idw_ui_toast_new (message));
 }
 
 static GtkWindow *
@@ -149,8 +149,7 @@ issuer_row_new (IdwCertificate *certificate)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
       description = g_strdup_printf ("%s %s", subtitle, _("A test issuer: its IDs are not real"));
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description != NULL ? description : subtitle, -1);
+  idw_ui_set_description (row, description != NULL ? description : subtitle);
 
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);

@@ -415,11 +415,122 @@ idw_ui_owns_focus (GtkWidget *widget)
   return focus == NULL || !gtk_widget_get_mapped (focus) || gtk_widget_is_ancestor (focus, widget);
 }
 
+/* The accessible description a widget has of its own, which an
+ * announcement borrows for a moment (GTK 4.8 cannot read it back). */
+#define OWN_DESCRIPTION "idw-own-description"
+#define ANNOUNCED_ON "idw-announced-on"
+
+void
+idw_ui_set_description (GtkWidget  *widget,
+                        const char *description)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (description != NULL && *description != '\0')
+    {
+      g_object_set_data_full (G_OBJECT (widget), OWN_DESCRIPTION, g_strdup (description), g_free);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      description, -1);
+    }
+  else
+    {
+      g_object_set_data (G_OBJECT (widget), OWN_DESCRIPTION, NULL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+static void
+restore_description (GtkWidget *widget)
+{
+  const char *own = g_object_get_data (G_OBJECT (widget), OWN_DESCRIPTION);
+
+  if (own != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, own, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* The focus left the widget that said the message: it gets its own
+ * description back (restored while it had the focus, a screen reader would
+ * say it again). */
+static void
+announce_focus_moved_cb (GtkRoot    *root,
+                         GParamSpec *pspec,
+                         gpointer    data)
+{
+  GWeakRef *ref = g_object_get_data (G_OBJECT (root), ANNOUNCED_ON);
+  g_autoptr(GtkWidget) widget = ref != NULL ? g_weak_ref_get (ref) : NULL;
+
+  if (widget != NULL && widget == gtk_root_get_focus (root))
+    return;
+
+  if (widget != NULL)
+    restore_description (widget);
+  g_signal_handlers_disconnect_by_func (root, announce_focus_moved_cb, data);
+  g_object_set_data (G_OBJECT (root), ANNOUNCED_ON, NULL);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+void
+idw_ui_announce (GtkWidget  *widget,
+                 const char *message)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+  GWeakRef *ref;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  root = gtk_widget_get_root (widget);
+  if (root == NULL || message == NULL || *message == '\0')
+    return;
+
+  focus = gtk_root_get_focus (root);
+
+  /* The last message's widget gets its description back, unless it is
+   * the one to say this message too. */
+  ref = g_object_get_data (G_OBJECT (root), ANNOUNCED_ON);
+  if (ref != NULL)
+    {
+      g_autoptr(GtkWidget) last = g_weak_ref_get (ref);
+
+      if (last != NULL && last != focus)
+        restore_description (last);
+      g_signal_handlers_disconnect_by_func (root, announce_focus_moved_cb, NULL);
+      g_object_set_data (G_OBJECT (root), ANNOUNCED_ON, NULL);
+    }
+
+  if (focus == NULL)
+    return;
+
+  /* Cleared first: the same text twice in a row would not be said again. */
+
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, focus);
+  g_object_set_data_full (G_OBJECT (root), ANNOUNCED_ON, ref, weak_ref_free);
+  g_signal_connect (root, "notify::focus-widget", G_CALLBACK (announce_focus_moved_cb), NULL);
+}
+
 void
 idw_ui_add_toast (GtkWidget *widget,
                   AdwToast  *toast)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *text = NULL;
+
+  /* A toast is the title's markup: a screen reader gets the text. */
+  if (!pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &text, NULL, NULL))
+    text = g_strdup (adw_toast_get_title (toast));
+  idw_ui_announce (widget, text);
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
@@ -546,6 +657,33 @@ name_button_from_label (GtkButton *button)
   gtk_accessible_update_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL, -1);
 }
 
+/* An icon button without a name of its own: GTK 4.8 labels a button by
+ * its child, and calls it "GtkImage". Its tooltip names it, and
+ * libadwaita 1.2's toast close button, which has none, is "Dismiss". */
+static void
+name_icon_button (GtkButton *button)
+{
+  GtkWidget *widget = GTK_WIDGET (button);
+  GType toast_widget = g_type_from_name ("AdwToastWidget");
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+  const char *name = NULL;
+
+  if (gtk_button_get_label (button) != NULL || !GTK_IS_IMAGE (gtk_button_get_child (button)) ||
+      gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return;
+
+  if (tooltip != NULL && *tooltip != '\0')
+    name = tooltip;
+  else if (toast_widget != 0 && gtk_widget_get_ancestor (widget, toast_widget) != NULL)
+    /* Translators: what screen readers call a toast's close button */
+    name = _("Dismiss");
+  else
+    return;
+
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 button_label_changed_cb (GtkButton  *button,
                          GParamSpec *pspec,
@@ -618,6 +756,24 @@ name_list (GtkWidget *widget)
   g_signal_connect_object (owner, "notify::title", G_CALLBACK (owner_title_changed_cb), widget, 0);
 }
 
+/* GTK 4.8 names a stack's page "GtkStackPage", which a screen reader says
+ * as the focus enters it: it takes the page's title. */
+static void
+name_stack_page (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  GtkStackPage *page;
+  const char *title;
+
+  if (!GTK_IS_STACK (parent))
+    return;
+
+  page = gtk_stack_get_page (GTK_STACK (parent), widget);
+  title = page != NULL ? gtk_stack_page_get_title (page) : NULL;
+  if (title != NULL && *title != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
 static gboolean
 widget_mapped_hook (GSignalInvocationHint *hint,
                     guint                  n_params,
@@ -626,6 +782,7 @@ widget_mapped_hook (GSignalInvocationHint *hint,
 {
   GtkWidget *widget = g_value_get_object (&params[0]);
 
+  name_stack_page (widget);
   if (!GTK_IS_BUTTON (widget))
     {
       name_list (widget);
@@ -638,6 +795,7 @@ widget_mapped_hook (GSignalInvocationHint *hint,
 
   g_object_set_data (G_OBJECT (widget), "idw-named-from-label", GINT_TO_POINTER (1));
   name_button_from_label (GTK_BUTTON (widget));
+  name_icon_button (GTK_BUTTON (widget));
   g_signal_connect (widget, "notify::label", G_CALLBACK (button_label_changed_cb), NULL);
   g_signal_connect (widget, "notify::use-underline", G_CALLBACK (button_label_changed_cb), NULL);
 

@@ -32,8 +32,19 @@ char       *idw_ui_escape_text             (const char    *text);
 char       *idw_ui_escape_markup           (const char    *text);
 /* A toast that says @title literally. */
 AdwToast   *idw_ui_toast_new               (const char    *title);
+/* Sets @widget's accessible description (NULL: none), which
+ * idw_ui_announce() gives back after borrowing it. */
+void        idw_ui_set_description         (GtkWidget     *widget,
+                                            const char    *description);
+/* Has a screen reader say @message now, without moving the focus: GTK 4.8
+ * has no announcement API, and Orca says a change of the focused widget's
+ * description. The widget that has the focus in @widget's window carries
+ * @message as its description until the focus leaves it. */
+void        idw_ui_announce                (GtkWidget     *widget,
+                                            const char    *message);
 /* Shows @toast (transfer full) on the toast overlay nearest above
- * @widget: pages talk to no window, whichever holds them. */
+ * @widget (or @widget itself), and has a screen reader say it: pages talk
+ * to no window, whichever holds them. */
 void        idw_ui_add_toast               (GtkWidget     *widget,
                                             AdwToast      *toast);
 /* An element's label, escaped: for an element the catalogue does not know,
@@ -96,7 +107,10 @@ const char *idw_ui_doctype_style           (const char    *doctype);
  *   "underscore Paste Paste"; such a button is named by its label widget
  *   alone ("Paste");
  * - a list in a preferences group or an expander row, and an expander
- *   row itself, is named by the group's or row's title, not "GtkListBox". */
+ *   row itself, is named by the group's or row's title, not "GtkListBox";
+ * - a stack's page is named by its title, not "GtkStackPage";
+ * - an icon button without a name is named by its tooltip (a toast's close
+ *   button: "Dismiss"), not "GtkImage". */
 void        idw_ui_install_widget_fixes    (void);
 /* "出示(_P)…" → "出示…" and 'p'; FALSE when @label has no such suffix. */
 gboolean    idw_ui_split_suffix_mnemonic   (const char    *label,

@@ -52,6 +52,40 @@ struct _IdwVerdictPage
   GPtrArray            *check_rows;
 };
 
+/* The verdict's headline: a box that is one stop of the Tab chain either
+ * way (a GtkBox would only offer its children, none of them focusable, and
+ * Shift+Tab would pass it by). */
+#define IDW_TYPE_HEADLINE (idw_headline_get_type ())
+G_DECLARE_FINAL_TYPE (IdwHeadline, idw_headline, IDW, HEADLINE, GtkBox)
+
+struct _IdwHeadline
+{
+  GtkBox parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (IdwHeadline, idw_headline, GTK_TYPE_BOX)
+
+static gboolean
+idw_headline_focus (GtkWidget        *widget,
+                    GtkDirectionType  direction)
+{
+  if (gtk_widget_is_focus (widget))
+    return FALSE;
+
+  return gtk_widget_grab_focus (widget);
+}
+
+static void
+idw_headline_class_init (IdwHeadlineClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->focus = idw_headline_focus;
+}
+
+static void
+idw_headline_init (IdwHeadline *self)
+{
+}
+
 G_DEFINE_FINAL_TYPE (IdwVerdictPage, idw_verdict_page, ADW_TYPE_BIN)
 
 GtkWidget *
@@ -201,11 +235,7 @@ set_accessible_text (GtkWidget  *widget,
                      const char *description)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (description != NULL && *description != '\0')
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                    description, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  idw_ui_set_description (widget, description);
 }
 
 static GtkWidget *
@@ -745,6 +775,7 @@ idw_verdict_page_class_init (IdwVerdictPageClass *klass)
 
   object_class->dispose = idw_verdict_page_dispose;
 
+  g_type_ensure (IDW_TYPE_HEADLINE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-verdict-page.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, test_banner);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, scroller);

@@ -37,7 +37,7 @@ static void
 show_toast (IdwVerifyView *self,
             const char    *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, idw_ui_toast_new (message));
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), idw_ui_toast_new (message));
 }
 
 /* Puts the focus on the page shown: on the first way to check an ID, or

@@ -24,6 +24,8 @@ struct _IdwWindow
   GtkWidget            *wallet_back_button;
   GtkWidget            *wallet_add_button;
   IdwVerifyView        *verify_view;
+  /* Alt+1, Alt+2: the view shown takes the focus, wherever it was. */
+  gboolean              focus_into_view;
 
   GSettings            *settings;
 };
@@ -67,7 +69,7 @@ static void
 add_toast (IdwWindow *self,
            AdwToast  *toast)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  idw_ui_add_toast (GTK_WIDGET (self->toast_overlay), toast);
 }
 
 /**
@@ -142,27 +144,41 @@ wallet_navigation_cb (IdwWindow *self)
   gtk_widget_set_visible (self->wallet_add_button, on_wallet && !can_go_back);
 }
 
-/* Switching views from inside one (Alt+1, Alt+2) takes the focus along;
- * from the view switcher in the header bar, it stays there. */
 static void
-view_switched_cb (IdwWindow *self)
+focus_into_view (IdwWindow *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
 
   if (view == NULL)
-    return;
-
-  if (focus != NULL && gtk_widget_get_mapped (focus) &&
-      (gtk_widget_is_ancestor (focus, view) ||
-       gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL ||
-       gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL))
     return;
 
   if (view == GTK_WIDGET (self->verify_view))
     idw_verify_view_take_focus (self->verify_view);
   else
     gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD);
+}
+
+/* Switching views from inside one, or with Alt+1 and Alt+2 from anywhere,
+ * takes the focus along, so that a screen reader says where it went; from
+ * the view switcher in the header bar, the focus stays there. */
+static void
+view_switched_cb (IdwWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+  gboolean asked = self->focus_into_view;
+
+  self->focus_into_view = FALSE;
+  if (view == NULL)
+    return;
+
+  if (!asked && focus != NULL && gtk_widget_get_mapped (focus) &&
+      (gtk_widget_is_ancestor (focus, view) ||
+       gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL ||
+       gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL))
+    return;
+
+  focus_into_view (self);
 }
 
 static void
@@ -215,7 +231,24 @@ idw_window_show_view_action (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
 {
-  idw_window_show_view (IDW_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  IdwWindow *self = IDW_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  self->focus_into_view = TRUE;
+  if (g_strcmp0 (idw_window_get_view (self), name) == 0)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+      GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
+
+      /* Already shown: the focus goes into it all the same, unless it is
+       * there. */
+      self->focus_into_view = FALSE;
+      if (focus == NULL || view == NULL || !gtk_widget_is_ancestor (focus, view))
+        focus_into_view (self);
+      return;
+    }
+  idw_window_show_view (self, name);
+  self->focus_into_view = FALSE;
 }
 
 static gboolean
