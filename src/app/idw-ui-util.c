@@ -525,12 +525,17 @@ idw_ui_add_toast (GtkWidget *widget,
                   AdwToast  *toast)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  const char *title = adw_toast_get_title (toast);
   g_autofree char *text = NULL;
 
-  /* A toast is the title's markup: a screen reader gets the text. */
-  if (!pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &text, NULL, NULL))
-    text = g_strdup (adw_toast_get_title (toast));
-  idw_ui_announce (widget, text);
+  /* A toast's title is markup, or a label of its own: a screen reader
+   * gets the text. */
+  if (title != NULL && !pango_parse_markup (title, -1, 0, NULL, &text, NULL, NULL))
+    text = g_strdup (title);
+  if (text == NULL && GTK_IS_LABEL (adw_toast_get_custom_title (toast)))
+    text = g_strdup (gtk_label_get_text (GTK_LABEL (adw_toast_get_custom_title (toast))));
+  if (text != NULL)
+    idw_ui_announce (widget, text);
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
