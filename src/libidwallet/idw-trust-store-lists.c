@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -623,7 +624,7 @@ describe_origin (IdwTrustOrigin *origin)
 
   if (idw_trust_origin_get_issue_id (origin, &issue_id))
     /* Translators: a trust list: its date, then its issue number */
-    return g_strdup_printf (_("of %s (issue %" G_GUINT64_FORMAT ")"), date, issue_id);
+    return g_strdup_printf (_("of %s (issue %" PRIu64 ")"), date, (uint64_t) issue_id);
 
   /* Translators: a trust list: its date */
   return g_strdup_printf (_("of %s"), date);

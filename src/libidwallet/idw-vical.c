@@ -279,7 +279,7 @@ optional_tdate (cbor_item_t  *map,
   return *out != NULL;
 }
 
-/* An array of one or more text strings (or none, when @allow_empty). */
+/* An array of one or more text strings. */
 static char **
 text_array (cbor_item_t  *value,
             const char   *context,
@@ -541,7 +541,7 @@ parse_payload (IdwVical     *self,
   if (n > IDW_MAX_VICAL_ENTRIES)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
-                   _("VICAL: certificateInfos: %" G_GSIZE_FORMAT " certificates, more than the %d allowed"),
+                   _("VICAL: certificateInfos: %zu certificates, more than the %d allowed"),
                    n, IDW_MAX_VICAL_ENTRIES);
       return FALSE;
     }
@@ -625,7 +625,7 @@ idw_vical_new_from_bytes (GBytes     *data,
   if (g_bytes_get_size (data) > IDW_MAX_VICAL_SIZE)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
-                   _("The VICAL is %" G_GSIZE_FORMAT " bytes long, more than the %d MiB allowed."),
+                   _("The VICAL is %zu bytes long, more than the %d MiB allowed."),
                    g_bytes_get_size (data), IDW_MAX_VICAL_SIZE / (1024 * 1024));
       return NULL;
     }
