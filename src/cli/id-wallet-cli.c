@@ -43,7 +43,7 @@ static const Command commands[] = {
     "verify [--trust CERT]… [--at TIME] [--session-transcript FILE] [--reader-key FILE] [--json] [INPUT]",
     N_("Verify a presentation: IDW1 text, a QR code image or a DeviceResponse") },
   { "trust", idw_cli_trust,
-    "trust add CERT | list | remove FINGERPRINT",
+    "trust add CERT | list [--json] | remove FINGERPRINT | import-vical FILE --anchor CERT… | lists | remove-list PROVIDER",
     N_("Manage the issuers the verifier trusts") },
   { "ask", idw_cli_ask,
     "ask [--preset P | --elements NS/ELEM,…] [--verifier NAME] [--doctype T]",

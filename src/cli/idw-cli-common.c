@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -733,4 +734,21 @@ idw_cli_verify_input_run (IdwCliVerifyInput *input)
 {
   /* The engine's pipeline recognises the input and reads it once. */
   return idw_verifier_verify_data (input->verifier, input->data, input->session_transcript);
+}
+
+/* "VICAL of AAMVA of 2025-11-18", the provider escaped. */
+char *
+idw_cli_describe_trust_origin (IdwTrustOrigin *origin)
+{
+  g_autofree char *provider = idw_cli_escape (idw_trust_origin_get_provider (origin));
+  g_autofree char *date = idw_cli_format_date (idw_trust_origin_get_date (origin));
+  guint64 issue_id = 0;
+
+  if (idw_trust_origin_get_issue_id (origin, &issue_id))
+    /* Translators: a trust list: its provider ("AAMVA"), date and issue number */
+    return g_strdup_printf (_("VICAL of %s of %s (issue %" PRIu64 ")"),
+                            provider, date, (uint64_t) issue_id);
+
+  /* Translators: a trust list: its provider ("AAMVA") and date */
+  return g_strdup_printf (_("VICAL of %s of %s"), provider, date);
 }

@@ -68,6 +68,8 @@ IdwStoreEntry   *idw_cli_find_entry            (IdwStore       *store,
                                                 GError        **error);
 /* Whether @text could be a wallet ID or a prefix of one (hex digits). */
 gboolean         idw_cli_looks_like_id         (const char     *text);
+/* "VICAL of AAMVA of 2025-11-18 (issue 7)", the provider escaped. */
+char            *idw_cli_describe_trust_origin (IdwTrustOrigin *origin);
 /* "YYYY-MM-DD" in UTC, or "?" for NULL. */
 char            *idw_cli_format_date           (GDateTime      *datetime);
 

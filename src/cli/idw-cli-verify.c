@@ -125,6 +125,14 @@ print_verdict (IdwVerdict *verdict)
         issuer = g_steal_pointer (&escaped_subject);
       print_field (out, _("Issuer:"), issuer);
     }
+  if (idw_verdict_get_trust_origin (verdict) != NULL)
+    {
+      g_autofree char *list = idw_cli_describe_trust_origin (idw_verdict_get_trust_origin (verdict));
+
+      /* Translators: a label, followed by a trust list such as "VICAL of
+       * AAMVA of 2025-11-18" */
+      print_field (out, _("Trusted via:"), list);
+    }
   print_field (out, _("Presented at:"), presented);
   if (valid_from != NULL && valid_until != NULL)
     {

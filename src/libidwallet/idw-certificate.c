@@ -641,3 +641,29 @@ idw_certificate_equal (IdwCertificate *a,
 
   return a == b || g_bytes_equal (a->der, b->der);
 }
+
+/**
+ * idw_certificate_is_ca:
+ * @cert: a certificate
+ *
+ * Whether @cert is a certification authority: a version 3 certificate
+ * whose basicConstraints (readable) has cA TRUE. Whether it may sign
+ * certificates here and now is for the trust rules to say.
+ *
+ * Returns: %TRUE for a CA certificate
+ */
+gboolean
+idw_certificate_is_ca (IdwCertificate *cert)
+{
+  unsigned int critical = 0;
+  unsigned int ca = 0;
+  int pathlen = -1;
+
+  g_return_val_if_fail (cert != NULL, FALSE);
+
+  if (gnutls_x509_crt_get_version (cert->crt) < 3
+      || (cert->unreadable & EXT_BIT (EXT_BASIC_CONSTRAINTS)))
+    return FALSE;
+
+  return gnutls_x509_crt_get_basic_constraints (cert->crt, &critical, &ca, &pathlen) >= 0 && ca;
+}

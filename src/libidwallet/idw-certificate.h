@@ -50,6 +50,8 @@ IdwKey         *idw_certificate_get_public_key    (IdwCertificate  *cert,
                                                    GError         **error);
 /* Whether the certificate carries the ID Wallet test-issuer marker. */
 gboolean        idw_certificate_is_test_issuer    (IdwCertificate  *cert);
+/* A version 3 certificate whose basicConstraints says cA TRUE. */
+gboolean        idw_certificate_is_ca             (IdwCertificate  *cert);
 gboolean        idw_certificate_equal             (IdwCertificate  *a,
                                                    IdwCertificate  *b);
 /* Non-critical extensions that could not be read and were ignored, e.g.

@@ -32,6 +32,8 @@ G_BEGIN_DECLS
  * @IDW_ERROR_NOT_FOUND: a named item (key, credential, certificate) does not exist
  * @IDW_ERROR_KEYRING: the Secret Service is missing, locked or refused
  * @IDW_ERROR_NONCE: a nonce is unknown, already used or does not match
+ * @IDW_ERROR_SUPERSEDED: a newer version is held already (a trust list
+ *   older than the one imported before)
  *
  * Every code has a specific, translatable message at the place it is raised.
  */
@@ -57,6 +59,7 @@ typedef enum
   IDW_ERROR_NOT_FOUND,
   IDW_ERROR_KEYRING,
   IDW_ERROR_NONCE,
+  IDW_ERROR_SUPERSEDED,
   /* New codes go here, at the end. */
 } IdwError;
 
@@ -72,5 +75,7 @@ GQuark idw_error_quark (void);
 #define IDW_MAX_INPUT_FILE      (8 * 1024 * 1024) /* any file the engine reads */
 #define IDW_MAX_IMAGE_SIDE      8192          /* pixels on either side of a picture */
 #define IDW_MAX_IMAGE_PIXELS    (4096 * 4096) /* a picture to read a QR code from */
+#define IDW_MAX_VICAL_SIZE      (4 * 1024 * 1024) /* a VICAL file (ISO 18013-5 Annex C) */
+#define IDW_MAX_VICAL_ENTRIES   1024          /* certificateInfos in one VICAL */
 
 G_END_DECLS

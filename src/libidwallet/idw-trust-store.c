@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "idw-error.h"
-#include "idw-trust-store.h"
+#include "idw-trust-store-private.h"
 
 #define FINGERPRINT_HEX_LENGTH 64
 
@@ -31,23 +31,22 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (IdwTrustStore, idw_trust_store, G_TYPE_OBJECT)
 
-/* One certificate file as read from the folder. */
-typedef struct
-{
-  char           *path;
-  IdwCertificate *certificate;
-  char           *fingerprint;
-} TrustEntry;
-
-static void
-trust_entry_free (gpointer data)
+void
+_idw_trust_entry_free (gpointer data)
 {
   TrustEntry *entry = data;
 
   g_free (entry->path);
   g_clear_pointer (&entry->certificate, idw_certificate_unref);
   g_free (entry->fingerprint);
+  g_clear_pointer (&entry->origin, idw_trust_origin_unref);
   g_free (entry);
+}
+
+void
+_idw_trust_store_emit_changed (IdwTrustStore *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 char *
@@ -141,17 +140,28 @@ compare_entries (gconstpointer a,
   return cmp != 0 ? cmp : strcmp (ea->fingerprint, eb->fingerprint);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 /* Every readable certificate file (element-type TrustEntry), sorted, with
- * one entry per fingerprint (a copy under another name is kept in
- * @out_duplicates so that removing deletes it too). */
+ * one entry per fingerprint: an anchor added one by one comes before the
+ * same certificate in a list, and lists in folder-name order. Another copy
+ * is kept in @out_duplicates, so that removing deletes a second file of
+ * an anchor added one by one too. */
 static GPtrArray *
 read_entries (IdwTrustStore  *self,
               GPtrArray     **out_duplicates,
               GStrv          *out_damaged,
               GError        **error)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (trust_entry_free);
-  g_autoptr(GPtrArray) duplicates = g_ptr_array_new_with_free_func (trust_entry_free);
+  /* TrustEntry*, each handed to @entries or @duplicates below. */
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (_idw_trust_entry_free);
+  g_autoptr(GPtrArray) duplicates = g_ptr_array_new_with_free_func (_idw_trust_entry_free);
   g_autoptr(GStrvBuilder) damaged = g_strv_builder_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GDir) dir = NULL;
@@ -186,6 +196,9 @@ read_entries (IdwTrustStore  *self,
         continue;
       g_ptr_array_add (names, g_strdup (name));
     }
+  /* Which copy of a certificate is the anchor does not depend on the
+   * order the file system lists files in. */
+  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -207,6 +220,14 @@ read_entries (IdwTrustStore  *self,
       entry->path = g_steal_pointer (&path);
       entry->fingerprint = idw_certificate_get_fingerprint (certificate);
       entry->certificate = g_steal_pointer (&certificate);
+      g_ptr_array_add (found, entry);
+    }
+
+  _idw_trust_store_read_lists (self, found, damaged);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      TrustEntry *entry = g_ptr_array_index (found, i);
 
       if (g_hash_table_contains (seen, entry->fingerprint))
         {
@@ -236,8 +257,10 @@ read_entries (IdwTrustStore  *self,
  * @error: return location for a #GError
  *
  * Writes @certificate as FINGERPRINT.pem, atomically (the folder is created
- * with mode 0700 when missing). Adding a certificate that is already
- * trusted succeeds and changes nothing. Emits #IdwTrustStore::changed.
+ * with mode 0700 when missing). Adding a certificate that was added
+ * already succeeds and changes nothing; one that an imported list holds
+ * is added too, so that it stays trusted without the list. Emits
+ * #IdwTrustStore::changed.
  *
  * Returns: %TRUE on success, %FALSE with IDW_ERROR_IO.
  */
@@ -271,7 +294,9 @@ idw_trust_store_add (IdwTrustStore   *self,
     {
       TrustEntry *entry = entries->pdata[i];
 
-      if (g_str_equal (entry->fingerprint, fingerprint))
+      /* One in a list only is written too: it stays trusted when the
+       * list goes. */
+      if (entry->origin == NULL && g_str_equal (entry->fingerprint, fingerprint))
         return TRUE;
     }
 
@@ -310,26 +335,32 @@ idw_trust_store_add (IdwTrustStore   *self,
 }
 
 /**
- * idw_trust_store_list:
+ * idw_trust_store_list_with_origins:
  * @self: a trust store
+ * @out_origins: (out) (optional) (transfer full): fingerprint (lowercase
+ *   hex) → #IdwTrustOrigin of each anchor that an imported list holds
+ *   and that was not added one by one
  * @out_damaged: (out) (optional) (transfer full): the paths of files that
- *   are not certificates, NULL-terminated (empty when none)
+ *   are not certificates or lists, NULL-terminated (empty when none)
  * @error: return location for a #GError
  *
- * Reads every certificate file of the folder (.pem, .crt, .cer, .der).
- * A damaged file is skipped, reported in @out_damaged and never logged:
- * it does not take the others with it. A missing folder is an empty list.
+ * Reads every certificate file of the folder (.pem, .crt, .cer, .der) and
+ * of every imported list. A damaged file is skipped, reported in
+ * @out_damaged and never logged: it does not take the others with it. A
+ * missing folder is an empty list.
  *
  * Returns: (transfer full) (element-type IdwCertificate): the trusted
- *   certificates sorted by name, or %NULL with IDW_ERROR_IO when the folder
- *   exists but cannot be read.
+ *   certificates sorted by name, each once, or %NULL with IDW_ERROR_IO
+ *   when the folder exists but cannot be read.
  */
 GPtrArray *
-idw_trust_store_list (IdwTrustStore  *self,
-                      GStrv          *out_damaged,
-                      GError        **error)
+idw_trust_store_list_with_origins (IdwTrustStore  *self,
+                                   GHashTable    **out_origins,
+                                   GStrv          *out_damaged,
+                                   GError        **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) origins = NULL;
   GPtrArray *certificates;
 
   g_return_val_if_fail (IDW_IS_TRUST_STORE (self), NULL);
@@ -339,15 +370,43 @@ idw_trust_store_list (IdwTrustStore  *self,
   if (entries == NULL)
     return NULL;
 
+  origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) idw_trust_origin_unref);
   certificates = g_ptr_array_new_full (entries->len, (GDestroyNotify) idw_certificate_unref);
   for (guint i = 0; i < entries->len; i++)
     {
       TrustEntry *entry = entries->pdata[i];
 
       g_ptr_array_add (certificates, idw_certificate_ref (entry->certificate));
+      if (entry->origin != NULL)
+        g_hash_table_insert (origins, g_strdup (entry->fingerprint),
+                             idw_trust_origin_ref (entry->origin));
     }
 
+  if (out_origins != NULL)
+    *out_origins = g_steal_pointer (&origins);
+
   return certificates;
+}
+
+/**
+ * idw_trust_store_list:
+ * @self: a trust store
+ * @out_damaged: (out) (optional) (transfer full): as for
+ *   idw_trust_store_list_with_origins()
+ * @error: return location for a #GError
+ *
+ * idw_trust_store_list_with_origins() without the origins.
+ *
+ * Returns: (transfer full) (element-type IdwCertificate): the trusted
+ *   certificates sorted by name, or %NULL with IDW_ERROR_IO.
+ */
+GPtrArray *
+idw_trust_store_list (IdwTrustStore  *self,
+                      GStrv          *out_damaged,
+                      GError        **error)
+{
+  return idw_trust_store_list_with_origins (self, NULL, out_damaged, error);
 }
 
 /* The entries whose fingerprint matches @fingerprint (a prefix), among
@@ -454,11 +513,14 @@ remove_file (const char  *path,
  * @fingerprint: as for idw_trust_store_lookup()
  * @error: return location for a #GError
  *
- * Deletes the file(s) holding the certificate with that fingerprint and
- * emits #IdwTrustStore::changed.
+ * Deletes the file(s) holding the certificate with that fingerprint, added
+ * one by one, and emits #IdwTrustStore::changed. A copy in an imported
+ * list stays (and the certificate trusted) until the list goes.
  *
  * Returns: %TRUE on success, %FALSE with the errors of
- *   idw_trust_store_lookup() or IDW_ERROR_IO.
+ *   idw_trust_store_lookup(), IDW_ERROR_UNSUPPORTED (the certificate is
+ *   trusted only through an imported list: remove the list instead) or
+ *   IDW_ERROR_IO.
  */
 gboolean
 idw_trust_store_remove (IdwTrustStore  *self,
@@ -481,6 +543,18 @@ idw_trust_store_remove (IdwTrustStore  *self,
   if (entry == NULL)
     return FALSE;
 
+  if (entry->origin != NULL)
+    {
+      g_autofree char *subject = idw_certificate_get_subject (entry->certificate);
+
+      /* Translators: the first %s is a certificate's subject, the second
+       * the provider of a trust list (VICAL), such as "AAMVA". */
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("“%s” is trusted because it is on the VICAL of %s; remove that list to stop trusting it."),
+                   subject, idw_trust_origin_get_provider (entry->origin));
+      return FALSE;
+    }
+
   if (!remove_file (entry->path, error))
     return FALSE;
 
@@ -490,7 +564,7 @@ idw_trust_store_remove (IdwTrustStore  *self,
     {
       TrustEntry *copy = duplicates->pdata[i];
 
-      if (g_str_equal (copy->fingerprint, entry->fingerprint) &&
+      if (copy->origin == NULL && g_str_equal (copy->fingerprint, entry->fingerprint) &&
           !remove_file (copy->path, error))
         return FALSE;
     }
@@ -507,7 +581,8 @@ idw_trust_store_remove (IdwTrustStore  *self,
  * @error: return location for a #GError
  *
  * Replaces @verifier's trust anchors with the store's certificates
- * (damaged files skipped).
+ * (damaged files skipped), and its trust origins with theirs, so that a
+ * verdict names the list its issuer was trusted through.
  *
  * Returns: the number of anchors set, or -1 with IDW_ERROR_IO.
  */
@@ -517,17 +592,19 @@ idw_trust_store_apply (IdwTrustStore  *self,
                        GError        **error)
 {
   g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GHashTable) origins = NULL;
 
   g_return_val_if_fail (IDW_IS_TRUST_STORE (self), -1);
   g_return_val_if_fail (IDW_IS_VERIFIER (verifier), -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  certificates = idw_trust_store_list (self, NULL, error);
+  certificates = idw_trust_store_list_with_origins (self, &origins, NULL, error);
   if (certificates == NULL)
     return -1;
 
   /* Unchanged anchors keep the verifier's validated chains. */
   idw_verifier_set_trust_anchors (verifier, certificates);
+  idw_verifier_set_trust_origins (verifier, origins);
 
   return (int) certificates->len;
 }

@@ -24,6 +24,7 @@ struct _IdwVerdict
   char            *issuer_organization;
   gboolean         test_issuer;
   IdwCertificate  *trust_anchor;
+  IdwTrustOrigin  *trust_origin;
   gboolean         pinned;
 
   IdwInputSource   input_source;

@@ -97,6 +97,7 @@ idw_verdict_finalize (GObject *object)
   g_free (self->doctype);
   g_clear_pointer (&self->ds_certificate, idw_certificate_unref);
   g_clear_pointer (&self->trust_anchor, idw_certificate_unref);
+  g_clear_pointer (&self->trust_origin, idw_trust_origin_unref);
   g_clear_error (&self->decode_error);
   g_clear_pointer (&self->nonce, g_bytes_unref);
   g_free (self->issuer_subject);
@@ -320,6 +321,14 @@ idw_verdict_get_trust_anchor (IdwVerdict *self)
   return self->trust_anchor;
 }
 
+IdwTrustOrigin *
+idw_verdict_get_trust_origin (IdwVerdict *self)
+{
+  g_return_val_if_fail (IDW_IS_VERDICT (self), NULL);
+
+  return self->trust_origin;
+}
+
 gboolean
 idw_verdict_is_pinned (IdwVerdict *self)
 {
@@ -419,7 +428,8 @@ format_rfc3339 (GDateTime *dt)
  *
  * The verdict as `{"valid": bool, "checks": [{"name", "status",
  * "detail"}], "docType", "issuer": {"subject", "commonName", "country",
- * "organization", "testIssuer", "pinned"} | null, "presentedAt": RFC 3339 |
+ * "organization", "testIssuer", "pinned", "trustOrigin":
+ * idw_trust_origin_to_json_node() | null} | null, "presentedAt": RFC 3339 |
  * null, "handover": idw_handover_kind_to_string() | null, "nonce": base64 |
  * null, "disclosed": {ns: {element: value}}}`, values as
  * idw_cbor_value_to_json() writes them.
@@ -473,6 +483,11 @@ idw_verdict_to_json_node (IdwVerdict *self)
       json_builder_add_boolean_value (builder, self->test_issuer);
       json_builder_set_member_name (builder, "pinned");
       json_builder_add_boolean_value (builder, self->pinned);
+      json_builder_set_member_name (builder, "trustOrigin");
+      if (self->trust_origin != NULL)
+        json_builder_add_value (builder, idw_trust_origin_to_json_node (self->trust_origin));
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
     }
   else

@@ -10,6 +10,7 @@
 
 #include "idw-envelope.h"
 #include "idw-input.h"
+#include "idw-trust-origin.h"
 #include "idw-x509.h"
 
 G_BEGIN_DECLS
@@ -126,6 +127,10 @@ gboolean        idw_verdict_is_test_issuer        (IdwVerdict  *self);
 /* The trust anchor the issuer chained to, NULL when not trusted
  * (transfer none). */
 IdwCertificate *idw_verdict_get_trust_anchor      (IdwVerdict  *self);
+/* Where that anchor came from: the list (VICAL) it was imported from,
+ * NULL when it was added one by one or the issuer is not trusted
+ * (transfer none). */
+IdwTrustOrigin *idw_verdict_get_trust_origin      (IdwVerdict  *self);
 /* Whether the document signer certificate is itself the trust anchor. */
 gboolean        idw_verdict_is_pinned             (IdwVerdict  *self);
 /* presentedAt of an ID Wallet QR handover (an IDW1 envelope, or a raw

@@ -343,11 +343,26 @@ check_issuer_trusted (Context *ctx)
     }
 
   v->trust_anchor = idw_certificate_ref (anchor);
+  v->trust_origin = idw_verifier_lookup_trust_origin (self, anchor);
   v->pinned = pinned;
   v->test_issuer = v->test_issuer || path_test_issuer;
 
   subject = idw_certificate_get_subject (anchor);
-  if (pinned)
+  if (v->trust_origin != NULL)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (idw_trust_origin_get_date (v->trust_origin));
+      g_autofree char *date = g_date_time_format (utc, "%Y-%m-%d");
+
+      /* Translators: the first %s is a certificate's subject, then the
+       * provider of a trust list (VICAL) such as "AAMVA", and its date. */
+      if (pinned)
+        detail = g_strdup_printf (_("The document signer certificate “%s” is itself trusted, from the VICAL of %s of %s."),
+                                  subject, idw_trust_origin_get_provider (v->trust_origin), date);
+      else
+        detail = g_strdup_printf (_("The issuer chains to the trusted certificate “%s”, from the VICAL of %s of %s."),
+                                  subject, idw_trust_origin_get_provider (v->trust_origin), date);
+    }
+  else if (pinned)
     detail = g_strdup_printf (_("The document signer certificate “%s” is itself trusted."), subject);
   else
     detail = g_strdup_printf (_("The issuer chains to the trusted certificate “%s”."), subject);

@@ -25,6 +25,7 @@ struct _IdwVerifier
   GObject         parent_instance;
 
   GPtrArray      *anchors;          /* IdwCertificate* */
+  GHashTable     *origins;          /* fingerprint → IdwTrustOrigin, under cache_lock */
   GDateTime      *at;               /* nullable: the clock */
   guint           window;
   IdwNonceFunc    nonce_func;

@@ -34,6 +34,7 @@ idw_verifier_finalize (GObject *object)
   IdwVerifier *self = IDW_VERIFIER (object);
 
   g_clear_pointer (&self->anchors, g_ptr_array_unref);
+  g_clear_pointer (&self->origins, g_hash_table_unref);
   g_clear_pointer (&self->at, g_date_time_unref);
   if (self->nonce_destroy != NULL)
     self->nonce_destroy (self->nonce_data);
@@ -92,6 +93,7 @@ idw_verifier_clear_trust_anchors (IdwVerifier *self)
 
   g_mutex_lock (&self->cache_lock);
   g_ptr_array_set_size (self->anchors, 0);
+  g_clear_pointer (&self->origins, g_hash_table_unref);
   self->anchors_generation++;
   g_mutex_unlock (&self->cache_lock);
 }
@@ -124,6 +126,73 @@ idw_verifier_get_trust_anchors (IdwVerifier *self)
 {
   g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
   return self->anchors;
+}
+
+/**
+ * idw_verifier_set_trust_origins:
+ * @self: a verifier
+ * @origins: (nullable) (element-type utf8 IdwTrustOrigin): SHA-256
+ *   fingerprint (lowercase hex) of an anchor → where it came from
+ *
+ * Replaces the origins of the anchors with a copy of @origins. Origins
+ * say where trust came from; they change no check, and keep the
+ * validated chains.
+ */
+void
+idw_verifier_set_trust_origins (IdwVerifier *self,
+                                GHashTable  *origins)
+{
+  g_autoptr(GHashTable) copy = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_return_if_fail (IDW_IS_VERIFIER (self));
+
+  if (origins != NULL && g_hash_table_size (origins) > 0)
+    {
+      copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify) idw_trust_origin_unref);
+      g_hash_table_iter_init (&iter, origins);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy, g_strdup (key), idw_trust_origin_ref (value));
+    }
+
+  g_mutex_lock (&self->cache_lock);
+  g_clear_pointer (&self->origins, g_hash_table_unref);
+  self->origins = g_steal_pointer (&copy);
+  g_mutex_unlock (&self->cache_lock);
+}
+
+/**
+ * idw_verifier_lookup_trust_origin:
+ * @self: a verifier
+ * @anchor: a trust anchor
+ *
+ * Returns: (transfer full) (nullable): where @anchor came from, %NULL for
+ *   an anchor added one by one
+ */
+IdwTrustOrigin *
+idw_verifier_lookup_trust_origin (IdwVerifier    *self,
+                                  IdwCertificate *anchor)
+{
+  g_autofree char *fingerprint = NULL;
+  IdwTrustOrigin *origin = NULL;
+
+  g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
+  g_return_val_if_fail (anchor != NULL, NULL);
+
+  g_mutex_lock (&self->cache_lock);
+  if (self->origins != NULL)
+    {
+      fingerprint = idw_certificate_get_fingerprint (anchor);
+      origin = g_hash_table_lookup (self->origins, fingerprint);
+      if (origin != NULL)
+        idw_trust_origin_ref (origin);
+    }
+  g_mutex_unlock (&self->cache_lock);
+
+  return origin;
 }
 
 void

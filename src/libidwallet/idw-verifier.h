@@ -17,6 +17,7 @@
 #include <glib-object.h>
 
 #include "idw-input.h"
+#include "idw-trust-origin.h"
 #include "idw-verdict.h"
 #include "idw-x509.h"
 
@@ -54,6 +55,15 @@ void            idw_verifier_set_trust_anchors    (IdwVerifier    *self,
                                                    GPtrArray      *anchors);
 /* (element-type IdwCertificate) (transfer none) */
 GPtrArray      *idw_verifier_get_trust_anchors    (IdwVerifier    *self);
+/* Where the anchors came from: SHA-256 fingerprint (lowercase hex) →
+ * IdwTrustOrigin, for the anchors imported from a list (NULL: none). A
+ * verdict names the origin of the anchor its issuer chained to.
+ * idw_verifier_clear_trust_anchors() forgets them. */
+void            idw_verifier_set_trust_origins    (IdwVerifier    *self,
+                                                   GHashTable     *origins);
+/* The origin of @anchor, NULL when it has none (transfer full). */
+IdwTrustOrigin *idw_verifier_lookup_trust_origin  (IdwVerifier    *self,
+                                                   IdwCertificate *anchor);
 /* The verification time; NULL (the default) for the clock at each call. */
 void            idw_verifier_set_time             (IdwVerifier    *self,
                                                    GDateTime      *at);

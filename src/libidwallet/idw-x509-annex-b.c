@@ -1,7 +1,8 @@
 /* idw-x509-annex-b.c: the ISO/IEC 18013-5 Annex B certificate profile
  * checks on a trust path: the document signer (Table B.3), its issuers
  * (CA, keyCertSign, path length) and the readability of the extensions
- * that say what a certificate may do
+ * that say what a certificate may do; and the same for the signer of a
+ * VICAL (Annex C)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -186,14 +187,16 @@ is_self_issued (IdwCertificate *cert)
          && (subject.size == 0 || memcmp (subject.data, issuer.data, subject.size) == 0);
 }
 
-/* @issuer issued @issued on a path to the document signer @ds, with
- * @cas_below intermediate CA certificates (self-issued ones not counted,
- * RFC 5280 §6.1.4 (l)) between @issuer and @ds. */
+/* @issuer issued @issued on a path to the document signer (or, with
+ * @vical, the VICAL signer) @ds, with @cas_below intermediate CA
+ * certificates (self-issued ones not counted, RFC 5280 §6.1.4 (l))
+ * between @issuer and @ds. */
 static gboolean
 check_issuer (IdwCertificate  *issuer,
               IdwCertificate  *issued,
               IdwCertificate  *ds,
               guint            cas_below,
+              gboolean         vical,
               GError         **error)
 {
   g_autofree char *subject = idw_certificate_get_subject (issuer);
@@ -227,12 +230,20 @@ check_issuer (IdwCertificate  *issuer,
     {
       g_autofree char *ds_subject = idw_certificate_get_subject (ds);
 
-      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authority between it and the document signer “%s”.",
-                                "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authorities between it and the document signer “%s”.",
-                                cas_below),
-                   subject, pathlen, cas_below, ds_subject);
+      if (vical)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authority between it and the VICAL signer “%s”.",
+                                  "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authorities between it and the VICAL signer “%s”.",
+                                  cas_below),
+                     subject, pathlen, cas_below, ds_subject);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authority between it and the document signer “%s”.",
+                                  "The issuer certificate “%s” has a path length constraint of %d, which does not allow the %u intermediate certificate authorities between it and the document signer “%s”.",
+                                  cas_below),
+                     subject, pathlen, cas_below, ds_subject);
       return FALSE;
     }
 
@@ -262,7 +273,86 @@ _idw_x509_annex_b_check_path (GPtrArray  *path,
     {
       IdwCertificate *issuer = g_ptr_array_index (path, i);
 
-      if (!check_issuer (issuer, g_ptr_array_index (path, i - 1), ds, cas_below, error))
+      if (!check_issuer (issuer, g_ptr_array_index (path, i - 1), ds, cas_below, FALSE, error))
+        return FALSE;
+
+      if (!is_self_issued (issuer))
+        cas_below++;
+    }
+
+  return TRUE;
+}
+
+/* ISO 18013-5 Annex C: the VICAL signer certificate. */
+static gboolean
+check_vical_signer (IdwCertificate  *signer,
+                    GError         **error)
+{
+  g_autofree char *subject = idw_certificate_get_subject (signer);
+  unsigned int critical = 0;
+  unsigned int usage = 0;
+  int ret;
+
+  if (idw_certificate_is_ca (signer))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The VICAL signer certificate “%s” is a certificate authority (CA) certificate, which must not sign lists."),
+                   subject);
+      return FALSE;
+    }
+
+  /* Real signers carry nonRepudiation alone (AAMVA's) or digitalSignature. */
+  ret = gnutls_x509_crt_get_key_usage (signer->crt, &usage, &critical);
+  if (ret >= 0 && !(usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The key usage of the VICAL signer certificate “%s” allows neither digital signatures nor non-repudiation."),
+                   subject);
+      return FALSE;
+    }
+
+  if (!(signer->present & EXT_BIT (EXT_EXT_KEY_USAGE)))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The VICAL signer certificate “%s” has no extended key usage extension; it needs one with the VICAL signer purpose (%s)."),
+                   subject, IDW_OID_VICAL_SIGNER);
+      return FALSE;
+    }
+
+  if (!has_key_purpose (signer, IDW_OID_VICAL_SIGNER))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
+                   _("The extended key usage of the VICAL signer certificate “%s” does not include the VICAL signer purpose (%s)."),
+                   subject, IDW_OID_VICAL_SIGNER);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ISO 18013-5 Annex C for a VICAL signer: @path is the signer, any
+ * intermediates, and the anchor. */
+gboolean
+_idw_x509_annex_c_check_path (GPtrArray  *path,
+                              GError    **error)
+{
+  IdwCertificate *signer = g_ptr_array_index (path, 0);
+  guint cas_below = 0;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_rule_extensions_readable (g_ptr_array_index (path, i), error))
+        return FALSE;
+    }
+
+  if (!check_vical_signer (signer, error))
+    return FALSE;
+
+  for (guint i = 1; i < path->len; i++)
+    {
+      IdwCertificate *issuer = g_ptr_array_index (path, i);
+
+      if (!check_issuer (issuer, g_ptr_array_index (path, i - 1), signer, cas_below, TRUE, error))
         return FALSE;
 
       if (!is_self_issued (issuer))

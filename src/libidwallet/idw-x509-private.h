@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 
 /* ISO/IEC 18013-5 Annex B: extended key usage of a mDL document signer. */
 #define IDW_OID_MDL_DS "1.0.18013.5.1.2"
+/* ISO/IEC 18013-5 Annex C: extended key usage of a VICAL signer. */
+#define IDW_OID_VICAL_SIGNER "1.0.18013.5.1.8"
 
 /* The extensions whose meaning ID Wallet knows, in the order of
  * _idw_known_extensions[]. */
@@ -99,6 +101,11 @@ GBytes  *_idw_certificate_sort_extensions (IdwCertificate           *cert,
 /* ISO 18013-5 Annex B for a DS reached through an IACA: @path is the DS,
  * any intermediates, and the anchor. */
 gboolean _idw_x509_annex_b_check_path     (GPtrArray                *path,
+                                           GError                  **error);
+
+/* ISO 18013-5 Annex C for a VICAL signer: @path is the signer, any
+ * intermediates, and the anchor. */
+gboolean _idw_x509_annex_c_check_path     (GPtrArray                *path,
                                            GError                  **error);
 
 G_END_DECLS

@@ -182,27 +182,60 @@ find_issuing_anchor (IdwCertificate  *cert,
   return NULL;
 }
 
-/* Fills @path with the certificates from the DS to a trust anchor: walks
- * @chain from the DS and stops at the first member that equals an anchor
- * (which ends the path) or that an anchor issued (the anchor ends it).
- * Otherwise the next member must be the issuer by name and key
- * identifier, and its key must verify the member's signature. Chain
- * members after the path are ignored. */
+/* An issuer of @cert among @intermediates (certificates the caller gave to
+ * complete the path, not trusted by themselves) that is not on @path yet:
+ * issuer name and key identifier match, and its key verifies @cert's
+ * signature. */
+static IdwCertificate *
+find_intermediate (IdwCertificate *cert,
+                   GPtrArray      *intermediates,
+                   GPtrArray      *path)
+{
+  for (guint i = 0; intermediates != NULL && i < intermediates->len; i++)
+    {
+      IdwCertificate *candidate = g_ptr_array_index (intermediates, i);
+      gboolean on_path = FALSE;
+
+      for (guint j = 0; j < path->len && !on_path; j++)
+        on_path = idw_certificate_equal (candidate, g_ptr_array_index (path, j));
+      if (on_path || !gnutls_x509_crt_check_issuer (cert->crt, candidate->crt))
+        continue;
+
+      if (verify_link (cert, candidate, NULL))
+        return candidate;
+    }
+
+  return NULL;
+}
+
+/* Fills @path with the certificates from the leaf (chain[0]) to a trust
+ * anchor: walks @chain from the leaf and stops at the first member that
+ * equals an anchor (which ends the path) or that an anchor issued (the
+ * anchor ends it). Otherwise the next member must be the issuer by name
+ * and key identifier, and its key must verify the member's signature;
+ * where @chain does not go on (or its next member is no issuer), one of
+ * @intermediates may be the issuer. Chain members after the path are
+ * ignored. */
 static gboolean
 build_path (GPtrArray  *chain,
+            GPtrArray  *intermediates,
             GPtrArray  *anchors,
             GPtrArray  *path,
             GError    **error)
 {
   g_autoptr(GError) anchor_error = NULL;
+  IdwCertificate *cert = g_ptr_array_index (chain, 0);
   IdwCertificate *top;
   g_autofree char *issuer = NULL;
+  /* The next x5chain member; chain->len once the path left the x5chain. */
+  guint next_index = 1;
+  guint max_len = chain->len + (intermediates != NULL ? intermediates->len : 0);
 
-  for (guint i = 0; i < chain->len; i++)
+  for (;;)
     {
-      IdwCertificate *cert = g_ptr_array_index (chain, i);
       IdwCertificate *anchor;
-      IdwCertificate *next;
+      IdwCertificate *next = NULL;
+      IdwCertificate *intermediate;
       g_autoptr(GError) local_error = NULL;
 
       anchor = find_pinned_anchor (cert, anchors);
@@ -224,11 +257,31 @@ build_path (GPtrArray  *chain,
       if (local_error != NULL && anchor_error == NULL)
         anchor_error = g_steal_pointer (&local_error);
 
-      if (i + 1 == chain->len)
+      if (path->len >= max_len)
         break;
 
-      next = g_ptr_array_index (chain, i + 1);
-      if (!gnutls_x509_crt_check_issuer (cert->crt, next->crt))
+      if (next_index < chain->len)
+        {
+          next = g_ptr_array_index (chain, next_index);
+          if (gnutls_x509_crt_check_issuer (cert->crt, next->crt))
+            {
+              if (!verify_link (cert, next, error))
+                return FALSE;
+              cert = next;
+              next_index++;
+              continue;
+            }
+        }
+
+      intermediate = find_intermediate (cert, intermediates, path);
+      if (intermediate != NULL)
+        {
+          cert = intermediate;
+          next_index = chain->len;
+          continue;
+        }
+
+      if (next != NULL)
         {
           g_autofree char *subject = idw_certificate_get_subject (cert);
           g_autofree char *next_subject = idw_certificate_get_subject (next);
@@ -245,8 +298,7 @@ build_path (GPtrArray  *chain,
           return FALSE;
         }
 
-      if (!verify_link (cert, next, error))
-        return FALSE;
+      break;
     }
 
   /* A name-matching anchor whose signature check failed says more than
@@ -257,7 +309,7 @@ build_path (GPtrArray  *chain,
       return FALSE;
     }
 
-  top = g_ptr_array_index (chain, chain->len - 1);
+  top = g_ptr_array_index (path, path->len - 1);
   issuer = idw_certificate_get_issuer (top);
   g_set_error (error, IDW_ERROR, IDW_ERROR_UNTRUSTED,
                _("No trusted issuer certificate matches “%s”."), issuer);
@@ -474,7 +526,7 @@ idw_x509_validate_chain_full (GPtrArray     *chain,
     *out_path = NULL;
 
   path = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
-  if (!build_path (chain, anchors, path, error))
+  if (!build_path (chain, NULL, anchors, path, error))
     return FALSE;
 
   /* The path is the anchor alone when the DS is pinned. */
@@ -545,6 +597,130 @@ idw_x509_validate_chain (GPtrArray       *chain,
 
   if (out_anchor != NULL)
     *out_anchor = idw_certificate_ref (path->anchor);
+
+  return TRUE;
+}
+
+/* Whether @cert was valid when the VICAL was signed (its date). */
+static gboolean
+check_valid_at_vical_date (IdwCertificate  *cert,
+                           gboolean         is_signer,
+                           GDateTime       *signed_at,
+                           GError         **error)
+{
+  g_autoptr(GDateTime) not_before = idw_certificate_get_not_before (cert);
+  g_autoptr(GDateTime) not_after = idw_certificate_get_not_after (cert);
+  g_autofree char *subject = idw_certificate_get_subject (cert);
+  g_autofree char *when = format_time (signed_at);
+
+  if (g_date_time_compare (signed_at, not_before) < 0)
+    {
+      g_autofree char *from = format_time (not_before);
+
+      if (is_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The VICAL is dated %s, before its signer certificate “%s” became valid on %s."),
+                     when, subject, from);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_YET_VALID,
+                     _("The VICAL is dated %s, before the issuer certificate “%s” became valid on %s."),
+                     when, subject, from);
+      return FALSE;
+    }
+
+  if (g_date_time_compare (signed_at, not_after) > 0)
+    {
+      g_autofree char *until = format_time (not_after);
+
+      if (is_signer)
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The VICAL is dated %s, after its signer certificate “%s” expired on %s."),
+                     when, subject, until);
+      else
+        g_set_error (error, IDW_ERROR, IDW_ERROR_EXPIRED,
+                     _("The VICAL is dated %s, after the issuer certificate “%s” expired on %s."),
+                     when, subject, until);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * idw_x509_validate_vical_signer:
+ * @chain: (element-type IdwCertificate): the VICAL's x5chain, signer first
+ * @intermediates: (element-type IdwCertificate) (nullable): CA
+ *   certificates that may complete the path where the x5chain does not
+ *   (not trusted by themselves)
+ * @anchors: (element-type IdwCertificate) (nullable): the certificates the
+ *   user trusts to vouch for the list
+ * @signed_at: the VICAL's date
+ * @out_path: (out) (optional) (transfer full): how the signer is trusted
+ * @error: return location for a #GError
+ *
+ * The trust rules of idw_x509_validate_chain_full() for the signer of a
+ * VICAL (ISO/IEC 18013-5 Annex C) instead of a document signer: the path
+ * is built the same way (the x5chain, then @intermediates); no
+ * certificate on it has a bad critical extension; unless the signer is
+ * itself an anchor, it is no CA, its extendedKeyUsage has the VICAL
+ * signer purpose (1.0.18013.5.1.8) and its keyUsage, when present,
+ * digitalSignature or nonRepudiation, and every issuer is a CA allowed
+ * to sign certificates with path lengths honoured. Every certificate on
+ * the path must have been valid at @signed_at. Validity now is not
+ * required: a list outlives its signer's certificate, and how old it is
+ * is for the caller to say.
+ *
+ * Returns: %TRUE when the signer is trusted; otherwise %FALSE with the
+ *   errors of idw_x509_validate_chain_full()
+ */
+gboolean
+idw_x509_validate_vical_signer (GPtrArray     *chain,
+                                GPtrArray     *intermediates,
+                                GPtrArray     *anchors,
+                                GDateTime     *signed_at,
+                                IdwTrustPath **out_path,
+                                GError       **error)
+{
+  g_autoptr(GPtrArray) path = NULL;
+  gboolean pinned;
+
+  g_return_val_if_fail (chain != NULL && chain->len > 0, FALSE);
+  g_return_val_if_fail (signed_at != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_path != NULL)
+    *out_path = NULL;
+
+  path = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  if (!build_path (chain, intermediates, anchors, path, error))
+    return FALSE;
+
+  pinned = path->len == 1;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_critical_extensions (g_ptr_array_index (path, i), error))
+        return FALSE;
+    }
+
+  if (!pinned && !_idw_x509_annex_c_check_path (path, error))
+    return FALSE;
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      if (!check_valid_at_vical_date (g_ptr_array_index (path, i), i == 0, signed_at, error))
+        return FALSE;
+    }
+
+  if (out_path != NULL)
+    {
+      IdwTrustPath *result = g_new0 (IdwTrustPath, 1);
+
+      result->anchor = idw_certificate_ref (g_ptr_array_index (path, path->len - 1));
+      result->path = g_steal_pointer (&path);
+      result->ds_pinned = pinned;
+      *out_path = result;
+    }
 
   return TRUE;
 }

@@ -56,4 +56,15 @@ gboolean        idw_x509_validate_chain           (GPtrArray       *chain,
                                                    IdwCertificate **out_anchor,
                                                    GError         **error);
 
+/* The same rules for the signer of a VICAL (ISO/IEC 18013-5 Annex C): the
+ * signer has the VICAL signer purpose (1.0.18013.5.1.8) instead of mdlDS,
+ * @intermediates may complete the path, and the path is checked at the
+ * list's date only. */
+gboolean        idw_x509_validate_vical_signer    (GPtrArray       *chain,
+                                                   GPtrArray       *intermediates,
+                                                   GPtrArray       *anchors,
+                                                   GDateTime       *signed_at,
+                                                   IdwTrustPath   **out_path,
+                                                   GError         **error);
+
 G_END_DECLS

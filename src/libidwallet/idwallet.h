@@ -12,6 +12,8 @@
 #include "idw-key.h"
 #include "idw-cose.h"
 #include "idw-x509.h"
+#include "idw-trust-origin.h"
+#include "idw-vical.h"
 #include "idw-transport.h"
 #include "idw-qr.h"
 #include "idw-animation.h"
