@@ -13,6 +13,7 @@
 #include "idw-cose.h"
 #include "idw-x509.h"
 #include "idw-transport.h"
+#include "idw-status-list.h"
 #include "idw-qr.h"
 #include "idw-animation.h"
 #include "idw-doctype.h"
