@@ -14,6 +14,7 @@
 #include "idw-x509.h"
 #include "idw-transport.h"
 #include "idw-status-list.h"
+#include "idw-status-token.h"
 #include "idw-qr.h"
 #include "idw-animation.h"
 #include "idw-doctype.h"
