@@ -23,6 +23,7 @@
 #include "idw-credential.h"
 #include "idw-credential-request.h"
 #include "idw-issue.h"
+#include "idw-issuer-status.h"
 #include "idw-envelope.h"
 #include "idw-present.h"
 #include "idw-input.h"
