@@ -119,6 +119,7 @@ typedef struct
   char      *at;
   char      *session_transcript;
   char      *reader_key;
+  gboolean   offline;
   gboolean   json;
   char     **inputs;
 } IdwCliVerifyOptions;

@@ -15,6 +15,7 @@
 #include "idw-transport.h"
 #include "idw-status-list.h"
 #include "idw-status-token.h"
+#include "idw-status-fetcher.h"
 #include "idw-qr.h"
 #include "idw-animation.h"
 #include "idw-doctype.h"
