@@ -227,7 +227,12 @@ test_tampered_claims (Fixture       *f,
   item = idw_cbor_decode_bytes (bytes, &error);
   g_assert_no_error (error);
   array = cbor_tag_item (item);
-  cbor_array_replace (array, 2, idw_cbor_new_gbytes (payload));
+  {
+    g_autoptr(cbor_item_t) new_payload = idw_cbor_new_gbytes (payload);
+
+    /* cbor_array_replace() takes its own reference. */
+    cbor_array_replace (array, 2, new_payload);
+  }
   cbor_decref (&array);
   forged = idw_cbor_encode (item);
 
