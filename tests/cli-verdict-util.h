@@ -15,7 +15,7 @@
 
 static const char * const check_names[] = {
   "decode", "issuer_signature", "issuer_trusted", "mso",
-  "validity", "digests", "device_signature", "freshness",
+  "validity", "digests", "device_signature", "status", "freshness",
 };
 
 /* ---- Presentations ---------------------------------------------------- */
@@ -145,9 +145,12 @@ assert_checks (JsonObject *verdict,
         case 'n':
           g_assert_cmpstr (status, ==, "not_applicable");
           break;
+        case 'u':
+          g_assert_cmpstr (status, ==, "undetermined");
+          break;
         default:
           g_assert_true (g_str_equal (status, "passed") || g_str_equal (status, "failed")
-                         || g_str_equal (status, "not_applicable"));
+                         || g_str_equal (status, "not_applicable") || g_str_equal (status, "undetermined"));
         }
     }
 }

@@ -136,7 +136,7 @@ test_assert_only_failures (IdwVerdict *verdict,
 }
 
 /* Asserts every check's status, one letter per check in IdwCheck order:
- * 'p' passed, 'f' failed, 'n' not applicable. "ppppfppn": only validity
+ * 'p' passed, 'f' failed, 'n' not applicable. "ppppfppnn": only validity
  * failed, in a raw response (freshness not applicable). Also checks that
  * the verdict is valid exactly when nothing but a raw response's freshness
  * is missing, and that the first failure is the first 'f'. */
@@ -152,9 +152,10 @@ test_assert_checks (IdwVerdict *verdict,
       IdwCheckStatus status = idw_verdict_get_status (verdict, i);
       IdwCheckStatus expected = statuses[i] == 'p' ? IDW_CHECK_STATUS_PASSED
                                 : statuses[i] == 'f' ? IDW_CHECK_STATUS_FAILED
+                                : statuses[i] == 'u' ? IDW_CHECK_STATUS_UNDETERMINED
                                 : IDW_CHECK_STATUS_NOT_APPLICABLE;
 
-      g_assert_true (strchr ("pfn", statuses[i]) != NULL);
+      g_assert_true (strchr ("pfnu", statuses[i]) != NULL);
       if (status != expected)
         g_error ("check %s: %s, expected %s (%s)", idw_check_to_string (i),
                  idw_check_status_to_string (status), idw_check_status_to_string (expected),
@@ -181,8 +182,9 @@ test_assert_detail (IdwVerdict *verdict,
 }
 
 /* Asserts that @check, and only it, failed, saying @words; every other
- * check passed, but for the freshness of a raw response (no presentedAt),
- * which is not applicable. */
+ * check passed, but for the freshness of a raw response (no presentedAt)
+ * and the status of a credential without a status list, which are not
+ * applicable. */
 static inline void
 test_assert_failure (IdwVerdict *verdict,
                      IdwCheck    check,
@@ -192,7 +194,8 @@ test_assert_failure (IdwVerdict *verdict,
   char statuses[IDW_N_CHECKS + 1];
 
   for (guint i = 0; i < IDW_N_CHECKS; i++)
-    statuses[i] = i == check ? 'f' : i == IDW_CHECK_FRESHNESS && raw ? 'n' : 'p';
+    statuses[i] = i == check ? 'f'
+                  : (i == IDW_CHECK_FRESHNESS && raw) || i == IDW_CHECK_REVOCATION ? 'n' : 'p';
   statuses[IDW_N_CHECKS] = '\0';
   test_assert_checks (verdict, statuses);
   test_assert_detail (verdict, check, words);
@@ -205,7 +208,7 @@ test_assert_valid (IdwVerdict *verdict)
 {
   gboolean raw = idw_verdict_get_presented_at (verdict) == NULL;
 
-  test_assert_checks (verdict, raw ? "pppppppn" : "pppppppp");
+  test_assert_checks (verdict, raw ? "pppppppnn" : "pppppppnp");
   g_assert_true (idw_verdict_is_valid (verdict));
 }
 

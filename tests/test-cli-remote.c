@@ -144,7 +144,7 @@ test_remote_check (void)
   response = present_text ("--nonce-request", request_text, NULL);
   response_file = write_tmp ("remote-response.txt", response, -1);
   valid = verify_json (0, NULL, response_file, NULL);
-  assert_checks (valid, "pppppppp");
+  assert_checks (valid, "pppppppnp");
   disclosed = json_object_get_object_member (valid, "disclosed");
   g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
   mdl = disclosed_namespace (valid, IDW_NAMESPACE_MDL);
@@ -152,12 +152,12 @@ test_remote_check (void)
 
   /* The same response again: a replay, not fresh. */
   replay = verify_json (1, response, NULL);
-  assert_checks (replay, "pppppppf");
+  assert_checks (replay, "pppppppnf");
   human = run_cli (response, "verify", NULL);
   g_assert_cmpint (human->status, ==, 1);
   g_assert_nonnull (strstr (human->out, "replay"));
   replay_human = verify_json (1, NULL, response_file, NULL);
-  assert_checks (replay_human, "pppppppf");
+  assert_checks (replay_human, "pppppppnf");
 
   /* A response to a request this verifier did not make. */
   foreign = idw_remote_request_new (IDW_DOCTYPE_MDL, paths, "Someone else", &error);
@@ -165,12 +165,12 @@ test_remote_check (void)
   foreign_text = idw_remote_request_to_text (foreign);
   other_response = present_text ("--nonce-request", foreign_text, NULL);
   other = verify_json (1, other_response, NULL);
-  assert_checks (other, "pppppppf");
+  assert_checks (other, "pppppppnf");
 
   /* A presentation without a nonce is judged by presentedAt alone. */
   plain = present_text ("--preset", "age-over-18", NULL);
   no_nonce = verify_json (0, plain, NULL);
-  assert_checks (no_nonce, "pppppppp");
+  assert_checks (no_nonce, "pppppppnp");
 
   /* The nonce is read from a QR code image too, and used up once. */
   {
@@ -182,9 +182,9 @@ test_remote_check (void)
   present_png = run_cli (NULL, "present", credential, "--nonce-request", png_request, "--png", png, NULL);
   g_assert_cmpint (present_png->status, ==, 0);
   png_verdict = verify_json (0, NULL, png, NULL);
-  assert_checks (png_verdict, "pppppppp");
+  assert_checks (png_verdict, "pppppppnp");
   png_replay = verify_json (1, NULL, png, NULL);
-  assert_checks (png_replay, "pppppppf");
+  assert_checks (png_replay, "pppppppnf");
 
   restore_data_home (g_steal_pointer (&old_home));
 }
@@ -248,23 +248,23 @@ test_raw_replay (void)
 
   reply = present_text ("--nonce-request", request_text, NULL);
   valid = verify_json (0, reply, NULL);
-  assert_checks (valid, "pppppppp");
+  assert_checks (valid, "pppppppnp");
 
   split_presentation (reply, "replay", &response_path, &transcript_path);
   replay = verify_json (1, NULL, "--session-transcript", transcript_path, response_path, NULL);
-  assert_checks (replay, "pppppppf");
+  assert_checks (replay, "pppppppnf");
   g_assert_cmpstr (json_object_get_string_member (replay, "handover"), ==, "idwallet-qr");
   g_assert_nonnull (strstr (check_detail (replay, "freshness"), "already used"));
 
   replay_later = verify_json (1, NULL, "--at", later_text, "--session-transcript", transcript_path,
                               response_path, NULL);
-  assert_checks (replay_later, "pppppppf");
+  assert_checks (replay_later, "pppppppnf");
 
   /* An in-person code shown two hours ago, split the same way. */
   old_code = present_text ("--at", earlier_text, "--preset", "age-over-18", NULL);
   split_presentation (old_code, "stale", &old_response_path, &old_transcript_path);
   stale = verify_json (1, NULL, "--session-transcript", old_transcript_path, old_response_path, NULL);
-  assert_checks (stale, "pppppppf");
+  assert_checks (stale, "pppppppnf");
   g_assert_nonnull (strstr (check_detail (stale, "freshness"), "stale"));
 
   restore_data_home (g_steal_pointer (&old_home));

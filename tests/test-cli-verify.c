@@ -62,7 +62,7 @@ test_trust_store (void)
   g_assert_cmpstr (empty->out, ==, "");
   g_assert_nonnull (strstr (empty->err, "trust add"));
   untrusted = verify_json (1, text, NULL);
-  assert_checks (untrusted, "ppfppppp");
+  assert_checks (untrusted, "ppfppppnp");
 
   /* Add: the root, twice (the second changes nothing), and the DS. */
   add = run_cli (NULL, "trust", "add", iaca_pem, NULL);
@@ -88,9 +88,9 @@ test_trust_store (void)
 
   /* verify without --trust uses the store; --trust replaces it. */
   trusted = verify_json (0, text, NULL);
-  assert_checks (trusted, "pppppppp");
+  assert_checks (trusted, "pppppppnp");
   explicit_trust = verify_json (1, text, "--trust", annexd_cert, NULL);
-  assert_checks (explicit_trust, "ppfppppp");
+  assert_checks (explicit_trust, "ppfppppnp");
 
   /* Remove by a prefix of the fingerprint. */
   prefix = g_strndup (iaca_fingerprint, 12);
@@ -118,11 +118,11 @@ test_trust_store (void)
     g_autofree char *ds_fingerprint = idw_certificate_get_fingerprint (ds);
     g_autoptr(Run) remove_ds = run_cli (NULL, "trust", "remove", ds_fingerprint, NULL);
 
-    assert_checks (pinned, "pppppppp");
+    assert_checks (pinned, "pppppppnp");
     g_assert_cmpint (remove_ds->status, ==, 0);
   }
   removed = verify_json (1, text, NULL);
-  assert_checks (removed, "ppfppppp");
+  assert_checks (removed, "ppfppppnp");
 
   /* Not a certificate; no file at all. */
   not_a_cert = run_cli (NULL, "trust", "add", person, NULL);
@@ -148,7 +148,7 @@ test_verify_untrusted (void)
   g_autoptr(JsonObject) wrong_anchor = NULL;
 
   g_assert_false (json_object_get_boolean_member (verdict, "valid"));
-  assert_checks (verdict, "ppfppppp");
+  assert_checks (verdict, "ppfppppnp");
 
   g_assert_cmpint (human->status, ==, 1);
   g_assert_true (g_str_has_prefix (human->out, "Not valid"));
@@ -156,7 +156,7 @@ test_verify_untrusted (void)
 
   g_assert_cmpint (init->status, ==, 0);
   wrong_anchor = verify_json (1, text, "--trust", other_iaca, NULL);
-  assert_checks (wrong_anchor, "ppfppppp");
+  assert_checks (wrong_anchor, "ppfppppnp");
 }
 
 static void
@@ -228,14 +228,14 @@ test_verify_garbage (void)
   g_autoptr(IdwRemoteRequest) remote = idw_remote_request_new (IDW_DOCTYPE_MDL, paths, NULL, NULL);
   g_autofree char *request_text = idw_remote_request_to_text (remote);
 
-  assert_checks (text, "fnnnnnnn");
-  assert_checks (image, "fnnnnnnn");
-  assert_checks (cbor, "fnnnnnnn");
+  assert_checks (text, "fnnnnnnnn");
+  assert_checks (image, "fnnnnnnnn");
+  assert_checks (cbor, "fnnnnnnnn");
   g_assert_false (json_object_get_boolean_member (text, "valid"));
 
   /* A request is not a presentation. */
   request = verify_json (1, request_text, NULL);
-  assert_checks (request, "fnnnnnnn");
+  assert_checks (request, "fnnnnnnnn");
 }
 
 /* ---- Animated presentations --------------------------------------------- */
@@ -437,7 +437,7 @@ test_annexd (void)
   JsonArray *privileges;
 
   g_assert_true (json_object_get_boolean_member (valid, "valid"));
-  assert_checks (valid, "pppppppn");
+  assert_checks (valid, "pppppppnn");
   g_assert_cmpstr (json_object_get_string_member (valid, "docType"), ==, IDW_DOCTYPE_MDL);
   g_assert_true (json_object_get_null_member (valid, "presentedAt"));
 
@@ -455,10 +455,10 @@ test_annexd (void)
   g_assert_true (json_object_get_boolean_member (from_hex, "valid"));
 
   /* deviceMac cannot be checked without the reader's key. */
-  assert_checks (no_mac_key, "ppppppfn");
+  assert_checks (no_mac_key, "ppppppfnn");
 
   /* Today the DS certificate and the MSO have expired; nothing else fails. */
-  assert_checks (today, "ppfpfppn");
+  assert_checks (today, "ppfpfppnn");
 
   g_assert_cmpint (no_transcript->status, ==, 1);
   g_assert_nonnull (strstr (no_transcript->err, "--session-transcript"));

@@ -453,7 +453,7 @@ test_roundtrip_text (void)
   gsize portrait_len;
 
   g_assert_true (json_object_get_boolean_member (verdict, "valid"));
-  assert_checks (verdict, "pppppppp");
+  assert_checks (verdict, "pppppppnp");
   g_assert_cmpstr (json_object_get_string_member (verdict, "docType"), ==, IDW_DOCTYPE_MDL);
   g_assert_nonnull (json_object_get_string_member (verdict, "presentedAt"));
 
@@ -511,7 +511,7 @@ test_present_age_over_18 (void)
   JsonObject *disclosed = json_object_get_object_member (verdict, "disclosed");
   JsonObject *mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
 
-  assert_checks (verdict, "pppppppp");
+  assert_checks (verdict, "pppppppnp");
   g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
   assert_members (mdl, "age_over_18");
   g_assert_true (json_object_get_boolean_member (mdl, "age_over_18"));
@@ -542,7 +542,7 @@ test_present_photo_id (void)
   age = run_cli (NULL, "present", photo_id, "--preset", "age-over-18", NULL);
   g_assert_cmpint (age->status, ==, 0);
   age_verdict = verify_json (0, age->out, "--trust", iaca_pem, NULL);
-  assert_checks (age_verdict, "pppppppp");
+  assert_checks (age_verdict, "pppppppnp");
   g_assert_cmpstr (json_object_get_string_member (age_verdict, "docType"), ==, IDW_DOCTYPE_PHOTO_ID);
   disclosed = json_object_get_object_member (age_verdict, "disclosed");
   g_assert_cmpuint (json_object_get_size (disclosed), ==, 1);
@@ -557,7 +557,7 @@ test_present_photo_id (void)
   full = run_cli (NULL, "present", photo_id, "--preset", "full", NULL);
   g_assert_cmpint (full->status, ==, 0);
   full_verdict = verify_json (0, full->out, "--trust", iaca_pem, NULL);
-  assert_checks (full_verdict, "pppppppp");
+  assert_checks (full_verdict, "pppppppnp");
   g_assert_cmpstr (json_object_get_string_member (disclosed_namespace (full_verdict, IDW_NAMESPACE_PHOTO_ID_SPECIFIC),
                                                   "person_id"), ==, "990101199005171231");
   g_assert_cmpstr (json_object_get_string_member (disclosed_namespace (full_verdict, IDW_NAMESPACE_CN_RESIDENT_ID),
@@ -605,7 +605,7 @@ test_present_png (void)
   g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
 
   verdict = verify_json (0, NULL, "--trust", iaca_pem, png, NULL);
-  assert_checks (verdict, "pppppppp");
+  assert_checks (verdict, "pppppppnp");
   mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
   g_assert_cmpstr (json_object_get_string_member (mdl, "family_name"), ==, "Mustermann");
   /* Whatever fitted: the portrait is in only if the CLI did not say it
@@ -634,7 +634,7 @@ test_present_at (void)
   assert_members (mdl, "family_name,given_name,portrait");
 
   /* An hour away from the verifier's clock is not fresh. */
-  assert_checks (stale, "pppppppf");
+  assert_checks (stale, "pppppppnf");
 }
 
 static void
@@ -663,7 +663,7 @@ test_present_nonce_request (void)
   /* Only what was asked for and held; but this verifier never made that
    * request (`ask` did not), so the nonce is unknown: not fresh. */
   verdict = verify_json (1, text, "--trust", iaca_pem, NULL);
-  assert_checks (verdict, "pppppppf");
+  assert_checks (verdict, "pppppppnf");
   mdl = disclosed_namespace (verdict, IDW_NAMESPACE_MDL);
   assert_members (mdl, "age_over_18");
 

@@ -153,7 +153,7 @@ test_wrong_types (Fixture       *f,
       const char *detail = idw_verdict_get_detail (verdict, IDW_CHECK_DECODE);
 
       g_test_message ("case %u: %s", i, detail);
-      test_assert_checks (verdict, "fnnnnnnn");
+      test_assert_checks (verdict, "fnnnnnnnn");
       test_assert_detail (verdict, IDW_CHECK_DECODE, "The presentation cannot be read: ");
       test_assert_detail (verdict, IDW_CHECK_DECODE, cases[i].words);
     }
@@ -166,7 +166,7 @@ assert_decode_failure (IdwVerifier *verifier,
 {
   g_autoptr(IdwVerdict) verdict = idw_verifier_verify_text (verifier, text);
 
-  test_assert_checks (verdict, "fnnnnnnn");
+  test_assert_checks (verdict, "fnnnnnnnn");
   test_assert_detail (verdict, IDW_CHECK_DECODE, "The presentation cannot be read: ");
   test_assert_detail (verdict, IDW_CHECK_DECODE, words);
 }
@@ -243,15 +243,15 @@ test_bad_raw_inputs (Fixture       *f,
   g_autofree char *json = NULL;
 
   v1 = idw_verifier_verify_response (f->verifier, junk, transcript);
-  test_assert_checks (v1, "fnnnnnnn");
+  test_assert_checks (v1, "fnnnnnnnn");
   test_assert_detail (v1, IDW_CHECK_DECODE,
                       "The presentation cannot be read: DeviceResponse: CBOR: declared length 1 at byte 0 exceeds the remaining 1 bytes");
   v2 = idw_verifier_verify_response (f->verifier, empty_response, transcript);
-  test_assert_checks (v2, "fnnnnnnn");
+  test_assert_checks (v2, "fnnnnnnnn");
   test_assert_detail (v2, IDW_CHECK_DECODE,
                       "The presentation cannot be read: the response holds no document (status 10)");
   v3 = idw_verifier_verify_response (f->verifier, empty_response, bad_transcript);
-  test_assert_checks (v3, "fnnnnnnn");
+  test_assert_checks (v3, "fnnnnnnnn");
   test_assert_detail (v3, IDW_CHECK_DECODE,
                       "The presentation cannot be read: SessionTranscript: CBOR: ");
 
@@ -261,7 +261,7 @@ test_bad_raw_inputs (Fixture       *f,
     g_autoptr(GBytes) twice = g_bytes_new_static ("\xd8\x18\x47\xd8\x18\x44\x83\xf6\xf6\xf6", 10);
     g_autoptr(IdwVerdict) v = idw_verifier_verify_response (f->verifier, empty_response, twice);
 
-    test_assert_checks (v, "fnnnnnnn");
+    test_assert_checks (v, "fnnnnnnnn");
     g_assert_cmpstr (idw_verdict_get_detail (v, IDW_CHECK_DECODE), ==,
                      "The presentation cannot be read: SessionTranscript: expected an array of three elements");
   }
@@ -272,7 +272,7 @@ test_bad_raw_inputs (Fixture       *f,
     g_autoptr(GBytes) fake_png = g_bytes_new_static (png_magic, sizeof png_magic);
 
     v4 = idw_verifier_verify_data (f->verifier, fake_png, NULL);
-    test_assert_checks (v4, "fnnnnnnn");
+    test_assert_checks (v4, "fnnnnnnnn");
     test_assert_detail (v4, IDW_CHECK_DECODE,
                         "The presentation cannot be read: The PNG image is damaged or incomplete.");
   }

@@ -204,18 +204,18 @@ test_mso_errors (Fixture       *f,
   } cases[] = {
     /* An unusable MSO: what depends on it is not applicable. */
     { "validityInfo", "validUntil", 0,
-      "The mobile security object is not usable: MSO validityInfo.validUntil: expected tdate", "pppfnnnp" },
+      "The mobile security object is not usable: MSO validityInfo.validUntil: expected tdate", "pppfnnnnp" },
     { "version", NULL, 1,
-      "The mobile security object is not usable: MSO version: “2.0” is not supported", "pppfnnnp" },
+      "The mobile security object is not usable: MSO version: “2.0” is not supported", "pppfnnnnp" },
     /* A parsed MSO with a digest algorithm we lack: only the digests are
      * left unchecked. */
-    { "digestAlgorithm", NULL, 2, "The digest algorithm “SHA-1” is not supported.", "pppfpnpp" },
+    { "digestAlgorithm", NULL, 2, "The digest algorithm “SHA-1” is not supported.", "pppfpnpnp" },
     { "valueDigests", NULL, 3,
-      "The mobile security object is not usable: MSO valueDigests: expected a map", "pppfnnnp" },
+      "The mobile security object is not usable: MSO valueDigests: expected a map", "pppfnnnnp" },
     { "deviceKeyInfo", NULL, 3,
-      "The mobile security object is not usable: MSO deviceKeyInfo: expected a map", "pppfnnnp" },
+      "The mobile security object is not usable: MSO deviceKeyInfo: expected a map", "pppfnnnnp" },
     { "docType", NULL, 4,
-      "The mobile security object is not usable: MSO docType: expected a text string", "pppfnnnp" },
+      "The mobile security object is not usable: MSO docType: expected a text string", "pppfnnnnp" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -277,7 +277,7 @@ test_chain_cache (Fixture       *f,
   idw_verifier_set_time (f->verifier, ds_expired);
   v3 = idw_verifier_verify_text (f->verifier, later_text);
   /* The credential ends with its DS certificate. */
-  test_assert_checks (v3, "ppfpfppp");
+  test_assert_checks (v3, "ppfpfppnp");
   test_assert_detail (v3, IDW_CHECK_ISSUER_TRUSTED,
                       "The document signer certificate “CN=Utopia DS,");
   test_assert_detail (v3, IDW_CHECK_ISSUER_TRUSTED, "” expired on ");

@@ -143,6 +143,9 @@ idw_verdict_describe_failure (IdwVerdict *verdict)
     case IDW_CHECK_DEVICE_SIGNATURE:
       return g_strdup (_("The ID was not shown from the device it belongs to. It may be a copy."));
 
+    case IDW_CHECK_REVOCATION:
+      return g_strdup (_("The issuer has revoked or suspended this ID."));
+
     case IDW_CHECK_FRESHNESS:
       {
         GDateTime *presented = idw_verdict_get_presented_at (verdict);
@@ -486,6 +489,8 @@ status_icon (IdwCheckStatus status)
       return "emblem-ok-symbolic";
     case IDW_CHECK_STATUS_FAILED:
       return "dialog-error-symbolic";
+    case IDW_CHECK_STATUS_UNDETERMINED:
+      return "dialog-warning-symbolic";
     case IDW_CHECK_STATUS_NOT_APPLICABLE:
     default:
       return "content-loading-symbolic";
@@ -518,6 +523,10 @@ fill_checks (IdwVerdictPage *self)
           gtk_widget_add_css_class (icon, "error");
           status_text = _("Failed");
           failed++;
+          break;
+        case IDW_CHECK_STATUS_UNDETERMINED:
+          gtk_widget_add_css_class (icon, "warning");
+          status_text = _("Undetermined");
           break;
         case IDW_CHECK_STATUS_NOT_APPLICABLE:
         default:

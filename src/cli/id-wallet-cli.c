@@ -22,7 +22,7 @@ typedef struct
 
 static const Command commands[] = {
   { "issuer", idw_cli_issuer,
-    "issuer init --out DIR [--name NAME] [--country CC] [--test]",
+    "issuer init --out DIR [--name NAME] [--country CC] [--test] [--status-uri URL]",
     N_("Create an issuer: an IACA root and a document signer certificate with their keys") },
   { "request", idw_cli_request,
     "request --out FILE [--name NAME]",
@@ -39,8 +39,11 @@ static const Command commands[] = {
   { "present", idw_cli_present,
     "present (ID | FILE.idwcred) [--elements NS/ELEM,…] [--preset P] [--nonce-request TEXT] [--text | --png FILE]",
     N_("Present a credential as IDW1 text or as a QR code image") },
+  { "status", idw_cli_status,
+    "status set --issuer DIR (--index N | --credential FILE) valid|revoked|suspended | publish --issuer DIR --out FILE [--ttl SECONDS] [--validity DAYS]",
+    N_("Revoke, suspend or reinstate credentials, and publish the issuer’s signed status list") },
   { "verify", idw_cli_verify,
-    "verify [--trust CERT]… [--at TIME] [--session-transcript FILE] [--reader-key FILE] [--json] [INPUT]",
+    "verify [--trust CERT]… [--at TIME] [--session-transcript FILE] [--reader-key FILE] [--offline] [--json] [INPUT]",
     N_("Verify a presentation: IDW1 text, a QR code image or a DeviceResponse") },
   { "trust", idw_cli_trust,
     "trust add CERT | list [--json] | remove FINGERPRINT | import-vical FILE --anchor CERT… | lists | remove-list PROVIDER",

@@ -27,5 +27,7 @@ int idw_cli_trust   (int    argc,
                      char **argv);
 int idw_cli_ask     (int    argc,
                      char **argv);
+int idw_cli_status  (int    argc,
+                     char **argv);
 
 G_END_DECLS

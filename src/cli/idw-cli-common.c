@@ -472,6 +472,8 @@ idw_cli_verify_options_add_entries (GOptionContext      *context,
       N_("SessionTranscript CBOR (plain or tag-24 wrapped, binary or hex) for a raw DeviceResponse"), N_("FILE") },
     { "reader-key", 0, 0, G_OPTION_ARG_FILENAME, &options->reader_key,
       N_("The reader’s ephemeral P-256 private key (32 bytes, raw or hex) to check a deviceMac"), N_("FILE") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &options->offline,
+      N_("Check revocation with the status lists saved before only, without the network"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print the verdict as one JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->inputs,
@@ -660,6 +662,14 @@ idw_cli_verify_input_new (IdwCliVerifyOptions  *options,
 
   input->input_name = g_strdup (n_inputs == 1 ? options->inputs[0] : "-");
   input->verifier = idw_verifier_new ();
+  {
+    /* Status lists are fetched (or, offline, taken from the cache) under
+     * $XDG_CACHE_HOME/id-wallet/status. */
+    g_autoptr(IdwStatusFetcher) fetcher = idw_status_fetcher_new (NULL);
+
+    idw_status_fetcher_set_offline (fetcher, options->offline);
+    idw_verifier_set_status_fetcher (input->verifier, fetcher);
+  }
 
   for (guint i = 0; options->trust != NULL && options->trust[i] != NULL; i++)
     {

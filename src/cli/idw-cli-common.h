@@ -121,6 +121,7 @@ typedef struct
   char      *at;
   char      *session_transcript;
   char      *reader_key;
+  gboolean   offline;
   gboolean   json;
   char     **inputs;
 } IdwCliVerifyOptions;

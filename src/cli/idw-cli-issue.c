@@ -174,6 +174,8 @@ idw_cli_issue (int    argc,
   g_autoptr(IdwKey) device_key = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autoptr(IdwCredential) credential = NULL;
+  g_autoptr(IdwIssuerStatus) status_list = NULL;
+  guint64 status_index = 0;
   IdwIssueOptions options = { 0 };
   gboolean new_device_key = FALSE;
   const GOptionEntry entries[] = {
@@ -326,6 +328,24 @@ idw_cli_issue (int    argc,
         }
     }
 
+  /* An issuer that keeps a status list gives each credential the next
+   * entry. The index is saved before the credential is made: one lost to
+   * a failure later is harmless, one handed out twice is not. The lock is
+   * held until the credential is written. */
+  {
+    g_autofree char *status_path = g_build_filename (issuer_dir, IDW_ISSUER_STATUS_FILE, NULL);
+
+    if (g_file_test (status_path, G_FILE_TEST_EXISTS))
+      {
+        status_list = idw_issuer_status_open (issuer_dir, &error);
+        if (status_list == NULL || !idw_issuer_status_allocate (status_list, &status_index, &error)
+            || !idw_issuer_status_save (status_list, &error))
+          return idw_cli_report_error (error);
+        options.status_uri = idw_issuer_status_get_uri (status_list);
+        options.status_index = status_index;
+      }
+  }
+
   credential = idw_issue_credential (data, base_dir, device_key, ds_key, ds_cert, &options, &error);
   if (credential == NULL)
     return idw_cli_report_error (error);
@@ -345,6 +365,9 @@ idw_cli_issue (int    argc,
            document, doctype_text,
            holder != NULL ? holder : _("an unnamed holder"),
            from_text, until_text, out_file);
+  if (status_list != NULL)
+    g_print (_("Status list entry %llu of %s\n"), (unsigned long long) status_index,
+             idw_issuer_status_get_uri (status_list));
   if (new_device_key)
     g_print (_("The credential file holds the holder’s private device key: keep it private.\n"));
   if (request_file != NULL)

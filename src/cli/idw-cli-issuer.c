@@ -37,6 +37,8 @@ issuer_init (int    argc,
   g_autofree char *country = NULL;
   g_autofree char *iaca_fingerprint = NULL;
   g_autofree char *safe_name = NULL;
+  g_autofree char *status_uri = NULL;
+  g_autoptr(IdwIssuerStatus) status = NULL;
   gboolean test = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -47,9 +49,12 @@ issuer_init (int    argc,
       N_("The issuer’s ISO 3166 country code (default: ZZ)"), N_("CC") },
     { "test", 0, 0, G_OPTION_ARG_NONE, &test,
       N_("Mark the certificates as a test issuer (verifiers show “Test issuer — not a real ID”)"), NULL },
+    { "status-uri", 0, 0, G_OPTION_ARG_STRING, &status_uri,
+      N_("Keep a status list (status-list.cbor) so that credentials can be revoked; it is published at URL"),
+      N_("URL") },
     { NULL }
   };
-  const char *names[] = { "iaca.pem", "iaca.key", "ds.pem", "ds.key" };
+  const char *names[] = { "iaca.pem", "iaca.key", "ds.pem", "ds.key", IDW_ISSUER_STATUS_FILE };
 
   g_set_prgname ("id-wallet-cli issuer init");
   context = g_option_context_new (NULL);
@@ -65,6 +70,10 @@ issuer_init (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
   if (out_dir == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--out DIR is required."));
+
+  if (status_uri != NULL && !idw_status_uri_is_valid (status_uri))
+    return idw_cli_usage_error (g_get_prgname (), _("--status-uri: “%s” is not an http or https address."),
+                                status_uri);
 
   if (country != NULL)
     {
@@ -117,6 +126,13 @@ issuer_init (int    argc,
           return idw_cli_report_error (error);
       }
 
+    if (status_uri != NULL)
+      {
+        status = idw_issuer_status_create (out_dir, status_uri, &error);
+        if (status == NULL)
+          return idw_cli_report_error (error);
+      }
+
     iaca = idw_certificate_new_from_data ((const guint8 *) files->iaca_pem,
                                           strlen (files->iaca_pem), NULL);
     if (iaca != NULL)
@@ -131,6 +147,9 @@ issuer_init (int    argc,
              out_dir);
     for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
       g_print ("  %-9s %s\n", outputs[i].file, _(outputs[i].description));
+    if (status != NULL)
+      g_print (_("  %s status list of the credentials, to publish at %s\n"), IDW_ISSUER_STATUS_FILE,
+               idw_issuer_status_get_uri (status));
     if (iaca_fingerprint != NULL)
       g_print (_("IACA SHA-256 fingerprint: %s\n"), iaca_fingerprint);
   }

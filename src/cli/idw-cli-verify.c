@@ -26,6 +26,10 @@ status_label (IdwCheckStatus status)
     case IDW_CHECK_STATUS_NOT_APPLICABLE:
       /* Translators: the status of one verification check */
       return _("not applicable");
+    case IDW_CHECK_STATUS_UNDETERMINED:
+      /* Translators: the status of one verification check that could
+       * not be made (the revocation list could not be had) */
+      return _("undetermined");
     default:
       g_assert_not_reached ();
     }

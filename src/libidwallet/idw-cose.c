@@ -462,6 +462,80 @@ idw_cose_sign1_verify (IdwCoseSign1  *sign1,
 }
 
 /**
+ * idw_cose_sign1_create_with_headers:
+ * @key: an Ed25519 key with a private part
+ * @protected_extra_steal: (transfer full) (nullable): a map of header
+ *   parameters to protect after alg (a CWT's typ, say)
+ * @payload: (array length=payload_len) (nullable): the payload
+ * @payload_len: length of @payload
+ * @detached: write the payload as nil (it is still signed)
+ * @unprotected_steal: (transfer full) (nullable): the unprotected header map
+ * @error: return location for a #GError
+ *
+ * Signs @payload as a COSE_Sign1 with alg EdDSA, the protected header
+ * `{1: -8}` followed by the entries of @protected_extra_steal.
+ *
+ * Returns: (transfer full): the untagged COSE_Sign1 array, or %NULL with
+ *   @error set: %IDW_ERROR_UNSUPPORTED (not an Ed25519 private key),
+ *   %IDW_ERROR_WRONG_TYPE (a header that is not a map).
+ */
+cbor_item_t *
+idw_cose_sign1_create_with_headers (IdwKey        *key,
+                                    cbor_item_t   *protected_extra_steal,
+                                    const guint8  *payload,
+                                    gsize          payload_len,
+                                    gboolean       detached,
+                                    cbor_item_t   *unprotected_steal,
+                                    GError       **error)
+{
+  g_autoptr(cbor_item_t) unprotected = unprotected_steal;
+  g_autoptr(cbor_item_t) protected_extra = protected_extra_steal;
+  g_autoptr(cbor_item_t) protected_map = NULL;
+  g_autoptr(GBytes) protected_bytes = NULL;
+  g_autoptr(GByteArray) tbs = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  cbor_item_t *sign1;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (payload != NULL || payload_len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((unprotected != NULL && !cbor_isa_map (unprotected))
+      || (protected_extra != NULL && !cbor_isa_map (protected_extra)))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("COSE_Sign1: header: expected a map"));
+      return NULL;
+    }
+
+  protected_map = idw_cbor_new_map ();
+  idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_EDDSA));
+  if (protected_extra != NULL)
+    {
+      struct cbor_pair *pairs = cbor_map_handle (protected_extra);
+
+      for (gsize i = 0; i < cbor_map_size (protected_extra); i++)
+        idw_cbor_map_add (protected_map, cbor_incref (pairs[i].key), cbor_incref (pairs[i].value));
+    }
+  protected_bytes = idw_cbor_encode (protected_map);
+
+  tbs = sig_structure (protected_bytes, payload, payload_len);
+  signature = idw_key_sign (key, tbs->data, tbs->len, error);
+  if (signature == NULL)
+    return NULL;
+
+  if (unprotected == NULL)
+    unprotected = idw_cbor_new_map ();
+
+  sign1 = idw_cbor_new_array ();
+  idw_cbor_array_add (sign1, idw_cbor_new_gbytes (protected_bytes));
+  idw_cbor_array_add (sign1, g_steal_pointer (&unprotected));
+  idw_cbor_array_add (sign1, detached ? idw_cbor_new_null () : idw_cbor_new_bytes (payload, payload_len));
+  idw_cbor_array_add (sign1, idw_cbor_new_gbytes (signature));
+  return sign1;
+}
+
+/**
  * idw_cose_sign1_create:
  * @key: an Ed25519 key with a private part
  * @payload: (array length=payload_len) (nullable): the payload
@@ -485,42 +559,8 @@ idw_cose_sign1_create (IdwKey        *key,
                        cbor_item_t   *unprotected_steal,
                        GError       **error)
 {
-  g_autoptr(cbor_item_t) unprotected = unprotected_steal;
-  g_autoptr(cbor_item_t) protected_map = NULL;
-  g_autoptr(GBytes) protected_bytes = NULL;
-  g_autoptr(GByteArray) tbs = NULL;
-  g_autoptr(GBytes) signature = NULL;
-  cbor_item_t *sign1;
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (payload != NULL || payload_len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (unprotected != NULL && !cbor_isa_map (unprotected))
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
-                           _("COSE_Sign1: unprotected header: expected a map"));
-      return NULL;
-    }
-
-  protected_map = idw_cbor_new_map ();
-  idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_EDDSA));
-  protected_bytes = idw_cbor_encode (protected_map);
-
-  tbs = sig_structure (protected_bytes, payload, payload_len);
-  signature = idw_key_sign (key, tbs->data, tbs->len, error);
-  if (signature == NULL)
-    return NULL;
-
-  if (unprotected == NULL)
-    unprotected = idw_cbor_new_map ();
-
-  sign1 = idw_cbor_new_array ();
-  idw_cbor_array_add (sign1, idw_cbor_new_gbytes (protected_bytes));
-  idw_cbor_array_add (sign1, g_steal_pointer (&unprotected));
-  idw_cbor_array_add (sign1, detached ? idw_cbor_new_null () : idw_cbor_new_bytes (payload, payload_len));
-  idw_cbor_array_add (sign1, idw_cbor_new_gbytes (signature));
-  return sign1;
+  return idw_cose_sign1_create_with_headers (key, NULL, payload, payload_len, detached,
+                                             unprotected_steal, error);
 }
 
 /* COSE_Mac0 ------------------------------------------------------------ */

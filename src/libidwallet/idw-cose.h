@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 #define IDW_COSE_HEADER_ALG      1
 #define IDW_COSE_HEADER_CRIT     2
 #define IDW_COSE_HEADER_KID      4
+#define IDW_COSE_HEADER_TYP      16  /* RFC 9596 */
 #define IDW_COSE_HEADER_X5CHAIN  33
 
 /**
@@ -64,6 +65,15 @@ cbor_item_t  *idw_cose_sign1_create        (IdwKey        *key,
                                             gboolean       detached,
                                             cbor_item_t   *unprotected_steal,
                                             GError       **error);
+/* The same, with the entries of @protected_extra_steal (nullable) in the
+ * protected header after alg. */
+cbor_item_t  *idw_cose_sign1_create_with_headers (IdwKey        *key,
+                                                  cbor_item_t   *protected_extra_steal,
+                                                  const guint8  *payload,
+                                                  gsize          payload_len,
+                                                  gboolean       detached,
+                                                  cbor_item_t   *unprotected_steal,
+                                                  GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwCoseSign1, idw_cose_sign1_free)
 

@@ -763,6 +763,8 @@ idw_issue_credential (JsonObject             *data,
   idw_mdoc_cbor_sort_maps (device_cose);
   mso = idw_mso_new (doctype, DIGEST_ALGORITHM, device_cose, signed_at, valid_from, valid_until,
                      options->expected_update);
+  if (options->status_uri != NULL)
+    idw_mso_set_status_list (mso, options->status_uri, options->status_index);
   issuer_signed = idw_issuer_signed_new (NULL);
 
   name_spaces = json_object_get_members (data);

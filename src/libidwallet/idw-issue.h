@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  * @valid_until: validityInfo.validUntil, or %NULL for @valid_from + 5 years
  *   or the document signer certificate's end, whichever comes first
  * @expected_update: validityInfo.expectedUpdate, or %NULL to leave it out
+ * @status_uri: the Token Status List the credential's status is kept in,
+ *   or %NULL for none
+ * @status_index: its entry in that list
  *
  * Optional parameters of idw_issue_credential(); a zeroed struct (or %NULL)
  * means all defaults.
@@ -37,6 +40,8 @@ typedef struct
   GDateTime  *valid_from;
   GDateTime  *valid_until;
   GDateTime  *expected_update;
+  const char *status_uri;
+  guint64     status_index;
 } IdwIssueOptions;
 
 IdwCredential *idw_issue_credential     (JsonObject             *data,

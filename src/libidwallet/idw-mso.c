@@ -13,8 +13,13 @@
  *     "valueDigests" : { + NameSpace => { + DigestID => Digest } },
  *     "deviceKeyInfo" : DeviceKeyInfo,      ; { "deviceKey" : COSE_Key, ... }
  *     "docType" : tstr,
- *     "validityInfo" : ValidityInfo
+ *     "validityInfo" : ValidityInfo,
+ *     ? "status" : { ? "status_list" : { "idx" : uint, "uri" : tstr } }
  *   }
+ *
+ * "status" is ISO 18013-5 (2nd edition)'s reference to a Token Status List
+ * entry (draft-ietf-oauth-status-list §6.3); other status mechanisms in it
+ * are ignored.
  *   ValidityInfo = {
  *     "signed" : tdate,
  *     "validFrom" : tdate,
@@ -109,7 +114,20 @@ idw_mso_free (IdwMso *mso)
   g_clear_pointer (&mso->valid_from, g_date_time_unref);
   g_clear_pointer (&mso->valid_until, g_date_time_unref);
   g_clear_pointer (&mso->expected_update, g_date_time_unref);
+  g_free (mso->status_uri);
   g_free (mso);
+}
+
+void
+idw_mso_set_status_list (IdwMso     *mso,
+                         const char *uri,
+                         guint64     index)
+{
+  g_return_if_fail (mso != NULL);
+
+  g_free (mso->status_uri);
+  mso->status_uri = g_strdup (uri);
+  mso->status_index = uri != NULL ? index : 0;
 }
 
 gboolean
@@ -190,6 +208,50 @@ get_tdate_field (cbor_item_t  *map,
   if (value == NULL)
     return NULL;
   return idw_cbor_get_tdate (value, context, error);
+}
+
+/* status: { ? "status_list": { "idx": uint, "uri": tstr, * tstr => any } } */
+static gboolean
+parse_status (IdwMso       *mso,
+              cbor_item_t  *status,
+              GError      **error)
+{
+  const char *S = "MSO";
+  cbor_item_t *status_list;
+  cbor_item_t *idx;
+  cbor_item_t *uri;
+
+  if (!cbor_isa_map (status))
+    {
+      _idw_mdoc_set_wrong_type (error, S, "status", _("a map"));
+      return FALSE;
+    }
+  status_list = idw_cbor_map_get (status, "status_list");
+  if (status_list == NULL)
+    return TRUE;
+  if (!cbor_isa_map (status_list))
+    {
+      _idw_mdoc_set_wrong_type (error, S, "status.status_list", _("a map"));
+      return FALSE;
+    }
+  idx = _idw_mdoc_get_field (status_list, S, "status.status_list.idx", "idx", TRUE, error);
+  if (idx == NULL)
+    return FALSE;
+  if (!idw_cbor_get_uint (idx, &mso->status_index))
+    {
+      _idw_mdoc_set_wrong_type (error, S, "status.status_list.idx", _("an unsigned integer"));
+      return FALSE;
+    }
+  uri = _idw_mdoc_get_field (status_list, S, "status.status_list.uri", "uri", TRUE, error);
+  if (uri == NULL)
+    return FALSE;
+  if (!cbor_isa_string (uri))
+    {
+      _idw_mdoc_set_wrong_type (error, S, "status.status_list.uri", _("a text string"));
+      return FALSE;
+    }
+  mso->status_uri = idw_cbor_dup_string (uri);
+  return TRUE;
 }
 
 IdwMso *
@@ -337,6 +399,10 @@ idw_mso_parse (cbor_item_t  *item,
         return NULL;
     }
 
+  value = idw_cbor_map_get (item, "status");
+  if (value != NULL && !parse_status (mso, value, error))
+    return NULL;
+
   return g_steal_pointer (&mso);
 }
 
@@ -422,6 +488,16 @@ idw_mso_to_cbor (IdwMso *mso)
   idw_cbor_map_add_str (map, "deviceKeyInfo", device_key_info);
   idw_cbor_map_add_str (map, "docType", idw_cbor_new_string (mso->doctype));
   idw_cbor_map_add_str (map, "validityInfo", validity);
+  if (mso->status_uri != NULL)
+    {
+      cbor_item_t *status = idw_cbor_new_map ();
+      cbor_item_t *status_list = idw_cbor_new_map ();
+
+      idw_cbor_map_add_str (status_list, "idx", cbor_build_uint64 (mso->status_index));
+      idw_cbor_map_add_str (status_list, "uri", idw_cbor_new_string (mso->status_uri));
+      idw_cbor_map_add_str (status, "status_list", status_list);
+      idw_cbor_map_add_str (map, "status", status);
+    }
   idw_mdoc_cbor_sort_maps (map);
   return g_steal_pointer (&map);
 }

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
  * @valid_from: validityInfo.validFrom
  * @valid_until: validityInfo.validUntil
  * @expected_update: validityInfo.expectedUpdate, or NULL
+ * @status_uri: status.status_list.uri (a Token Status List reference), or
+ *   NULL when the MSO has none
+ * @status_index: status.status_list.idx (meaningful with @status_uri)
  */
 typedef struct
 {
@@ -35,6 +38,8 @@ typedef struct
   GDateTime   *valid_from;
   GDateTime   *valid_until;
   GDateTime   *expected_update;
+  char        *status_uri;
+  guint64      status_index;
 } IdwMso;
 
 /* @expected_update may be NULL; references are taken on the others. */
@@ -52,6 +57,11 @@ gboolean              idw_mso_add_digest                  (IdwMso        *mso,
                                                            guint64        digest_id,
                                                            GBytes        *digest,
                                                            GError       **error);
+/* Refers to entry @index of the Token Status List at @uri (NULL: none):
+ * `status: {"status_list": {"idx": index, "uri": uri}}`. */
+void                  idw_mso_set_status_list             (IdwMso        *mso,
+                                                           const char    *uri,
+                                                           guint64        index);
 /* Borrowed, NULL when absent. */
 GBytes               *idw_mso_lookup_digest               (IdwMso        *mso,
                                                            const char    *name_space,

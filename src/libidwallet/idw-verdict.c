@@ -21,6 +21,7 @@ static const char * const check_names[IDW_N_CHECKS] = {
   "validity",
   "digests",
   "device_signature",
+  "status",
   "freshness",
 };
 
@@ -42,6 +43,8 @@ idw_check_status_to_string (IdwCheckStatus status)
       return "failed";
     case IDW_CHECK_STATUS_NOT_APPLICABLE:
       return "not_applicable";
+    case IDW_CHECK_STATUS_UNDETERMINED:
+      return "undetermined";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -66,6 +69,8 @@ idw_check_get_title (IdwCheck check)
       return _("Unchanged data");
     case IDW_CHECK_DEVICE_SIGNATURE:
       return _("Holder’s device");
+    case IDW_CHECK_REVOCATION:
+      return _("Not revoked");
     case IDW_CHECK_FRESHNESS:
       return _("Freshness");
     case IDW_N_CHECKS:

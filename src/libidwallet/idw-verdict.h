@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  * @IDW_CHECK_DIGESTS: "digests": every disclosed item matches its digest, no duplicates
  * @IDW_CHECK_DEVICE_SIGNATURE: "device_signature": deviceSignature (or
  *   deviceMac) verifies over the transcript with the MSO's device key
+ * @IDW_CHECK_REVOCATION: "status": the credential's entry in its issuer's
+ *   Token Status List says valid (failed: revoked or suspended;
+ *   undetermined: no list could be had; not applicable: no reference)
  * @IDW_CHECK_FRESHNESS: "freshness": presentedAt within the window; the
  *   nonce expected, known and unused
  * @IDW_N_CHECKS: the number of checks
@@ -42,6 +45,7 @@ typedef enum
   IDW_CHECK_VALIDITY,
   IDW_CHECK_DIGESTS,
   IDW_CHECK_DEVICE_SIGNATURE,
+  IDW_CHECK_REVOCATION,
   IDW_CHECK_FRESHNESS,
   IDW_N_CHECKS
 } IdwCheck;
@@ -52,15 +56,20 @@ typedef enum
  * @IDW_CHECK_STATUS_FAILED: "failed"
  * @IDW_CHECK_STATUS_NOT_APPLICABLE: "not_applicable": could not or need not
  *   be made (after a decode failure, or freshness of a raw response)
+ * @IDW_CHECK_STATUS_UNDETERMINED: "undetermined": the check was needed but
+ *   what it needs could not be had (the status list: offline, expired,
+ *   unreadable); shown, but it does not make the verdict invalid
  */
 typedef enum
 {
   IDW_CHECK_STATUS_PASSED,
   IDW_CHECK_STATUS_FAILED,
   IDW_CHECK_STATUS_NOT_APPLICABLE,
+  IDW_CHECK_STATUS_UNDETERMINED,
 } IdwCheckStatus;
 
-/* Stable names: "decode" … "freshness"; "passed", "failed", "not_applicable". */
+/* Stable names: "decode" … "freshness"; "passed", "failed", "not_applicable",
+ * "undetermined". */
 const char *idw_check_to_string        (IdwCheck        check);
 const char *idw_check_status_to_string (IdwCheckStatus  status);
 /* Translated title for people ("Issuer signature"). */
@@ -100,7 +109,8 @@ typedef struct
   cbor_item_t *value;
 } IdwDisclosedElement;
 
-/* TRUE only when every check passed or was legitimately not applicable. */
+/* TRUE only when every check passed, was legitimately not applicable or
+ * (the status check) undetermined. */
 gboolean        idw_verdict_is_valid              (IdwVerdict  *self);
 IdwCheckStatus  idw_verdict_get_status            (IdwVerdict  *self,
                                                    IdwCheck     check);

@@ -1,4 +1,4 @@
-/* idw-verifier-checks.c: the eight checks of a verification (DESIGN §4)
+/* idw-verifier-checks.c: the nine checks of a verification (DESIGN §4)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -607,6 +607,81 @@ check_device_signature (Context *ctx)
                     _("The holder’s device signed this presentation."));
 }
 
+/* status: the credential's entry in its issuer's Token Status List. The
+ * list must be signed by a certificate that chains to the anchor the
+ * credential's own issuer chained to: another issuer cannot revoke it.
+ * When no list can be had the check is undetermined, which the verdict
+ * shows without being made invalid by it. */
+static void
+check_status (Context *ctx)
+{
+  IdwVerdict *v = ctx->verdict;
+  IdwMso *mso = ctx->mso;
+  IdwStatusFetcher *fetcher = ctx->verifier->status_fetcher;
+  g_autoptr(IdwStatusToken) token = NULL;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *issued = NULL;
+  guint status;
+
+  if (mso->status_uri == NULL)
+    {
+      _idw_verdict_set (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_NOT_APPLICABLE,
+                        _("Not checked: the issuer keeps no revocation list for this ID."));
+      return;
+    }
+  if (v->trust_anchor == NULL)
+    {
+      _idw_verdict_set (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_UNDETERMINED,
+                        _("Could not check whether this ID was revoked: its issuer is not trusted."));
+      return;
+    }
+  if (fetcher == NULL)
+    {
+      _idw_verdict_set (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_UNDETERMINED,
+                        _("Could not check whether this ID was revoked: checking revocation lists is turned off."));
+      return;
+    }
+
+  anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  g_ptr_array_add (anchors, idw_certificate_ref (v->trust_anchor));
+  token = idw_status_fetcher_lookup (fetcher, mso->status_uri, anchors, ctx->now, &error);
+  if (token == NULL)
+    {
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_UNDETERMINED,
+                         _("Could not check whether this ID was revoked: %s."), error->message);
+      return;
+    }
+  if (!idw_status_list_get (token->list, mso->status_index, &status, NULL))
+    {
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
+                         _("The issuer’s revocation list has no entry %llu for this ID."),
+                         (unsigned long long) mso->status_index);
+      return;
+    }
+  issued = format_time (token->issued_at);
+  switch (status)
+    {
+    case IDW_TOKEN_STATUS_VALID:
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_PASSED,
+                         _("The issuer’s revocation list of %s says this ID is valid."), issued);
+      break;
+    case IDW_TOKEN_STATUS_INVALID:
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
+                         _("The issuer revoked this ID (revocation list of %s)."), issued);
+      break;
+    case IDW_TOKEN_STATUS_SUSPENDED:
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
+                         _("The issuer suspended this ID (revocation list of %s)."), issued);
+      break;
+    default:
+      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
+                         _("The issuer’s revocation list gives this ID the status 0x%02x, which means it is not valid."),
+                         status);
+      break;
+    }
+}
+
 /* Checks the presentation's nonce against the expected one and the nonce
  * store; records its state on the verdict. A presentation without a nonce
  * passes unless one is expected. */
@@ -750,6 +825,7 @@ _idw_verifier_run_checks (Context *ctx)
       check_validity (ctx);
       check_digests (ctx);
       check_device_signature (ctx);
+      check_status (ctx);
     }
   else
     {
@@ -758,15 +834,20 @@ _idw_verifier_run_checks (Context *ctx)
       _idw_verdict_set (v, IDW_CHECK_VALIDITY, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
       _idw_verdict_set (v, IDW_CHECK_DIGESTS, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
       _idw_verdict_set (v, IDW_CHECK_DEVICE_SIGNATURE, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
+      _idw_verdict_set (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_NOT_APPLICABLE, why);
     }
   check_freshness (ctx);
 
   /* Valid: every check passed, except freshness of a session the caller
-   * ran, which this verifier legitimately cannot judge. */
+   * ran, which this verifier legitimately cannot judge, and the status of
+   * an ID that has none or whose list could not be had (DESIGN §4: shown,
+   * not invalidating). */
   v->valid = TRUE;
   for (guint i = 0; i < IDW_N_CHECKS; i++)
     {
       if (v->status[i] == IDW_CHECK_STATUS_PASSED)
+        continue;
+      if (i == IDW_CHECK_REVOCATION && v->status[i] != IDW_CHECK_STATUS_FAILED)
         continue;
       if (i == IDW_CHECK_FRESHNESS && v->status[i] == IDW_CHECK_STATUS_NOT_APPLICABLE
           && !ctx->input->has_presented_at)

@@ -14,6 +14,7 @@
 #include "idw-input.h"
 #include "idw-key.h"
 #include "idw-mdoc.h"
+#include "idw-status-fetcher.h"
 #include "idw-verdict.h"
 #include "idw-verifier.h"
 #include "idw-x509.h"
@@ -33,6 +34,7 @@ struct _IdwVerifier
   GDestroyNotify  nonce_destroy;
   GBytes         *expected_nonce;
   guint8         *reader_key;       /* P-256 scalar in guarded memory, nullable */
+  IdwStatusFetcher *status_fetcher; /* nullable: status lists are not fetched */
 
   /* Parsed and validated x5chains (DESIGN §9 allows caching validated DS
    * chains keyed on the certificate bytes, the trust anchors and the

@@ -40,6 +40,7 @@ idw_verifier_finalize (GObject *object)
     self->nonce_destroy (self->nonce_data);
   g_clear_pointer (&self->expected_nonce, g_bytes_unref);
   clear_reader_key (self);
+  g_clear_object (&self->status_fetcher);
   g_clear_pointer (&self->chain_cache, g_hash_table_unref);
   g_clear_pointer (&self->key_cache, g_hash_table_unref);
   g_mutex_clear (&self->cache_lock);
@@ -245,6 +246,22 @@ idw_verifier_set_expected_nonce (IdwVerifier *self,
   g_clear_pointer (&self->expected_nonce, g_bytes_unref);
   if (nonce != NULL)
     self->expected_nonce = g_bytes_ref (nonce);
+}
+
+void
+idw_verifier_set_status_fetcher (IdwVerifier      *self,
+                                 IdwStatusFetcher *fetcher)
+{
+  g_return_if_fail (IDW_IS_VERIFIER (self));
+  g_return_if_fail (fetcher == NULL || IDW_IS_STATUS_FETCHER (fetcher));
+  g_set_object (&self->status_fetcher, fetcher);
+}
+
+IdwStatusFetcher *
+idw_verifier_get_status_fetcher (IdwVerifier *self)
+{
+  g_return_val_if_fail (IDW_IS_VERIFIER (self), NULL);
+  return self->status_fetcher;
 }
 
 /**

@@ -18,6 +18,7 @@
 
 #include "idw-input.h"
 #include "idw-trust-origin.h"
+#include "idw-status-fetcher.h"
 #include "idw-verdict.h"
 #include "idw-x509.h"
 
@@ -91,6 +92,13 @@ gboolean        idw_verifier_set_reader_key       (IdwVerifier    *self,
 gboolean        idw_verifier_set_reader_key_from_data (IdwVerifier *self,
                                                        GBytes      *contents,
                                                        GError     **error);
+
+/* Where the `status` check gets the Token Status Lists that credentials
+ * refer to (NULL, the default: nowhere, and the check of a credential
+ * with a reference is undetermined). */
+void            idw_verifier_set_status_fetcher   (IdwVerifier      *self,
+                                                   IdwStatusFetcher *fetcher);
+IdwStatusFetcher *idw_verifier_get_status_fetcher (IdwVerifier      *self);
 
 IdwVerdict     *idw_verifier_verify               (IdwVerifier    *self,
                                                    IdwInput       *input);

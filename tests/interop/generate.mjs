@@ -553,8 +553,8 @@ async function main() {
   const expected = {
     generator: `tests/interop/generate.mjs with @auth0/mdl ${MDL_VERSION}, @peculiar/x509 ${X509_VERSION}, Node ${process.versions.node} WebCrypto`,
     transcript_encoding: 'Each *.transcript.cbor holds the plain SessionTranscript array, byte for byte as embedded in DeviceAuthentication (not #6.24 wrapped). @auth0/mdl takes SessionTranscriptBytes = #6.24(bstr .cbor SessionTranscript); wrap before passing it to that library.',
-    checks: ['decode', 'issuer_signature', 'issuer_trusted', 'mso', 'validity', 'digests', 'device_signature', 'freshness'],
-    failing_semantics: 'failing lists the checks that fail when every check is evaluated; all others pass, except freshness, which is not applicable to a raw DeviceResponse verified with a supplied transcript.',
+    checks: ['decode', 'issuer_signature', 'issuer_trusted', 'mso', 'validity', 'digests', 'device_signature', 'status', 'freshness'],
+    failing_semantics: 'failing lists the checks that fail when every check is evaluated; all others pass, except freshness, which is not applicable to a raw DeviceResponse verified with a supplied transcript, and status, which is not applicable: no vector refers to a status list.',
     cases,
   };
   write('expected.json', `${JSON.stringify(expected, null, 2)}\n`);
