@@ -41,6 +41,7 @@ struct _IdwVerdictPage
   AdwPreferencesGroup  *details_group;
   AdwPreferencesGroup  *issuer_group;
   AdwActionRow         *issuer_row;
+  AdwActionRow         *trust_list_row;
   AdwActionRow         *country_row;
   AdwActionRow         *valid_until_row;
   AdwActionRow         *presented_row;
@@ -144,6 +145,9 @@ idw_verdict_describe_failure (IdwVerdict *verdict)
       return g_strdup (_("The ID was not shown from the device it belongs to. It may be a copy."));
 
     case IDW_CHECK_REVOCATION:
+      /* Revoked or suspended, and when the list said so. */
+      if (idw_verdict_get_detail (verdict, IDW_CHECK_REVOCATION) != NULL)
+        return g_strdup (idw_verdict_get_detail (verdict, IDW_CHECK_REVOCATION));
       return g_strdup (_("The issuer has revoked or suspended this ID."));
 
     case IDW_CHECK_FRESHNESS:
@@ -565,10 +569,23 @@ fill_issuer (IdwVerdictPage *self)
   g_autofree char *issuer = idw_ui_escape_text (organization != NULL ? organization : common_name);
   g_autofree char *country = idw_ui_escape_text (idw_verdict_get_issuer_country (self->verdict));
   GDateTime *until = idw_verdict_get_valid_until (self->verdict);
+  IdwTrustOrigin *origin = idw_verdict_get_trust_origin (self->verdict);
 
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_row), issuer != NULL);
   if (issuer != NULL)
     adw_action_row_set_subtitle (self->issuer_row, issuer);
+
+  /* The trust list the issuer was found in, when it was found in one. */
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_list_row), origin != NULL);
+  if (origin != NULL)
+    {
+      g_autofree char *provider = idw_ui_escape_text (idw_trust_origin_get_provider (origin));
+      g_autofree char *date = idw_ui_format_date (idw_trust_origin_get_date (origin));
+      /* Translators: a trust list, "AAMVA list of 18 November 2025" */
+      g_autofree char *text = g_strdup_printf (_("%s list of %s"), provider, date);
+
+      adw_action_row_set_subtitle (self->trust_list_row, text);
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->country_row), country != NULL);
   if (country != NULL)
@@ -802,6 +819,7 @@ idw_verdict_page_class_init (IdwVerdictPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, details_group);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_group);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, issuer_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, trust_list_row);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, country_row);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, valid_until_row);
   gtk_widget_class_bind_template_child (widget_class, IdwVerdictPage, presented_row);

@@ -552,6 +552,13 @@ idw_verify_view_init (IdwVerifyView *self)
   self->request_store = idw_request_store_new (NULL);
   self->verifier = idw_verifier_new ();
   idw_request_store_attach (self->request_store, self->verifier);
+  {
+    /* Revocation: status lists fetched on the verifying worker, kept under
+     * $XDG_CACHE_HOME/id-wallet/status for offline use until they expire. */
+    g_autoptr(IdwStatusFetcher) fetcher = idw_status_fetcher_new (NULL);
+
+    idw_verifier_set_status_fetcher (self->verifier, fetcher);
+  }
 
   self->camera = idw_camera_new ();
   g_signal_connect (self->camera, "notify::state", G_CALLBACK (on_camera_state), self);
