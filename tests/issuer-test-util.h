@@ -41,7 +41,7 @@ test_issuer_new_at (const char *name,
   TestIssuer *issuer = g_new0 (TestIssuer, 1);
   g_autoptr(GError) error = NULL;
 
-  issuer->files = idw_x509_create_issuer (name, "UT", TRUE, not_before, &error);
+  issuer->files = idw_x509_create_issuer (name, "UT", IDW_COSE_ALG_EDDSA, TRUE, not_before, &error);
   g_assert_no_error (error);
   issuer->iaca = idw_certificate_new_from_data ((const guint8 *) issuer->files->iaca_pem,
                                                 strlen (issuer->files->iaca_pem), &error);

@@ -15,6 +15,41 @@
 
 #define DEFAULT_ISSUER_NAME "ID Wallet Issuer"
 #define DEFAULT_COUNTRY     "ZZ"
+/* What issuers in the field use, and what every verifier can check. */
+#define DEFAULT_ALG         IDW_COSE_ALG_ES256
+
+/* "ES256", "ES384" or "EdDSA", in any case. */
+static gboolean
+parse_alg (const char *name,
+           IdwCoseAlg *out_alg)
+{
+  static const IdwCoseAlg algs[] = { IDW_COSE_ALG_ES256, IDW_COSE_ALG_ES384, IDW_COSE_ALG_EDDSA };
+
+  for (guint i = 0; i < G_N_ELEMENTS (algs); i++)
+    {
+      if (g_ascii_strcasecmp (name, idw_key_alg_to_string (algs[i])) == 0)
+        {
+          *out_alg = algs[i];
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+alg_description (IdwCoseAlg alg)
+{
+  switch (alg)
+    {
+    case IDW_COSE_ALG_ES384:
+      return _("ES384: ECDSA on P-384 with SHA-384");
+    case IDW_COSE_ALG_EDDSA:
+      return _("EdDSA: Ed25519");
+    case IDW_COSE_ALG_ES256:
+    default:
+      return _("ES256: ECDSA on P-256 with SHA-256");
+    }
+}
 
 typedef struct
 {
@@ -37,6 +72,8 @@ issuer_init (int    argc,
   g_autofree char *country = NULL;
   g_autofree char *iaca_fingerprint = NULL;
   g_autofree char *safe_name = NULL;
+  g_autofree char *alg_name = NULL;
+  IdwCoseAlg alg = DEFAULT_ALG;
   gboolean test = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -45,6 +82,9 @@ issuer_init (int    argc,
       N_("The issuing organisation (default: “ID Wallet Issuer”)"), N_("NAME") },
     { "country", 0, 0, G_OPTION_ARG_STRING, &country,
       N_("The issuer’s ISO 3166 country code (default: ZZ)"), N_("CC") },
+    { "alg", 0, 0, G_OPTION_ARG_STRING, &alg_name,
+      N_("The signature algorithm of both keys: ES256 (P-256, the default), ES384 (P-384) or EdDSA (Ed25519)"),
+      N_("ALG") },
     { "test", 0, 0, G_OPTION_ARG_NONE, &test,
       N_("Mark the certificates as a test issuer (verifiers show “Test issuer — not a real ID”)"), NULL },
     { NULL }
@@ -54,8 +94,9 @@ issuer_init (int    argc,
   g_set_prgname ("id-wallet-cli issuer init");
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                _("Creates an Ed25519 IACA root certificate and a document signer (DS) certificate\n"
-                                  "signed by it, with their private keys (files of mode 0600)."));
+                                _("Creates an IACA root certificate and a document signer (DS) certificate\n"
+                                  "signed by it, with their private keys (files of mode 0600). Both keys use\n"
+                                  "the algorithm of --alg: ES256 unless told otherwise."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -65,6 +106,9 @@ issuer_init (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
   if (out_dir == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--out DIR is required."));
+  if (alg_name != NULL && !parse_alg (alg_name, &alg))
+    return idw_cli_usage_error (g_get_prgname (),
+                                _("Unknown algorithm “%s”: use ES256, ES384 or EdDSA."), alg_name);
 
   if (country != NULL)
     {
@@ -88,7 +132,7 @@ issuer_init (int    argc,
 
   files = idw_x509_create_issuer (name != NULL ? name : DEFAULT_ISSUER_NAME,
                                   country != NULL ? country : DEFAULT_COUNTRY,
-                                  test, NULL, &error);
+                                  alg, test, NULL, &error);
   if (files == NULL)
     return idw_cli_report_error (error);
 
@@ -131,6 +175,7 @@ issuer_init (int    argc,
              out_dir);
     for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
       g_print ("  %-9s %s\n", outputs[i].file, _(outputs[i].description));
+    g_print (_("Signature algorithm: %s\n"), alg_description (alg));
     if (iaca_fingerprint != NULL)
       g_print (_("IACA SHA-256 fingerprint: %s\n"), iaca_fingerprint);
   }
@@ -147,7 +192,7 @@ idw_cli_issuer (int    argc,
 
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--test]\n\n"
+      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--alg ALG] [--test]\n\n"
                  "Run “id-wallet-cli issuer init --help” for details.\n"));
       return IDW_CLI_EXIT_OK;
     }
