@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EdDSA (Ed25519, RFC 8032) with libsodium; ES256, ES384 and ES512 with
- * GnuTLS (signing deterministically, RFC 6979), their signatures in COSE's raw r || s form (RFC 9053 §2.1), not
- * DER. A signature of any other length than its algorithm's does not
- * verify.
+ * GnuTLS (signing deterministically, RFC 6979), their signatures in COSE's
+ * raw r || s form (RFC 9053 §2.1), not DER. A signature of any other
+ * length than its algorithm's does not verify.
  */
 #include "config.h"
 

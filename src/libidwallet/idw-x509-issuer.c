@@ -143,11 +143,11 @@ set_random_serial (gnutls_x509_crt_t   crt,
  * Table B.1 pairs each curve with its hash); Ed25519 signs the whole
  * message. */
 static gboolean
-alg_parameters (IdwCoseAlg               alg,
-                gnutls_pk_algorithm_t   *out_pk,
-                gnutls_ecc_curve_t      *out_curve,
-                gnutls_digest_algorithm_t *out_digest,
-                GError                 **error)
+alg_parameters (IdwCoseAlg                  alg,
+                gnutls_pk_algorithm_t      *out_pk,
+                gnutls_ecc_curve_t         *out_curve,
+                gnutls_digest_algorithm_t  *out_digest,
+                GError                    **error)
 {
   switch (alg)
     {
@@ -215,18 +215,18 @@ export_key_pem (gnutls_x509_privkey_t   key,
  * for a self-signed one. Returns it parsed back from its DER encoding
  * (GnuTLS wants a freshly signed certificate re-imported before use). */
 static IdwCertificate *
-make_certificate (gnutls_x509_privkey_t   key,
-                  const char             *common_name,
-                  const char             *organization,
-                  const char             *country,
-                  gboolean                test,
-                  GDateTime              *not_before,
-                  gint                    years,
-                  gboolean                is_ca,
-                  IdwCertificate         *issuer,
-                  gnutls_x509_privkey_t   issuer_key,
-                  gnutls_digest_algorithm_t digest,
-                  GError                **error)
+make_certificate (gnutls_x509_privkey_t       key,
+                  const char                 *common_name,
+                  const char                 *organization,
+                  const char                 *country,
+                  gboolean                    test,
+                  GDateTime                  *not_before,
+                  gint                        years,
+                  gboolean                    is_ca,
+                  IdwCertificate             *issuer,
+                  gnutls_x509_privkey_t       issuer_key,
+                  gnutls_digest_algorithm_t   digest,
+                  GError                    **error)
 {
   g_auto(gnutls_x509_crt_t) crt = NULL;
   g_auto(IdwGnutlsDatum) der = { NULL, 0 };
