@@ -35,13 +35,14 @@ test_issuer_free (TestIssuer *issuer)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestIssuer, test_issuer_free)
 
 static inline TestIssuer *
-test_issuer_new_at (const char *name,
-                    GDateTime  *not_before)
+test_issuer_new_full (const char *name,
+                      IdwCoseAlg  alg,
+                      GDateTime  *not_before)
 {
   TestIssuer *issuer = g_new0 (TestIssuer, 1);
   g_autoptr(GError) error = NULL;
 
-  issuer->files = idw_x509_create_issuer (name, "UT", TRUE, not_before, &error);
+  issuer->files = idw_x509_create_issuer (name, "UT", alg, TRUE, not_before, &error);
   g_assert_no_error (error);
   issuer->iaca = idw_certificate_new_from_data ((const guint8 *) issuer->files->iaca_pem,
                                                 strlen (issuer->files->iaca_pem), &error);
@@ -53,6 +54,14 @@ test_issuer_new_at (const char *name,
                                          strlen (issuer->files->ds_key_pem), &error);
   g_assert_no_error (error);
   return issuer;
+}
+
+/* An Ed25519 issuer: tests that build EdDSA signatures by hand rely on it. */
+static inline TestIssuer *
+test_issuer_new_at (const char *name,
+                    GDateTime  *not_before)
+{
+  return test_issuer_new_full (name, IDW_COSE_ALG_EDDSA, not_before);
 }
 
 static inline TestIssuer *

@@ -21,6 +21,8 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <json-glib/json-glib.h>
 
 #include "idwallet.h"
@@ -254,6 +256,136 @@ test_issuer_init (void)
   g_assert_cmpint (bad_country->status, ==, 1);
   g_assert_nonnull (strstr (bad_country->err, "country"));
   g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
+/* `issuer init --alg` (NULL: the default), then issue, present and verify
+ * with that issuer; a flipped bit in the issuer's signature is refused. */
+typedef struct
+{
+  const char *option;
+  const char *alg;
+  IdwCurve    curve;
+  const char *sign_oid;
+} CliAlgCase;
+
+static const CliAlgCase cli_alg_cases[] = {
+  { NULL, "ES256", IDW_CURVE_P256, "1.2.840.10045.4.3.2" },
+  { "ES256", "ES256", IDW_CURVE_P256, "1.2.840.10045.4.3.2" },
+  { "es384", "ES384", IDW_CURVE_P384, "1.2.840.10045.4.3.3" },
+  { "EdDSA", "EdDSA", IDW_CURVE_ED25519, "1.3.101.112" },
+};
+
+static void
+assert_signature_oid (const char *pem_path,
+                      const char *oid)
+{
+  g_autofree char *pem = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t datum;
+  char got[64];
+  size_t got_size = sizeof got;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (pem_path, &pem, &len, NULL));
+  datum.data = (unsigned char *) pem;
+  datum.size = (unsigned int) len;
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_get_signature_oid (crt, got, &got_size), ==, 0);
+  gnutls_x509_crt_deinit (crt);
+  g_assert_cmpstr (got, ==, oid);
+}
+
+static void
+test_issuer_alg (gconstpointer data)
+{
+  const CliAlgCase *c = data;
+  g_autofree char *name = g_strdup_printf ("issuer-alg-%s", c->option != NULL ? c->option : "default");
+  g_autofree char *dir = tmp_path (name);
+  g_autofree char *cred_name = g_strconcat (name, ".idwcred", NULL);
+  g_autofree char *cred_path = tmp_path (cred_name);
+  g_autofree char *iaca = g_build_filename (dir, "iaca.pem", NULL);
+  g_autofree char *ds = g_build_filename (dir, "ds.pem", NULL);
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autofree char *expected_line = g_strdup_printf ("Signature algorithm: %s:", c->alg);
+  g_autofree char *text_file = NULL;
+  g_autofree char *tampered_file = NULL;
+  g_autoptr(Run) init = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) present = NULL;
+  g_autoptr(IdwCertificate) cert = NULL;
+  g_autoptr(IdwKey) key = NULL;
+  g_autoptr(IdwCredential) issued = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  g_autoptr(JsonObject) tampered_verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  IdwIssuerSigned *is;
+  cbor_item_t *signature;
+
+  if (c->option != NULL)
+    init = run_cli (NULL, "issuer", "init", "--out", dir, "--alg", c->option, "--test", NULL);
+  else
+    init = run_cli (NULL, "issuer", "init", "--out", dir, "--test", NULL);
+  g_assert_cmpint (init->status, ==, 0);
+  g_assert_nonnull (strstr (init->out, expected_line));
+
+  /* Both certificates and both keys of the algorithm. */
+  cert = idw_certificate_new_from_file (ds, &error);
+  g_assert_no_error (error);
+  key = idw_certificate_get_public_key (cert, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_curve (key), ==, c->curve);
+  assert_signature_oid (iaca, c->sign_oid);
+  assert_signature_oid (ds, c->sign_oid);
+
+  issue = run_cli (NULL, "issue", "--issuer", dir, "--data", person, "--new-device-key",
+                   "--out", cred_path, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+
+  /* issuerAuth: the algorithm's COSE alg and raw r || s. */
+  issued = idw_credential_new_from_file (cred_path, &error);
+  g_assert_no_error (error);
+  is = idw_credential_get_issuer_signed (issued);
+  sign1 = idw_cose_sign1_parse (is->issuer_auth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (idw_key_alg_to_string (sign1->alg), ==, c->alg);
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, c->curve == IDW_CURVE_P384 ? 96 : 64);
+
+  present = run_cli (NULL, "present", cred_path, "--text", NULL);
+  g_assert_cmpint (present->status, ==, 0);
+  text_file = write_tmp ("issuer-alg.txt", present->out, -1);
+  verdict = verify_json (0, NULL, "--trust", iaca, text_file, NULL);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+  assert_checks (verdict, "pppppppp");
+
+  /* The same credential with one bit of its signature flipped. */
+  signature = cbor_array_handle (is->issuer_auth)[3];
+  cbor_bytestring_handle (signature)[0] ^= 0x01;
+  {
+    g_autofree char *text = idw_present_text (issued, NULL,
+                                              (const char * const[]) { "org.iso.18013.5.1/family_name", NULL },
+                                              NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    tampered_file = write_tmp ("issuer-alg-tampered.txt", text, -1);
+  }
+  tampered_verdict = verify_json (1, NULL, "--trust", iaca, tampered_file, NULL);
+  g_assert_false (json_object_get_boolean_member (tampered_verdict, "valid"));
+  assert_checks (tampered_verdict, "?f??????");
+}
+
+static void
+test_issuer_alg_bad (void)
+{
+  g_autofree char *dir = tmp_path ("issuer-alg-bad");
+  g_autoptr(Run) es512 = run_cli (NULL, "issuer", "init", "--out", dir, "--alg", "ES512", NULL);
+  g_autoptr(Run) rsa = run_cli (NULL, "issuer", "init", "--out", dir, "--alg", "RS256", NULL);
+
+  g_assert_cmpint (es512->status, ==, 2);
+  g_assert_nonnull (strstr (es512->err, "ES512"));
+  g_assert_cmpint (rsa->status, ==, 2);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -684,6 +816,15 @@ main (int    argc,
   g_test_add_func ("/cli/usage/errors", test_usage_errors);
   g_test_add_func ("/cli/usage/missing-files", test_missing_files);
   g_test_add_func ("/cli/issuer/init", test_issuer_init);
+  for (gsize i = 0; i < G_N_ELEMENTS (cli_alg_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/issuer/alg/%s",
+                                               cli_alg_cases[i].option != NULL ? cli_alg_cases[i].option
+                                                                               : "default");
+
+      g_test_add_data_func (path, &cli_alg_cases[i], test_issuer_alg);
+    }
+  g_test_add_func ("/cli/issuer/alg-bad", test_issuer_alg_bad);
   g_test_add_func ("/cli/issue/new-device-key", test_issue_new_device_key);
   g_test_add_func ("/cli/issue/options", test_issue_options);
   g_test_add_func ("/cli/issue/bad-data", test_issue_bad_data);

@@ -898,6 +898,75 @@ test_data_files (Fixture       *f,
     }
 }
 
+/* An issuer of the algorithm in @data, otherwise as fixture_setup(). */
+static void
+fixture_setup_alg (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+
+  f->issuer = test_issuer_new_full ("Utopia", (IdwCoseAlg) GPOINTER_TO_INT (data), yesterday);
+  f->device_key = idw_key_generate_ed25519 ();
+  f->credential = test_issue (f->issuer, f->device_key, NULL);
+  f->verifier = idw_verifier_new ();
+  idw_verifier_add_trust_anchor (f->verifier, f->issuer->iaca);
+}
+
+static void
+test_issuer_alg (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const paths[] = {
+    "org.iso.18013.5.1/family_name",
+    "org.iso.18013.5.1/age_over_18",
+    NULL
+  };
+  IdwCoseAlg alg = (IdwCoseAlg) GPOINTER_TO_INT (data);
+  IdwIssuerSigned *is = idw_credential_get_issuer_signed (f->credential);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(cbor_item_t) expected_protected = idw_cbor_new_map ();
+  g_autoptr(GBytes) expected_protected_bytes = NULL;
+  g_autoptr(IdwVerdict) verdict = NULL;
+  g_autoptr(IdwVerdict) tampered_verdict = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tampered_text = NULL;
+  cbor_item_t *tampered;
+  guint8 *sig;
+
+  /* issuerAuth: protected {1: alg} alone, raw r || s for ECDSA. */
+  sign1 = idw_cose_sign1_parse (is->issuer_auth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sign1->alg, ==, alg);
+  idw_cbor_map_add_int (expected_protected, IDW_COSE_HEADER_ALG, idw_cbor_new_int (alg));
+  expected_protected_bytes = idw_cbor_encode (expected_protected);
+  g_assert_true (g_bytes_equal (sign1->protected_bytes, expected_protected_bytes));
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, alg == IDW_COSE_ALG_ES384 ? 96 : 64);
+  g_assert_true (idw_cose_sign1_verify (sign1, f->issuer->ds_key, NULL, &error));
+  g_assert_no_error (error);
+
+  text = idw_present_text (f->credential, NULL, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  verdict = idw_verifier_verify_text (f->verifier, text);
+  assert_valid (verdict);
+  assert_disclosed_exactly (verdict, paths);
+  g_assert_cmpstr (idw_verdict_get_issuer_organization (verdict), ==, "Utopia");
+
+  /* One bit of the signature's s changed. */
+  tampered = cbor_copy (is->issuer_auth);
+  sig = cbor_bytestring_handle (cbor_array_handle (tampered)[3]);
+  sig[cbor_bytestring_length (cbor_array_handle (tampered)[3]) - 1] ^= 0x01;
+  idw_cbor_unref (is->issuer_auth);
+  is->issuer_auth = tampered;
+  tampered_text = idw_present_text (f->credential, NULL, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tampered_verdict = idw_verifier_verify_text (f->verifier, tampered_text);
+  g_assert_false (idw_verdict_is_valid (tampered_verdict));
+  g_assert_cmpint (idw_verdict_get_status (tampered_verdict, IDW_CHECK_ISSUER_SIGNATURE), ==,
+                   IDW_CHECK_STATUS_FAILED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -925,6 +994,12 @@ main (int   argc,
   FIXTURE ("qr-portrait", test_qr_portrait);
   FIXTURE ("device-response-structure", test_device_response_structure);
   FIXTURE ("data-files", test_data_files);
+  g_test_add ("/issue-present/issuer-alg/ES256", Fixture, GINT_TO_POINTER (IDW_COSE_ALG_ES256),
+              fixture_setup_alg, test_issuer_alg, fixture_teardown);
+  g_test_add ("/issue-present/issuer-alg/ES384", Fixture, GINT_TO_POINTER (IDW_COSE_ALG_ES384),
+              fixture_setup_alg, test_issuer_alg, fixture_teardown);
+  g_test_add ("/issue-present/issuer-alg/EdDSA", Fixture, GINT_TO_POINTER (IDW_COSE_ALG_EDDSA),
+              fixture_setup_alg, test_issuer_alg, fixture_teardown);
   g_test_add_func ("/issue-present/credential-errors", test_credential_errors);
   g_test_add_func ("/issue-present/remote-request-errors", test_remote_request_errors);
 

@@ -509,7 +509,7 @@ make_credential (IdwKey         **out_device_key,
   g_autoptr(GError) error = NULL;
   IdwCredential *credential;
 
-  files = idw_x509_create_issuer ("Request Authority", "DE", TRUE, NULL, &error);
+  files = idw_x509_create_issuer ("Request Authority", "DE", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   *out_iaca = idw_certificate_new_from_data ((const guint8 *) files->iaca_pem,
                                              strlen (files->iaca_pem), &error);

@@ -43,7 +43,7 @@ make_iaca (const char      *name,
   g_autoptr(IdwIssuerFiles) files = NULL;
   IdwCertificate *cert;
 
-  files = idw_x509_create_issuer (name, "DE", test, NULL, &error);
+  files = idw_x509_create_issuer (name, "DE", IDW_COSE_ALG_EDDSA, test, NULL, &error);
   g_assert_no_error (error);
   cert = idw_certificate_new_from_data ((const guint8 *) files->iaca_pem,
                                         strlen (files->iaca_pem), &error);

@@ -277,7 +277,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   app = ui_test_app_new ();
 
-  issuer = idw_x509_create_issuer ("Expiry Test", "CN", TRUE, NULL, &error);
+  issuer = idw_x509_create_issuer ("Expiry Test", "CN", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   ds_key = idw_key_new_from_pem (issuer->ds_key_pem, strlen (issuer->ds_key_pem), &error);
   g_assert_no_error (error);

@@ -734,7 +734,7 @@ issue_credential (void)
   g_autoptr(IdwIssuerFiles) issuer = NULL;
   g_autoptr(IdwTrustStore) trust = idw_trust_store_new (NULL);
 
-  issuer = idw_x509_create_issuer ("Keyboard Test", "CN", TRUE, NULL, &error);
+  issuer = idw_x509_create_issuer ("Keyboard Test", "CN", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   ds_key = idw_key_new_from_pem (issuer->ds_key_pem, strlen (issuer->ds_key_pem), &error);
   g_assert_no_error (error);

@@ -178,7 +178,7 @@ issue_credential (void)
   g_autoptr(IdwIssuerFiles) issuer = NULL;
   g_autofree char *portrait = g_build_filename (tmp_root, "portrait.jpg", NULL);
 
-  issuer = idw_x509_create_issuer ("ID Wallet Demo", "CN", TRUE, NULL, &error);
+  issuer = idw_x509_create_issuer ("ID Wallet Demo", "CN", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   ds_key = idw_key_new_from_pem (issuer->ds_key_pem, strlen (issuer->ds_key_pem), &error);
   g_assert_no_error (error);

@@ -1059,7 +1059,7 @@ make_identity (void)
   g_autofree char *portrait = test_portrait_json (jpeg);
   g_autofree char *json = NULL;
 
-  files = idw_x509_create_issuer ("Verify Test Authority", "DE", TRUE, NULL, &error);
+  files = idw_x509_create_issuer ("Verify Test Authority", "DE", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   iaca = idw_certificate_new_from_data ((const guint8 *) files->iaca_pem, strlen (files->iaca_pem), &error);
   g_assert_no_error (error);

@@ -63,7 +63,7 @@ make_forged_copy (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwCredential) credential = idw_credential_new_from_file (fx.cred_path, &error);
-  g_autoptr(IdwIssuerFiles) other = idw_x509_create_issuer ("Other", "CN", TRUE, NULL, &error);
+  g_autoptr(IdwIssuerFiles) other = idw_x509_create_issuer ("Other", "CN", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_autoptr(IdwCertificate) other_ds = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(GBytes) bytes = NULL;

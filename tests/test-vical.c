@@ -861,7 +861,7 @@ test_verdict_origin (Fixture       *f,
   const char *paths[] = { "org.iso.18013.5.1/family_name", NULL };
   IdwTrustOrigin *origin;
 
-  files = idw_x509_create_issuer ("Listed Authority", "UT", FALSE, NULL, &error);
+  files = idw_x509_create_issuer ("Listed Authority", "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error);
   g_assert_no_error (error);
   iaca = idw_certificate_new_from_data ((const guint8 *) files->iaca_pem, strlen (files->iaca_pem), &error);
   ds = idw_certificate_new_from_data ((const guint8 *) files->ds_pem, strlen (files->ds_pem), &error);

@@ -20,13 +20,31 @@
 
 /* Issuer creation */
 
+/* What an issuer of each algorithm is made of. */
+typedef struct
+{
+  IdwCoseAlg                alg;
+  IdwCurve                  curve;
+  gnutls_sign_algorithm_t   sign;
+  const char               *sign_oid;
+  gsize                     signature_len;
+} AlgCase;
+
+static const AlgCase alg_cases[] = {
+  /* ecdsa-with-SHA256, ecdsa-with-SHA384 (RFC 5758), id-Ed25519 (RFC 8410) */
+  { IDW_COSE_ALG_ES256, IDW_CURVE_P256, GNUTLS_SIGN_ECDSA_SHA256, "1.2.840.10045.4.3.2", 64 },
+  { IDW_COSE_ALG_ES384, IDW_CURVE_P384, GNUTLS_SIGN_ECDSA_SHA384, "1.2.840.10045.4.3.3", 96 },
+  { IDW_COSE_ALG_EDDSA, IDW_CURVE_ED25519, GNUTLS_SIGN_EDDSA_ED25519, "1.3.101.112", 64 },
+};
+
 static IdwIssuerFiles *
-create_issuer (const char *name,
-               gboolean    test,
-               GDateTime  *not_before)
+create_issuer_alg (const char *name,
+                   IdwCoseAlg  alg,
+                   gboolean    test,
+                   GDateTime  *not_before)
 {
   g_autoptr(GError) error = NULL;
-  IdwIssuerFiles *files = idw_x509_create_issuer (name, "UT", test, not_before, &error);
+  IdwIssuerFiles *files = idw_x509_create_issuer (name, "UT", alg, test, not_before, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (files);
@@ -35,6 +53,14 @@ create_issuer (const char *name,
   g_assert_nonnull (files->ds_pem);
   g_assert_nonnull (files->ds_key_pem);
   return files;
+}
+
+static IdwIssuerFiles *
+create_issuer (const char *name,
+               gboolean    test,
+               GDateTime  *not_before)
+{
+  return create_issuer_alg (name, IDW_COSE_ALG_EDDSA, test, not_before);
 }
 
 static void
@@ -58,10 +84,11 @@ check_serial (IdwCertificate *cert)
 }
 
 static void
-test_issuer_create (void)
+test_issuer_create (gconstpointer data)
 {
+  const AlgCase *c = data;
   g_autoptr(GDateTime) start = utc ("2025-03-01T12:00:00Z");
-  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, start);
+  g_autoptr(IdwIssuerFiles) files = create_issuer_alg ("Utopia", c->alg, FALSE, start);
   g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
   g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
   g_auto(gnutls_x509_crt_t) iaca_crt = gnutls_crt_from (iaca);
@@ -106,10 +133,11 @@ test_issuer_create (void)
 
   iaca_key = idw_certificate_get_public_key (iaca, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (idw_key_get_curve (iaca_key), ==, IDW_CURVE_ED25519);
+  g_assert_cmpint (idw_key_get_curve (iaca_key), ==, c->curve);
   ds_key = idw_certificate_get_public_key (ds, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (idw_key_get_curve (ds_key), ==, IDW_CURVE_ED25519);
+  g_assert_cmpint (idw_key_get_curve (ds_key), ==, c->curve);
+  g_assert_cmpint (idw_key_get_alg (ds_key), ==, c->alg);
   g_assert_false (idw_key_equal (iaca_key, ds_key));
 
   /* IACA: CA, path length 0, keyCertSign + cRLSign, self-signed. */
@@ -118,7 +146,15 @@ test_issuer_create (void)
   g_assert_cmpint (pathlen, ==, 0);
   g_assert_cmpint (gnutls_x509_crt_get_key_usage (iaca_crt, &usage, &critical), >=, 0);
   g_assert_cmpuint (usage, ==, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-  g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (iaca_crt), ==, GNUTLS_SIGN_EDDSA_ED25519);
+  g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (iaca_crt), ==, c->sign);
+  g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (ds_crt), ==, c->sign);
+  oid_size = sizeof oid;
+  g_assert_cmpint (gnutls_x509_crt_get_signature_oid (iaca_crt, oid, &oid_size), ==, 0);
+  g_assert_cmpstr (oid, ==, c->sign_oid);
+  oid_size = sizeof oid;
+  g_assert_cmpint (gnutls_x509_crt_get_signature_oid (ds_crt, oid, &oid_size), ==, 0);
+  g_assert_cmpstr (oid, ==, c->sign_oid);
+  oid_size = sizeof oid;
   g_assert_true (gnutls_x509_crt_check_issuer (iaca_crt, iaca_crt));
 
   /* DS: no CA, digitalSignature, mdlDS extended key usage, key identifiers. */
@@ -145,9 +181,10 @@ test_issuer_create (void)
 }
 
 static void
-test_issuer_validate (void)
+test_issuer_validate (gconstpointer data)
 {
-  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+  const AlgCase *c = data;
+  g_autoptr(IdwIssuerFiles) files = create_issuer_alg ("Utopia", c->alg, FALSE, NULL);
   g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
   g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
   g_autoptr(GPtrArray) anchors = cert_list (iaca, NULL);
@@ -454,35 +491,35 @@ test_issuer_bad_input (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_countries); i++)
     {
-      IdwIssuerFiles *files = idw_x509_create_issuer ("Utopia", bad_countries[i], FALSE, NULL, &error);
+      IdwIssuerFiles *files = idw_x509_create_issuer ("Utopia", bad_countries[i], IDW_COSE_ALG_EDDSA, FALSE, NULL, &error);
 
       g_assert_null (files);
       g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
       g_clear_error (&error);
     }
 
-  g_assert_null (idw_x509_create_issuer ("", "UT", FALSE, NULL, &error));
+  g_assert_null (idw_x509_create_issuer ("", "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
   g_clear_error (&error);
 
-  g_assert_null (idw_x509_create_issuer (long_name, "UT", FALSE, NULL, &error));
+  g_assert_null (idw_x509_create_issuer (long_name, "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
   g_clear_error (&error);
 
-  g_assert_null (idw_x509_create_issuer ("Bad\nName", "UT", FALSE, NULL, &error));
+  g_assert_null (idw_x509_create_issuer ("Bad\nName", "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
   g_clear_error (&error);
 
-  g_assert_null (idw_x509_create_issuer ("Bad \xff", "UT", FALSE, NULL, &error));
+  g_assert_null (idw_x509_create_issuer ("Bad \xff", "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
   g_clear_error (&error);
 
-  ok = idw_x509_create_issuer (longest_name, "UT", FALSE, NULL, &error);
+  ok = idw_x509_create_issuer (longest_name, "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (ok);
 
   /* RFC 4514 special characters and non-ASCII names survive as values. */
-  escaped = idw_x509_create_issuer ("Ütopia, \"Inc\"+", "UT", FALSE, NULL, &error);
+  escaped = idw_x509_create_issuer ("Ütopia, \"Inc\"+", "UT", IDW_COSE_ALG_EDDSA, FALSE, NULL, &error);
   g_assert_no_error (error);
   {
     g_autoptr(IdwCertificate) ds = cert_from_pem (escaped->ds_pem);
@@ -499,9 +536,10 @@ test_issuer_bad_input (void)
 /* Keys */
 
 static void
-test_key_pem_round_trip (void)
+test_key_pem_round_trip (gconstpointer data)
 {
-  g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
+  const AlgCase *c = data;
+  g_autoptr(IdwIssuerFiles) files = create_issuer_alg ("Utopia", c->alg, FALSE, NULL);
   g_autoptr(IdwCertificate) ds = cert_from_pem (files->ds_pem);
   g_autoptr(IdwCertificate) iaca = cert_from_pem (files->iaca_pem);
   g_autoptr(IdwKey) ds_public = NULL;
@@ -521,19 +559,40 @@ test_key_pem_round_trip (void)
   g_assert_no_error (error);
   g_assert_nonnull (ds_key);
   g_assert_true (idw_key_has_private (ds_key));
-  g_assert_cmpint (idw_key_get_curve (ds_key), ==, IDW_CURVE_ED25519);
+  g_assert_cmpint (idw_key_get_curve (ds_key), ==, c->curve);
+  g_assert_cmpint (idw_key_get_alg (ds_key), ==, c->alg);
   g_assert_true (idw_key_equal (ds_key, ds_public));
   g_assert_false (idw_key_equal (ds_key, iaca_public));
 
   signature = idw_key_sign (ds_key, (const guint8 *) message, strlen (message), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (signature), ==, 64);
-  g_assert_true (idw_key_verify (ds_public, IDW_COSE_ALG_EDDSA,
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, c->signature_len);
+  g_assert_true (idw_key_verify (ds_public, c->alg,
                                  (const guint8 *) message, strlen (message),
                                  g_bytes_get_data (signature, NULL), g_bytes_get_size (signature),
                                  &error));
   g_assert_no_error (error);
-  g_assert_false (idw_key_verify (iaca_public, IDW_COSE_ALG_EDDSA,
+
+  /* One bit of r (or of R for EdDSA) changed. */
+  {
+    g_autofree guint8 *tampered = g_memdup2 (g_bytes_get_data (signature, NULL),
+                                             g_bytes_get_size (signature));
+
+    tampered[5] ^= 0x01;
+    g_assert_false (idw_key_verify (ds_public, c->alg, (const guint8 *) message, strlen (message),
+                                    tampered, g_bytes_get_size (signature), &error));
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+  }
+
+  /* Only the raw r || s form verifies, not one byte shorter. */
+  g_assert_false (idw_key_verify (ds_public, c->alg, (const guint8 *) message, strlen (message),
+                                  g_bytes_get_data (signature, NULL), g_bytes_get_size (signature) - 1,
+                                  &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  g_assert_false (idw_key_verify (iaca_public, c->alg,
                                   (const guint8 *) message, strlen (message),
                                   g_bytes_get_data (signature, NULL), g_bytes_get_size (signature),
                                   &error));
@@ -549,8 +608,8 @@ static void
 test_key_pem_bad (void)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(gnutls_x509_privkey_t) ec_key = make_ec_key (GNUTLS_ECC_CURVE_SECP256R1);
-  gnutls_datum_t ec_pem = { NULL, 0 };
+  g_auto(gnutls_x509_privkey_t) rsa_key = NULL;
+  gnutls_datum_t rsa_pem = { NULL, 0 };
   const char *garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
   const char *not_pem = "hello";
   g_autoptr(IdwIssuerFiles) files = create_issuer ("Utopia", FALSE, NULL);
@@ -577,11 +636,19 @@ test_key_pem_bad (void)
   g_assert_error (error, IDW_ERROR, IDW_ERROR_MALFORMED);
   g_clear_error (&error);
 
-  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (ec_key, GNUTLS_X509_FMT_PEM, NULL,
-                                                      GNUTLS_PKCS_PLAIN, &ec_pem), ==, 0);
-  g_assert_null (idw_key_new_from_pem ((const char *) ec_pem.data, ec_pem.size, &error));
+  /* EC keys sign now (the pem-round-trip tests); RSA keys do not. */
+  g_assert_cmpint (gnutls_x509_privkey_init (&rsa_key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (rsa_key, GNUTLS_PK_RSA, 2048, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_export2_pkcs8 (rsa_key, GNUTLS_X509_FMT_PEM, NULL,
+                                                      GNUTLS_PKCS_PLAIN, &rsa_pem), ==, 0);
+  g_assert_null (idw_key_new_from_pem ((const char *) rsa_pem.data, rsa_pem.size, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
-  gnutls_free (ec_pem.data);
+  g_clear_error (&error);
+  gnutls_free (rsa_pem.data);
+
+  /* An issuer cannot be made with ES512. */
+  g_assert_null (idw_x509_create_issuer ("Utopia", "UT", IDW_COSE_ALG_ES512, FALSE, NULL, &error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
 }
 
 /* ECDSA chains made with GnuTLS */
@@ -724,8 +791,17 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/x509/issuer/create", test_issuer_create);
-  g_test_add_func ("/x509/issuer/validate", test_issuer_validate);
+  for (gsize i = 0; i < G_N_ELEMENTS (alg_cases); i++)
+    {
+      const char *alg = idw_key_alg_to_string (alg_cases[i].alg);
+      g_autofree char *create = g_strdup_printf ("/x509/issuer/create/%s", alg);
+      g_autofree char *validate = g_strdup_printf ("/x509/issuer/validate/%s", alg);
+      g_autofree char *round_trip = g_strdup_printf ("/x509/key/pem-round-trip/%s", alg);
+
+      g_test_add_data_func (create, &alg_cases[i], test_issuer_create);
+      g_test_add_data_func (validate, &alg_cases[i], test_issuer_validate);
+      g_test_add_data_func (round_trip, &alg_cases[i], test_key_pem_round_trip);
+    }
   g_test_add_func ("/x509/issuer/other-iaca", test_issuer_other_iaca);
   g_test_add_func ("/x509/issuer/tampered", test_issuer_tampered);
   g_test_add_func ("/x509/issuer/times", test_issuer_times);
@@ -735,7 +811,6 @@ main (int    argc,
   g_test_add_func ("/x509/issuer/bad-input", test_issuer_bad_input);
   g_test_add_func ("/x509/issuer/not-ca", test_issuer_not_ca);
   g_test_add_func ("/x509/issuer/impostor", test_impostor);
-  g_test_add_func ("/x509/key/pem-round-trip", test_key_pem_round_trip);
   g_test_add_func ("/x509/key/pem-bad", test_key_pem_bad);
 
   return g_test_run ();

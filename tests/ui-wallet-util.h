@@ -150,7 +150,7 @@ issue_credential (void)
   g_autoptr(IdwCertificate) ds = NULL;
   g_autoptr(IdwCredential) credential = NULL;
 
-  fx.issuer = idw_x509_create_issuer ("UI Test", "CN", TRUE, NULL, &error);
+  fx.issuer = idw_x509_create_issuer ("UI Test", "CN", IDW_COSE_ALG_EDDSA, TRUE, NULL, &error);
   g_assert_no_error (error);
   ds_key = idw_key_new_from_pem (fx.issuer->ds_key_pem, strlen (fx.issuer->ds_key_pem), &error);
   g_assert_no_error (error);

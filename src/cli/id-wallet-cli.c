@@ -22,7 +22,7 @@ typedef struct
 
 static const Command commands[] = {
   { "issuer", idw_cli_issuer,
-    "issuer init --out DIR [--name NAME] [--country CC] [--test] [--status-uri URL]",
+    "issuer init --out DIR [--name NAME] [--country CC] [--alg ALG] [--test] [--status-uri URL]",
     N_("Create an issuer: an IACA root and a document signer certificate with their keys") },
   { "request", idw_cli_request,
     "request --out FILE [--name NAME]",

@@ -15,6 +15,41 @@
 
 #define DEFAULT_ISSUER_NAME "ID Wallet Issuer"
 #define DEFAULT_COUNTRY     "ZZ"
+/* What issuers in the field use, and what every verifier can check. */
+#define DEFAULT_ALG         IDW_COSE_ALG_ES256
+
+/* "ES256", "ES384" or "EdDSA", in any case. */
+static gboolean
+parse_alg (const char *name,
+           IdwCoseAlg *out_alg)
+{
+  static const IdwCoseAlg algs[] = { IDW_COSE_ALG_ES256, IDW_COSE_ALG_ES384, IDW_COSE_ALG_EDDSA };
+
+  for (guint i = 0; i < G_N_ELEMENTS (algs); i++)
+    {
+      if (g_ascii_strcasecmp (name, idw_key_alg_to_string (algs[i])) == 0)
+        {
+          *out_alg = algs[i];
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+alg_description (IdwCoseAlg alg)
+{
+  switch (alg)
+    {
+    case IDW_COSE_ALG_ES384:
+      return _("ES384: ECDSA on P-384 with SHA-384");
+    case IDW_COSE_ALG_EDDSA:
+      return _("EdDSA: Ed25519");
+    case IDW_COSE_ALG_ES256:
+    default:
+      return _("ES256: ECDSA on P-256 with SHA-256");
+    }
+}
 
 typedef struct
 {
@@ -39,6 +74,8 @@ issuer_init (int    argc,
   g_autofree char *safe_name = NULL;
   g_autofree char *status_uri = NULL;
   g_autoptr(IdwIssuerStatus) status = NULL;
+  g_autofree char *alg_name = NULL;
+  IdwCoseAlg alg = DEFAULT_ALG;
   gboolean test = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -47,6 +84,9 @@ issuer_init (int    argc,
       N_("The issuing organisation (default: “ID Wallet Issuer”)"), N_("NAME") },
     { "country", 0, 0, G_OPTION_ARG_STRING, &country,
       N_("The issuer’s ISO 3166 country code (default: ZZ)"), N_("CC") },
+    { "alg", 0, 0, G_OPTION_ARG_STRING, &alg_name,
+      N_("The signature algorithm of both keys: ES256 (P-256, the default), ES384 (P-384) or EdDSA (Ed25519)"),
+      N_("ALG") },
     { "test", 0, 0, G_OPTION_ARG_NONE, &test,
       N_("Mark the certificates as a test issuer (verifiers show “Test issuer — not a real ID”)"), NULL },
     { "status-uri", 0, 0, G_OPTION_ARG_STRING, &status_uri,
@@ -59,8 +99,9 @@ issuer_init (int    argc,
   g_set_prgname ("id-wallet-cli issuer init");
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                _("Creates an Ed25519 IACA root certificate and a document signer (DS) certificate\n"
-                                  "signed by it, with their private keys (files of mode 0600)."));
+                                _("Creates an IACA root certificate and a document signer (DS) certificate\n"
+                                  "signed by it, with their private keys (files of mode 0600). Both keys use\n"
+                                  "the algorithm of --alg: ES256 unless told otherwise."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -70,6 +111,9 @@ issuer_init (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
   if (out_dir == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--out DIR is required."));
+  if (alg_name != NULL && !parse_alg (alg_name, &alg))
+    return idw_cli_usage_error (g_get_prgname (),
+                                _("Unknown algorithm “%s”: use ES256, ES384 or EdDSA."), alg_name);
 
   if (status_uri != NULL && !idw_status_uri_is_valid (status_uri))
     return idw_cli_usage_error (g_get_prgname (), _("--status-uri: “%s” is not an http or https address."),
@@ -97,7 +141,7 @@ issuer_init (int    argc,
 
   files = idw_x509_create_issuer (name != NULL ? name : DEFAULT_ISSUER_NAME,
                                   country != NULL ? country : DEFAULT_COUNTRY,
-                                  test, NULL, &error);
+                                  alg, test, NULL, &error);
   if (files == NULL)
     return idw_cli_report_error (error);
 
@@ -150,6 +194,7 @@ issuer_init (int    argc,
     if (status != NULL)
       g_print (_("  %s status list of the credentials, to publish at %s\n"), IDW_ISSUER_STATUS_FILE,
                idw_issuer_status_get_uri (status));
+    g_print (_("Signature algorithm: %s\n"), alg_description (alg));
     if (iaca_fingerprint != NULL)
       g_print (_("IACA SHA-256 fingerprint: %s\n"), iaca_fingerprint);
   }
@@ -166,7 +211,7 @@ idw_cli_issuer (int    argc,
 
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--test]\n\n"
+      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--alg ALG] [--test]\n\n"
                  "Run “id-wallet-cli issuer init --help” for details.\n"));
       return IDW_CLI_EXIT_OK;
     }

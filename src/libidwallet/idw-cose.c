@@ -472,11 +472,12 @@ idw_cose_sign1_verify (IdwCoseSign1  *sign1,
  * @unprotected_steal: (transfer full) (nullable): the unprotected header map
  * @error: return location for a #GError
  *
- * Signs @payload as a COSE_Sign1 with alg EdDSA, the protected header
- * `{1: -8}` followed by the entries of @protected_extra_steal.
+ * Signs @payload as a COSE_Sign1 with @key's algorithm (EdDSA, ES256 or
+ * ES384), the protected header `{1: alg}` followed by the entries of
+ * @protected_extra_steal.
  *
  * Returns: (transfer full): the untagged COSE_Sign1 array, or %NULL with
- *   @error set: %IDW_ERROR_UNSUPPORTED (not an Ed25519 private key),
+ *   @error set: %IDW_ERROR_UNSUPPORTED (not a private key that signs),
  *   %IDW_ERROR_WRONG_TYPE (a header that is not a map).
  */
 cbor_item_t *
@@ -509,7 +510,7 @@ idw_cose_sign1_create_with_headers (IdwKey        *key,
     }
 
   protected_map = idw_cbor_new_map ();
-  idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (IDW_COSE_ALG_EDDSA));
+  idw_cbor_map_add_int (protected_map, IDW_COSE_HEADER_ALG, idw_cbor_new_int (idw_key_get_alg (key)));
   if (protected_extra != NULL)
     {
       struct cbor_pair *pairs = cbor_map_handle (protected_extra);
@@ -537,19 +538,21 @@ idw_cose_sign1_create_with_headers (IdwKey        *key,
 
 /**
  * idw_cose_sign1_create:
- * @key: an Ed25519 key with a private part
+ * @key: a key with a private part (Ed25519, or EC on P-256, P-384, P-521)
  * @payload: (array length=payload_len) (nullable): the payload
  * @payload_len: length of @payload
  * @detached: write the payload as nil (it is still signed)
  * @unprotected_steal: (transfer full) (nullable): the unprotected header map
  * @error: return location for a #GError
  *
- * Signs @payload as a COSE_Sign1 with alg EdDSA in the protected header
- * `{1: -8}`.
+ * Signs @payload as a COSE_Sign1 with the key's algorithm in the
+ * protected header: `{1: -8}` (EdDSA), `{1: -7}` (ES256), `{1: -35}`
+ * (ES384) or `{1: -36}` (ES512); ECDSA signatures are raw r || s.
  *
  * Returns: (transfer full): the untagged COSE_Sign1 array, or %NULL with
- *   @error set: %IDW_ERROR_UNSUPPORTED (not an Ed25519 private key),
- *   %IDW_ERROR_WRONG_TYPE (@unprotected_steal is not a map).
+ *   @error set: %IDW_ERROR_UNSUPPORTED (no private part),
+ *   %IDW_ERROR_WRONG_TYPE (@unprotected_steal is not a map),
+ *   %IDW_ERROR_FAILED (the signature could not be made).
  */
 cbor_item_t *
 idw_cose_sign1_create (IdwKey        *key,

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EdDSA (Ed25519) signs and verifies with libsodium; ES256/ES384/ES512
- * verify with GnuTLS. COSE ECDSA signatures are raw r||s, not DER.
+ * sign and verify with GnuTLS. COSE ECDSA signatures are raw r||s, not DER.
  */
 #pragma once
 
@@ -56,7 +56,8 @@ gboolean      idw_cose_sign1_verify        (IdwCoseSign1  *sign1,
                                             IdwKey        *key,
                                             GBytes        *detached_payload,
                                             GError       **error);
-/* Signs with an Ed25519 @key (alg EdDSA). Protected header {1: -8};
+/* Signs with @key's algorithm (idw_key_get_alg ()): protected header
+ * {1: -8} for Ed25519, {1: -7} for P-256, {1: -35} for P-384;
  * @unprotected_steal may be NULL (an empty map is written). The payload is
  * written as nil when @detached. Returns an untagged COSE_Sign1 array. */
 cbor_item_t  *idw_cose_sign1_create        (IdwKey        *key,

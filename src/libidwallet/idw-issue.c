@@ -637,7 +637,7 @@ derive_doctype (JsonObject *data)
  *   to (the JSON file's folder)
  * @device_key: the holder's device key; when it holds the private part,
  *   the credential keeps it (for `--new-device-key`)
- * @ds_key: the document signer's Ed25519 private key
+ * @ds_key: the document signer's private key (Ed25519, P-256 or P-384)
  * @ds_certificate: the DS certificate, written as x5chain
  * @options: (nullable): optional parameters
  * @error: return location for a #GError
@@ -645,7 +645,8 @@ derive_doctype (JsonObject *data)
  * Issues an mdoc: one IssuerSignedItem per element with a fresh 32-byte
  * random and a random unique digest ID, the catalogue choosing each value's
  * CBOR type (see idw_issue_value_from_json()), the MSO with SHA-256 digests
- * signed with EdDSA, all in deterministic CBOR.
+ * signed with the DS key's algorithm (EdDSA, ES256 or ES384: COSE alg -8,
+ * -7 or -35), all in deterministic CBOR.
  *
  * Returns: (transfer full): the credential, or %NULL with
  *   IDW_ERROR_WRONG_TYPE naming the element ("org.iso.18013.5.1/birth_date:

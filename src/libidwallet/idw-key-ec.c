@@ -18,8 +18,10 @@
 #include "idw-error.h"
 #include "idw-key-private.h"
 
-static gnutls_ecc_curve_t
-curve_to_gnutls (IdwCurve curve)
+#include <string.h>
+
+gnutls_ecc_curve_t
+_idw_key_curve_to_gnutls (IdwCurve curve)
 {
   switch (curve)
     {
@@ -93,7 +95,7 @@ idw_key_new_ec_public (IdwCurve       curve,
   if (gnutls_pubkey_init (&pubkey) < 0)
     g_error ("GnuTLS: out of memory");
 
-  ret = gnutls_pubkey_import_ecc_raw (pubkey, curve_to_gnutls (curve), &dx, &dy);
+  ret = gnutls_pubkey_import_ecc_raw (pubkey, _idw_key_curve_to_gnutls (curve), &dx, &dy);
   /* The import only stores the numbers; verify_params runs the
    * point-on-curve check. */
   if (ret >= 0)
@@ -113,6 +115,51 @@ idw_key_new_ec_public (IdwCurve       curve,
   key->public_len = 1 + 2 * coord_len;
   key->ec_pubkey = pubkey;
   return key;
+}
+
+/* Private EC keys ----------------------------------------------------- */
+
+IdwKey *
+_idw_key_new_ec_private (IdwCurve       curve,
+                         const guint8  *x,
+                         const guint8  *y,
+                         const guint8  *d,
+                         GError       **error)
+{
+  gsize n = _idw_key_curve_coord_len (curve);
+  g_autoptr(IdwKey) key = NULL;
+  gnutls_privkey_t privkey = NULL;
+  gnutls_datum_t dx, dy, dk;
+  int ret;
+
+  key = idw_key_new_ec_public (curve, x, n, y, n, error);
+  if (key == NULL)
+    return NULL;
+
+  /* GnuTLS checks that d is in range and that d·G is the public point. */
+  dx.data = (unsigned char *) x;
+  dx.size = (unsigned int) n;
+  dy.data = (unsigned char *) y;
+  dy.size = (unsigned int) n;
+  dk.data = (unsigned char *) d;
+  dk.size = (unsigned int) n;
+  if (gnutls_privkey_init (&privkey) < 0)
+    g_error ("GnuTLS: out of memory");
+  ret = gnutls_privkey_import_ecc_raw (privkey, _idw_key_curve_to_gnutls (curve), &dx, &dy, &dk);
+  if (ret >= 0)
+    ret = gnutls_privkey_verify_params (privkey);
+  gnutls_privkey_deinit (privkey);
+  if (ret < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The %s private key does not match its public key."),
+                   _idw_key_curve_name (curve));
+      return NULL;
+    }
+
+  key->secret = _idw_key_secret_alloc (n);
+  memcpy (key->secret, d, n);
+  return g_steal_pointer (&key);
 }
 
 /* Key agreement ------------------------------------------------------- */

@@ -24,8 +24,9 @@ struct _IdwKey
   /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */
   guint8           public_bytes[1 + 2 * EC_MAX_COORD_LEN];
   gsize            public_len;
-  /* Ed25519 only: libsodium's 64-byte secret key (seed || public) in
-   * guarded memory; NULL for a public key. */
+  /* In guarded memory, NULL for a public key. Ed25519: libsodium's
+   * 64-byte secret key (seed || public); EC: the private scalar d,
+   * big-endian, the size of one coordinate. */
   guint8          *secret;
   /* EC only: imported once so that each verification skips the import. */
   gnutls_pubkey_t  ec_pubkey;
@@ -37,6 +38,20 @@ IdwKey      *_idw_key_new              (IdwCurve       curve);
 gsize        _idw_key_curve_coord_len  (IdwCurve       curve);
 /* "Ed25519", "P-256", "P-384" or "P-521". */
 const char  *_idw_key_curve_name       (IdwCurve       curve);
+/* @len bytes of guarded memory for a private part. */
+guint8      *_idw_key_secret_alloc     (gsize          len);
+/* The COSE algorithm of @curve's signatures. */
+gint64       _idw_key_curve_alg        (IdwCurve       curve);
+/* An EC key with its private scalar: @x, @y and @d the curve's coordinate
+ * size (callers strip or pad GnuTLS's exports). Checks that d·G = (x, y).
+ * Errors: IDW_ERROR_MALFORMED. */
+IdwKey      *_idw_key_new_ec_private   (IdwCurve       curve,
+                                        const guint8  *x,
+                                        const guint8  *y,
+                                        const guint8  *d,
+                                        GError       **error);
+/* The curve GnuTLS names @curve; GNUTLS_ECC_CURVE_INVALID for Ed25519. */
+gnutls_ecc_curve_t _idw_key_curve_to_gnutls (IdwCurve curve);
 /* sodium_init () once. */
 void         _idw_key_ensure_sodium    (void);
 

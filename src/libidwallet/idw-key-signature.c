@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EdDSA (Ed25519, RFC 8032) with libsodium; ES256, ES384 and ES512 with
- * GnuTLS, their signatures in COSE's raw r || s form (RFC 9053 §2.1), not
- * DER. A signature of any other length than its algorithm's does not
- * verify.
+ * GnuTLS (signing deterministically, RFC 6979), their signatures in COSE's
+ * raw r || s form (RFC 9053 §2.1), not DER. A signature of any other
+ * length than its algorithm's does not verify.
  */
 #include "config.h"
 
@@ -58,6 +58,14 @@ strip_leading_zeros (const guint8 *p,
   return d;
 }
 
+static gnutls_sign_algorithm_t
+ecdsa_sign_algorithm (gint64 alg)
+{
+  return alg == IDW_COSE_ALG_ES256 ? GNUTLS_SIGN_ECDSA_SHA256
+         : alg == IDW_COSE_ALG_ES384 ? GNUTLS_SIGN_ECDSA_SHA384
+         : GNUTLS_SIGN_ECDSA_SHA512;
+}
+
 static gboolean
 verify_ecdsa (IdwKey        *key,
                gint64         alg,
@@ -74,9 +82,7 @@ verify_ecdsa (IdwKey        *key,
   gnutls_sign_algorithm_t sign_algo;
   int ret;
 
-  sign_algo = alg == IDW_COSE_ALG_ES256 ? GNUTLS_SIGN_ECDSA_SHA256
-              : alg == IDW_COSE_ALG_ES384 ? GNUTLS_SIGN_ECDSA_SHA384
-              : GNUTLS_SIGN_ECDSA_SHA512;
+  sign_algo = ecdsa_sign_algorithm (alg);
 
   if (gnutls_encode_rs_value (&der, &r, &s) < 0)
     {
@@ -101,17 +107,84 @@ verify_ecdsa (IdwKey        *key,
   return TRUE;
 }
 
+/* ECDSA with the curve's hash, deterministic (RFC 6979), converted from
+ * GnuTLS's DER to COSE's r || s. The private scalar is imported for this
+ * one signature; GnuTLS wipes its copy when the key is freed. */
+static GBytes *
+sign_ecdsa (IdwKey        *key,
+            const guint8  *data,
+            gsize          len,
+            GError       **error)
+{
+  gsize n = _idw_key_curve_coord_len (key->curve);
+  gint64 alg = _idw_key_curve_alg (key->curve);
+  gnutls_privkey_t privkey = NULL;
+  gnutls_datum_t dx, dy, dk, msg;
+  gnutls_datum_t der = { NULL, 0 };
+  gnutls_datum_t r = { NULL, 0 };
+  gnutls_datum_t s = { NULL, 0 };
+  g_autofree guint8 *raw = g_malloc0 (2 * n);
+  GBytes *result = NULL;
+  int ret;
+
+  dx.data = key->public_bytes + 1;
+  dx.size = (unsigned int) n;
+  dy.data = key->public_bytes + 1 + n;
+  dy.size = (unsigned int) n;
+  dk.data = key->secret;
+  dk.size = (unsigned int) n;
+  msg.data = (unsigned char *) (data != NULL ? data : (const guint8 *) "");
+  msg.size = (unsigned int) len;
+
+  if (gnutls_privkey_init (&privkey) < 0)
+    g_error ("GnuTLS: out of memory");
+  ret = gnutls_privkey_import_ecc_raw (privkey, _idw_key_curve_to_gnutls (key->curve),
+                                       &dx, &dy, &dk);
+  if (ret >= 0)
+    ret = gnutls_privkey_sign_data2 (privkey, ecdsa_sign_algorithm (alg),
+                                     GNUTLS_PRIVKEY_FLAG_REPRODUCIBLE, &msg, &der);
+  gnutls_privkey_deinit (privkey);
+  if (ret >= 0)
+    ret = gnutls_decode_rs_value (&der, &r, &s);
+
+  if (ret >= 0)
+    {
+      gnutls_datum_t rs = strip_leading_zeros (r.data, r.size);
+      gnutls_datum_t ss = strip_leading_zeros (s.data, s.size);
+
+      if (rs.size <= n && ss.size <= n)
+        {
+          memcpy (raw + n - rs.size, rs.data, rs.size);
+          memcpy (raw + 2 * n - ss.size, ss.data, ss.size);
+          result = g_bytes_new (raw, 2 * n);
+        }
+    }
+  gnutls_free (der.data);
+  gnutls_free (r.data);
+  gnutls_free (s.data);
+
+  if (result == NULL)
+    g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                 _("Could not make the %s signature: %s"), idw_key_alg_to_string (alg),
+                 ret < 0 ? gnutls_strerror (ret) : "r or s too long");
+  return result;
+}
+
 /**
  * idw_key_sign:
- * @key: an Ed25519 key with a private part
+ * @key: a key with a private part: Ed25519, or EC on P-256, P-384 or P-521
  * @data: (array length=len): the message
  * @len: length of @data
  * @error: return location for a #GError
  *
- * Signs @data with Ed25519 (pure EdDSA, RFC 8032), deterministically.
+ * Signs @data with the key's algorithm (idw_key_get_alg()), both
+ * deterministically: Ed25519 is pure EdDSA (RFC 8032); ECDSA hashes with
+ * SHA-256, SHA-384 or SHA-512 by curve, takes its nonce by RFC 6979 and
+ * returns COSE's raw r || s (RFC 9053 §2.1).
  *
- * Returns: (transfer full): the 64-byte signature, or %NULL with
- *   %IDW_ERROR_UNSUPPORTED (an EC key or no private part).
+ * Returns: (transfer full): the signature (64 bytes for EdDSA and ES256,
+ *   96 for ES384, 132 for ES512), or %NULL with %IDW_ERROR_UNSUPPORTED
+ *   (no private part) or %IDW_ERROR_FAILED (GnuTLS could not sign).
  */
 GBytes *
 idw_key_sign (IdwKey        *key,
@@ -125,19 +198,15 @@ idw_key_sign (IdwKey        *key,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (key->curve != IDW_CURVE_ED25519)
+  if (key->secret == NULL)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("Signing with a %s key is not supported, only Ed25519"),
+                   _("This %s key has no private part and cannot sign"),
                    _idw_key_curve_name (key->curve));
       return NULL;
     }
-  if (key->secret == NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("This Ed25519 key has no private part and cannot sign"));
-      return NULL;
-    }
+  if (key->curve != IDW_CURVE_ED25519)
+    return sign_ecdsa (key, data, len, error);
 
   crypto_sign_detached (sig, NULL, data != NULL ? data : (const guint8 *) "", len, key->secret);
   return g_bytes_new (sig, sizeof sig);

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EdDSA (Ed25519) signs and verifies with libsodium; ES256/ES384/ES512
- * verify with GnuTLS (idw-key-ec.c, with the EC keys and P-256 key
+ * sign and verify with GnuTLS (idw-key-ec.c, with the EC keys and P-256 key
  * agreement). COSE ECDSA signatures are raw r||s, not DER. The COSE_Key
  * form of a key is in idw-cose-key.c.
  */
@@ -87,8 +87,8 @@ _idw_key_curve_name (IdwCurve curve)
     }
 }
 
-static gint64
-curve_alg (IdwCurve curve)
+gint64
+_idw_key_curve_alg (IdwCurve curve)
 {
   switch (curve)
     {
@@ -178,14 +178,14 @@ idw_key_unref (IdwKey *key)
   g_free (key);
 }
 
-/* Takes a fresh 64-byte secret in guarded memory. */
-static guint8 *
-secret_alloc (void)
+/* Takes a fresh secret in guarded memory. */
+guint8 *
+_idw_key_secret_alloc (gsize len)
 {
   guint8 *secret;
 
   _idw_key_ensure_sodium ();
-  secret = sodium_malloc (crypto_sign_SECRETKEYBYTES);
+  secret = sodium_malloc (len);
   if (secret == NULL)
     g_error ("libsodium: out of guarded memory");
   return secret;
@@ -203,7 +203,7 @@ idw_key_generate_ed25519 (void)
 {
   IdwKey *key = _idw_key_new (IDW_CURVE_ED25519);
 
-  key->secret = secret_alloc ();
+  key->secret = _idw_key_secret_alloc (crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair (key->public_bytes, key->secret);
   key->public_len = ED25519_PUBLIC_LEN;
   return key;
@@ -285,10 +285,135 @@ idw_key_new_ed25519_seed (const guint8  *seed,
     }
 
   key = _idw_key_new (IDW_CURVE_ED25519);
-  key->secret = secret_alloc ();
+  key->secret = _idw_key_secret_alloc (crypto_sign_SECRETKEYBYTES);
   crypto_sign_seed_keypair (key->public_bytes, key->secret, seed);
   key->public_len = ED25519_PUBLIC_LEN;
   return key;
+}
+
+/* Right-aligns the big-endian number @src in @out (@out_len bytes),
+ * dropping the sign byte GnuTLS prefixes. FALSE when it does not fit. */
+static gboolean
+copy_fixed (const gnutls_datum_t *src,
+            guint8               *out,
+            gsize                 out_len)
+{
+  const guint8 *p = src->data;
+  gsize n = src->size;
+
+  while (n > 0 && p[0] == 0)
+    {
+      p++;
+      n--;
+    }
+  if (n > out_len)
+    return FALSE;
+  memset (out, 0, out_len - n);
+  if (n > 0)
+    memcpy (out + out_len - n, p, n);
+  return TRUE;
+}
+
+static IdwCurve
+curve_from_gnutls (gnutls_ecc_curve_t curve,
+                   gboolean          *ok)
+{
+  *ok = TRUE;
+  switch (curve)
+    {
+    case GNUTLS_ECC_CURVE_SECP256R1:
+      return IDW_CURVE_P256;
+    case GNUTLS_ECC_CURVE_SECP384R1:
+      return IDW_CURVE_P384;
+    case GNUTLS_ECC_CURVE_SECP521R1:
+      return IDW_CURVE_P521;
+    case GNUTLS_ECC_CURVE_ED25519:
+      return IDW_CURVE_ED25519;
+    default:
+      *ok = FALSE;
+      return IDW_CURVE_ED25519;
+    }
+}
+
+static IdwKey *
+ed25519_from_privkey (gnutls_x509_privkey_t   key,
+                      GError                **error)
+{
+  g_auto(IdwSecretDatum) x = { NULL, 0 };
+  g_auto(IdwSecretDatum) k = { NULL, 0 };
+  g_autoptr(IdwKey) result = NULL;
+  g_autoptr(GBytes) public_bytes = NULL;
+  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+  int ret;
+
+  ret = gnutls_x509_privkey_export_ecc_raw (key, &curve, &x, NULL, &k);
+  if (ret < 0 || curve != GNUTLS_ECC_CURVE_ED25519 || k.size != 32 || x.size != 32)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The Ed25519 private key is malformed."));
+      return NULL;
+    }
+
+  result = idw_key_new_ed25519_seed (k.data, k.size, error);
+  if (result == NULL)
+    return NULL;
+
+  /* A PKCS#8 v2 key may carry its public key; it must be the one the
+   * seed gives. */
+  public_bytes = idw_key_get_public_bytes (result);
+  if (public_bytes == NULL
+      || g_bytes_get_size (public_bytes) != x.size
+      || sodium_memcmp (g_bytes_get_data (public_bytes, NULL), x.data, x.size) != 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The Ed25519 private key does not match its public key."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&result);
+}
+
+static IdwKey *
+ec_from_privkey (gnutls_x509_privkey_t   key,
+                 GError                **error)
+{
+  g_auto(IdwSecretDatum) x = { NULL, 0 };
+  g_auto(IdwSecretDatum) y = { NULL, 0 };
+  g_auto(IdwSecretDatum) k = { NULL, 0 };
+  gnutls_ecc_curve_t gnutls_curve = GNUTLS_ECC_CURVE_INVALID;
+  guint8 px[EC_MAX_COORD_LEN], py[EC_MAX_COORD_LEN];
+  guint8 *d;
+  IdwKey *result;
+  IdwCurve curve;
+  gboolean known;
+  gsize n;
+  int ret;
+
+  ret = gnutls_x509_privkey_export_ecc_raw (key, &gnutls_curve, &x, &y, &k);
+  curve = curve_from_gnutls (gnutls_curve, &known);
+  if (ret < 0 || !known || curve == IDW_CURVE_ED25519)
+    {
+      const char *name = ret >= 0 ? gnutls_ecc_curve_get_name (gnutls_curve) : NULL;
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("The private key is on the curve %s; only P-256, P-384 and P-521 EC keys can sign."),
+                   name != NULL ? name : "?");
+      return NULL;
+    }
+
+  n = _idw_key_curve_coord_len (curve);
+  d = _idw_key_secret_alloc (n);
+  if (!copy_fixed (&x, px, n) || !copy_fixed (&y, py, n) || !copy_fixed (&k, d, n))
+    {
+      sodium_free (d);
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The %s private key is malformed."), _idw_key_curve_name (curve));
+      return NULL;
+    }
+
+  result = _idw_key_new_ec_private (curve, px, py, d, error);
+  sodium_free (d);
+  return result;
 }
 
 /**
@@ -297,12 +422,14 @@ idw_key_new_ed25519_seed (const guint8  *seed,
  * @len: length of @pem
  * @error: return location for a #GError
  *
- * Loads an Ed25519 private key as written by idw_x509_create_issuer().
- * Temporary copies of the key are wiped.
+ * Loads a private key as written by idw_x509_create_issuer(): Ed25519, or
+ * EC on P-256, P-384 or P-521 (PKCS#8 or SEC 1 "EC PRIVATE KEY"). The
+ * key type is read from the file. An EC key's public point is checked
+ * against its private scalar. Temporary copies of the key are wiped.
  *
  * Returns: (transfer full): the key with its private part, or %NULL with
- *   %IDW_ERROR_MALFORMED (not a readable unencrypted key) or
- *   %IDW_ERROR_UNSUPPORTED (a key other than Ed25519)
+ *   %IDW_ERROR_MALFORMED (not a readable unencrypted key, or a public part
+ *   that does not match) or %IDW_ERROR_UNSUPPORTED (RSA, another curve)
  */
 IdwKey *
 idw_key_new_from_pem (const char  *pem,
@@ -310,11 +437,6 @@ idw_key_new_from_pem (const char  *pem,
                       GError     **error)
 {
   g_auto(gnutls_x509_privkey_t) key = NULL;
-  g_auto(IdwSecretDatum) x = { NULL, 0 };
-  g_auto(IdwSecretDatum) k = { NULL, 0 };
-  g_autoptr(IdwKey) result = NULL;
-  g_autoptr(GBytes) public_bytes = NULL;
-  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
   gnutls_datum_t datum;
   int algorithm;
   int ret;
@@ -352,41 +474,19 @@ idw_key_new_from_pem (const char  *pem,
     }
 
   algorithm = gnutls_x509_privkey_get_pk_algorithm2 (key, NULL);
-  if (algorithm != GNUTLS_PK_EDDSA_ED25519)
-    {
-      const char *algorithm_name = gnutls_pk_get_name ((gnutls_pk_algorithm_t) algorithm);
+  if (algorithm == GNUTLS_PK_EDDSA_ED25519)
+    return ed25519_from_privkey (key, error);
+  if (algorithm == GNUTLS_PK_ECDSA)
+    return ec_from_privkey (key, error);
 
-      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                   _("The private key is a %s key; only Ed25519 keys can sign."),
-                   algorithm_name != NULL ? algorithm_name : "?");
-      return NULL;
-    }
+  {
+    const char *algorithm_name = gnutls_pk_get_name ((gnutls_pk_algorithm_t) algorithm);
 
-  ret = gnutls_x509_privkey_export_ecc_raw (key, &curve, &x, NULL, &k);
-  if (ret < 0 || curve != GNUTLS_ECC_CURVE_ED25519 || k.size != 32 || x.size != 32)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("The Ed25519 private key is malformed."));
-      return NULL;
-    }
-
-  result = idw_key_new_ed25519_seed (k.data, k.size, error);
-  if (result == NULL)
+    g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                 _("The private key is a %s key; only Ed25519 and EC (P-256, P-384, P-521) keys can sign."),
+                 algorithm_name != NULL ? algorithm_name : "?");
     return NULL;
-
-  /* A PKCS#8 v2 key may carry its public key; it must be the one the
-   * seed gives. */
-  public_bytes = idw_key_get_public_bytes (result);
-  if (public_bytes == NULL
-      || g_bytes_get_size (public_bytes) != x.size
-      || sodium_memcmp (g_bytes_get_data (public_bytes, NULL), x.data, x.size) != 0)
-    {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("The Ed25519 private key does not match its public key."));
-      return NULL;
-    }
-
-  return g_steal_pointer (&result);
+  }
 }
 
 /**
@@ -474,7 +574,8 @@ idw_key_equal (IdwKey *a,
  * Copies the private seed out, for storing in the keyring. The caller
  * wipes @seed (sodium_memzero()) when done.
  *
- * Returns: %TRUE if @key has a private part and @seed was filled.
+ * Returns: %TRUE if @key is an Ed25519 key with a private part and @seed
+ *   was filled; %FALSE for an EC key.
  */
 gboolean
 idw_key_export_seed (IdwKey *key,
@@ -483,7 +584,7 @@ idw_key_export_seed (IdwKey *key,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (seed != NULL, FALSE);
 
-  if (key->secret == NULL)
+  if (key->curve != IDW_CURVE_ED25519 || key->secret == NULL)
     return FALSE;
 
   memcpy (seed, key->secret, ED25519_SEED_LEN);
@@ -505,7 +606,23 @@ idw_key_allows_alg (IdwKey *key,
 {
   g_return_val_if_fail (key != NULL, FALSE);
 
-  return curve_alg (key->curve) == alg;
+  return _idw_key_curve_alg (key->curve) == alg;
+}
+
+/**
+ * idw_key_get_alg:
+ * @key: a key
+ *
+ * Returns: the COSE algorithm this key signs with: %IDW_COSE_ALG_EDDSA
+ *   for Ed25519, %IDW_COSE_ALG_ES256 for P-256, %IDW_COSE_ALG_ES384 for
+ *   P-384, %IDW_COSE_ALG_ES512 for P-521.
+ */
+gint64
+idw_key_get_alg (IdwKey *key)
+{
+  g_return_val_if_fail (key != NULL, 0);
+
+  return _idw_key_curve_alg (key->curve);
 }
 
 /**

@@ -35,7 +35,7 @@ typedef enum
  *
  * A public key, optionally with its private part. Private key bytes live in
  * libsodium guarded memory and are wiped when the last reference goes.
- * Only Ed25519 keys can hold a private part.
+ * Ed25519 keys, and EC keys loaded from PEM, can hold a private part.
  */
 typedef struct _IdwKey IdwKey;
 
@@ -56,7 +56,8 @@ IdwKey     *idw_key_new_ec_public          (IdwCurve       curve,
                                             const guint8  *y,
                                             gsize          y_len,
                                             GError       **error);
-/* An Ed25519 private key from PKCS#8 PEM. */
+/* An Ed25519 or EC (P-256, P-384, P-521) private key from PEM; the type
+ * is read from the file. */
 IdwKey     *idw_key_new_from_pem           (const char    *pem,
                                             gsize          len,
                                             GError       **error);
@@ -68,13 +69,17 @@ GBytes     *idw_key_get_public_bytes       (IdwKey        *key);
 char       *idw_key_get_fingerprint        (IdwKey        *key);
 gboolean    idw_key_equal                  (IdwKey        *a,
                                             IdwKey        *b);
-/* Copies the 32-byte Ed25519 seed into @seed (caller wipes it). */
+/* Copies the 32-byte Ed25519 seed into @seed (caller wipes it); FALSE for
+ * an EC key or a public key. */
 gboolean    idw_key_export_seed            (IdwKey        *key,
                                             guint8         seed[32]);
 /* Whether @alg is the algorithm this key is for (EdDSA for Ed25519,
  * ES256 for P-256, ES384 for P-384, ES512 for P-521). */
 gboolean    idw_key_allows_alg             (IdwKey        *key,
                                             gint64         alg);
+/* The COSE algorithm the key signs with (EdDSA, ES256, ES384, ES512). */
+gint64      idw_key_get_alg                (IdwKey        *key);
+/* EdDSA: 64 bytes; ECDSA: raw r || s (64, 96 or 132 bytes), not DER. */
 GBytes     *idw_key_sign                   (IdwKey        *key,
                                             const guint8  *data,
                                             gsize          len,

@@ -1,5 +1,6 @@
-/* idw-x509-issuer.c: the issuer side: an Ed25519 IACA root and a document
- * signer certificate it signs, following ISO/IEC 18013-5 Annex B
+/* idw-x509-issuer.c: the issuer side: an IACA root and a document signer
+ * certificate it signs (ECDSA P-256 or P-384, or Ed25519), following
+ * ISO/IEC 18013-5 Annex B
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 #include <sodium.h>
 
 #include "idw-error.h"
+#include "idw-x509-issuer.h"
 #include "idw-x509-private.h"
 
 #define IDW_SERIAL_LENGTH 16
@@ -136,9 +138,48 @@ set_random_serial (gnutls_x509_crt_t   crt,
   return _idw_certificate_check_gnutls (ret, "gnutls_x509_crt_set_serial", error);
 }
 
+/* The key type and the hash of the certificate signatures for @alg:
+ * ecdsa-with-SHA256 on P-256 and ecdsa-with-SHA384 on P-384 (ISO 18013-5
+ * Table B.1 pairs each curve with its hash); Ed25519 signs the whole
+ * message. */
 static gboolean
-generate_ed25519 (gnutls_x509_privkey_t  *out_key,
-                  GError                **error)
+alg_parameters (IdwCoseAlg                  alg,
+                gnutls_pk_algorithm_t      *out_pk,
+                gnutls_ecc_curve_t         *out_curve,
+                gnutls_digest_algorithm_t  *out_digest,
+                GError                    **error)
+{
+  switch (alg)
+    {
+    case IDW_COSE_ALG_ES256:
+      *out_pk = GNUTLS_PK_ECDSA;
+      *out_curve = GNUTLS_ECC_CURVE_SECP256R1;
+      *out_digest = GNUTLS_DIG_SHA256;
+      return TRUE;
+    case IDW_COSE_ALG_ES384:
+      *out_pk = GNUTLS_PK_ECDSA;
+      *out_curve = GNUTLS_ECC_CURVE_SECP384R1;
+      *out_digest = GNUTLS_DIG_SHA384;
+      return TRUE;
+    case IDW_COSE_ALG_EDDSA:
+      *out_pk = GNUTLS_PK_EDDSA_ED25519;
+      *out_curve = GNUTLS_ECC_CURVE_ED25519;
+      *out_digest = GNUTLS_DIG_UNKNOWN;
+      return TRUE;
+    case IDW_COSE_ALG_ES512:
+    default:
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("An issuer cannot sign with %s; choose ES256, ES384 or EdDSA."),
+                   idw_key_alg_to_string (alg) != NULL ? idw_key_alg_to_string (alg) : "?");
+      return FALSE;
+    }
+}
+
+static gboolean
+generate_key (gnutls_pk_algorithm_t    pk,
+              gnutls_ecc_curve_t       curve,
+              gnutls_x509_privkey_t   *out_key,
+              GError                 **error)
 {
   g_auto(gnutls_x509_privkey_t) key = NULL;
   int ret;
@@ -147,8 +188,7 @@ generate_ed25519 (gnutls_x509_privkey_t  *out_key,
   if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_init", error))
     return FALSE;
 
-  ret = gnutls_x509_privkey_generate (key, GNUTLS_PK_EDDSA_ED25519,
-                                      GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_ED25519), 0);
+  ret = gnutls_x509_privkey_generate (key, pk, GNUTLS_CURVE_TO_BITS (curve), 0);
   if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_privkey_generate", error))
     return FALSE;
 
@@ -175,17 +215,18 @@ export_key_pem (gnutls_x509_privkey_t   key,
  * for a self-signed one. Returns it parsed back from its DER encoding
  * (GnuTLS wants a freshly signed certificate re-imported before use). */
 static IdwCertificate *
-make_certificate (gnutls_x509_privkey_t   key,
-                  const char             *common_name,
-                  const char             *organization,
-                  const char             *country,
-                  gboolean                test,
-                  GDateTime              *not_before,
-                  gint                    years,
-                  gboolean                is_ca,
-                  IdwCertificate         *issuer,
-                  gnutls_x509_privkey_t   issuer_key,
-                  GError                **error)
+make_certificate (gnutls_x509_privkey_t       key,
+                  const char                 *common_name,
+                  const char                 *organization,
+                  const char                 *country,
+                  gboolean                    test,
+                  GDateTime                  *not_before,
+                  gint                        years,
+                  gboolean                    is_ca,
+                  IdwCertificate             *issuer,
+                  gnutls_x509_privkey_t       issuer_key,
+                  gnutls_digest_algorithm_t   digest,
+                  GError                    **error)
 {
   g_auto(gnutls_x509_crt_t) crt = NULL;
   g_auto(IdwGnutlsDatum) der = { NULL, 0 };
@@ -270,9 +311,9 @@ make_certificate (gnutls_x509_privkey_t   key,
     return NULL;
 
   if (issuer != NULL)
-    ret = gnutls_x509_crt_sign2 (crt, issuer->crt, issuer_key, GNUTLS_DIG_UNKNOWN, 0);
+    ret = gnutls_x509_crt_sign2 (crt, issuer->crt, issuer_key, digest, 0);
   else
-    ret = gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_UNKNOWN, 0);
+    ret = gnutls_x509_crt_sign2 (crt, crt, key, digest, 0);
   if (!_idw_certificate_check_gnutls (ret, "gnutls_x509_crt_sign2", error))
     return NULL;
 
@@ -288,12 +329,15 @@ make_certificate (gnutls_x509_privkey_t   key,
  * @name: the issuer's name: the organizationName, and the commonName
  *   "@name IACA" / "@name DS"; 1 to 59 characters, no control characters
  * @country: the countryName, two capital letters
+ * @alg: the signature algorithm of both keys: %IDW_COSE_ALG_ES256 (P-256,
+ *   certificates signed ecdsa-with-SHA256), %IDW_COSE_ALG_ES384 (P-384,
+ *   ecdsa-with-SHA384) or %IDW_COSE_ALG_EDDSA (Ed25519)
  * @test: whether to add the test-issuer marker (organizationalUnitName
  *   "ID Wallet Test Issuer") to both subjects
  * @not_before: (nullable): start of validity; %NULL for now
  * @error: return location for a #GError
  *
- * Creates an Ed25519 IACA root (self-signed, CA with path length 0,
+ * Creates an IACA root with an @alg key (self-signed, CA with path length 0,
  * keyCertSign and cRLSign, valid for 10 years) and a document signer
  * certificate it signs (not a CA, digitalSignature, extended key usage
  * mdlDS 1.0.18013.5.1.2, valid for 3 years), both with random 16-byte
@@ -301,11 +345,13 @@ make_certificate (gnutls_x509_privkey_t   key,
  * unencrypted PKCS#8 PEM; idw_issuer_files_free() wipes them.
  *
  * Returns: (transfer full): the files, or %NULL with %IDW_ERROR_MALFORMED
- *   (bad @name or @country) or %IDW_ERROR_FAILED
+ *   (bad @name or @country), %IDW_ERROR_UNSUPPORTED (another @alg) or
+ *   %IDW_ERROR_FAILED
  */
 IdwIssuerFiles *
 idw_x509_create_issuer (const char  *name,
                         const char  *country,
+                        IdwCoseAlg   alg,
                         gboolean     test,
                         GDateTime   *not_before,
                         GError     **error)
@@ -318,10 +364,15 @@ idw_x509_create_issuer (const char  *name,
   g_autoptr(GDateTime) start = NULL;
   g_autofree char *iaca_cn = NULL;
   g_autofree char *ds_cn = NULL;
+  gnutls_pk_algorithm_t pk;
+  gnutls_ecc_curve_t curve;
+  gnutls_digest_algorithm_t digest;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!validate_issuer_name (name, country, error))
+    return NULL;
+  if (!alg_parameters (alg, &pk, &curve, &digest, error))
     return NULL;
 
   /* Whole seconds: that is what the certificate can hold. */
@@ -333,16 +384,16 @@ idw_x509_create_issuer (const char  *name,
   iaca_cn = g_strdup_printf ("%s IACA", name);
   ds_cn = g_strdup_printf ("%s DS", name);
 
-  if (!generate_ed25519 (&iaca_key, error) || !generate_ed25519 (&ds_key, error))
+  if (!generate_key (pk, curve, &iaca_key, error) || !generate_key (pk, curve, &ds_key, error))
     return NULL;
 
   iaca = make_certificate (iaca_key, iaca_cn, name, country, test, start, 10, TRUE,
-                           NULL, NULL, error);
+                           NULL, NULL, digest, error);
   if (iaca == NULL)
     return NULL;
 
   ds = make_certificate (ds_key, ds_cn, name, country, test, start, 3, FALSE,
-                         iaca, iaca_key, error);
+                         iaca, iaca_key, digest, error);
   if (ds == NULL)
     return NULL;
 
