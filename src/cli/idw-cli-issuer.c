@@ -211,7 +211,8 @@ idw_cli_issuer (int    argc,
 
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--alg ALG] [--test]\n\n"
+      g_print (_("Usage:\n  id-wallet-cli issuer init --out DIR [--name NAME] [--country CC] [--alg ALG] [--test]\n"
+                 "                            [--status-uri URL]\n\n"
                  "Run “id-wallet-cli issuer init --help” for details.\n"));
       return IDW_CLI_EXIT_OK;
     }
