@@ -145,9 +145,10 @@ idw_verdict_describe_failure (IdwVerdict *verdict)
       return g_strdup (_("The ID was not shown from the device it belongs to. It may be a copy."));
 
     case IDW_CHECK_REVOCATION:
-      /* Revoked or suspended, and when the list said so. */
+      /* Revoked or suspended, and when the list said so (shown as text,
+       * like every check's detail). */
       if (idw_verdict_get_detail (verdict, IDW_CHECK_REVOCATION) != NULL)
-        return g_strdup (idw_verdict_get_detail (verdict, IDW_CHECK_REVOCATION));
+        return idw_ui_escape_text (idw_verdict_get_detail (verdict, IDW_CHECK_REVOCATION));
       return g_strdup (_("The issuer has revoked or suspended this ID."));
 
     case IDW_CHECK_FRESHNESS:
