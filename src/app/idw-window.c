@@ -160,7 +160,8 @@ focus_into_view (IdwWindow *self)
 
 /* Switching views from inside one, or with Alt+1 and Alt+2 from anywhere,
  * takes the focus along, so that a screen reader says where it went; from
- * the view switcher in the header bar, the focus stays there. */
+ * the view switcher in the header bar, the focus stays there. A focus
+ * already in the view shown stays where it is. */
 static void
 view_switched_cb (IdwWindow *self)
 {
@@ -172,10 +173,10 @@ view_switched_cb (IdwWindow *self)
   if (view == NULL)
     return;
 
-  if (!asked && focus != NULL && gtk_widget_get_mapped (focus) &&
+  if (focus != NULL && gtk_widget_get_mapped (focus) &&
       (gtk_widget_is_ancestor (focus, view) ||
-       gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL ||
-       gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL))
+       (!asked && (gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL ||
+                   gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL))))
     return;
 
   focus_into_view (self);
@@ -235,19 +236,12 @@ idw_window_show_view_action (GtkWidget  *widget,
   const char *name = g_variant_get_string (parameter, NULL);
 
   self->focus_into_view = TRUE;
+  /* A view already shown does not switch: the focus goes into it all the
+   * same. */
   if (g_strcmp0 (idw_window_get_view (self), name) == 0)
-    {
-      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-      GtkWidget *view = adw_view_stack_get_visible_child (self->stack);
-
-      /* Already shown: the focus goes into it all the same, unless it is
-       * there. */
-      self->focus_into_view = FALSE;
-      if (focus == NULL || view == NULL || !gtk_widget_is_ancestor (focus, view))
-        focus_into_view (self);
-      return;
-    }
-  idw_window_show_view (self, name);
+    view_switched_cb (self);
+  else
+    idw_window_show_view (self, name);
   self->focus_into_view = FALSE;
 }
 
