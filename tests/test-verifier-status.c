@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A SoupServer on loopback, in a thread of its own, serves the issuer's
+ * A SoupServer on loopback (status-server-util.h) serves the issuer's
  * Status List Token and some bad answers; the verifier fetches with a
  * 1-second timeout. Nothing here asserts a duration.
  */
@@ -14,22 +14,10 @@
 #include "idwallet.h"
 #include "issuer-test-util.h"
 #include "mdoc-test-util.h"
+#include "status-server-util.h"
 #include "test-util.h"
 
 static const char * const paths[] = { "org.iso.18013.5.1/family_name", NULL };
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GMutex        lock;
-  GCond         cond;
-  gboolean      ready;
-  GBytes       *list;     /* what /list serves, NULL: 404 */
-  char         *base;     /* http://127.0.0.1:PORT */
-} Server;
 
 typedef struct
 {
@@ -38,153 +26,6 @@ typedef struct
   char       *tmp;
   char       *cache;
 } StatusFixture;
-
-static gboolean
-resume_slow (gpointer user_data)
-{
-  SoupServerMessage *msg = user_data;
-
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_unpause (msg);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-handle (SoupServer        *server,
-        SoupServerMessage *msg,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           user_data)
-{
-  Server *s = user_data;
-
-  if (g_str_equal (path, "/list") || g_str_equal (path, "/list2"))
-    {
-      g_autoptr(GBytes) list = NULL;
-
-      g_mutex_lock (&s->lock);
-      list = s->list != NULL ? g_bytes_ref (s->list) : NULL;
-      g_mutex_unlock (&s->lock);
-      if (list == NULL)
-        {
-          soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-          return;
-        }
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, IDW_STATUS_LIST_CWT_TYPE, SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (list, NULL), g_bytes_get_size (list));
-    }
-  else if (g_str_equal (path, "/redirect"))
-    soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, "/list");
-  else if (g_str_equal (path, "/loop"))
-    soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, "/loop");
-  else if (g_str_equal (path, "/ftp"))
-    soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, "ftp://127.0.0.1/list");
-  else if (g_str_equal (path, "/junk"))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, IDW_STATUS_LIST_CWT_TYPE, SOUP_MEMORY_STATIC, "not a token", 11);
-    }
-  else if (g_str_equal (path, "/big"))
-    {
-      gsize len = IDW_MAX_STATUS_LIST_TOKEN + 1;
-
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, IDW_STATUS_LIST_CWT_TYPE, SOUP_MEMORY_TAKE,
-                                        g_malloc0 (len), len);
-    }
-  else if (g_str_equal (path, "/slow"))
-    {
-      /* Answers long after the client's 1-second deadline. */
-      g_autoptr(GSource) later = g_timeout_source_new_seconds (5);
-
-      soup_server_message_pause (msg);
-      g_source_set_callback (later, resume_slow, g_object_ref (msg), g_object_unref);
-      g_source_attach (later, s->context);
-    }
-  else
-    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  Server *s = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (s->context);
-  s->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (s->server, NULL, handle, s, NULL);
-  soup_server_listen_local (s->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (s->server);
-  g_mutex_lock (&s->lock);
-  s->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  s->ready = TRUE;
-  g_cond_signal (&s->cond);
-  g_mutex_unlock (&s->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (s->loop);
-
-  soup_server_disconnect (s->server);
-  g_clear_object (&s->server);
-  while (g_main_context_iteration (s->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (s->context);
-  return NULL;
-}
-
-static void
-server_start (Server *s)
-{
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->cond);
-  s->context = g_main_context_new ();
-  s->loop = g_main_loop_new (s->context, FALSE);
-  s->thread = g_thread_new ("status-server", server_thread, s);
-  g_mutex_lock (&s->lock);
-  while (!s->ready)
-    g_cond_wait (&s->cond, &s->lock);
-  g_mutex_unlock (&s->lock);
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Stops serving; the port is closed (connections to it are refused). */
-static void
-server_stop (Server *s)
-{
-  if (s->thread == NULL)
-    return;
-  g_main_context_invoke (s->context, quit_loop, s->loop);
-  g_thread_join (g_steal_pointer (&s->thread));
-  g_main_loop_unref (s->loop);
-  g_main_context_unref (s->context);
-}
-
-static void
-set_list (StatusFixture *f,
-          GBytes  *list)
-{
-  g_mutex_lock (&f->server.lock);
-  g_clear_pointer (&f->server.list, g_bytes_unref);
-  f->server.list = list != NULL ? g_bytes_ref (list) : NULL;
-  g_mutex_unlock (&f->server.lock);
-}
-
-static char *
-uri_for (StatusFixture    *f,
-         const char *path)
-{
-  return g_strconcat (f->server.base, path, NULL);
-}
 
 /* The issuer's list for @path: entry 1 revoked, 2 suspended; @ttl 0 leaves
  * the ttl out, so that every verification goes to the network. */
@@ -215,10 +56,10 @@ fixture_set_up (StatusFixture       *f,
   f->cache = g_build_filename (f->tmp, "cache", NULL);
   server_start (&f->server);
   {
-    g_autofree char *uri = uri_for (f, "/list");
+    g_autofree char *uri = server_uri (&f->server, "/list");
     g_autoptr(GBytes) token = sign_list (f->issuer, uri, 0);
 
-    set_list (f, token);
+    server_set_list (&f->server, token);
   }
 }
 
@@ -226,11 +67,7 @@ static void
 fixture_tear_down (StatusFixture       *f,
                    gconstpointer  data)
 {
-  server_stop (&f->server);
-  g_clear_pointer (&f->server.list, g_bytes_unref);
-  g_clear_pointer (&f->server.base, g_free);
-  g_mutex_clear (&f->server.lock);
-  g_cond_clear (&f->server.cond);
+  server_free (&f->server);
   g_clear_pointer (&f->issuer, test_issuer_free);
   g_clear_pointer (&f->cache, g_free);
   g_clear_pointer (&f->tmp, test_tmp_dir_free);
@@ -245,7 +82,7 @@ verify (StatusFixture    *f,
         gboolean    offline)
 {
   g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
-  g_autofree char *uri = g_str_has_prefix (path, "/") ? uri_for (f, path) : g_strdup (path);
+  g_autofree char *uri = g_str_has_prefix (path, "/") ? server_uri (&f->server, path) : g_strdup (path);
   IdwIssueOptions options = { .status_uri = uri, .status_index = index };
   g_autoptr(IdwCredential) credential = test_issue (f->issuer, device_key, &options);
   g_autoptr(IdwVerifier) verifier = idw_verifier_new ();
@@ -304,14 +141,14 @@ static void
 test_redirects (StatusFixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *uri = uri_for (f, "/redirect");
+  g_autofree char *uri = server_uri (&f->server, "/redirect");
   g_autoptr(GBytes) token = sign_list (f->issuer, uri, 0);
   g_autoptr(IdwVerdict) looping = NULL;
   g_autoptr(IdwVerdict) ftp = NULL;
   g_autoptr(IdwVerdict) redirected = NULL;
 
   /* Served at /list, but signed for the address the credential names. */
-  set_list (f, token);
+  server_set_list (&f->server, token);
   redirected = verify (f, "/redirect", 1, FALSE);
   test_assert_failure (redirected, IDW_CHECK_REVOCATION, "revoked");
 
@@ -379,12 +216,12 @@ test_other_issuer (StatusFixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(TestIssuer) stranger = test_issuer_new ();
-  g_autofree char *uri = uri_for (f, "/list");
+  g_autofree char *uri = server_uri (&f->server, "/list");
   g_autoptr(GBytes) token = sign_list (stranger, uri, 0);
   g_autoptr(IdwVerdict) verdict = NULL;
 
   /* Another issuer cannot revoke (or vouch for) this one's IDs. */
-  set_list (f, token);
+  server_set_list (&f->server, token);
   verdict = verify (f, "/list", 1, FALSE);
   assert_undetermined (verdict, "not a valid signed list");
 }
