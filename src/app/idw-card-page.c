@@ -35,6 +35,10 @@ struct _IdwCardPage
   GtkBox               *groups_box;
   AdwPreferencesGroup  *details_group;
 
+  GtkLabel             *status_label;
+  GtkWidget            *status_warning;  /* below the card, when revoked or suspended */
+  IdwCredentialStatus  *status;
+
   GtkFileChooserNative *export_chooser;
 };
 
@@ -152,8 +156,21 @@ update_card_label (IdwCardPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->card),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  idw_ui_set_description (self->card, idw_credential_is_test_issuer (credential)
-                                       ? gtk_label_get_label (self->test_ribbon) : NULL);
+  /* What would make a verifier refuse it is read with the card. */
+  {
+    g_autofree char *status_title = NULL;
+    g_autoptr(GString) description = g_string_new (NULL);
+
+    if (idw_ui_credential_status_warning (self->status, &status_title, NULL))
+      g_string_append (description, status_title);
+    if (idw_credential_is_test_issuer (credential))
+      {
+        if (description->len > 0)
+          g_string_append (description, ", ");
+        g_string_append (description, gtk_label_get_label (self->test_ribbon));
+      }
+    idw_ui_set_description (self->card, description->len > 0 ? description->str : NULL);
+  }
 }
 
 static void
@@ -433,6 +450,71 @@ idw_card_page_set_nickname (IdwCardPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->nickname_label), shown != NULL && *shown != '\0');
 }
 
+void
+idw_card_page_set_status (IdwCardPage         *self,
+                          IdwCredentialStatus *status,
+                          gboolean             check_failed)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  gboolean was_warning;
+  gboolean warning;
+
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  was_warning = idw_ui_credential_status_warning (self->status, NULL, NULL);
+  if (status != self->status)
+    {
+      g_clear_pointer (&self->status, idw_credential_status_free);
+      self->status = idw_credential_status_copy (status);
+    }
+  warning = idw_ui_credential_status_warning (self->status, &title, &body);
+
+  if (self->status_warning != NULL)
+    {
+      gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->status_warning)), self->status_warning);
+      self->status_warning = NULL;
+    }
+  if (warning)
+    {
+      self->status_warning = idw_ui_status_warning_new (self->status);
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->card)), self->status_warning,
+                                  self->card);
+    }
+
+  if (self->status != NULL && !warning)
+    {
+      g_autofree char *date = idw_ui_format_date (self->status->checked);
+      g_autofree char *line = NULL;
+
+      /* Translators: under the card; %s is the date the wallet last read the issuer's revocation list */
+      line = g_strdup_printf (_("Not revoked · checked %s"), date);
+      gtk_label_set_label (self->status_label, line);
+    }
+  else if (self->status == NULL && check_failed)
+    gtk_label_set_label (self->status_label, _("Could not check for revocation"));
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label),
+                          !warning && (self->status != NULL || check_failed));
+
+  update_card_label (self);
+  /* Said as it appears, to whoever is on the page already. */
+  if (warning && !was_warning && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* Translators: a warning's heading and its sentence, read aloud */
+      g_autofree char *message = g_strdup_printf (_("%1$s. %2$s"), title, body);
+
+      idw_ui_announce (GTK_WIDGET (self), message);
+    }
+}
+
+IdwCredentialStatus *
+idw_card_page_get_status (IdwCardPage *self)
+{
+  g_return_val_if_fail (IDW_IS_CARD_PAGE (self), NULL);
+
+  return self->status;
+}
+
 IdwCredential *
 idw_card_page_get_credential (IdwCardPage *self)
 {
@@ -586,6 +668,7 @@ idw_card_page_finalize (GObject *object)
 
   g_clear_object (&self->credential);
   g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->status, idw_credential_status_free);
 
   G_OBJECT_CLASS (idw_card_page_parent_class)->finalize (object);
 }
@@ -633,6 +716,7 @@ idw_card_page_class_init (IdwCardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, cannot_present_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, groups_box);
   gtk_widget_class_bind_template_child (widget_class, IdwCardPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, IdwCardPage, status_label);
 
   gtk_widget_class_install_action (widget_class, "card.present", NULL, signal_action);
   gtk_widget_class_install_action (widget_class, "card.respond", NULL, signal_action);

@@ -22,6 +22,16 @@ void           idw_card_page_set_can_present (IdwCardPage  *self,
                                               gboolean      can_present);
 void           idw_card_page_set_nickname   (IdwCardPage   *self,
                                              const char    *nickname);
+/* What the issuer's revocation list says of this ID: @status as last
+ * known (NULL: nothing), and whether the latest check failed. Revoked or
+ * suspended is a warning below the card (announced when it appears while
+ * the page is shown); valid a quiet "Not revoked · checked …" line;
+ * nothing known after a failed check a quiet "Could not check …". */
+void           idw_card_page_set_status     (IdwCardPage         *self,
+                                             IdwCredentialStatus *status,
+                                             gboolean             check_failed);
+/* (transfer none) NULL when nothing is known. */
+IdwCredentialStatus *idw_card_page_get_status (IdwCardPage       *self);
 /* Focus on "Present" (or the first control when it cannot be used). */
 void           idw_card_page_focus_default  (IdwCardPage   *self);
 

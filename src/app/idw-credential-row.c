@@ -5,7 +5,9 @@
  * The holder's name (in national characters and Latin letters), the
  * document and its issuer, the validity, a swatch in the document type's
  * colours, and tags for what needs saying: expired or not yet valid, from
- * a test issuer, not presentable from this device. Everything shown comes
+ * a test issuer, revoked or suspended by the issuer (as its revocation
+ * list last said: the wallet view tells the row), not presentable from
+ * this device. Everything shown comes
  * from the credential and is escaped: the row has no markup.
  */
 #include "config.h"
@@ -26,6 +28,8 @@ struct _IdwCredentialRow
   GtkBox        *tags;
   /* Not in the row until they apply. */
   GtkWidget     *expired_tag;
+  GtkWidget     *revoked_tag;
+  GtkWidget     *suspended_tag;
   GtkWidget     *not_yet_valid_tag;
   GtkWidget     *test_issuer_tag;
   GtkWidget     *no_key_tag;
@@ -99,27 +103,64 @@ dup_issuer_name (IdwCredential *credential)
   return g_strdup (_("Unknown issuer"));
 }
 
+/* A tag is a warning seen at a glance ("Test issuer"): screen readers
+ * get the row's tags as its description. */
 static void
-add_tag (IdwCredentialRow *self,
-         GtkWidget        *tag)
+update_description (IdwCredentialRow *self)
 {
   g_autoptr(GString) description = g_string_new (NULL);
 
-  gtk_box_append (self->tags, tag);
-  gtk_widget_set_visible (GTK_WIDGET (self->tags), TRUE);
-
-  /* A tag is a warning seen at a glance ("Test issuer"): screen readers
-   * get the row's tags as its description. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tags)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (!GTK_IS_LABEL (child))
+      if (!GTK_IS_LABEL (child) || !gtk_widget_get_visible (child))
         continue;
       if (description->len > 0)
         g_string_append (description, ", ");
       g_string_append (description, gtk_label_get_text (GTK_LABEL (child)));
     }
-  idw_ui_set_description (GTK_WIDGET (self), description->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->tags), description->len > 0);
+  idw_ui_set_description (GTK_WIDGET (self), description->len > 0 ? description->str : NULL);
+}
+
+static void
+add_tag (IdwCredentialRow *self,
+         GtkWidget        *tag)
+{
+  gtk_box_append (self->tags, tag);
+  update_description (self);
+}
+
+/* A tag that warns of a revocation comes first: it matters most. Once in
+ * the row it stays there, shown or hidden. */
+static void
+show_status_tag (IdwCredentialRow *self,
+                 GtkWidget        *tag,
+                 gboolean          shown)
+{
+  if (gtk_widget_get_parent (tag) != GTK_WIDGET (self->tags))
+    {
+      if (!shown)
+        return;
+      gtk_box_prepend (self->tags, tag);
+    }
+  gtk_widget_set_visible (tag, shown);
+  update_description (self);
+}
+
+void
+idw_credential_row_set_status (IdwCredentialRow    *self,
+                               IdwCredentialStatus *status)
+{
+  gboolean revoked, suspended;
+
+  g_return_if_fail (IDW_IS_CREDENTIAL_ROW (self));
+
+  suspended = status != NULL && status->status == IDW_TOKEN_STATUS_SUSPENDED;
+  /* Any other value that is not valid is as bad as revoked. */
+  revoked = status != NULL && !suspended && status->status != IDW_TOKEN_STATUS_VALID;
+  show_status_tag (self, self->suspended_tag, suspended);
+  show_status_tag (self, self->revoked_tag, revoked);
 }
 
 static void
@@ -273,6 +314,8 @@ idw_credential_row_class_init (IdwCredentialRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, swatch);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, tags);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, expired_tag);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, revoked_tag);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, suspended_tag);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, not_yet_valid_tag);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, test_issuer_tag);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRow, no_key_tag);

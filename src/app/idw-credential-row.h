@@ -21,5 +21,9 @@ IdwStoreEntry *idw_credential_row_get_entry       (IdwCredentialRow *self);
 /* The entry's ID in the store. */
 const char    *idw_credential_row_get_id          (IdwCredentialRow *self);
 gboolean       idw_credential_row_get_can_present (IdwCredentialRow *self);
+/* What the issuer's revocation list last said of the ID (NULL: nothing
+ * known): a "Revoked" or "Suspended" tag, or none. */
+void           idw_credential_row_set_status      (IdwCredentialRow    *self,
+                                                   IdwCredentialStatus *status);
 
 G_END_DECLS

@@ -346,6 +346,23 @@ idw_present_page_new (IdwCredential *credential,
   return GTK_WIDGET (self);
 }
 
+void
+idw_present_page_set_status (IdwPresentPage      *self,
+                             IdwCredentialStatus *status)
+{
+  GtkWidget *warning;
+  GtkWidget *presets;
+
+  g_return_if_fail (IDW_IS_PRESENT_PAGE (self));
+
+  warning = idw_ui_status_warning_new (status);
+  if (warning == NULL)
+    return;
+  presets = gtk_widget_get_parent (GTK_WIDGET (self->full_button));
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (presets)), warning,
+                              gtk_widget_get_prev_sibling (presets));
+}
+
 IdwQrView *
 idw_present_page_get_qr_view (IdwPresentPage *self)
 {

@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (IdwPresentPage, idw_present_page, IDW, PRESENT_PAGE, AdwBi
 
 GtkWidget  *idw_present_page_new         (IdwCredential  *credential,
                                           IdwKey         *device_key);
+/* Warns, above the choice, that the issuer revoked or suspended the ID
+ * (as last known; nothing for NULL or valid). Presenting stays possible. */
+void        idw_present_page_set_status  (IdwPresentPage      *self,
+                                          IdwCredentialStatus *status);
 /* Selects the preset's elements (the switches follow). */
 gboolean    idw_present_page_set_preset  (IdwPresentPage *self,
                                           IdwPreset       preset);

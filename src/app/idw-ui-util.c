@@ -290,6 +290,10 @@ credential_document_expiry (IdwCredential *credential)
   return g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date), g_date_get_day (date), 23, 59, 59);
 }
 
+static GtkWidget *warning_group_new (const char *title,
+                                     const char *body,
+                                     const char *css_class);
+
 gboolean
 idw_ui_credential_expiry_warning (IdwCredential  *credential,
                                   char          **out_title,
@@ -347,18 +351,73 @@ idw_ui_expiry_warning_new (IdwCredential *credential)
 {
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *group;
-  GtkWidget *row;
-  GtkWidget *icon;
 
   if (!idw_ui_credential_expiry_warning (credential, &title, &body))
     return NULL;
+  return warning_group_new (title, body, "idw-expiry-warning");
+}
+
+gboolean
+idw_ui_credential_status_warning (IdwCredentialStatus  *status,
+                                  char                **out_title,
+                                  char                **out_body)
+{
+  g_autofree char *checked = NULL;
+  char *title;
+  char *body;
+
+  if (status == NULL || status->status == IDW_TOKEN_STATUS_VALID)
+    return FALSE;
+
+  checked = idw_ui_format_date (status->checked);
+  switch (status->status)
+    {
+    case IDW_TOKEN_STATUS_INVALID:
+      title = g_strdup (_("Revoked by the issuer"));
+      /* Translators: %s is the date the wallet read the issuer's revocation list */
+      body = g_strdup_printf (_("Verifiers that check revocation will refuse this ID. Ask the issuer for a new one. Checked on %s."),
+                              checked);
+      break;
+    case IDW_TOKEN_STATUS_SUSPENDED:
+      title = g_strdup (_("Suspended by the issuer"));
+      /* Translators: %s is the date the wallet read the issuer's revocation list */
+      body = g_strdup_printf (_("Verifiers that check revocation will refuse this ID until the issuer lifts the suspension. Checked on %s."),
+                              checked);
+      break;
+    default:
+      title = g_strdup (_("Not valid, says the issuer"));
+      /* Translators: %s is the date the wallet read the issuer's revocation list */
+      body = g_strdup_printf (_("The issuer’s revocation list marks this ID as not valid: verifiers that check it will refuse this ID. Checked on %s."),
+                              checked);
+      break;
+    }
+
+  if (out_title != NULL)
+    *out_title = title;
+  else
+    g_free (title);
+  if (out_body != NULL)
+    *out_body = body;
+  else
+    g_free (body);
+  return TRUE;
+}
+
+/* A warning as one boxed row with an error icon. */
+static GtkWidget *
+warning_group_new (const char *title,
+                   const char *body,
+                   const char *css_class)
+{
+  GtkWidget *group;
+  GtkWidget *row;
+  GtkWidget *icon;
 
   row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), body);
-  gtk_widget_add_css_class (row, "idw-expiry-warning");
+  gtk_widget_add_css_class (row, css_class);
   icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   gtk_widget_add_css_class (icon, "error");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
@@ -366,6 +425,17 @@ idw_ui_expiry_warning_new (IdwCredential *credential)
   group = adw_preferences_group_new ();
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return group;
+}
+
+GtkWidget *
+idw_ui_status_warning_new (IdwCredentialStatus *status)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (!idw_ui_credential_status_warning (status, &title, &body))
+    return NULL;
+  return warning_group_new (title, body, "idw-status-warning");
 }
 
 char *

@@ -89,6 +89,15 @@ gboolean    idw_ui_credential_expiry_warning (IdwCredential *credential,
                                               char         **out_body);
 /* That warning as a boxed row, or NULL when there is none. */
 GtkWidget  *idw_ui_expiry_warning_new      (IdwCredential *credential);
+/* What the issuer's revocation list says of the holder's own ID, when it
+ * is something to warn of (revoked, suspended, or another value that is
+ * not valid): a heading ("Revoked by the issuer") and a sentence that
+ * names when it was checked. FALSE for a valid ID. */
+gboolean    idw_ui_credential_status_warning (IdwCredentialStatus *status,
+                                              char               **out_title,
+                                              char               **out_body);
+/* That warning as a boxed row, or NULL when there is none. */
+GtkWidget  *idw_ui_status_warning_new      (IdwCredentialStatus *status);
 /* Hex in groups of four, for reading aloud. */
 char       *idw_ui_format_fingerprint      (const char    *hex);
 /* A heading for a namespace: the document type's name for a known one,

@@ -331,9 +331,10 @@ rebuild_rows (IdwWalletView *self)
       else if (!g_hash_table_contains (self->pending, idw_store_entry_get_id (entry)))
         {
           const char *id = idw_store_entry_get_id (entry);
+          GtkWidget *row = idw_credential_row_new (entry, _idw_wallet_view_has_key (self, id));
 
-          gtk_list_box_append (self->cards_list,
-                               idw_credential_row_new (entry, _idw_wallet_view_has_key (self, id)));
+          gtk_list_box_append (self->cards_list, row);
+          _idw_wallet_view_load_row_status (self, row, idw_store_entry_get_credential (entry));
         }
     }
 

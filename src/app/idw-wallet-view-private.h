@@ -9,6 +9,8 @@
  *                             damaged files
  *   idw-wallet-view-import.c  importing: file chooser, drops, the command line
  *   idw-wallet-view-delete.c  deleting, with undo
+ *   idw-wallet-view-status.c  revocation: an opened card's status, and
+ *                             the rows' last known one
  */
 #pragma once
 
@@ -53,6 +55,7 @@ struct _IdwWalletView
   guint                 cleanup_id;
 
   GtkFileChooserNative *import_chooser;
+  IdwStatusFetcher     *status_fetcher;
 
   AdwLeaflet           *leaflet;
   GtkStack             *list_stack;
@@ -87,6 +90,17 @@ void           _idw_wallet_view_dispose_import    (IdwWalletView  *self);
 /* idw-wallet-view-delete.c */
 /* Hides the card's row and offers Undo; deletes when the toast goes. */
 void           _idw_wallet_view_delete_card       (IdwWalletView  *self,
+                                                   IdwCardPage    *page);
+
+/* idw-wallet-view-status.c */
+/* Shows on @row what the issuer's list last said (no network). */
+void           _idw_wallet_view_load_row_status   (IdwWalletView  *self,
+                                                   GtkWidget      *row,
+                                                   IdwCredential  *credential);
+/* Shows @page the last known status, then checks it on a worker thread
+ * (the fetcher's cache spares the network within the list's ttl) and
+ * updates the page and the card's row. */
+void           _idw_wallet_view_check_card_status (IdwWalletView  *self,
                                                    IdwCardPage    *page);
 
 G_END_DECLS

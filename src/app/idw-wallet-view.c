@@ -260,7 +260,14 @@ key_lookup_cb (GObject      *source,
   if (request->purpose == KEY_FOR_PRESENT)
     {
       if (gtk_widget_get_parent (GTK_WIDGET (request->page)) == GTK_WIDGET (self->leaflet))
-        push_page (self, idw_present_page_new (credential, key));
+        {
+          GtkWidget *present = idw_present_page_new (credential, key);
+
+          /* Revoked or suspended: warned, not stopped (the holder may
+           * know better, or show it to someone who does not check). */
+          idw_present_page_set_status (IDW_PRESENT_PAGE (present), idw_card_page_get_status (request->page));
+          push_page (self, present);
+        }
     }
   else
     {
@@ -324,6 +331,7 @@ idw_wallet_view_open_card (IdwWalletView *self,
 
   go_back_to_list (self);
   push_page (self, page);
+  _idw_wallet_view_check_card_status (self, IDW_CARD_PAGE (page));
 }
 
 static void
@@ -390,6 +398,7 @@ idw_wallet_view_finalize (GObject *object)
   IdwWalletView *self = IDW_WALLET_VIEW (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->status_fetcher);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->has_key, g_hash_table_unref);
@@ -466,6 +475,9 @@ idw_wallet_view_init (IdwWalletView *self)
 
   self->cancellable = g_cancellable_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* The verifier's cache of status lists, shared: no network until a
+   * card is opened. */
+  self->status_fetcher = idw_status_fetcher_new (NULL);
 
   /* Credential files dropped on the view. */
   _idw_wallet_view_init_import (self);

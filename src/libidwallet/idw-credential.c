@@ -694,6 +694,16 @@ idw_credential_get_x5chain (IdwCredential *self)
   return self->x5chain;
 }
 
+IdwCertificate *
+idw_credential_get_status_anchor (IdwCredential *self)
+{
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (self), NULL);
+
+  if (self->x5chain == NULL || self->x5chain->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->x5chain, self->x5chain->len - 1);
+}
+
 gboolean
 idw_credential_is_test_issuer (IdwCredential *self)
 {

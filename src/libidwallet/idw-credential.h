@@ -87,6 +87,12 @@ gboolean         idw_credential_is_valid_at         (IdwCredential    *self,
  * (element-type IdwCertificate, transfer none). */
 IdwCertificate  *idw_credential_get_ds_certificate  (IdwCredential    *self);
 GPtrArray       *idw_credential_get_x5chain         (IdwCredential    *self);
+/* The certificate the holder takes its own credential's status list to
+ * chain to (transfer none): the last of x5chain, as it is. The holder
+ * trusts the issuer it got the credential from, with no trust store:
+ * whoever can sign for that certificate could have issued the credential
+ * itself. NULL without an x5chain. */
+IdwCertificate  *idw_credential_get_status_anchor   (IdwCredential    *self);
 gboolean         idw_credential_is_test_issuer      (IdwCredential    *self);
 
 /* Checks issuerAuth with the DS certificate's key: the data is what the

@@ -474,3 +474,36 @@ idw_status_fetcher_lookup (IdwStatusFetcher  *self,
   g_propagate_error (error, g_steal_pointer (&fetch_error));
   return NULL;
 }
+
+gboolean
+idw_status_fetcher_get_status (IdwStatusFetcher  *self,
+                               const char        *uri,
+                               guint64            index,
+                               IdwCertificate    *anchor,
+                               GDateTime         *now,
+                               guint             *out_status,
+                               IdwStatusToken   **out_token,
+                               GError           **error)
+{
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autoptr(IdwStatusToken) token = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (IDW_IS_STATUS_FETCHER (self), FALSE);
+  g_return_val_if_fail (anchor != NULL, FALSE);
+  g_return_val_if_fail (out_status != NULL, FALSE);
+
+  anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+  g_ptr_array_add (anchors, idw_certificate_ref (anchor));
+  token = idw_status_fetcher_lookup (self, uri, anchors, now, error);
+  if (token == NULL)
+    return FALSE;
+  found = idw_status_list_get (token->list, index, out_status, &local_error);
+  if (!found)
+    g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                 _("the issuer’s revocation list has no entry %llu"), (unsigned long long) index);
+  if (out_token != NULL)
+    *out_token = g_steal_pointer (&token);
+  return found;
+}

@@ -49,4 +49,23 @@ IdwStatusToken   *idw_status_fetcher_lookup       (IdwStatusFetcher  *self,
                                                    GDateTime         *now,
                                                    GError           **error);
 
+/* The status of entry @index of the list at @uri, read from a list that
+ * chains to @anchor (idw_status_fetcher_lookup() with that one anchor).
+ * @anchor is the one the credential's own issuer chains to, so that
+ * another issuer can neither revoke nor vouch for it: for a verifier, the
+ * anchor its trust store reached; for the holder's own card,
+ * idw_credential_get_status_anchor(). @out_token (optional) is set to the
+ * list the status was read from, also when it has no entry @index.
+ * Errors: those of idw_status_fetcher_lookup() (no usable list: the
+ * status is unknown, and @out_token is left NULL), IDW_ERROR_LIMIT with
+ * @out_token set (the list has no entry @index). */
+gboolean          idw_status_fetcher_get_status   (IdwStatusFetcher  *self,
+                                                   const char        *uri,
+                                                   guint64            index,
+                                                   IdwCertificate    *anchor,
+                                                   GDateTime         *now,
+                                                   guint             *out_status,
+                                                   IdwStatusToken   **out_token,
+                                                   GError           **error);
+
 G_END_DECLS

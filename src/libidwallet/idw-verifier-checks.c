@@ -619,7 +619,6 @@ check_status (Context *ctx)
   IdwMso *mso = ctx->mso;
   IdwStatusFetcher *fetcher = ctx->verifier->status_fetcher;
   g_autoptr(IdwStatusToken) token = NULL;
-  g_autoptr(GPtrArray) anchors = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *issued = NULL;
   guint status;
@@ -643,20 +642,16 @@ check_status (Context *ctx)
       return;
     }
 
-  anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
-  g_ptr_array_add (anchors, idw_certificate_ref (v->trust_anchor));
-  token = idw_status_fetcher_lookup (fetcher, mso->status_uri, anchors, ctx->now, &error);
-  if (token == NULL)
+  if (!idw_status_fetcher_get_status (fetcher, mso->status_uri, mso->status_index, v->trust_anchor,
+                                      ctx->now, &status, &token, &error))
     {
-      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_UNDETERMINED,
-                         _("Could not check whether this ID was revoked: %s."), error->message);
-      return;
-    }
-  if (!idw_status_list_get (token->list, mso->status_index, &status, NULL))
-    {
-      _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
-                         _("The issuer’s revocation list has no entry %llu for this ID."),
-                         (unsigned long long) mso->status_index);
+      if (token == NULL)
+        _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_UNDETERMINED,
+                           _("Could not check whether this ID was revoked: %s."), error->message);
+      else
+        _idw_verdict_setf (v, IDW_CHECK_REVOCATION, IDW_CHECK_STATUS_FAILED,
+                           _("The issuer’s revocation list has no entry %llu for this ID."),
+                           (unsigned long long) mso->status_index);
       return;
     }
   issued = format_time (token->issued_at);

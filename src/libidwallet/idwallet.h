@@ -25,6 +25,7 @@
 #include "idw-mdoc.h"
 #include "idw-credential.h"
 #include "idw-credential-request.h"
+#include "idw-credential-status.h"
 #include "idw-issue.h"
 #include "idw-issuer-status.h"
 #include "idw-envelope.h"
