@@ -299,8 +299,8 @@ run_scenario (gpointer data)
   /* Revoked: said on the card, and on its row in the list. */
   serve_status (IDW_TOKEN_STATUS_INVALID);
   id = import_with_status (uri, "revoked.idwcred");
-  open_and_expect (id, "Revoked by the issuer", TRUE);
-  g_assert_null (find_widget (card_page (), is_row_titled, "Suspended by the issuer"));
+  open_and_expect (id, "Revoked by the Issuer", TRUE);
+  g_assert_null (find_widget (card_page (), is_row_titled, "Suspended by the Issuer"));
   revoked_row.id = id;
   revoked_row.text = "Revoked";
   wait_until (row_shows, &revoked_row, 5000);
@@ -309,15 +309,15 @@ run_scenario (gpointer data)
 
   /* Suspended. */
   serve_status (IDW_TOKEN_STATUS_SUSPENDED);
-  open_and_expect (id, "Suspended by the issuer", TRUE);
-  g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the issuer"));
+  open_and_expect (id, "Suspended by the Issuer", TRUE);
+  g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the Issuer"));
   assert_row_tags (id, "Suspended");
 
   /* Valid again: a quiet line, no warning, no tag. */
   serve_status (IDW_TOKEN_STATUS_VALID);
   open_and_expect (id, "Not revoked · checked ", FALSE);
-  g_assert_null (find_widget (card_page (), is_row_titled, "Suspended by the issuer"));
-  g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the issuer"));
+  g_assert_null (find_widget (card_page (), is_row_titled, "Suspended by the Issuer"));
+  g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the Issuer"));
   assert_row_tags (id, NULL);
 
   /* The list's server is down and nothing is cached: calm words only. */
@@ -327,7 +327,7 @@ run_scenario (gpointer data)
     server_stop ();
     down_id = import_with_status (down_uri, "unchecked.idwcred");
     open_and_expect (down_id, "Could not check for revocation", FALSE);
-    g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the issuer"));
+    g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the Issuer"));
     assert_row_tags (down_id, NULL);
   }
 

@@ -373,19 +373,19 @@ idw_ui_credential_status_warning (IdwCredentialStatus  *status,
   switch (status->status)
     {
     case IDW_TOKEN_STATUS_INVALID:
-      title = g_strdup (_("Revoked by the issuer"));
+      title = g_strdup (_("Revoked by the Issuer"));
       /* Translators: %s is the date the wallet read the issuer's revocation list */
       body = g_strdup_printf (_("Verifiers that check revocation will refuse this ID. Ask the issuer for a new one. Checked on %s."),
                               checked);
       break;
     case IDW_TOKEN_STATUS_SUSPENDED:
-      title = g_strdup (_("Suspended by the issuer"));
+      title = g_strdup (_("Suspended by the Issuer"));
       /* Translators: %s is the date the wallet read the issuer's revocation list */
       body = g_strdup_printf (_("Verifiers that check revocation will refuse this ID until the issuer lifts the suspension. Checked on %s."),
                               checked);
       break;
     default:
-      title = g_strdup (_("Not valid, says the issuer"));
+      title = g_strdup (_("Not Valid, Says the Issuer"));
       /* Translators: %s is the date the wallet read the issuer's revocation list */
       body = g_strdup_printf (_("The issuer’s revocation list marks this ID as not valid: verifiers that check it will refuse this ID. Checked on %s."),
                               checked);

@@ -91,7 +91,7 @@ gboolean    idw_ui_credential_expiry_warning (IdwCredential *credential,
 GtkWidget  *idw_ui_expiry_warning_new      (IdwCredential *credential);
 /* What the issuer's revocation list says of the holder's own ID, when it
  * is something to warn of (revoked, suspended, or another value that is
- * not valid): a heading ("Revoked by the issuer") and a sentence that
+ * not valid): a heading ("Revoked by the Issuer") and a sentence that
  * names when it was checked. FALSE for a valid ID. */
 gboolean    idw_ui_credential_status_warning (IdwCredentialStatus *status,
                                               char               **out_title,
