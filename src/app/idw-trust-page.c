@@ -234,14 +234,13 @@ issuer_row_new (IdwCertificate *certificate,
 }
 
 /* "List of 18 November 2025 · 14 issuing authorities · 400 days old",
- * and when a newer list is overdue, the sentence that says so. */
+ * and when a newer list is overdue, a line that says since when. */
 static char *
 list_description (IdwTrustOrigin *origin,
                   guint           n_issuers)
 {
   GDateTime *date = idw_trust_origin_get_date (origin);
   g_autofree char *date_str = idw_ui_format_date (date);
-  g_autofree char *outdated = outdated_text (origin);
   gint64 days = age_days (date);
   GString *text = g_string_new (NULL);
 
@@ -258,8 +257,15 @@ list_description (IdwTrustOrigin *origin,
       g_string_append_printf (text, ngettext ("%d day old", "%d days old", (gulong) MIN (days, G_MAXINT)),
                               (int) MIN (days, G_MAXINT));
     }
-  if (outdated != NULL)
-    g_string_append_printf (text, "\n%s", outdated);
+  if (is_past (idw_trust_origin_get_next_update (origin)))
+    {
+      g_autofree char *due = idw_ui_format_date (idw_trust_origin_get_next_update (origin));
+
+      g_string_append_c (text, '\n');
+      /* Translators: %s is the date by which a trust list's publisher
+       * should have published a newer one */
+      g_string_append_printf (text, _("Its next update was due on %s."), due);
+    }
 
   return g_string_free (text, FALSE);
 }
@@ -275,6 +281,7 @@ list_group_new (IdwTrustOrigin *origin,
   g_autofree char *title = idw_ui_escape_text (provider);
   g_autofree char *description = list_description (origin, n_issuers);
   g_autofree char *remove_name = NULL;
+  GtkWidget *content;
   GtkWidget *remove;
 
   /* A group's title and description are markup: the list's own text is
@@ -287,7 +294,13 @@ list_group_new (IdwTrustOrigin *origin,
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description_markup);
   }
 
-  remove = gtk_button_new_with_mnemonic (_("_Remove List…"));
+  /* As the other headers' buttons: an icon and a label. */
+  content = adw_button_content_new ();
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "user-trash-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Remove List…"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+  remove = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (remove), content);
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "trust.remove-list");
@@ -436,7 +449,12 @@ list_done (GObject      *object,
       g_ptr_array_add (self->rows, row);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->no_lists_row), listing->lists->len == 0);
+  /* Out of the group rather than hidden: an empty list box would still
+   * draw its frame under the header. */
+  if (listing->lists->len > 0 && gtk_widget_get_parent (GTK_WIDGET (self->no_lists_row)) != NULL)
+    adw_preferences_group_remove (self->lists_group, GTK_WIDGET (self->no_lists_row));
+  else if (listing->lists->len == 0 && gtk_widget_get_parent (GTK_WIDGET (self->no_lists_row)) == NULL)
+    adw_preferences_group_add (self->lists_group, GTK_WIDGET (self->no_lists_row));
   gtk_widget_set_visible (GTK_WIDGET (self->empty_row), n_one_by_one == 0);
 }
 
@@ -1454,6 +1472,7 @@ idw_trust_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_TRUST_PAGE);
+  g_clear_object (&self->no_lists_row);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
@@ -1489,6 +1508,8 @@ idw_trust_page_init (IdwTrustPage *self)
 
   self->rows = g_ptr_array_new ();
   self->list_groups = g_ptr_array_new ();
+  /* Taken out of its group and put back as lists come and go. */
+  g_object_ref (self->no_lists_row);
   self->cancellable = g_cancellable_new ();
   self->store = idw_trust_store_new (NULL);
 
