@@ -806,25 +806,6 @@ read_limited (GFile        *file,
   return g_bytes_new_take (contents, length);
 }
 
-/* Newer lists sort after: by date, then issue ID when both have one (as
- * the store decides). */
-static int
-compare_origins (IdwTrustOrigin *a,
-                 IdwTrustOrigin *b)
-{
-  int cmp = g_date_time_compare (idw_trust_origin_get_date (a), idw_trust_origin_get_date (b));
-  guint64 id_a = 0;
-  guint64 id_b = 0;
-
-  if (cmp != 0)
-    return cmp;
-  if (idw_trust_origin_get_issue_id (a, &id_a) && idw_trust_origin_get_issue_id (b, &id_b)
-      && id_a != id_b)
-    return id_a < id_b ? -1 : 1;
-
-  return 0;
-}
-
 static void
 verify_list_thread (GTask        *task,
                     gpointer      source_object,
@@ -875,7 +856,7 @@ verify_list_thread (GTask        *task,
 
   if (preview->replaced != NULL)
     {
-      int cmp = compare_origins (idw_vical_get_origin (preview->vical), preview->replaced);
+      int cmp = idw_trust_origin_compare (idw_vical_get_origin (preview->vical), preview->replaced);
 
       if (cmp < 0)
         {

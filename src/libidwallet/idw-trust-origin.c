@@ -141,6 +141,35 @@ idw_trust_origin_equal (IdwTrustOrigin *a,
          && date_time_equal0 (a->next_update, b->next_update);
 }
 
+/**
+ * idw_trust_origin_compare:
+ * @a: an origin
+ * @b: another, of the same provider
+ *
+ * Which of two versions of a provider's list is newer: by date, then by
+ * issue ID when both have one. The trust store replaces a list only with a
+ * newer one.
+ *
+ * Returns: < 0 when @a is older, 0 when neither is newer, > 0 when @a is
+ *   newer
+ */
+int
+idw_trust_origin_compare (IdwTrustOrigin *a,
+                          IdwTrustOrigin *b)
+{
+  int cmp;
+
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  cmp = g_date_time_compare (a->date, b->date);
+  if (cmp != 0)
+    return cmp;
+  if (a->has_issue_id && b->has_issue_id && a->issue_id != b->issue_id)
+    return a->issue_id < b->issue_id ? -1 : 1;
+
+  return 0;
+}
+
 static JsonNode *
 time_node (GDateTime *datetime)
 {

@@ -41,6 +41,9 @@ gboolean        idw_trust_origin_get_issue_id    (IdwTrustOrigin  *self,
 GDateTime      *idw_trust_origin_get_next_update (IdwTrustOrigin  *self);
 gboolean        idw_trust_origin_equal           (IdwTrustOrigin  *a,
                                                   IdwTrustOrigin  *b);
+/* Which version of a provider's list is newer: date, then issue ID. */
+int             idw_trust_origin_compare         (IdwTrustOrigin  *a,
+                                                  IdwTrustOrigin  *b);
 /* {"kind": "vical", "provider", "date", "issueID": uint | null,
  * "nextUpdate": RFC 3339 | null}, times in UTC ("…Z"). */
 JsonNode       *idw_trust_origin_to_json_node    (IdwTrustOrigin  *self);

@@ -597,24 +597,6 @@ delete_unlisted (const char *folder,
     }
 }
 
-/* Newer lists sort after: by date, then issue ID when both have one. */
-static int
-compare_origins (IdwTrustOrigin *a,
-                 IdwTrustOrigin *b)
-{
-  int cmp = g_date_time_compare (idw_trust_origin_get_date (a), idw_trust_origin_get_date (b));
-  guint64 id_a = 0;
-  guint64 id_b = 0;
-
-  if (cmp != 0)
-    return cmp;
-  if (idw_trust_origin_get_issue_id (a, &id_a) && idw_trust_origin_get_issue_id (b, &id_b)
-      && id_a != id_b)
-    return id_a < id_b ? -1 : 1;
-
-  return 0;
-}
-
 static char *
 describe_origin (IdwTrustOrigin *origin)
 {
@@ -697,7 +679,7 @@ idw_trust_store_import_vical (IdwTrustStore   *self,
   held = read_list_meta (folder, NULL);
   if (held != NULL)
     {
-      int cmp = compare_origins (origin, held->origin);
+      int cmp = idw_trust_origin_compare (origin, held->origin);
 
       if (cmp < 0)
         {
