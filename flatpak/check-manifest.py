@@ -6,7 +6,8 @@ Fails when:
   * the app ID, command, runtime or SDK are not the expected ones, or the runtime
     version is not a GNOME release of 47 or later;
   * finish-args holds anything beyond the allowed sandbox holes (the camera and
-    the keyring are reached through portals, so no device or D-Bus access is needed);
+    the keyring are reached through portals, so no device or D-Bus access is needed;
+    the network is needed for one thing, the issuers' revocation status lists);
   * a module's downloaded source is not pinned: every archive or file source needs
     a sha256 and an https URL, every git source a commit;
   * the last module is not the app itself, built with meson from the source tree.
@@ -22,6 +23,8 @@ APP_ID = "io.github.idwallet.IdWallet"
 COMMAND = "id-wallet"
 ALLOWED_FINISH_ARGS = {
     "--share=ipc",
+    # Revocation: the verifier and the wallet fetch issuers' status lists.
+    "--share=network",
     "--socket=wayland",
     "--socket=fallback-x11",
     "--device=dri",
