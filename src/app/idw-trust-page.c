@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "idw-trust-page.h"
 #include "idw-ui-util.h"
@@ -1050,7 +1051,7 @@ confirm_import (IdwTrustPage *self,
   if (idw_vical_get_issue_id (vical, &issue_id))
     {
       /* Translators: the date of a trust list, then its issue number */
-      g_autofree char *dated = g_strdup_printf (_("%s, issue %" G_GUINT64_FORMAT), date, issue_id);
+      g_autofree char *dated = g_strdup_printf (_("%s, issue %" PRIu64), date, issue_id);
 
       gtk_list_box_append (GTK_LIST_BOX (list), property_row (_("Date"), dated));
     }
