@@ -2,129 +2,24 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A SoupServer on loopback, in a thread of its own (as in
- * test-verifier-status.c), serves the issuer's Status List Token: the
- * credential's entry is revoked, then suspended, then valid again. The
- * list has no ttl, so each opening of the card reads it anew. The card
+ * A SoupServer on loopback (status-server-util.h) serves the issuer's
+ * Status List Token: the credential's entry is revoked, then suspended,
+ * then valid again. The list has no ttl, so each opening of the card reads
+ * it anew. The card
  * page and the card's row in the list say each in words; a second card
  * whose list's server is down, with nothing cached, is never called
- * revoked. Each response closes its connection, so that no keep-alive
- * connection outlives the server. (The UI tests do not run under the
- * sanitizer: for the server side's own leaks in libsoup 3.2.2 see
- * tests/data/lsan-soup-server.supp.)
+ * revoked.
  */
 #include "config.h"
 
-#include <libsoup/soup.h>
-
 #include "idw-credential-row.h"
 #include "idw-ui-util.h"
+#include "status-server-util.h"
 #include "ui-wallet-util.h"
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GMutex        lock;
-  GCond         cond;
-  gboolean      ready;
-  GBytes       *list;
-  guint         requests;
-  char         *base;
-} Server;
 
 static Server server;
 static IdwKey *ds_key;
 static IdwCertificate *ds;
-
-static void
-handle (SoupServer        *soup_server,
-        SoupServerMessage *msg,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           user_data)
-{
-  g_autoptr(GBytes) list = NULL;
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-  g_mutex_lock (&server.lock);
-  server.requests++;
-  list = server.list != NULL ? g_bytes_ref (server.list) : NULL;
-  g_mutex_unlock (&server.lock);
-  if (!g_str_equal (path, "/list") || list == NULL)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, IDW_STATUS_LIST_CWT_TYPE, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (list, NULL), g_bytes_get_size (list));
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (server.context);
-  server.server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server.server, NULL, handle, NULL, NULL);
-  soup_server_listen_local (server.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server.server);
-  g_mutex_lock (&server.lock);
-  server.base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  server.ready = TRUE;
-  g_cond_signal (&server.cond);
-  g_mutex_unlock (&server.lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (server.loop);
-
-  soup_server_disconnect (server.server);
-  g_clear_object (&server.server);
-  while (g_main_context_iteration (server.context, FALSE))
-    ;
-  g_main_context_pop_thread_default (server.context);
-  return NULL;
-}
-
-static void
-server_start (void)
-{
-  g_mutex_init (&server.lock);
-  g_cond_init (&server.cond);
-  server.context = g_main_context_new ();
-  server.loop = g_main_loop_new (server.context, FALSE);
-  server.thread = g_thread_new ("status-server", server_thread, NULL);
-  g_mutex_lock (&server.lock);
-  while (!server.ready)
-    g_cond_wait (&server.cond, &server.lock);
-  g_mutex_unlock (&server.lock);
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-server_stop (void)
-{
-  g_main_context_invoke (server.context, quit_loop, server.loop);
-  g_thread_join (g_steal_pointer (&server.thread));
-  g_main_loop_unref (server.loop);
-  g_main_context_unref (server.context);
-  g_clear_pointer (&server.list, g_bytes_unref);
-  g_clear_pointer (&server.base, g_free);
-  g_mutex_clear (&server.lock);
-  g_cond_clear (&server.cond);
-}
 
 /* Serves a list (without ttl) where entry 0 has @status. */
 static void
@@ -133,17 +28,14 @@ serve_status (guint status)
   g_autoptr(IdwStatusList) list = idw_status_list_new (2, 1024, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) exp = g_date_time_add_days (now, 1);
-  g_autofree char *uri = g_strconcat (server.base, "/list", NULL);
+  g_autofree char *uri = server_uri (&server, "/list");
   g_autoptr(GError) error = NULL;
-  GBytes *token;
+  g_autoptr(GBytes) token = NULL;
 
   g_assert_true (idw_status_list_set (list, 0, status, NULL));
   token = idw_status_token_sign (list, uri, now, exp, 0, ds_key, ds, &error);
   g_assert_no_error (error);
-  g_mutex_lock (&server.lock);
-  g_clear_pointer (&server.list, g_bytes_unref);
-  server.list = token;
-  g_mutex_unlock (&server.lock);
+  server_set_list (&server, token);
 }
 
 static GtkWidget *find_row (const char *id);
@@ -281,7 +173,7 @@ assert_row_tags (const char *id,
 static void
 run_scenario (gpointer data)
 {
-  g_autofree char *uri = g_strconcat (server.base, "/list", NULL);
+  g_autofree char *uri = server_uri (&server, "/list");
   g_autofree char *id = NULL;
   g_autofree char *down_id = NULL;
   Expect revoked_row = { 0 };
@@ -322,9 +214,9 @@ run_scenario (gpointer data)
 
   /* The list's server is down and nothing is cached: calm words only. */
   {
-    g_autofree char *down_uri = g_strconcat (server.base, "/elsewhere", NULL);
+    g_autofree char *down_uri = server_uri (&server, "/elsewhere");
 
-    server_stop ();
+    server_free (&server);
     down_id = import_with_status (down_uri, "unchecked.idwcred");
     open_and_expect (down_id, "Could not check for revocation", FALSE);
     g_assert_null (find_widget (card_page (), is_row_titled, "Revoked by the Issuer"));
@@ -338,7 +230,7 @@ run_scenario (gpointer data)
 static void
 test_status (void)
 {
-  server_start ();
+  server_start (&server);
   run_app (run_scenario);
   g_clear_pointer (&ds_key, idw_key_unref);
   g_clear_pointer (&ds, idw_certificate_unref);
