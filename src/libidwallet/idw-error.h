@@ -34,6 +34,10 @@ G_BEGIN_DECLS
  * @IDW_ERROR_NONCE: a nonce is unknown, already used or does not match
  * @IDW_ERROR_SUPERSEDED: a newer version is held already (a trust list
  *   older than the one imported before)
+ * @IDW_ERROR_NO_TPM: no TPM 2.0 can be used (none present, none reachable,
+ *   or a build without TPM support)
+ * @IDW_ERROR_WRONG_TPM: a TPM-bound key was made by another TPM (another
+ *   computer, or this one's TPM after a reset)
  *
  * Every code has a specific, translatable message at the place it is raised.
  */
@@ -60,6 +64,8 @@ typedef enum
   IDW_ERROR_KEYRING,
   IDW_ERROR_NONCE,
   IDW_ERROR_SUPERSEDED,
+  IDW_ERROR_NO_TPM,
+  IDW_ERROR_WRONG_TPM,
   /* New codes go here, at the end. */
 } IdwError;
 

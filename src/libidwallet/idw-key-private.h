@@ -17,6 +17,15 @@ G_BEGIN_DECLS
 #define ED25519_SEED_LEN   32
 #define EC_MAX_COORD_LEN   66
 
+/* Signs @digest (the hash of the message with the curve's hash) with a
+ * private key that lives outside this process, such as in a TPM
+ * (idw-tpm.c), and returns COSE's raw r || s. */
+typedef GBytes *(*IdwKeySignFunc) (IdwKey        *key,
+                                   const guint8  *digest,
+                                   gsize          digest_len,
+                                   gpointer       user_data,
+                                   GError       **error);
+
 struct _IdwKey
 {
   gatomicrefcount  ref_count;
@@ -30,6 +39,11 @@ struct _IdwKey
   guint8          *secret;
   /* EC only: imported once so that each verification skips the import. */
   gnutls_pubkey_t  ec_pubkey;
+  /* EC only, for a key whose private part is held by hardware; then
+   * @secret is NULL. */
+  IdwKeySignFunc   sign_func;
+  gpointer         sign_data;
+  GDestroyNotify   sign_data_destroy;
 };
 
 /* A key of @curve with nothing in it yet. */
@@ -52,6 +66,12 @@ IdwKey      *_idw_key_new_ec_private   (IdwCurve       curve,
                                         GError       **error);
 /* The curve GnuTLS names @curve; GNUTLS_ECC_CURVE_INVALID for Ed25519. */
 gnutls_ecc_curve_t _idw_key_curve_to_gnutls (IdwCurve curve);
+/* Makes @key, a public EC key, sign through @func: idw_key_has_private()
+ * and idw_key_is_hardware() become TRUE. @destroy frees @data with the key. */
+void         _idw_key_set_signer       (IdwKey         *key,
+                                        IdwKeySignFunc  func,
+                                        gpointer        data,
+                                        GDestroyNotify  destroy);
 /* sodium_init () once. */
 void         _idw_key_ensure_sodium    (void);
 

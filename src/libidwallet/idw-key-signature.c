@@ -170,6 +170,32 @@ sign_ecdsa (IdwKey        *key,
   return result;
 }
 
+/* The hardware signs a digest: the message is hashed here with the
+ * curve's hash, as GnuTLS does for sign_ecdsa(). */
+static GBytes *
+sign_external (IdwKey        *key,
+               const guint8  *data,
+               gsize          len,
+               GError       **error)
+{
+  gint64 alg = _idw_key_curve_alg (key->curve);
+  gnutls_digest_algorithm_t digest_algo
+    = alg == IDW_COSE_ALG_ES256 ? GNUTLS_DIG_SHA256
+      : alg == IDW_COSE_ALG_ES384 ? GNUTLS_DIG_SHA384 : GNUTLS_DIG_SHA512;
+  guint8 digest[64];
+  gsize digest_len = gnutls_hash_get_len (digest_algo);
+
+  g_assert (digest_len <= sizeof digest);
+  if (gnutls_hash_fast (digest_algo, data != NULL ? data : (const guint8 *) "", len, digest) < 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("Could not make the %s signature: %s"), idw_key_alg_to_string (alg),
+                   "gnutls_hash_fast");
+      return NULL;
+    }
+  return key->sign_func (key, digest, digest_len, key->sign_data, error);
+}
+
 /**
  * idw_key_sign:
  * @key: a key with a private part: Ed25519, or EC on P-256, P-384 or P-521
@@ -180,7 +206,9 @@ sign_ecdsa (IdwKey        *key,
  * Signs @data with the key's algorithm (idw_key_get_alg()), both
  * deterministically: Ed25519 is pure EdDSA (RFC 8032); ECDSA hashes with
  * SHA-256, SHA-384 or SHA-512 by curve, takes its nonce by RFC 6979 and
- * returns COSE's raw r || s (RFC 9053 §2.1).
+ * returns COSE's raw r || s (RFC 9053 §2.1). A hardware key
+ * (idw_key_is_hardware()) has the hardware sign the hash, with a nonce of
+ * its choosing, and may fail with its errors (idw-tpm.h).
  *
  * Returns: (transfer full): the signature (64 bytes for EdDSA and ES256,
  *   96 for ES384, 132 for ES512), or %NULL with %IDW_ERROR_UNSUPPORTED
@@ -198,6 +226,8 @@ idw_key_sign (IdwKey        *key,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (key->sign_func != NULL)
+    return sign_external (key, data, len, error);
   if (key->secret == NULL)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,

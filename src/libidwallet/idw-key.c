@@ -175,6 +175,8 @@ idw_key_unref (IdwKey *key)
   /* sodium_free() zeroes the region before unmapping it. */
   g_clear_pointer (&key->secret, sodium_free);
   g_clear_pointer (&key->ec_pubkey, gnutls_pubkey_deinit);
+  if (key->sign_data_destroy != NULL)
+    key->sign_data_destroy (key->sign_data);
   g_free (key);
 }
 
@@ -514,7 +516,38 @@ idw_key_has_private (IdwKey *key)
 {
   g_return_val_if_fail (key != NULL, FALSE);
 
-  return key->secret != NULL;
+  return key->secret != NULL || key->sign_func != NULL;
+}
+
+/**
+ * idw_key_is_hardware:
+ * @key: a key
+ *
+ * Returns: %TRUE when @key signs with a private part held by hardware (a
+ *   TPM, idw-tpm.h): no private key bytes are in this process, and the key
+ *   cannot be copied to another computer.
+ */
+gboolean
+idw_key_is_hardware (IdwKey *key)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return key->sign_func != NULL;
+}
+
+void
+_idw_key_set_signer (IdwKey         *key,
+                     IdwKeySignFunc  func,
+                     gpointer        data,
+                     GDestroyNotify  destroy)
+{
+  g_return_if_fail (key != NULL && func != NULL);
+  g_return_if_fail (key->curve != IDW_CURVE_ED25519 && key->secret == NULL);
+  g_return_if_fail (key->sign_func == NULL);
+
+  key->sign_func = func;
+  key->sign_data = data;
+  key->sign_data_destroy = destroy;
 }
 
 /**

@@ -63,6 +63,8 @@ IdwKey     *idw_key_new_from_pem           (const char    *pem,
                                             GError       **error);
 IdwCurve    idw_key_get_curve              (IdwKey        *key);
 gboolean    idw_key_has_private            (IdwKey        *key);
+/* Whether the private part is held by hardware (a TPM) and never in memory. */
+gboolean    idw_key_is_hardware            (IdwKey        *key);
 /* Ed25519: the 32 public bytes; EC: 0x04 || x || y. */
 GBytes     *idw_key_get_public_bytes       (IdwKey        *key);
 /* Lowercase hex SHA-256 of the public bytes. */
