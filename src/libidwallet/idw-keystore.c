@@ -25,6 +25,7 @@
 
 #include "idw-error.h"
 #include "idw-keystore.h"
+#include "idw-keystore-private.h"
 
 #define SEED_LEN            32
 #define SECRET_TEXT_MAX     64  /* base64 of 32 bytes is 44 characters */
@@ -745,4 +746,20 @@ idw_keystore_get_wallet_key_sync (GCancellable  *cancellable,
   /* Read it back: should another process have stored one at the same
    * moment, the keyring's copy is the one every process will use. */
   return lookup_wallet_key (cancellable, error);
+}
+
+/* ---- For the other keystore files (idw-keystore-private.h) ---------- */
+
+SecretService *
+_idw_keystore_get_service (GCancellable  *cancellable,
+                           GError       **error)
+{
+  return get_service (cancellable, error);
+}
+
+void
+_idw_keystore_propagate_error (GError **error,
+                               GError  *cause)
+{
+  propagate_keyring_error (error, cause);
 }

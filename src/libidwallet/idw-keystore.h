@@ -111,3 +111,24 @@ IdwWalletKey *idw_keystore_get_wallet_key_finish     (GAsyncResult         *resu
                                                       GError              **error);
 
 G_END_DECLS
+
+/* ---- Device keys in the TPM (idw-keystore-tpm.c) -------------------- */
+
+/* The item of a TPM-bound device key: its own `kind`, so that a build
+ * without TPM support never reads its secret (the wrapped key, idw-tpm.h,
+ * as base64) as a software key's seed. */
+#define IDW_KEYSTORE_KIND_DEVICE_TPM "device-key-tpm"
+
+IdwKey       *idw_keystore_create_tpm_device_key_sync (const char      *name,
+                                                       GCancellable    *cancellable,
+                                                       GError         **error);
+gboolean      idw_keystore_store_tpm_device_key_sync  (IdwKey          *key,
+                                                       const char      *name,
+                                                       GCancellable    *cancellable,
+                                                       GError         **error);
+IdwKey       *idw_keystore_lookup_tpm_device_key_sync (const char      *fingerprint,
+                                                       GCancellable    *cancellable,
+                                                       GError         **error);
+gboolean      idw_keystore_delete_tpm_device_key_sync (const char      *fingerprint,
+                                                       GCancellable    *cancellable,
+                                                       GError         **error);
