@@ -169,6 +169,7 @@ test_blob_attributes (void)
   const guint8 *point;
 
   data = g_bytes_get_data (blob, &len);
+  g_test_message ("The wrapped blob has %zu bytes", len);
   g_assert_cmpuint (len, <=, IDW_TPM_BLOB_MAX);
   g_assert_cmpuint (data[0], ==, IDW_TPM_BLOB_VERSION);
   g_assert_cmpint (Tss2_MU_TPM2B_PUBLIC_Unmarshal (data, len, &offset, &public), ==, 0);

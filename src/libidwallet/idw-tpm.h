@@ -30,7 +30,7 @@ G_BEGIN_DECLS
 /* The first byte of a wrapped blob. */
 #define IDW_TPM_BLOB_VERSION 1
 /* No wrapped blob is longer (the version byte, a TPM2B_PUBLIC and a
- * TPM2B_PRIVATE of a P-256 key take about 250 bytes). */
+ * TPM2B_PRIVATE of a P-256 key take 219 bytes). */
 #define IDW_TPM_BLOB_MAX     1024
 
 gboolean  idw_tpm_is_supported  (void);
