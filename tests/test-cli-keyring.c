@@ -404,6 +404,73 @@ test_request_issue_import (void)
   g_assert_true (json_object_get_boolean_member (verdict, "valid"));
 }
 
+/* The same with a P-256 device key (ES256), the kind a TPM holds:
+ * request --device-alg ES256 → issue --request → import → present →
+ * verify. */
+static void
+test_request_es256 (void)
+{
+  g_autofree char *request_file = tmp_path ("request-es256.cbor");
+  g_autofree char *bound = tmp_path ("bound-es256.idwcred");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCredentialRequest) parsed = NULL;
+  g_autoptr(IdwCredential) issued = NULL;
+  g_autoptr(IdwKey) in_keyring = NULL;
+  g_autoptr(IdwEnvelope) envelope = NULL;
+  g_autoptr(IdwDeviceResponse) response = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(Run) request = NULL;
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) present = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  IdwDocument *doc;
+
+  ensure_issuer ();
+
+  request = run_cli (NULL, "request", "--out", request_file, "--device-alg", "ES256",
+                     "--name", "ES256 request", NULL);
+  g_assert_cmpint (request->status, ==, 0);
+  parsed = idw_credential_request_new_from_file (request_file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_alg (idw_credential_request_get_device_key (parsed)), ==, IDW_COSE_ALG_ES256);
+  in_keyring = idw_keystore_find_private_key_sync (idw_credential_request_get_device_key (parsed), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_curve (in_keyring), ==, IDW_CURVE_P256);
+  g_assert_true (idw_key_has_private (in_keyring));
+
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                   "--request", request_file, "--out", bound, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  issued = idw_credential_new_from_file (bound, &error);
+  g_assert_no_error (error);
+  g_assert_null (idw_credential_get_private_key (issued));
+  g_assert_true (idw_key_equal (idw_credential_get_device_key (issued), in_keyring));
+
+  import = run_cli (NULL, "import", bound, NULL);
+  g_assert_cmpint (import->status, ==, 0);
+  id = g_strstrip (g_strdup (import->out));
+  g_assert_true (is_wallet_id (id));
+  g_assert_nonnull (strstr (import->err, "bound to a device key in the keyring"));
+
+  present = run_cli (NULL, "present", id, NULL);
+  g_assert_cmpint (present->status, ==, 0);
+  g_strstrip (present->out);
+  envelope = idw_envelope_parse_text (present->out, &error);
+  g_assert_no_error (error);
+  response = idw_device_response_parse (envelope->response, IDW_MDOC_PARSE_DEFAULT, &error);
+  g_assert_no_error (error);
+  doc = g_ptr_array_index (response->documents, 0);
+  sign1 = idw_cose_sign1_parse (doc->device_signed->device_signature, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sign1->alg, ==, IDW_COSE_ALG_ES256);
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, 64);
+
+  verdict = verify_json (0, present->out);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+}
+
 static void
 test_import_without_key (void)
 {
@@ -517,6 +584,7 @@ main (int    argc,
   g_test_add_func ("/cli-keyring/list", test_list);
   g_test_add_func ("/cli-keyring/present-by-id", test_present_by_id);
   g_test_add_func ("/cli-keyring/request-issue-import", test_request_issue_import);
+  g_test_add_func ("/cli-keyring/request-es256", test_request_es256);
   g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
   g_test_add_func ("/cli-keyring/hostile-import-list", test_hostile_import_list);
 

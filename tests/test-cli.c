@@ -111,6 +111,11 @@ test_usage_errors (void)
     { { "ask", "--doctype", "x.y", "--elements", "family_name", NULL }, "NAMESPACE/family_name" },
     { { "ask", "extra", NULL }, "extra" },
     { { "request", NULL }, "--out" },
+    { { "request", "--out", "r.cbor", "--device-alg", "RS256", NULL }, "RS256" },
+    { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--request", "r",
+        "--device-alg", "ES256", NULL }, "--device-alg" },
+    { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--new-device-key",
+        "--device-alg", "ES384", NULL }, "ES384" },
     { { "import", NULL }, "credential file" },
     { { "list", "extra", NULL }, "extra" },
     { { "issue", "--issuer", "d", "--data", "x.json", "--out", "y", "--request", "r",
@@ -419,6 +424,59 @@ test_issue_new_device_key (void)
                    "--new-device-key", "--out", credential, NULL);
   g_assert_cmpint (again->status, ==, 2);
   g_assert_nonnull (strstr (again->err, "already exists"));
+}
+
+/* The deviceSignature's algorithm in an IDW1 text. */
+static gint64
+device_signature_alg (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwEnvelope) envelope = idw_envelope_parse_text (text, &error);
+  g_autoptr(IdwDeviceResponse) response = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  IdwDocument *doc;
+
+  g_assert_no_error (error);
+  response = idw_device_response_parse (envelope->response, IDW_MDOC_PARSE_DEFAULT, &error);
+  g_assert_no_error (error);
+  doc = g_ptr_array_index (response->documents, 0);
+  sign1 = idw_cose_sign1_parse (doc->device_signed->device_signature, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, 64);
+  return sign1->alg;
+}
+
+/* issue --new-device-key --device-alg ES256: a P-256 device key whose
+ * private part travels in the file (COSE_Key EC2 with d); present signs
+ * ES256 with it and the verifier accepts. */
+static void
+test_issue_new_device_key_es256 (void)
+{
+  g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+  g_autofree char *out = tmp_path ("es256.idwcred");
+  g_autoptr(Run) issue = NULL;
+  g_autoptr(Run) present = NULL;
+  g_autoptr(IdwCredential) cred = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+
+  ensure_credential ();
+  issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, "--new-device-key",
+                   "--device-alg", "es256", "--out", out, NULL);
+  g_assert_cmpint (issue->status, ==, 0);
+  assert_mode (out, 0600);
+
+  cred = idw_credential_new_from_file (out, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (idw_credential_get_private_key (cred));
+  g_assert_cmpint (idw_key_get_alg (idw_credential_get_device_key (cred)), ==, IDW_COSE_ALG_ES256);
+
+  present = run_cli (NULL, "present", out, "--preset", "age-over-18", NULL);
+  g_assert_cmpint (present->status, ==, 0);
+  g_strstrip (present->out);
+  g_assert_cmpint (device_signature_alg (present->out), ==, IDW_COSE_ALG_ES256);
+  verdict = verify_json (0, present->out, "--trust", iaca_pem, "-", NULL);
+  g_assert_true (json_object_get_boolean_member (verdict, "valid"));
 }
 
 static void
@@ -826,6 +884,7 @@ main (int    argc,
     }
   g_test_add_func ("/cli/issuer/alg-bad", test_issuer_alg_bad);
   g_test_add_func ("/cli/issue/new-device-key", test_issue_new_device_key);
+  g_test_add_func ("/cli/issue/new-device-key-es256", test_issue_new_device_key_es256);
   g_test_add_func ("/cli/issue/options", test_issue_options);
   g_test_add_func ("/cli/issue/bad-data", test_issue_bad_data);
   g_test_add_func ("/cli/issue/device-key", test_issue_device_key);

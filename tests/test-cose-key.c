@@ -117,6 +117,43 @@ test_cose_key_ec2 (void)
 #define P256_X "215820" COSE_WG_P256_X
 #define P256_Y "225820" COSE_WG_P256_Y
 
+/* A P-256 key with its private part, as a credential file carries a
+ * device key the issuer made: d round-trips, the key still signs. */
+static void
+test_cose_key_ec2_private (void)
+{
+  g_autoptr(IdwKey) key = idw_key_generate_p256 ();
+  g_autoptr(cbor_item_t) with_d = idw_cose_key_encode (key, TRUE);
+  g_autoptr(cbor_item_t) without_d = idw_cose_key_encode (key, FALSE);
+  g_autoptr(IdwKey) back = NULL;
+  g_autoptr(IdwKey) public_only = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GError) error = NULL;
+  cbor_item_t *d;
+
+  g_assert_cmpint (idw_key_get_alg (key), ==, IDW_COSE_ALG_ES256);
+  g_assert_true (idw_key_has_private (key));
+  d = idw_cbor_map_get_int (with_d, -4);
+  g_assert_nonnull (d);
+  g_assert_cmpuint (cbor_bytestring_length (d), ==, 32);
+  g_assert_null (idw_cbor_map_get_int (without_d, -4));
+
+  back = idw_cose_key_decode (with_d, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (key, back));
+  g_assert_true (idw_key_has_private (back));
+  sig = idw_key_sign (back, (const guint8 *) "abc", 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (sig), ==, 64);
+  g_assert_true (idw_key_verify (key, IDW_COSE_ALG_ES256, (const guint8 *) "abc", 3,
+                                 g_bytes_get_data (sig, NULL), 64, &error));
+  g_assert_no_error (error);
+
+  public_only = idw_key_dup_public (back);
+  g_assert_true (idw_key_equal (key, public_only));
+  g_assert_false (idw_key_has_private (public_only));
+}
+
 static void
 test_cose_key_errors (void)
 {
@@ -161,7 +198,14 @@ test_cose_key_errors (void)
     { "a4" "0102" "2001" "215820" "bac5b11cad8f99f9c72b05cf4b9e26d244dc189f745228255a219a86d6a09efe" P256_Y,
       IDW_ERROR_MALFORMED },                                       /* off the curve */
     { "a5" "0102" "2001" P256_X P256_Y "23" "5820" "57c92077664146e876760c9520d054aa93c3afb04e306705db6090308507b4d3",
-      IDW_ERROR_UNSUPPORTED },                                     /* private EC2 */
+      0 },                                                         /* private EC2 (RFC 8152 C.7.2) */
+    { "a5" "0102" "2001" P256_X P256_Y "23" "5820" "0000000000000000000000000000000000000000000000000000000000000001",
+      IDW_ERROR_MALFORMED },                                       /* d of another key */
+    { "a5" "0102" "2001" P256_X P256_Y "23" "5820" "0000000000000000000000000000000000000000000000000000000000000000",
+      IDW_ERROR_MALFORMED },                                       /* d = 0 */
+    { "a5" "0102" "2001" P256_X P256_Y "23" "581f" "c92077664146e876760c9520d054aa93c3afb04e306705db6090308507b4d3",
+      IDW_ERROR_MALFORMED },                                       /* d 31 bytes */
+    { "a5" "0102" "2001" P256_X P256_Y "23" "01", IDW_ERROR_WRONG_TYPE }, /* d an int */
     { "a4" "0102" "2001" P256_X P256_Y, 0 },                       /* fine */
     { "a6" "0102" "2001" P256_X P256_Y "0242" "3131" "0326", 0 },  /* kid and alg ignored */
   };
@@ -201,6 +245,7 @@ main (int    argc,
 
   g_test_add_func ("/cose/cose-key/okp", test_cose_key_okp);
   g_test_add_func ("/cose/cose-key/ec2", test_cose_key_ec2);
+  g_test_add_func ("/cose/cose-key/ec2-private", test_cose_key_ec2_private);
   g_test_add_func ("/cose/cose-key/errors", test_cose_key_errors);
 
   return g_test_run ();

@@ -270,6 +270,92 @@ test_tampered (void)
   }
 }
 
+/* A P-256 device key (what a TPM holds): the deviceKey is EC2, the proof
+ * ES256, and a proof by another P-256 key or of another algorithm is
+ * refused. */
+static void
+test_es256 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = idw_key_generate_p256 ();
+  g_autoptr(IdwKey) other = idw_key_generate_p256 ();
+  g_autoptr(GDateTime) created = fixed_time ();
+  g_autoptr(IdwCredentialRequest) request = idw_credential_request_new (key, created, &error);
+  g_autoptr(IdwCredentialRequest) other_request = NULL;
+  g_autoptr(IdwCredentialRequest) ed25519_request = make_request (NULL);
+  g_autoptr(IdwCredentialRequest) parsed = NULL;
+  g_autoptr(GBytes) cbor = NULL;
+  g_autoptr(GBytes) other_cbor = NULL;
+  g_autoptr(GBytes) ed25519_cbor = NULL;
+  g_autoptr(GBytes) foreign_proof = NULL;
+  g_autoptr(GBytes) eddsa_proof = NULL;
+  g_autoptr(GBytes) with_d = NULL;
+  g_autoptr(cbor_item_t) device_key = NULL;
+  g_autoptr(cbor_item_t) proof = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  gint64 value;
+
+  g_assert_no_error (error);
+  cbor = idw_credential_request_to_bytes (request);
+
+  device_key = get_field (cbor, "deviceKey");
+  g_assert_cmpuint (cbor_map_size (device_key), ==, 4);
+  g_assert_true (idw_cbor_get_int (idw_cbor_map_get_int (device_key, 1), &value));
+  g_assert_cmpint (value, ==, 2);
+  g_assert_true (idw_cbor_get_int (idw_cbor_map_get_int (device_key, -1), &value));
+  g_assert_cmpint (value, ==, 1);
+  g_assert_cmpuint (cbor_bytestring_length (idw_cbor_map_get_int (device_key, -2)), ==, 32);
+  g_assert_cmpuint (cbor_bytestring_length (idw_cbor_map_get_int (device_key, -3)), ==, 32);
+  g_assert_null (idw_cbor_map_get_int (device_key, -4));
+
+  proof = get_field (cbor, "proof");
+  sign1 = idw_cose_sign1_parse (proof, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sign1->alg, ==, IDW_COSE_ALG_ES256);
+  g_assert_null (sign1->payload);
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, 64);
+
+  parsed = idw_credential_request_parse (cbor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (idw_credential_request_get_device_key (parsed), key));
+  g_assert_false (idw_key_has_private (idw_credential_request_get_device_key (parsed)));
+  g_assert_cmpint (idw_key_get_alg (idw_credential_request_get_device_key (parsed)), ==, IDW_COSE_ALG_ES256);
+
+  /* A valid ES256 proof, made by another P-256 key for its own request. */
+  other_request = idw_credential_request_new (other, created, &error);
+  g_assert_no_error (error);
+  other_cbor = idw_credential_request_to_bytes (other_request);
+  foreign_proof = replace_field (cbor, "proof", get_field (other_cbor, "proof"));
+  assert_parse_fails (foreign_proof, NULL, IDW_ERROR_BAD_SIGNATURE, "proof");
+
+  /* An EdDSA proof for a P-256 key. */
+  ed25519_cbor = idw_credential_request_to_bytes (ed25519_request);
+  eddsa_proof = replace_field (cbor, "proof", get_field (ed25519_cbor, "proof"));
+  assert_parse_fails (eddsa_proof, NULL, IDW_ERROR_UNSUPPORTED, "proof");
+
+  /* Never the private scalar in a request. */
+  with_d = replace_field (cbor, "deviceKey", idw_cose_key_encode (key, TRUE));
+  assert_parse_fails (with_d, NULL, IDW_ERROR_MALFORMED, "private");
+
+  /* A holder key is Ed25519 or P-256, nothing else. */
+  {
+    guint8 d[48];
+    g_autoptr(IdwKey) p384 = NULL;
+    g_autoptr(IdwCredentialRequest) refused = NULL;
+    g_autoptr(GBytes) p384_key = NULL;
+
+    memset (d, 0x01, sizeof d);
+    p384 = idw_key_new_ec_private (IDW_CURVE_P384, d, sizeof d, &error);
+    g_assert_no_error (error);
+    refused = idw_credential_request_new (p384, created, &error);
+    g_assert_null (refused);
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+    p384_key = replace_field (cbor, "deviceKey", idw_cose_key_encode (p384, FALSE));
+    assert_parse_fails (p384_key, NULL, IDW_ERROR_UNSUPPORTED, "P-384");
+  }
+}
+
 static void
 test_wrong_types (void)
 {
@@ -458,6 +544,7 @@ main (int    argc,
   g_test_add_func ("/credential-request/file", test_file);
   g_test_add_func ("/credential-request/new-needs-private-key", test_new_needs_private_key);
   g_test_add_func ("/credential-request/tampered", test_tampered);
+  g_test_add_func ("/credential-request/es256", test_es256);
   g_test_add_func ("/credential-request/wrong-types", test_wrong_types);
   g_test_add_func ("/credential-request/created-future", test_created_future);
   g_test_add_func ("/credential-request/truncated", test_truncated);

@@ -967,6 +967,115 @@ test_issuer_alg (Fixture       *f,
                    IDW_CHECK_STATUS_FAILED);
 }
 
+/* The deviceSignature of @envelope's first document. */
+static cbor_item_t *
+device_signature_of (IdwEnvelope *envelope)
+{
+  cbor_item_t *documents = idw_cbor_map_get (envelope->response, "documents");
+  cbor_item_t *device_signed = idw_cbor_map_get (cbor_array_handle (documents)[0], "deviceSigned");
+  cbor_item_t *device_auth = idw_cbor_map_get (device_signed, "deviceAuth");
+
+  return idw_cbor_map_get (device_auth, "deviceSignature");
+}
+
+/* A P-256 device key (a TPM's, say) end to end: a credential request
+ * with an EC2 key and an ES256 proof, a credential bound to it, an ES256
+ * device signature that the verifier checks, and fails when changed. */
+static void
+test_device_es256 (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const paths[] = { "org.iso.18013.5.1/family_name", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) device_key = idw_key_generate_p256 ();
+  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autoptr(IdwCredentialRequest) received = NULL;
+  g_autoptr(IdwCredential) credential = NULL;
+  g_autoptr(IdwCredential) from_file = NULL;
+  g_autoptr(GBytes) cbor = NULL;
+  g_autoptr(GBytes) file_bytes = NULL;
+  g_autoptr(IdwEnvelope) envelope = NULL;
+  g_autoptr(IdwCoseSign1) sign1 = NULL;
+  g_autoptr(IdwVerdict) verdict = NULL;
+  g_autoptr(IdwVerdict) tampered_verdict = NULL;
+  g_autoptr(IdwVerdict) file_verdict = NULL;
+  g_autoptr(cbor_item_t) expected_protected = idw_cbor_new_map ();
+  g_autoptr(GBytes) expected_protected_bytes = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tampered_text = NULL;
+  g_autofree char *file_text = NULL;
+  cbor_item_t *signature;
+  IdwMso *mso;
+  gint64 kty;
+
+  /* Holder → issuer. */
+  request = idw_credential_request_new (device_key, NULL, &error);
+  g_assert_no_error (error);
+  cbor = idw_credential_request_to_bytes (request);
+  received = idw_credential_request_parse (cbor, NULL, &error);
+  g_assert_no_error (error);
+  credential = test_issue (f->issuer, idw_credential_request_get_device_key (received), NULL);
+  g_assert_null (idw_credential_get_private_key (credential));
+
+  /* The MSO's deviceKey is the EC2 key of the request. */
+  mso = idw_credential_get_mso (credential);
+  g_assert_true (idw_cbor_get_int (idw_cbor_map_get_int (mso->device_key, 1), &kty));
+  g_assert_cmpint (kty, ==, 2);
+  g_assert_true (idw_key_equal (idw_credential_get_device_key (credential), device_key));
+
+  /* The holder presents with the key it kept. */
+  envelope = idw_present_envelope (credential, device_key, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sign1 = idw_cose_sign1_parse (device_signature_of (envelope), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sign1->alg, ==, IDW_COSE_ALG_ES256);
+  idw_cbor_map_add_int (expected_protected, IDW_COSE_HEADER_ALG, idw_cbor_new_int (-7));
+  expected_protected_bytes = idw_cbor_encode (expected_protected);
+  g_assert_true (g_bytes_equal (sign1->protected_bytes, expected_protected_bytes));
+  g_assert_null (sign1->payload);
+  g_assert_cmpuint (g_bytes_get_size (sign1->signature), ==, 64);
+
+  text = idw_envelope_to_text (envelope);
+  verdict = idw_verifier_verify_text (f->verifier, text);
+  assert_valid (verdict);
+  assert_disclosed_exactly (verdict, paths);
+
+  /* One bit of the device signature's s changed. */
+  signature = cbor_array_handle (device_signature_of (envelope))[3];
+  cbor_bytestring_handle (signature)[63] ^= 0x01;
+  tampered_text = idw_envelope_to_text (envelope);
+  tampered_verdict = idw_verifier_verify_text (f->verifier, tampered_text);
+  g_assert_false (idw_verdict_is_valid (tampered_verdict));
+  g_assert_cmpint (idw_verdict_get_status (tampered_verdict, IDW_CHECK_DEVICE_SIGNATURE), ==,
+                   IDW_CHECK_STATUS_FAILED);
+  g_assert_cmpint (idw_verdict_get_status (tampered_verdict, IDW_CHECK_ISSUER_SIGNATURE), ==,
+                   IDW_CHECK_STATUS_PASSED);
+
+  /* Another key of the same curve cannot present it. */
+  {
+    g_autoptr(IdwKey) other = idw_key_generate_p256 ();
+    g_autofree char *refused = idw_present_text (credential, other, paths, NULL, NULL, &error);
+
+    g_assert_null (refused);
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+    g_clear_error (&error);
+  }
+
+  /* The issuer-made form: the P-256 private key travels in the credential
+   * file (COSE_Key EC2 with d) and presents from there. */
+  g_assert_true (idw_credential_set_private_key (credential, device_key, &error));
+  g_assert_no_error (error);
+  file_bytes = idw_credential_to_bytes (credential, TRUE);
+  from_file = idw_credential_new_from_bytes (file_bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (idw_credential_get_private_key (from_file));
+  g_assert_true (idw_key_equal (idw_credential_get_private_key (from_file), device_key));
+  file_text = idw_present_text (from_file, NULL, paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file_verdict = idw_verifier_verify_text (f->verifier, file_text);
+  assert_valid (file_verdict);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -994,6 +1103,7 @@ main (int   argc,
   FIXTURE ("qr-portrait", test_qr_portrait);
   FIXTURE ("device-response-structure", test_device_response_structure);
   FIXTURE ("data-files", test_data_files);
+  FIXTURE ("device-es256", test_device_es256);
   g_test_add ("/issue-present/issuer-alg/ES256", Fixture, GINT_TO_POINTER (IDW_COSE_ALG_ES256),
               fixture_setup_alg, test_issuer_alg, fixture_teardown);
   g_test_add ("/issue-present/issuer-alg/ES384", Fixture, GINT_TO_POINTER (IDW_COSE_ALG_ES384),

@@ -65,7 +65,8 @@ test_schema (void)
   g_assert_cmpstr (schema->name, ==, "io.github.idwallet.IdWallet.Key");
   g_assert_cmpstr (schema->attributes[0].name, ==, "kind");
   g_assert_cmpstr (schema->attributes[1].name, ==, "fingerprint");
-  g_assert_null (schema->attributes[2].name);
+  g_assert_cmpstr (schema->attributes[2].name, ==, "curve");
+  g_assert_null (schema->attributes[3].name);
 }
 
 static void
@@ -105,6 +106,7 @@ test_device_key_round_trip (void)
   attributes = secret_item_get_attributes (item);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "kind"), ==, "device-key");
   g_assert_cmpstr (g_hash_table_lookup (attributes, "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "curve"), ==, "Ed25519");
   g_assert_cmpstr (g_hash_table_lookup (attributes, "xdg:schema"), ==,
                    "io.github.idwallet.IdWallet.Key");
 
@@ -148,6 +150,92 @@ test_device_key_round_trip (void)
   ok = idw_keystore_delete_device_key_sync (fingerprint, NULL, &error);
   g_assert_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND);
   g_assert_false (ok);
+}
+
+/* A software P-256 device key (ES256): the item holds its 32-byte scalar
+ * and names the curve; the key comes back whole and signs. */
+static void
+test_device_key_p256 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) created = NULL;
+  g_autoptr(IdwKey) found = NULL;
+  g_autoptr(IdwKey) refused = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(SecretItem) item = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *expected_text = NULL;
+  static const char message[] = "sign me";
+  guint8 d[32];
+
+  created = idw_keystore_create_device_key_for_alg_sync (IDW_COSE_ALG_ES256, "P-256 test", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_curve (created), ==, IDW_CURVE_P256);
+  g_assert_true (idw_key_has_private (created));
+  fingerprint = idw_key_get_fingerprint (created);
+
+  item = find_item (IDW_KEYSTORE_KIND_DEVICE, fingerprint);
+  g_assert_nonnull (item);
+  attributes = secret_item_get_attributes (item);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "curve"), ==, "P-256");
+  value = secret_item_get_secret (item);
+  g_assert_true (idw_key_export_ec_scalar (created, d, sizeof d));
+  expected_text = g_base64_encode (d, sizeof d);
+  sodium_memzero (d, sizeof d);
+  g_assert_cmpstr (secret_value_get_text (value), ==, expected_text);
+
+  found = idw_keystore_lookup_device_key_sync (fingerprint, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (found, created));
+  g_assert_true (idw_key_has_private (found));
+  g_assert_cmpint (idw_key_get_alg (found), ==, IDW_COSE_ALG_ES256);
+  signature = idw_key_sign (found, (const guint8 *) message, strlen (message), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, 64);
+  g_assert_true (idw_key_verify (created, IDW_COSE_ALG_ES256, (const guint8 *) message, strlen (message),
+                                 g_bytes_get_data (signature, NULL), 64, &error));
+
+  g_assert_true (idw_keystore_delete_device_key_sync (fingerprint, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Only the algorithms a holder key may have. */
+  refused = idw_keystore_create_device_key_for_alg_sync (IDW_COSE_ALG_ES384, NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+}
+
+/* An item written before items named their curve: Ed25519, and it loads. */
+static void
+test_device_key_legacy_item (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
+  g_autoptr(IdwKey) found = NULL;
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SecretValue) value = NULL;
+  g_autofree char *fingerprint = idw_key_get_fingerprint (key);
+  g_autofree char *text = NULL;
+  guint8 seed[32];
+
+  g_assert_true (idw_key_export_seed (key, seed));
+  text = g_base64_encode (seed, sizeof seed);
+  sodium_memzero (seed, sizeof seed);
+  value = secret_value_new (text, -1, "text/plain");
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) IDW_KEYSTORE_KIND_DEVICE);
+  g_hash_table_insert (attributes, (gpointer) "fingerprint", fingerprint);
+  secret_service_store_sync (NULL, idw_keystore_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                             "ID Wallet legacy test key", value, NULL, &error);
+  g_assert_no_error (error);
+
+  found = idw_keystore_lookup_device_key_sync (fingerprint, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_equal (found, key));
+  assert_same_seed (found, key);
+
+  g_assert_true (idw_keystore_delete_device_key_sync (fingerprint, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -623,6 +711,8 @@ main (int   argc,
 
   g_test_add_func ("/keystore/schema", test_schema);
   g_test_add_func ("/keystore/device-key/round-trip", test_device_key_round_trip);
+  g_test_add_func ("/keystore/device-key/p256", test_device_key_p256);
+  g_test_add_func ("/keystore/device-key/legacy-item", test_device_key_legacy_item);
   g_test_add_func ("/keystore/device-key/import", test_device_key_import);
   g_test_add_func ("/keystore/device-key/bad-fingerprint", test_device_key_bad_fingerprint);
   g_test_add_func ("/keystore/wallet-key/get-or-create", test_wallet_key);

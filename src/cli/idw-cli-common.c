@@ -295,6 +295,34 @@ idw_cli_write_file (const char  *path,
   return TRUE;
 }
 
+gboolean
+idw_cli_parse_device_alg (const char  *value,
+                          gint64      *out_alg,
+                          GError     **error)
+{
+  static const IdwCoseAlg algs[] = { IDW_COSE_ALG_EDDSA, IDW_COSE_ALG_ES256 };
+
+  if (value == NULL)
+    {
+      *out_alg = IDW_COSE_ALG_EDDSA;
+      return TRUE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (algs); i++)
+    {
+      if (g_ascii_strcasecmp (value, idw_key_alg_to_string (algs[i])) == 0)
+        {
+          *out_alg = algs[i];
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--device-alg: “%s” is not a device key algorithm; use EdDSA (Ed25519) or ES256 (P-256)."),
+               value);
+  return FALSE;
+}
+
 GDateTime *
 idw_cli_parse_time (const char  *option,
                     const char  *value,

@@ -94,6 +94,12 @@ GDateTime       *idw_cli_parse_time            (const char     *option,
                                                 const char     *value,
                                                 GError        **error);
 
+/* --device-alg: "EdDSA" (Ed25519, the default when @value is NULL) or
+ * "ES256" (P-256), in any case. Errors: G_OPTION_ERROR_BAD_VALUE. */
+gboolean         idw_cli_parse_device_alg      (const char     *value,
+                                                gint64         *out_alg,
+                                                GError        **error);
+
 /* Every certificate in a PEM file (one or several blocks) or a DER file
  * (idw_certificate_list_new_from_data()); "-" reads stdin. */
 GPtrArray       *idw_cli_load_certificates     (const char     *path,

@@ -48,28 +48,6 @@ key_from_spki (const guint8  *der,
   return NULL;
 }
 
-/* The public part only: --device-key names the holder's key, and a
- * private part found in the file must not end up in the credential. */
-static IdwKey *
-public_part (IdwKey  *key,
-             GError **error)
-{
-  g_autoptr(GBytes) public_bytes = idw_key_get_public_bytes (key);
-  const guint8 *p;
-  gsize len;
-
-  if (!idw_key_has_private (key))
-    return idw_key_ref (key);
-
-  p = g_bytes_get_data (public_bytes, &len);
-  if (idw_key_get_curve (key) == IDW_CURVE_ED25519)
-    return idw_key_new_ed25519_public (p, len, error);
-
-  g_assert (len >= 1 && (len - 1) % 2 == 0);
-  return idw_key_new_ec_public (idw_key_get_curve (key), p + 1, (len - 1) / 2,
-                                p + 1 + (len - 1) / 2, (len - 1) / 2, error);
-}
-
 /* A device key file: a COSE_Key (CBOR, binary or hex) or a PEM public key
  * (SubjectPublicKeyInfo, Ed25519 or P-256). */
 static IdwKey *
@@ -133,7 +111,9 @@ load_device_key (const char  *path,
       return NULL;
     }
 
-  return public_part (key, error);
+  /* The public part only: --device-key names the holder's key, and a
+   * private part found in the file must not end up in the credential. */
+  return idw_key_dup_public (key);
 }
 
 static char *
@@ -178,6 +158,8 @@ idw_cli_issue (int    argc,
   guint64 status_index = 0;
   IdwIssueOptions options = { 0 };
   gboolean new_device_key = FALSE;
+  g_autofree char *device_alg_text = NULL;
+  gint64 device_alg;
   const GOptionEntry entries[] = {
     { "issuer", 0, 0, G_OPTION_ARG_FILENAME, &issuer_dir,
       N_("The issuer folder made by “issuer init” (ds.pem and ds.key are used)"), N_("DIR") },
@@ -186,7 +168,9 @@ idw_cli_issue (int    argc,
     { "device-key", 0, 0, G_OPTION_ARG_FILENAME, &device_key_file,
       N_("The holder’s device public key: a COSE_Key (CBOR, binary or hex) or a PEM public key (Ed25519 or P-256)"), N_("FILE") },
     { "new-device-key", 0, 0, G_OPTION_ARG_NONE, &new_device_key,
-      N_("Generate an Ed25519 device key and keep its private part in the credential file"), NULL },
+      N_("Generate a device key and keep its private part in the credential file"), NULL },
+    { "device-alg", 0, 0, G_OPTION_ARG_STRING, &device_alg_text,
+      N_("With --new-device-key: the key’s algorithm, EdDSA (Ed25519, the default) or ES256 (P-256)"), N_("ALG") },
     { "request", 0, 0, G_OPTION_ARG_FILENAME, &request_file,
       N_("The holder’s credential request (CBOR or IDWC1 text, from “id-wallet-cli request”): its proof is "
          "checked and the credential is bound to its device key"), N_("FILE") },
@@ -222,6 +206,11 @@ idw_cli_issue (int    argc,
   if ((request_file != NULL) + (device_key_file != NULL) + (new_device_key ? 1 : 0) != 1)
     return idw_cli_usage_error (g_get_prgname (),
                                 _("Give exactly one of --request FILE, --device-key FILE and --new-device-key."));
+  /* A request or a key file brings its own algorithm. */
+  if (device_alg_text != NULL && !new_device_key)
+    return idw_cli_usage_error (g_get_prgname (), _("--device-alg goes with --new-device-key."));
+  if (!idw_cli_parse_device_alg (device_alg_text, &device_alg, &error))
+    return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
 
   if (valid_from_text != NULL)
     {
@@ -295,7 +284,7 @@ idw_cli_issue (int    argc,
   else
     {
       if (new_device_key)
-        device_key = idw_key_generate_ed25519 ();
+        device_key = idw_key_generate_for_alg (device_alg, &error);
       else
         device_key = load_device_key (device_key_file, &error);
       if (device_key == NULL)

@@ -27,17 +27,21 @@ idw_cli_request (int    argc,
   g_autoptr(IdwKey) key = NULL;
   g_autoptr(IdwCredentialRequest) request = NULL;
   g_autoptr(GBytes) cbor = NULL;
+  g_autofree char *device_alg_text = NULL;
+  gint64 device_alg;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_file,
       N_("Write the request (CBOR) to FILE (not overwritten if it exists)"), N_("FILE") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
       N_("What the device key is called in the keyring (default: “ID Wallet device key”)"), N_("NAME") },
+    { "device-alg", 0, 0, G_OPTION_ARG_STRING, &device_alg_text,
+      N_("The device key’s algorithm: EdDSA (Ed25519, the default) or ES256 (P-256)"), N_("ALG") },
     { NULL }
   };
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                _("Creates an Ed25519 device key in the keyring and a credential request signed with it,\n"
+                                _("Creates a device key in the keyring and a credential request signed with it,\n"
                                   "for an issuer to bind a credential to (“id-wallet-cli issue --request FILE”).\n"
                                   "Writes the request to FILE and prints it as IDWC1 text. The private key never\n"
                                   "leaves the keyring."));
@@ -50,6 +54,8 @@ idw_cli_request (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("Unexpected argument “%s”."), argv[1]);
   if (out_file == NULL)
     return idw_cli_usage_error (g_get_prgname (), _("--out FILE is required."));
+  if (!idw_cli_parse_device_alg (device_alg_text, &device_alg, &error))
+    return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
 
   /* Before a key is made for nothing. */
   if (g_file_test (out_file, G_FILE_TEST_EXISTS))
@@ -58,7 +64,7 @@ idw_cli_request (int    argc,
       return IDW_CLI_EXIT_USAGE;
     }
 
-  key = idw_keystore_create_device_key_sync (name, NULL, &error);
+  key = idw_keystore_create_device_key_for_alg_sync (device_alg, name, NULL, &error);
   if (key == NULL)
     return idw_cli_report_error (error);
   fingerprint = idw_key_get_fingerprint (key);

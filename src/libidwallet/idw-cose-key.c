@@ -31,6 +31,7 @@
 
 #define ED25519_PUBLIC_LEN 32
 #define ED25519_SEED_LEN   32
+#define EC_MAX_SCALAR_LEN  66
 
 static cbor_item_t *
 cose_key_require_bytes (cbor_item_t  *cose_key,
@@ -145,6 +146,40 @@ key_from_cose_okp (cbor_item_t  *cose_key,
   return g_steal_pointer (&key);
 }
 
+/* The EC2 key with the private scalar @d_item, which must belong to the
+ * point of @public_key. */
+static IdwKey *
+ec2_private (IdwKey       *public_key,
+             cbor_item_t  *d_item,
+             GError      **error)
+{
+  g_autoptr(IdwKey) key = NULL;
+
+  if (!cbor_isa_bytestring (d_item) || !cbor_bytestring_is_definite (d_item))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("COSE_Key: d: expected a byte string"));
+      return NULL;
+    }
+
+  /* Read d straight from the item so that no unwiped copy is left. */
+  key = idw_key_new_ec_private (idw_key_get_curve (public_key), cbor_bytestring_handle (d_item),
+                                cbor_bytestring_length (d_item), error);
+  if (key == NULL)
+    {
+      g_prefix_error (error, "COSE_Key: ");
+      return NULL;
+    }
+  if (!idw_key_equal (key, public_key))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                           _("COSE_Key: the private key d does not match the public key x, y"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&key);
+}
+
 static IdwKey *
 key_from_cose_ec2 (cbor_item_t  *cose_key,
                    GError      **error)
@@ -153,9 +188,10 @@ key_from_cose_ec2 (cbor_item_t  *cose_key,
   IdwCurve curve;
   cbor_item_t *x_item;
   cbor_item_t *y_item;
+  cbor_item_t *d_item;
   g_autoptr(GBytes) x = NULL;
   g_autoptr(GBytes) y = NULL;
-  IdwKey *key;
+  g_autoptr(IdwKey) key = NULL;
 
   if (!cose_key_require_int (cose_key, COSE_KEY_CRV, "crv", &crv, error))
     return NULL;
@@ -174,13 +210,6 @@ key_from_cose_ec2 (cbor_item_t  *cose_key,
       g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
                    _("COSE_Key: unsupported EC2 curve %" PRId64 " (P-256, P-384 and P-521 are)"),
                    crv);
-      return NULL;
-    }
-
-  if (idw_cbor_map_get_int (cose_key, COSE_KEY_D) != NULL)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("COSE_Key: private EC2 keys are not supported"));
       return NULL;
     }
 
@@ -206,8 +235,16 @@ key_from_cose_ec2 (cbor_item_t  *cose_key,
                                g_bytes_get_data (y, NULL), g_bytes_get_size (y),
                                error);
   if (key == NULL)
-    g_prefix_error (error, "COSE_Key: ");
-  return key;
+    {
+      g_prefix_error (error, "COSE_Key: ");
+      return NULL;
+    }
+
+  d_item = idw_cbor_map_get_int (cose_key, COSE_KEY_D);
+  if (d_item == NULL)
+    return g_steal_pointer (&key);
+
+  return ec2_private (key, d_item, error);
 }
 
 /**
@@ -215,16 +252,16 @@ key_from_cose_ec2 (cbor_item_t  *cose_key,
  * @cose_key: a COSE_Key map
  * @error: return location for a #GError
  *
- * Reads an OKP/Ed25519 key `{1:1, -1:6, -2:x, ?-4:d}` or an EC2 public
- * key `{1:2, -1:1|2|3, -2:x, -3:y}`. Other parameters (kid, alg, key_ops)
- * are ignored. A private "d" must match "x".
+ * Reads an OKP/Ed25519 key `{1:1, -1:6, -2:x, ?-4:d}` or an EC2 key
+ * `{1:2, -1:1|2|3, -2:x, -3:y, ?-4:d}`. Other parameters (kid, alg,
+ * key_ops) are ignored. A private "d" must match the public key.
  *
  * Returns: (transfer full): the key, or %NULL with @error set:
  *   %IDW_ERROR_WRONG_TYPE (not a map, a field of the wrong type),
  *   %IDW_ERROR_MISSING_FIELD (kty, crv, x or y absent),
- *   %IDW_ERROR_UNSUPPORTED (another kty or curve, EC2 with d, compressed
- *   points), %IDW_ERROR_MALFORMED (wrong lengths, invalid point, d not
- *   matching x).
+ *   %IDW_ERROR_UNSUPPORTED (another kty or curve, compressed points),
+ *   %IDW_ERROR_MALFORMED (wrong lengths, invalid point or scalar, d not
+ *   matching the public key).
  */
 IdwKey *
 idw_cose_key_decode (cbor_item_t  *cose_key,
@@ -260,10 +297,11 @@ idw_cose_key_decode (cbor_item_t  *cose_key,
 /**
  * idw_cose_key_encode:
  * @key: a key
- * @with_private: whether to include "d" (Ed25519 keys with a private part)
+ * @with_private: whether to include "d" (keys with a private part: the
+ *   Ed25519 seed, the EC scalar)
  *
  * Builds the COSE_Key in the order kty, crv, x, (y), (d). With
- * @with_private the returned item holds the seed in ordinary memory: the
+ * @with_private the returned item holds the private key in ordinary memory: the
  * caller encodes it and lets it go as soon as it can.
  *
  * Returns: (transfer full): the COSE_Key map.
@@ -310,6 +348,14 @@ idw_cose_key_encode (IdwKey   *key,
       idw_cbor_map_add_int (map, COSE_KEY_CRV, idw_cbor_new_int (crv));
       idw_cbor_map_add_int (map, COSE_KEY_X, idw_cbor_new_bytes (public_data + 1, n));
       idw_cbor_map_add_int (map, COSE_KEY_Y, idw_cbor_new_bytes (public_data + 1 + n, n));
+      if (with_private && idw_key_has_private (key))
+        {
+          guint8 d[EC_MAX_SCALAR_LEN];
+
+          if (idw_key_export_ec_scalar (key, d, n))
+            idw_cbor_map_add_int (map, COSE_KEY_D, idw_cbor_new_bytes (d, n));
+          sodium_memzero (d, sizeof d);
+        }
     }
 
   return map;

@@ -463,7 +463,7 @@ idw_cose_sign1_verify (IdwCoseSign1  *sign1,
 
 /**
  * idw_cose_sign1_create_with_headers:
- * @key: an Ed25519 key with a private part
+ * @key: a key with a private part (Ed25519, or EC on P-256, P-384, P-521)
  * @protected_extra_steal: (transfer full) (nullable): a map of header
  *   parameters to protect after alg (a CWT's typ, say)
  * @payload: (array length=payload_len) (nullable): the payload

@@ -51,19 +51,23 @@ proof_payload (cbor_item_t *device_key,
   return idw_cbor_encode (array);
 }
 
-static IdwKey *
-public_part (IdwKey  *key,
-             GError **error)
+/**
+ * idw_credential_request_alg_is_supported:
+ * @alg: a COSE algorithm
+ *
+ * Returns: %TRUE for the algorithms a holder's device key may have: EdDSA
+ *   (Ed25519) and ES256 (P-256, as a TPM or a secure element makes).
+ */
+gboolean
+idw_credential_request_alg_is_supported (gint64 alg)
 {
-  g_autoptr(GBytes) public_bytes = idw_key_get_public_bytes (key);
-
-  return idw_key_new_ed25519_public (g_bytes_get_data (public_bytes, NULL),
-                                     g_bytes_get_size (public_bytes), error);
+  return alg == IDW_COSE_ALG_EDDSA || alg == IDW_COSE_ALG_ES256;
 }
 
 /**
  * idw_credential_request_new:
- * @device_key: the holder's Ed25519 device key with its private part
+ * @device_key: the holder's device key with its private part: Ed25519
+ *   (the proof is EdDSA) or P-256 (ES256)
  * @created: (nullable): the creation time (whole seconds are kept), %NULL
  *   for now
  * @error: return location for a #GError
@@ -72,8 +76,8 @@ public_part (IdwKey  *key,
  * public part of the key.
  *
  * Returns: (transfer full): the request, or %NULL with
- *   IDW_ERROR_UNSUPPORTED when @device_key is not Ed25519 or has no
- *   private part.
+ *   IDW_ERROR_UNSUPPORTED when @device_key is neither Ed25519 nor P-256
+ *   or has no private part, or the errors of idw_key_sign().
  */
 IdwCredentialRequest *
 idw_credential_request_new (IdwKey     *device_key,
@@ -91,17 +95,16 @@ idw_credential_request_new (IdwKey     *device_key,
   g_return_val_if_fail (device_key != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (idw_key_get_curve (device_key) != IDW_CURVE_ED25519 || !idw_key_has_private (device_key))
+  if (!idw_credential_request_alg_is_supported (idw_key_get_alg (device_key))
+      || !idw_key_has_private (device_key))
     {
       g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("A credential request needs an Ed25519 device key with its private part."));
+                           _("A credential request needs an Ed25519 or P-256 device key with its private part."));
       return NULL;
     }
 
   request = g_new0 (IdwCredentialRequest, 1);
-  request->device_key = public_part (device_key, error);
-  if (request->device_key == NULL)
-    return NULL;
+  request->device_key = idw_key_dup_public (device_key);
 
   /* A tdate holds whole seconds. */
   if (created == NULL)
@@ -220,10 +223,11 @@ parse_device_key (cbor_item_t  *map,
                    _("Credential request deviceKey: %s"), local_error->message);
       return NULL;
     }
-  if (idw_key_get_curve (key) != IDW_CURVE_ED25519)
+  if (!idw_credential_request_alg_is_supported (idw_key_get_alg (key)))
     {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("Credential request deviceKey: expected an Ed25519 key"));
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("Credential request deviceKey: a %s key; expected Ed25519 or P-256"),
+                   idw_key_get_curve_name (key));
       return NULL;
     }
 
@@ -265,10 +269,15 @@ verify_proof (cbor_item_t  *map,
                    _("Credential request proof: %s"), local_error->message);
       return FALSE;
     }
-  if (sign1->alg != IDW_COSE_ALG_EDDSA)
+  /* The proof is made with the device key, so it has the key's algorithm. */
+  if (sign1->alg != idw_key_get_alg (key))
     {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("Credential request proof: expected an EdDSA signature"));
+      const char *name = idw_key_alg_to_string (sign1->alg);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, sign1->alg);
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("Credential request proof: an %s signature, but the device key signs %s"),
+                   name != NULL ? name : number, idw_key_alg_to_string (idw_key_get_alg (key)));
       return FALSE;
     }
   if (sign1->payload != NULL)
@@ -303,7 +312,8 @@ verify_proof (cbor_item_t  *map,
  *   deviceKey), IDW_ERROR_LIMIT, IDW_ERROR_DUPLICATE, IDW_ERROR_WRONG_TYPE
  *   or IDW_ERROR_MISSING_FIELD naming the field ("Credential request
  *   created: expected tdate"), IDW_ERROR_UNSUPPORTED (version other than 1,
- *   a device key that is not Ed25519, a proof not EdDSA),
+ *   a device key that is neither Ed25519 nor P-256, a proof whose
+ *   algorithm is not the device key's),
  *   IDW_ERROR_NOT_YET_VALID (created more than
  *   %IDW_CREDENTIAL_REQUEST_MAX_FUTURE seconds after @now) or
  *   IDW_ERROR_BAD_SIGNATURE (the proof does not verify).

@@ -5,8 +5,9 @@
  *   CredentialRequest = { "version": 1, "deviceKey": COSE_Key, "created": tdate,
  *                         "proof": COSE_Sign1 }
  *
- * The proof is an EdDSA COSE_Sign1 with a detached payload, made with the
- * device key over the CBOR of
+ * The device key is Ed25519 (COSE_Key OKP) or P-256 (EC2). The proof is a
+ * COSE_Sign1 with the key's algorithm (EdDSA or ES256) and a detached
+ * payload, made with the device key over the CBOR of
  *
  *   [ "IdWalletCredentialRequest", deviceKey, created ]
  *
@@ -34,6 +35,9 @@ G_BEGIN_DECLS
  * request has always had its proof verified.
  */
 typedef struct _IdwCredentialRequest IdwCredentialRequest;
+
+/* Whether a holder's device key may sign with @alg: EdDSA or ES256. */
+gboolean              idw_credential_request_alg_is_supported (gint64                alg);
 
 IdwCredentialRequest *idw_credential_request_new             (IdwKey                *device_key,
                                                               GDateTime             *created,

@@ -91,8 +91,8 @@ check_digests (IdwIssuerSigned  *issuer_signed,
  * idw_credential_new:
  * @doctype: (nullable): the document type, or %NULL to take the MSO's
  * @issuer_signed: (transfer full): the issuer-signed data
- * @device_private_key: (nullable): the holder's Ed25519 key with its
- *   private part, to keep in the credential (demos and migrations)
+ * @device_private_key: (nullable): the holder's key (Ed25519 or P-256)
+ *   with its private part, to keep in the credential (demos and migrations)
  * @error: return location for a #GError
  *
  * Wraps issuer-signed data as a credential, checking what the file loader

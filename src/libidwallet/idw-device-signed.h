@@ -37,9 +37,10 @@ typedef struct
 GBytes               *idw_device_authentication_bytes     (GBytes        *session_transcript,
                                                            const char    *doctype,
                                                            GBytes        *device_name_spaces_bytes);
-/* Signs DeviceAuthenticationBytes with @device_key (Ed25519 with its
- * private part) into a deviceSignature with detached payload, over empty
- * device namespaces. Errors from idw_cose_sign1_create(). */
+/* Signs DeviceAuthenticationBytes with @device_key (a key that signs:
+ * Ed25519 or P-256, the protected alg -8 or -7 from the key) into a
+ * deviceSignature with detached payload, over empty device namespaces.
+ * Errors from idw_cose_sign1_create(). */
 IdwDeviceSigned      *idw_device_signed_new_signature     (IdwKey        *device_key,
                                                            GBytes        *session_transcript,
                                                            const char    *doctype,

@@ -1,5 +1,6 @@
 /* idw-key-ec.c: EC public keys on P-256, P-384 and P-521 (SEC 1 points
- * checked with GnuTLS), ECDSA verification of COSE's raw r || s
+ * checked with GnuTLS), EC private keys from their scalar (P-256 device
+ * keys kept in the keyring), ECDSA verification of COSE's raw r || s
  * signatures (RFC 9053 §2.1), and the P-256 key agreement behind ISO
  * 18013-5 session keys
  *
@@ -14,6 +15,7 @@
 #include <nettle/ecc.h>
 #include <nettle/ecc-curve.h>
 #include <nettle/bignum.h>
+#include <sodium.h>
 
 #include "idw-error.h"
 #include "idw-key-private.h"
@@ -160,6 +162,171 @@ _idw_key_new_ec_private (IdwCurve       curve,
   key->secret = _idw_key_secret_alloc (n);
   memcpy (key->secret, d, n);
   return g_steal_pointer (&key);
+}
+
+/* nettle's curve for @curve; NULL for Ed25519. */
+static const struct ecc_curve *
+nettle_curve (IdwCurve curve)
+{
+  switch (curve)
+    {
+    case IDW_CURVE_P256:
+      return nettle_get_secp_256r1 ();
+    case IDW_CURVE_P384:
+      return nettle_get_secp_384r1 ();
+    case IDW_CURVE_P521:
+      return nettle_get_secp_521r1 ();
+    case IDW_CURVE_ED25519:
+    default:
+      return NULL;
+    }
+}
+
+/* Zeroes the limbs of @z before GMP frees them: they held a private
+ * scalar. */
+static void
+mpz_clear_secret (mpz_t z)
+{
+  size_t n = mpz_size (z);
+
+  if (n > 0)
+    sodium_memzero (mpz_limbs_modify (z, (mp_size_t) n), n * sizeof (mp_limb_t));
+  mpz_clear (z);
+}
+
+static void
+ecc_scalar_clear_secret (struct ecc_scalar  *scalar,
+                         const struct ecc_curve *curve)
+{
+  sodium_memzero (scalar->p, (size_t) ecc_size (curve) * sizeof (mp_limb_t));
+  ecc_scalar_clear (scalar);
+}
+
+/**
+ * idw_key_new_ec_private:
+ * @curve: %IDW_CURVE_P256, %IDW_CURVE_P384 or %IDW_CURVE_P521
+ * @d: (array length=len): the private scalar, big-endian
+ * @len: length of @d, exactly the curve's coordinate size
+ * @error: return location for a #GError
+ *
+ * Derives the public point d·G and makes the key pair, as a keyring item
+ * or a COSE_Key "d" holds it. The key keeps its own copy of @d in guarded
+ * memory; the caller wipes @d.
+ *
+ * Returns: (transfer full): a key with a private part, or %NULL with
+ *   %IDW_ERROR_UNSUPPORTED (@curve is not a NIST curve) or
+ *   %IDW_ERROR_MALFORMED (wrong length, not 0 < d < n).
+ */
+IdwKey *
+idw_key_new_ec_private (IdwCurve       curve,
+                        const guint8  *d,
+                        gsize          len,
+                        GError       **error)
+{
+  const struct ecc_curve *ecc = nettle_curve (curve);
+  gsize n = _idw_key_curve_coord_len (curve);
+  guint8 x[EC_MAX_COORD_LEN], y[EC_MAX_COORD_LEN];
+  struct ecc_scalar k;
+  struct ecc_point q;
+  mpz_t z, qx, qy;
+  gboolean ok;
+
+  g_return_val_if_fail (d != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (ecc == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("EC private key: unsupported curve %s"), _idw_key_curve_name (curve));
+      return NULL;
+    }
+  if (len != n)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("%s private key: expected %zu bytes, got %zu"),
+                   _idw_key_curve_name (curve), n, len);
+      return NULL;
+    }
+
+  mpz_inits (z, qx, qy, NULL);
+  ecc_scalar_init (&k, ecc);
+  ecc_point_init (&q, ecc);
+  nettle_mpz_set_str_256_u (z, len, d);
+  /* ecc_scalar_set refuses 0 and anything ≥ n. */
+  ok = ecc_scalar_set (&k, z) != 0;
+  if (ok)
+    {
+      ecc_point_mul_g (&q, &k);
+      ecc_point_get (&q, qx, qy);
+      nettle_mpz_get_str_256 (n, x, qx);
+      nettle_mpz_get_str_256 (n, y, qy);
+    }
+  ecc_point_clear (&q);
+  ecc_scalar_clear_secret (&k, ecc);
+  mpz_clear_secret (z);
+  mpz_clears (qx, qy, NULL);
+
+  if (!ok)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("%s private key: not a valid scalar"), _idw_key_curve_name (curve));
+      return NULL;
+    }
+
+  return _idw_key_new_ec_private (curve, x, y, d, error);
+}
+
+/**
+ * idw_key_generate_p256:
+ *
+ * Generates a new P-256 key pair (for ES256) from the system's random
+ * source.
+ *
+ * Returns: (transfer full): a key with a private part.
+ */
+IdwKey *
+idw_key_generate_p256 (void)
+{
+  guint8 *d = _idw_key_secret_alloc (IDW_P256_SCALAR_LENGTH);
+  IdwKey *key = NULL;
+
+  /* Rejection sampling: a random 256-bit number is ≥ n about once in
+   * 2^32 tries. */
+  while (key == NULL)
+    {
+      randombytes_buf (d, IDW_P256_SCALAR_LENGTH);
+      key = idw_key_new_ec_private (IDW_CURVE_P256, d, IDW_P256_SCALAR_LENGTH, NULL);
+    }
+  sodium_free (d);
+  return key;
+}
+
+/**
+ * idw_key_export_ec_scalar:
+ * @key: an EC key
+ * @d: (out caller-allocates) (array length=len): where to copy the scalar
+ * @len: the size of @d, the curve's coordinate size (32 for P-256)
+ *
+ * Copies the private scalar out, big-endian, for storing in the keyring.
+ * The caller wipes @d (sodium_memzero()) when done.
+ *
+ * Returns: %TRUE if @key is an EC key with a private part of @len bytes
+ *   and @d was filled; %FALSE otherwise (Ed25519, a public key).
+ */
+gboolean
+idw_key_export_ec_scalar (IdwKey *key,
+                          guint8 *d,
+                          gsize   len)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (d != NULL, FALSE);
+
+  if (key->curve == IDW_CURVE_ED25519 || key->secret == NULL
+      || len != _idw_key_curve_coord_len (key->curve))
+    return FALSE;
+
+  memcpy (d, key->secret, len);
+  return TRUE;
 }
 
 /* Key agreement ------------------------------------------------------- */

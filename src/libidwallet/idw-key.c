@@ -212,6 +212,73 @@ idw_key_generate_ed25519 (void)
 }
 
 /**
+ * idw_key_generate_for_alg:
+ * @alg: %IDW_COSE_ALG_EDDSA or %IDW_COSE_ALG_ES256
+ * @error: return location for a #GError
+ *
+ * Generates a key pair of the kinds a holder's device key may be: Ed25519
+ * for EdDSA, P-256 for ES256.
+ *
+ * Returns: (transfer full): a key with a private part, or %NULL with
+ *   %IDW_ERROR_UNSUPPORTED for another algorithm.
+ */
+IdwKey *
+idw_key_generate_for_alg (gint64   alg,
+                          GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  switch (alg)
+    {
+    case IDW_COSE_ALG_EDDSA:
+      return idw_key_generate_ed25519 ();
+    case IDW_COSE_ALG_ES256:
+      return idw_key_generate_p256 ();
+    default:
+      {
+        const char *name = idw_key_alg_to_string (alg);
+        g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, alg);
+
+        g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                     _("A device key cannot be made for the algorithm %s; EdDSA and ES256 can."),
+                     name != NULL ? name : number);
+        return NULL;
+      }
+    }
+}
+
+/**
+ * idw_key_dup_public:
+ * @key: a key
+ *
+ * Returns: (transfer full): a key with @key's public part and no private
+ *   part, for handing on where a private part must not go.
+ */
+IdwKey *
+idw_key_dup_public (IdwKey *key)
+{
+  IdwKey *copy;
+  gsize n;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (key->curve == IDW_CURVE_ED25519)
+    {
+      copy = _idw_key_new (key->curve);
+      memcpy (copy->public_bytes, key->public_bytes, key->public_len);
+      copy->public_len = key->public_len;
+      return copy;
+    }
+
+  /* The public bytes are 0x04 || x || y, checked when @key was made. */
+  n = _idw_key_curve_coord_len (key->curve);
+  copy = idw_key_new_ec_public (key->curve, key->public_bytes + 1, n,
+                                key->public_bytes + 1 + n, n, NULL);
+  g_assert (copy != NULL);
+  return copy;
+}
+
+/**
  * idw_key_new_ed25519_public:
  * @public_key: (array length=len): the 32-byte public key
  * @len: length of @public_key

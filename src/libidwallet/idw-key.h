@@ -35,7 +35,8 @@ typedef enum
  *
  * A public key, optionally with its private part. Private key bytes live in
  * libsodium guarded memory and are wiped when the last reference goes.
- * Ed25519 keys, and EC keys loaded from PEM, can hold a private part.
+ * Ed25519 keys, and EC keys (loaded from PEM, made from a scalar or
+ * generated on P-256), can hold a private part.
  */
 typedef struct _IdwKey IdwKey;
 
@@ -56,6 +57,20 @@ IdwKey     *idw_key_new_ec_public          (IdwCurve       curve,
                                             const guint8  *y,
                                             gsize          y_len,
                                             GError       **error);
+/* An EC private key from its scalar @d (big-endian, curve size); the
+ * public point is derived. Errors: IDW_ERROR_UNSUPPORTED (curve),
+ * IDW_ERROR_MALFORMED (length, 0 < d < n). */
+IdwKey     *idw_key_new_ec_private         (IdwCurve       curve,
+                                            const guint8  *d,
+                                            gsize          len,
+                                            GError       **error);
+IdwKey     *idw_key_generate_p256          (void);
+/* A new key pair for a holder's device key: EdDSA (Ed25519) or ES256
+ * (P-256); IDW_ERROR_UNSUPPORTED for any other @alg. */
+IdwKey     *idw_key_generate_for_alg       (gint64         alg,
+                                            GError       **error);
+/* The public part of @key as a key of its own, never with a private part. */
+IdwKey     *idw_key_dup_public             (IdwKey        *key);
 /* An Ed25519 or EC (P-256, P-384, P-521) private key from PEM; the type
  * is read from the file. */
 IdwKey     *idw_key_new_from_pem           (const char    *pem,
@@ -75,6 +90,11 @@ gboolean    idw_key_equal                  (IdwKey        *a,
  * an EC key or a public key. */
 gboolean    idw_key_export_seed            (IdwKey        *key,
                                             guint8         seed[32]);
+/* Copies the EC private scalar (@len: the curve's coordinate size) into
+ * @d (caller wipes it); FALSE for Ed25519 or a public key. */
+gboolean    idw_key_export_ec_scalar       (IdwKey        *key,
+                                            guint8        *d,
+                                            gsize          len);
 /* Whether @alg is the algorithm this key is for (EdDSA for Ed25519,
  * ES256 for P-256, ES384 for P-384, ES512 for P-521). */
 gboolean    idw_key_allows_alg             (IdwKey        *key,

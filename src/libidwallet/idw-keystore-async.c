@@ -139,7 +139,7 @@ idw_keystore_create_device_key_finish (GAsyncResult  *result,
 
 /**
  * idw_keystore_store_device_key:
- * @key: an Ed25519 key with its private part
+ * @key: an Ed25519 or P-256 key with its private part
  * @name: (nullable): what the key is for
  * @cancellable: (nullable): a #GCancellable
  * @callback: called on the thread-default main context when done

@@ -27,7 +27,8 @@
 #include "idw-keystore.h"
 #include "idw-keystore-private.h"
 
-#define SEED_LEN            32
+/* An Ed25519 seed and a P-256 scalar are both 32 bytes. */
+#define DEVICE_SECRET_LEN   32
 #define SECRET_TEXT_MAX     64  /* base64 of 32 bytes is 44 characters */
 #define FINGERPRINT_LEN     64
 
@@ -144,7 +145,8 @@ idw_wallet_key_get_data (IdwWalletKey *key)
  *
  * Returns: (transfer none): the libsecret schema of ID Wallet's keyring
  *   items, "io.github.idwallet.IdWallet.Key", with the string attributes
- *   `kind` and `fingerprint`.
+ *   `kind`, `fingerprint` and, for device keys, `curve` ("Ed25519" or
+ *   "P-256"; an item without it is Ed25519).
  */
 const SecretSchema *
 idw_keystore_get_schema (void)
@@ -154,6 +156,7 @@ idw_keystore_get_schema (void)
     {
       { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "fingerprint", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "curve", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -383,11 +386,14 @@ set_damaged_error (ItemKind   kind,
 }
 
 /* Finds the item for @attributes and decodes its secret into @out (exactly
- * @len bytes). Returns FALSE with IDW_ERROR_NOT_FOUND when there is none. */
+ * @len bytes); @out_curve, when given, receives the item's `curve`
+ * attribute (NULL when it has none). Returns FALSE with
+ * IDW_ERROR_NOT_FOUND when there is none. */
 static gboolean
 lookup_secret (GHashTable    *attributes,
                guint8        *out,
                gsize          len,
+               char         **out_curve,
                ItemKind       kind,
                GCancellable  *cancellable,
                GError       **error)
@@ -455,6 +461,12 @@ lookup_secret (GHashTable    *attributes,
     }
 
   memcpy (out, decoded, len);
+  if (out_curve != NULL)
+    {
+      g_autoptr(GHashTable) item_attributes = secret_item_get_attributes (item);
+
+      *out_curve = g_strdup (g_hash_table_lookup (item_attributes, "curve"));
+    }
   ok = TRUE;
 
 out:
@@ -475,21 +487,68 @@ device_key_label (const char *name)
   return g_strdup_printf (_("ID Wallet device key for “%s”"), name);
 }
 
+/* The keyring's name for the curve of a device key; the name is also what
+ * idw_key_get_curve_name() says. */
+#define CURVE_ED25519 "Ed25519"
+#define CURVE_P256    "P-256"
+
+/* The secret a keyring item holds for @key: the 32-byte Ed25519 seed or
+ * P-256 scalar, and the `curve` attribute naming which. FALSE for a key
+ * without a private part or of another curve. */
+static gboolean
+device_key_secret (IdwKey      *key,
+                   guint8       secret[DEVICE_SECRET_LEN],
+                   const char **out_curve)
+{
+  switch (idw_key_get_curve (key))
+    {
+    case IDW_CURVE_ED25519:
+      *out_curve = CURVE_ED25519;
+      return idw_key_export_seed (key, secret);
+    case IDW_CURVE_P256:
+      *out_curve = CURVE_P256;
+      return idw_key_export_ec_scalar (key, secret, DEVICE_SECRET_LEN);
+    case IDW_CURVE_P384:
+    case IDW_CURVE_P521:
+    default:
+      return FALSE;
+    }
+}
+
+/* The key a keyring item holds: @curve is its `curve` attribute, NULL for
+ * the items written before there was one (all Ed25519). */
+static IdwKey *
+device_key_from_secret (const char    *curve,
+                        const guint8  *secret,
+                        GError       **error)
+{
+  IdwKey *key = NULL;
+
+  if (curve == NULL || g_str_equal (curve, CURVE_ED25519))
+    key = idw_key_new_ed25519_seed (secret, DEVICE_SECRET_LEN, NULL);
+  else if (g_str_equal (curve, CURVE_P256))
+    key = idw_key_new_ec_private (IDW_CURVE_P256, secret, DEVICE_SECRET_LEN, NULL);
+
+  if (key == NULL)
+    set_damaged_error (ITEM_DEVICE_KEY, error);
+  return key;
+}
+
 /**
  * idw_keystore_store_device_key_sync:
- * @key: an Ed25519 key with its private part
+ * @key: an Ed25519 or P-256 key with its private part
  * @name: (nullable): what the key is for, as a person recognises it (the
  *   credential's name); the item is labelled "ID Wallet device key for
  *   “@name”"
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Stores the private key of @key (its 32-byte seed) in the default
- * keyring, under its fingerprint. Storing a key that is already there
- * replaces the item (and its label).
+ * Stores the private key of @key (its 32-byte seed or scalar) in the
+ * default keyring, under its fingerprint and with its curve. Storing a
+ * key that is already there replaces the item (and its label).
  *
  * Returns: %TRUE on success; %FALSE with IDW_ERROR_UNSUPPORTED when @key
- *   has no private part, or IDW_ERROR_KEYRING.
+ *   has no private part or is of another curve, or IDW_ERROR_KEYRING.
  */
 gboolean
 idw_keystore_store_device_key_sync (IdwKey        *key,
@@ -500,26 +559,63 @@ idw_keystore_store_device_key_sync (IdwKey        *key,
   g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *label = NULL;
-  guint8 seed[SEED_LEN];
+  guint8 secret[DEVICE_SECRET_LEN];
+  const char *curve = NULL;
   gboolean ok;
 
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (idw_key_get_curve (key) != IDW_CURVE_ED25519 || !idw_key_export_seed (key, seed))
+  if (!device_key_secret (key, secret, &curve))
     {
+      sodium_memzero (secret, sizeof secret);
       g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("Only an Ed25519 key with its private part can be kept in the keyring."));
+                           _("Only an Ed25519 or P-256 key with its private part can be kept in the keyring."));
       return FALSE;
     }
 
   fingerprint = idw_key_get_fingerprint (key);
   attributes = device_attributes (fingerprint);
+  g_hash_table_insert (attributes, (gpointer) "curve", (gpointer) curve);
   label = device_key_label (name);
-  ok = store_secret (attributes, label, seed, sizeof seed, cancellable, error);
-  sodium_memzero (seed, sizeof seed);
+  ok = store_secret (attributes, label, secret, sizeof secret, cancellable, error);
+  sodium_memzero (secret, sizeof secret);
   return ok;
+}
+
+/**
+ * idw_keystore_create_device_key_for_alg_sync:
+ * @alg: the algorithm the key signs with: %IDW_COSE_ALG_EDDSA (Ed25519)
+ *   or %IDW_COSE_ALG_ES256 (P-256)
+ * @name: (nullable): what the key is for (see
+ *   idw_keystore_store_device_key_sync())
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Generates a new device key for @alg and stores it in the keyring.
+ *
+ * Returns: (transfer full): the key with its private part, or %NULL with
+ *   IDW_ERROR_UNSUPPORTED (another algorithm) or IDW_ERROR_KEYRING
+ *   (nothing is left behind).
+ */
+IdwKey *
+idw_keystore_create_device_key_for_alg_sync (gint64         alg,
+                                             const char    *name,
+                                             GCancellable  *cancellable,
+                                             GError       **error)
+{
+  g_autoptr(IdwKey) key = NULL;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  key = idw_key_generate_for_alg (alg, error);
+  if (key == NULL)
+    return NULL;
+  if (!idw_keystore_store_device_key_sync (key, name, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&key);
 }
 
 /**
@@ -529,7 +625,8 @@ idw_keystore_store_device_key_sync (IdwKey        *key,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Generates a new Ed25519 device key and stores it in the keyring.
+ * Generates a new Ed25519 device key, the default for software keys, and
+ * stores it in the keyring.
  *
  * Returns: (transfer full): the key with its private part, or %NULL with
  *   IDW_ERROR_KEYRING (nothing is left behind).
@@ -539,15 +636,7 @@ idw_keystore_create_device_key_sync (const char    *name,
                                      GCancellable  *cancellable,
                                      GError       **error)
 {
-  g_autoptr(IdwKey) key = NULL;
-
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  key = idw_key_generate_ed25519 ();
-  if (!idw_keystore_store_device_key_sync (key, name, cancellable, error))
-    return NULL;
-  return g_steal_pointer (&key);
+  return idw_keystore_create_device_key_for_alg_sync (IDW_COSE_ALG_EDDSA, name, cancellable, error);
 }
 
 /**
@@ -557,14 +646,14 @@ idw_keystore_create_device_key_sync (const char    *name,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Looks up a device key, unlocking the keyring when needed (which may show
- * a prompt).
+ * Looks up a device key, Ed25519 or P-256, unlocking the keyring when
+ * needed (which may show a prompt).
  *
  * Returns: (transfer full): the key with its private part, or %NULL with
  *   IDW_ERROR_NOT_FOUND when the keyring holds no key with @fingerprint,
  *   IDW_ERROR_MALFORMED when @fingerprint is not 64 lowercase hex digits,
- *   or IDW_ERROR_KEYRING (also when the item found is damaged or belongs
- *   to another public key).
+ *   or IDW_ERROR_KEYRING (also when the item found is damaged, names a
+ *   curve we do not know, or belongs to another public key).
  */
 IdwKey *
 idw_keystore_lookup_device_key_sync (const char    *fingerprint,
@@ -574,7 +663,8 @@ idw_keystore_lookup_device_key_sync (const char    *fingerprint,
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(IdwKey) key = NULL;
   g_autofree char *actual = NULL;
-  guint8 seed[SEED_LEN];
+  g_autofree char *curve = NULL;
+  guint8 secret[DEVICE_SECRET_LEN];
   gboolean found;
 
   g_return_val_if_fail (fingerprint != NULL, NULL);
@@ -585,14 +675,13 @@ idw_keystore_lookup_device_key_sync (const char    *fingerprint,
     return NULL;
 
   attributes = device_attributes (fingerprint);
-  found = lookup_secret (attributes, seed, sizeof seed, ITEM_DEVICE_KEY,
+  found = lookup_secret (attributes, secret, sizeof secret, &curve, ITEM_DEVICE_KEY,
                          cancellable, error);
   if (found)
-    key = idw_key_new_ed25519_seed (seed, sizeof seed, NULL);
-  sodium_memzero (seed, sizeof seed);
-  if (!found)
+    key = device_key_from_secret (curve, secret, error);
+  sodium_memzero (secret, sizeof secret);
+  if (key == NULL)
     return NULL;
-  g_assert (key != NULL);
 
   actual = idw_key_get_fingerprint (key);
   if (strcmp (actual, fingerprint) != 0)
@@ -689,7 +778,7 @@ lookup_wallet_key (GCancellable  *cancellable,
   g_autoptr(GHashTable) attributes = wallet_attributes ();
   IdwWalletKey *key = wallet_key_alloc ();
 
-  if (!lookup_secret (attributes, key->data, IDW_WALLET_KEY_LEN, ITEM_WALLET_KEY,
+  if (!lookup_secret (attributes, key->data, IDW_WALLET_KEY_LEN, NULL, ITEM_WALLET_KEY,
                       cancellable, error))
     {
       idw_wallet_key_unref (key);

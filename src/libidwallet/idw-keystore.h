@@ -4,8 +4,10 @@
  *
  * Items use the libsecret schema "io.github.idwallet.IdWallet.Key" with the
  * attributes `kind` ("device-key" or "wallet-key") and, for device keys,
- * `fingerprint` (lowercase hex SHA-256 of the public key). Secrets are
- * stored as text: the base64 of the 32-byte Ed25519 seed or wallet key.
+ * `fingerprint` (lowercase hex SHA-256 of the public key) and `curve`
+ * ("Ed25519" or "P-256"; items from before it are Ed25519). Secrets are
+ * stored as text: the base64 of the 32-byte Ed25519 seed, P-256 private
+ * scalar (big-endian) or wallet key.
  *
  * Every call talks to the Secret Service over D-Bus and may show an unlock
  * prompt: the *_sync functions are for the CLI, the tests and worker
@@ -53,6 +55,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwWalletKey, idw_wallet_key_unref)
 
 /* ---- Device keys ---------------------------------------------------- */
 
+/* A new device key for @alg (EdDSA or ES256) in the keyring. */
+IdwKey       *idw_keystore_create_device_key_for_alg_sync (gint64          alg,
+                                                           const char     *name,
+                                                           GCancellable   *cancellable,
+                                                           GError        **error);
+/* The same for EdDSA, the default for software keys. */
 IdwKey       *idw_keystore_create_device_key_sync    (const char           *name,
                                                       GCancellable         *cancellable,
                                                       GError              **error);
