@@ -19,6 +19,7 @@
 
 #include "idwallet.h"
 #include "cli-test-util.h"
+#include "tpm-test-util.h"
 
 /* ---- Shared: the issuer and credential of cli-test-util.h, the ID ---- */
 
@@ -568,6 +569,100 @@ test_hostile_import_list (void)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* The acceptance of issue 15 on a software TPM: request --hardware →
+ * issue --request → import → present → verify valid; the same wallet with
+ * a fresh TPM cannot present and says why; with no TPM, --hardware says so
+ * and the keyring path still works. */
+static void
+test_request_hardware (void)
+{
+  g_autofree char *request_file = tmp_path ("request-tpm.cbor");
+  g_autofree char *plain_file = tmp_path ("request-no-tpm.cbor");
+  g_autofree char *bound = tmp_path ("bound-tpm.idwcred");
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwCredentialRequest) parsed = NULL;
+  g_autoptr(IdwKey) in_tpm = NULL;
+  g_autoptr(JsonObject) verdict = NULL;
+  SwTpm tpm = { 0 };
+  SwTpm other = { 0 };
+
+  if (!idw_tpm_is_supported () || !swtpm_available ())
+    {
+      g_test_skip (idw_tpm_is_supported () ? "swtpm is not installed (Debian: swtpm)"
+                                           : "built without TPM support");
+      return;
+    }
+
+  ensure_issuer ();
+  swtpm_start (&tpm);
+  g_setenv ("IDW_TPM_TCTI", tpm.tcti, TRUE);
+
+  {
+    g_autoptr(Run) request = run_cli (NULL, "request", "--hardware", "--out", request_file,
+                                      "--name", "TPM request", NULL);
+
+    g_assert_cmpint (request->status, ==, 0);
+    g_assert_nonnull (strstr (request->err, "in this computer’s TPM"));
+  }
+  parsed = idw_credential_request_new_from_file (request_file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (idw_key_get_alg (idw_credential_request_get_device_key (parsed)), ==, IDW_COSE_ALG_ES256);
+  in_tpm = idw_keystore_find_private_key_sync (idw_credential_request_get_device_key (parsed), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_key_is_hardware (in_tpm));
+
+  {
+    g_autoptr(Run) issue = run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person,
+                                    "--request", request_file, "--out", bound, NULL);
+    g_autoptr(Run) import = NULL;
+    g_autoptr(Run) present = NULL;
+
+    g_assert_cmpint (issue->status, ==, 0);
+    import = run_cli (NULL, "import", bound, NULL);
+    g_assert_cmpint (import->status, ==, 0);
+    id = g_strstrip (g_strdup (import->out));
+    g_assert_true (is_wallet_id (id));
+
+    present = run_cli (NULL, "present", id, NULL);
+    g_assert_cmpint (present->status, ==, 0);
+    verdict = verify_json (0, g_strstrip (present->out));
+    g_assert_true (json_object_get_boolean_member (verdict, "valid"));
+  }
+
+  /* Another computer: the keyring and the wallet as they are, a fresh
+   * TPM. */
+  swtpm_start (&other);
+  g_setenv ("IDW_TPM_TCTI", other.tcti, TRUE);
+  {
+    g_autoptr(Run) present = run_cli (NULL, "present", id, NULL);
+
+    g_assert_cmpint (present->status, !=, 0);
+    g_assert_cmpstr (present->out, ==, "");
+    g_assert_nonnull (strstr (present->err, "another computer’s TPM"));
+    g_assert_nonnull (strstr (present->err, "re-issued"));
+  }
+  swtpm_stop (&other);
+
+  /* No TPM at all: --hardware says so; without it, the keyring. */
+  swtpm_stop (&tpm);
+  {
+    g_autoptr(Run) hardware = NULL;
+    g_autoptr(Run) plain = NULL;
+
+    g_setenv ("IDW_TPM_TCTI", "swtpm:host=127.0.0.1,port=1", TRUE);
+    hardware = run_cli (NULL, "request", "--hardware", "--out", plain_file, NULL);
+    g_assert_cmpint (hardware->status, ==, 1);
+    g_assert_nonnull (strstr (hardware->err, "No TPM is available"));
+    g_assert_false (g_file_test (plain_file, G_FILE_TEST_EXISTS));
+
+    plain = run_cli (NULL, "request", "--out", plain_file, NULL);
+    g_assert_cmpint (plain->status, ==, 0);
+    g_assert_nonnull (strstr (plain->err, "is in the keyring"));
+  }
+  g_unsetenv ("IDW_TPM_TCTI");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -585,6 +680,7 @@ main (int    argc,
   g_test_add_func ("/cli-keyring/present-by-id", test_present_by_id);
   g_test_add_func ("/cli-keyring/request-issue-import", test_request_issue_import);
   g_test_add_func ("/cli-keyring/request-es256", test_request_es256);
+  g_test_add_func ("/cli-keyring/request-hardware", test_request_hardware);
   g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
   g_test_add_func ("/cli-keyring/hostile-import-list", test_hostile_import_list);
 

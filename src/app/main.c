@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "idw-application.h"
+#include "idw-tpm.h"
 
 /* The catalogues beside this binary. An install staged under another root
  * (`meson install --destdir ROOT`, as build-aux/dev run does) has the binary
@@ -49,6 +50,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("ID Wallet"));
+  idw_tpm_quiet_library_log ();
   app = idw_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);

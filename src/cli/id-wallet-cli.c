@@ -84,6 +84,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_prgname ("id-wallet-cli");
+  idw_tpm_quiet_library_log ();
 
   if (argc < 2)
     {

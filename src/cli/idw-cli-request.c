@@ -29,6 +29,7 @@ idw_cli_request (int    argc,
   g_autoptr(GBytes) cbor = NULL;
   g_autofree char *device_alg_text = NULL;
   gint64 device_alg;
+  gboolean hardware = FALSE;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_file,
       N_("Write the request (CBOR) to FILE (not overwritten if it exists)"), N_("FILE") },
@@ -36,6 +37,9 @@ idw_cli_request (int    argc,
       N_("What the device key is called in the keyring (default: “ID Wallet device key”)"), N_("NAME") },
     { "device-alg", 0, 0, G_OPTION_ARG_STRING, &device_alg_text,
       N_("The device key’s algorithm: EdDSA (Ed25519, the default) or ES256 (P-256)"), N_("ALG") },
+    { "hardware", 0, 0, G_OPTION_ARG_NONE, &hardware,
+      N_("Make the device key inside this computer’s TPM (P-256): it can never be copied to another computer"),
+      NULL },
     { NULL }
   };
 
@@ -44,7 +48,7 @@ idw_cli_request (int    argc,
                                 _("Creates a device key in the keyring and a credential request signed with it,\n"
                                   "for an issuer to bind a credential to (“id-wallet-cli issue --request FILE”).\n"
                                   "Writes the request to FILE and prints it as IDWC1 text. The private key never\n"
-                                  "leaves the keyring."));
+                                  "leaves the keyring, or with --hardware this computer’s TPM."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -56,6 +60,9 @@ idw_cli_request (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("--out FILE is required."));
   if (!idw_cli_parse_device_alg (device_alg_text, &device_alg, &error))
     return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+  /* A TPM makes P-256 keys only. */
+  if (hardware && device_alg_text != NULL && device_alg != IDW_COSE_ALG_ES256)
+    return idw_cli_usage_error (g_get_prgname (), _("--hardware makes an ES256 (P-256) key; leave out --device-alg."));
 
   /* Before a key is made for nothing. */
   if (g_file_test (out_file, G_FILE_TEST_EXISTS))
@@ -64,7 +71,17 @@ idw_cli_request (int    argc,
       return IDW_CLI_EXIT_USAGE;
     }
 
-  key = idw_keystore_create_device_key_for_alg_sync (device_alg, name, NULL, &error);
+  /* An explicit --hardware is never quietly downgraded to a copyable key. */
+  if (hardware)
+    key = idw_keystore_create_tpm_device_key_sync (name, NULL, &error);
+  else
+    key = idw_keystore_create_device_key_for_alg_sync (device_alg, name, NULL, &error);
+  if (key == NULL && g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_TPM))
+    {
+      idw_cli_printerr ("%s", error->message);
+      idw_cli_printerr (_("Without --hardware the device key is kept in the keyring instead."));
+      return IDW_CLI_EXIT_FAILED;
+    }
   if (key == NULL)
     return idw_cli_report_error (error);
   fingerprint = idw_key_get_fingerprint (key);
@@ -91,9 +108,14 @@ idw_cli_request (int    argc,
   if (fflush (stdout) != 0)
     return IDW_CLI_EXIT_USAGE;
 
-  /* Translators: %s is a file name, then a key fingerprint (hex) */
-  g_printerr (_("Wrote the credential request to “%s”; device key %s is in the keyring.\n"),
-              out_file, fingerprint);
+  if (idw_key_is_hardware (key))
+    /* Translators: %s is a file name, then a key fingerprint (hex) */
+    g_printerr (_("Wrote the credential request to “%s”; device key %s is in this computer’s TPM.\n"),
+                out_file, fingerprint);
+  else
+    /* Translators: %s is a file name, then a key fingerprint (hex) */
+    g_printerr (_("Wrote the credential request to “%s”; device key %s is in the keyring.\n"),
+                out_file, fingerprint);
 
   return IDW_CLI_EXIT_OK;
 }

@@ -647,13 +647,16 @@ idw_keystore_create_device_key_sync (const char    *name,
  * @error: return location for a #GError
  *
  * Looks up a device key, Ed25519 or P-256, unlocking the keyring when
- * needed (which may show a prompt).
+ * needed (which may show a prompt); without a software key of
+ * @fingerprint, a TPM-bound one (idw_keystore_lookup_tpm_device_key_sync()).
  *
- * Returns: (transfer full): the key with its private part, or %NULL with
- *   IDW_ERROR_NOT_FOUND when the keyring holds no key with @fingerprint,
- *   IDW_ERROR_MALFORMED when @fingerprint is not 64 lowercase hex digits,
- *   or IDW_ERROR_KEYRING (also when the item found is damaged, names a
- *   curve we do not know, or belongs to another public key).
+ * Returns: (transfer full): the key with its private part (or signing
+ *   through the TPM), or %NULL with IDW_ERROR_NOT_FOUND when the keyring
+ *   holds no key with @fingerprint, IDW_ERROR_MALFORMED when @fingerprint
+ *   is not 64 lowercase hex digits, IDW_ERROR_KEYRING (also when the item
+ *   found is damaged, names a curve we do not know, or belongs to another
+ *   public key), or for a TPM-bound key IDW_ERROR_NO_TPM or
+ *   IDW_ERROR_WRONG_TPM.
  */
 IdwKey *
 idw_keystore_lookup_device_key_sync (const char    *fingerprint,
@@ -675,8 +678,30 @@ idw_keystore_lookup_device_key_sync (const char    *fingerprint,
     return NULL;
 
   attributes = device_attributes (fingerprint);
-  found = lookup_secret (attributes, secret, sizeof secret, &curve, ITEM_DEVICE_KEY,
-                         cancellable, error);
+  {
+    GError *local_error = NULL;
+
+    found = lookup_secret (attributes, secret, sizeof secret, &curve, ITEM_DEVICE_KEY,
+                           cancellable, &local_error);
+    /* No software key: the key may live in this computer's TPM. Neither:
+     * the software key's "not found" says so. */
+    if (!found && g_error_matches (local_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+      {
+        GError *tpm_error = NULL;
+
+        key = idw_keystore_lookup_tpm_device_key_sync (fingerprint, cancellable, &tpm_error);
+        if (key != NULL || !g_error_matches (tpm_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+          {
+            g_clear_error (&local_error);
+            if (tpm_error != NULL)
+              g_propagate_error (error, tpm_error);
+            return g_steal_pointer (&key);
+          }
+        g_clear_error (&tpm_error);
+      }
+    if (!found)
+      g_propagate_error (error, local_error);
+  }
   if (found)
     key = device_key_from_secret (curve, secret, error);
   sodium_memzero (secret, sizeof secret);
@@ -725,8 +750,9 @@ idw_keystore_find_private_key_sync (IdwKey        *public_key,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Removes the device key from the keyring. The key is gone for good: any
- * credential bound to it can no longer be presented.
+ * Removes the device key from the keyring, a software key or a TPM-bound
+ * one. The key is gone for good: any credential bound to it can no longer
+ * be presented.
  *
  * Returns: %TRUE when a key was removed; %FALSE with IDW_ERROR_NOT_FOUND
  *   when there was none, IDW_ERROR_MALFORMED (not a fingerprint) or
@@ -756,10 +782,23 @@ idw_keystore_delete_device_key_sync (const char    *fingerprint,
   if (!secret_service_clear_sync (service, idw_keystore_get_schema (), attributes,
                                   cancellable, &local_error))
     {
+      GError *tpm_error = NULL;
+
       if (local_error != NULL)
-        propagate_keyring_error (error, local_error);
+        {
+          propagate_keyring_error (error, local_error);
+          return FALSE;
+        }
+      /* Not a software key: it may be a TPM-bound one. */
+      if (idw_keystore_delete_tpm_device_key_sync (fingerprint, cancellable, &tpm_error))
+        return TRUE;
+      if (g_error_matches (tpm_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&tpm_error);
+          set_not_found_error (ITEM_DEVICE_KEY, error);
+        }
       else
-        set_not_found_error (ITEM_DEVICE_KEY, error);
+        g_propagate_error (error, tpm_error);
       return FALSE;
     }
   return TRUE;

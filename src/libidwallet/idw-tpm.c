@@ -37,6 +37,12 @@
 
 #define P256_COORD_LEN 32
 
+void
+idw_tpm_quiet_library_log (void)
+{
+  g_setenv ("TSS2_LOG", "all+none", FALSE);
+}
+
 /**
  * idw_tpm_is_supported:
  *

@@ -34,6 +34,7 @@
 #include "idw-verdict.h"
 #include "idw-verifier.h"
 #include "idw-keystore.h"
+#include "idw-tpm.h"
 #include "idw-store.h"
 #include "idw-store-import.h"
 #include "idw-trust-store.h"
