@@ -56,6 +56,8 @@ GBytes     *bench_read_file         (const char        *path,
  * bench-decoders.c). */
 int         bench_verify            (int                argc,
                                      char             **argv);
+int         bench_device_keys       (int                argc,
+                                     char             **argv);
 int         bench_present           (int                argc,
                                      char             **argv);
 int         bench_qr_decode         (int                argc,

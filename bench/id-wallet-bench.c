@@ -33,12 +33,13 @@ print_usage (FILE *out)
            "  id-wallet-bench verify [-n N] [--trust CERT]... [--at TIME] [--session-transcript FILE]\n"
            "                         [--reader-key FILE] [INPUT]\n"
            "  id-wallet-bench present [-n N] [--preset P] CRED.idwcred\n"
+           "  id-wallet-bench device-keys [-n N] PERSON.json\n"
            "  id-wallet-bench qr-decode [-n N] [TEXT-FILE]\n"
            "  id-wallet-bench stream [-n RUNS] [--fps F] [--loss P] [--preset P] [--trust CERT] CRED.idwcred\n"
            "  id-wallet-bench decoders [-n N] [--version V]... [--condition NAME]... [--json]\n"
            "\n"
-           "Each prints its figures and, last, \"NAME: N per second\". Without -n a\n"
-           "measurement runs for about 2 seconds.\n");
+           "Each prints its figures and, last, \"NAME: N per second\" (device-keys: one\n"
+           "line per kind of key). Without -n a measurement runs for about 2 seconds.\n");
 }
 
 int
@@ -52,10 +53,14 @@ main (int    argc,
   } commands[] = {
     { "verify", bench_verify },
     { "present", bench_present },
+    { "device-keys", bench_device_keys },
     { "qr-decode", bench_qr_decode },
     { "decoders", bench_decoders },
     { "stream", bench_stream },
   };
+
+  /* tpm2-tss's own stderr lines: the bench reports in its own words. */
+  idw_tpm_quiet_library_log ();
 
   setlocale (LC_ALL, "");
   g_set_prgname ("id-wallet-bench");

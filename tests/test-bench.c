@@ -18,6 +18,7 @@
 
 #include "idwallet.h"
 #include "cli-verdict-util.h"
+#include "tpm-test-util.h"
 
 static const char *
 last_line (const char *out)
@@ -85,6 +86,34 @@ test_bench_smoke (void)
 
   BENCH ("present", "-n", "3", credential);
   assert_bench_line (run, "present");
+
+  /* Each kind of device key, the TPM one on a swtpm of this test's own,
+   * then with no TPM at all (its line says why, the others stand). */
+  {
+    g_autofree char *person = g_test_build_filename (G_TEST_DIST, "data", "cli", "person.json", NULL);
+    SwTpm tpm = { 0 };
+
+    if (idw_tpm_is_supported () && swtpm_available ())
+      {
+        swtpm_start (&tpm);
+        g_setenv ("IDW_TPM_TCTI", tpm.tcti, TRUE);
+        BENCH ("device-keys", "-n", "2", person);
+        g_assert_cmpint (run->status, ==, 0);
+        g_assert_true (g_regex_match_simple ("^P-256 in the TPM \\(IDW_TPM_TCTI\\): +[0-9.]+ ms ", run->out,
+                                             G_REGEX_MULTILINE, 0));
+        swtpm_stop (&tpm);
+      }
+    g_setenv ("IDW_TPM_TCTI", "swtpm:host=127.0.0.1,port=1", TRUE);
+    BENCH ("device-keys", "-n", "2", person);
+    g_unsetenv ("IDW_TPM_TCTI");
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_true (g_regex_match_simple ("^Ed25519, software \\(keyring\\): +[0-9.]+ ms ", run->out,
+                                         G_REGEX_MULTILINE, 0));
+    g_assert_true (g_regex_match_simple ("^P-256, software \\(keyring\\): +[0-9.]+ ms ", run->out,
+                                         G_REGEX_MULTILINE, 0));
+    g_assert_nonnull (strstr (run->out, "not measured: No TPM is available"));
+    g_assert_null (strstr (run->err, "WARNING"));
+  }
 
   BENCH ("qr-decode", "-n", "2");
   assert_bench_line (run, "qr-decode");
