@@ -49,6 +49,8 @@ create_key (GBytes **blob)
   IdwKey *key;
 
   use_the_tpm ();
+  g_assert_true (idw_tpm_probe (&error));
+  g_assert_no_error (error);
   key = idw_tpm_create_key (blob, &error);
   g_assert_no_error (error);
   g_assert_nonnull (key);
@@ -252,6 +254,11 @@ test_no_tpm (void)
 
   g_setenv ("IDW_TPM_TCTI", tcti, TRUE);
 
+  g_assert_false (idw_tpm_probe (&error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_assert_nonnull (strstr (error->message, tcti));
+  g_clear_error (&error);
+
   created = idw_tpm_create_key (NULL, &error);
   g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
   g_assert_true (g_str_has_prefix (error->message, NO_TPM_PREFIX));
@@ -364,6 +371,10 @@ test_no_support (void)
   g_assert_null (key);
   g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
   g_assert_cmpstr (error->message, ==, "No TPM is available: there is no TPM support in this build.");
+  g_clear_error (&error);
+
+  g_assert_false (idw_tpm_probe (&error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
 }
 
 static void

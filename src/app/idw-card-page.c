@@ -32,6 +32,8 @@ struct _IdwCardPage
   GtkLabel             *validity_label_narrow;
   GtkWidget            *present_button;
   GtkWidget            *cannot_present_label;
+  char                 *cannot_present_text;  /* the .ui's, for when no reason is set */
+  GtkWidget            *tpm_row;
   GtkBox               *groups_box;
   AdwPreferencesGroup  *details_group;
 
@@ -412,6 +414,48 @@ idw_card_page_set_can_present (IdwCardPage *self,
   gtk_widget_set_visible (self->cannot_present_label, !can_present);
 }
 
+void
+idw_card_page_set_key_in_tpm (IdwCardPage *self,
+                              gboolean     in_tpm)
+{
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  if (in_tpm && self->tpm_row == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Key protected by this computer’s TPM"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The key can never be copied to another computer"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("channel-secure-symbolic"));
+      gtk_widget_set_focusable (row, FALSE);
+      adw_preferences_group_add (self->details_group, row);
+      self->tpm_row = row;
+    }
+  else if (!in_tpm && self->tpm_row != NULL)
+    {
+      adw_preferences_group_remove (self->details_group, self->tpm_row);
+      self->tpm_row = NULL;
+    }
+}
+
+void
+idw_card_page_set_cannot_present_reason (IdwCardPage *self,
+                                         const char  *reason)
+{
+  g_return_if_fail (IDW_IS_CARD_PAGE (self));
+
+  if (self->cannot_present_text == NULL)
+    self->cannot_present_text = g_strdup (gtk_label_get_label (GTK_LABEL (self->cannot_present_label)));
+  if (reason != NULL)
+    {
+      g_autofree char *shown = idw_ui_escape_text (reason);
+
+      gtk_label_set_label (GTK_LABEL (self->cannot_present_label), shown);
+    }
+  else
+    gtk_label_set_label (GTK_LABEL (self->cannot_present_label), self->cannot_present_text);
+}
+
 GtkWidget *
 idw_card_page_new (IdwCredential *credential,
                    const char    *id)
@@ -668,6 +712,7 @@ idw_card_page_finalize (GObject *object)
 
   g_clear_object (&self->credential);
   g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->cannot_present_text, g_free);
   g_clear_pointer (&self->status, idw_credential_status_free);
 
   G_OBJECT_CLASS (idw_card_page_parent_class)->finalize (object);

@@ -20,6 +20,13 @@ const char    *idw_card_page_get_id         (IdwCardPage   *self);
 /* Whether this computer holds the device key (unknown until set). */
 void           idw_card_page_set_can_present (IdwCardPage  *self,
                                               gboolean      can_present);
+/* Whether the device key is in this computer's TPM: a line in the details. */
+void           idw_card_page_set_key_in_tpm (IdwCardPage   *self,
+                                             gboolean       in_tpm);
+/* Why the ID cannot be presented here, when more is known than that the
+ * keyring lacks its key (a key of another computer's TPM); NULL: that. */
+void           idw_card_page_set_cannot_present_reason (IdwCardPage *self,
+                                                        const char  *reason);
 void           idw_card_page_set_nickname   (IdwCardPage   *self,
                                              const char    *nickname);
 /* What the issuer's revocation list says of this ID: @status as last

@@ -2,10 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Makes a device key in the keyring and shows the credential request of
- * DESIGN §3.2 as a QR code, as IDWC1: text to copy and as a file to save.
- * The issuer answers with a credential bound to that key, which the
- * wallet then imports and can present.
+ * Makes a device key, in this computer's TPM when one can be used and the
+ * person leaves the switch on, otherwise in the keyring, and shows the
+ * credential request of DESIGN §3.2 as a QR code, as IDWC1: text to copy
+ * and as a file to save. The issuer answers with a credential bound to
+ * that key, which the wallet then imports and can present.
+ *
+ * Every TPM call blocks (idw-tpm.h): the probe when the dialog opens and
+ * the key's creation run on worker threads.
  */
 #include "config.h"
 
@@ -22,12 +26,17 @@ struct _IdwCredentialRequestDialog
   AdwWindow        parent_instance;
 
   GtkStack        *stack;
+  AdwActionRow    *tpm_row;
+  GtkSwitch       *tpm_switch;
+  AdwStatusPage   *working_page;
+  GtkLabel        *ready_label;
   AdwStatusPage   *error_page;
   AdwToastOverlay *toast_overlay;
   IdwQrView       *qr_view;
   GtkLabel        *fingerprint_label;
 
   GCancellable    *cancellable;
+  char            *key_name;
   GBytes          *request_bytes;
   char            *request_text;
 };
@@ -46,23 +55,20 @@ show_error (IdwCredentialRequestDialog *self,
 }
 
 static void
-key_created_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+key_ready (IdwCredentialRequestDialog *self,
+           IdwKey                     *key,
+           const GError               *key_error)
 {
-  g_autoptr(IdwCredentialRequestDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(IdwKey) key = NULL;
   g_autoptr(IdwCredentialRequest) request = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *grouped = NULL;
   g_autofree char *label = NULL;
 
-  key = idw_keystore_create_device_key_finish (result, &error);
   if (key == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
+      if (!g_error_matches (key_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, key_error);
       return;
     }
 
@@ -86,10 +92,126 @@ key_created_cb (GObject      *object,
   /* Translators: %s is the key's SHA-256 fingerprint in groups of four. */
   label = g_strdup_printf (_("Key fingerprint: %s"), grouped);
   gtk_label_set_label (self->fingerprint_label, label);
+  if (idw_key_is_hardware (key))
+    gtk_label_set_label (self->ready_label,
+                         _("Give this request to the office that issues your ID: show the code, send the text, "
+                           "or save it as a file. It holds a new public key for the ID; the private key stays "
+                           "in this computer’s TPM and can never be copied, so only this computer can present "
+                           "the ID you get back."));
 
   gtk_stack_set_visible_child_name (self->stack, "ready");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.copy", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.save", TRUE);
+}
+
+static void
+keyring_key_created_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(IdwCredentialRequestDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = idw_keystore_create_device_key_finish (result, &error);
+
+  key_ready (self, key, error);
+}
+
+static void
+create_tpm_key_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  const char *name = task_data;
+  GError *error = NULL;
+  IdwKey *key = idw_keystore_create_tpm_device_key_sync (name, cancellable, &error);
+
+  if (key == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key, (GDestroyNotify) idw_key_unref);
+}
+
+static void
+tpm_key_created_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) key = g_task_propagate_pointer (G_TASK (result), &error);
+
+  key_ready (self, key, error);
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (widget);
+
+  gtk_widget_action_set_enabled (widget, "request.create", FALSE);
+
+  /* With the switch on, a TPM key or an error: never quietly a key that
+   * can be copied instead. */
+  if (gtk_switch_get_active (self->tpm_switch))
+    {
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, tpm_key_created_cb, NULL);
+
+      adw_status_page_set_description (self->working_page,
+                                       _("A new key for this ID is being created in this computer’s TPM."));
+      g_task_set_source_tag (task, create_action);
+      g_task_set_task_data (task, g_strdup (self->key_name), g_free);
+      g_task_run_in_thread (task, create_tpm_key_thread);
+    }
+  else
+    idw_keystore_create_device_key (self->key_name, self->cancellable, keyring_key_created_cb,
+                                    g_object_ref (self));
+
+  gtk_stack_set_visible_child_name (self->stack, "working");
+}
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (idw_tpm_probe (&error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
+  g_autoptr(GError) error = NULL;
+  gboolean usable = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The task holds the dialog until the probe is done; a closed dialog
+   * has nothing to update. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (usable)
+    adw_action_row_set_subtitle (self->tpm_row, _("The key can never be copied to another computer"));
+  else
+    {
+      /* The engine's reason, which begins "No TPM is available: …". */
+      g_autofree char *subtitle = idw_ui_escape_markup (error->message);
+
+      adw_action_row_set_subtitle (self->tpm_row, subtitle);
+    }
+  gtk_switch_set_active (self->tpm_switch, usable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tpm_row), usable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.create", TRUE);
 }
 
 /**
@@ -192,7 +314,7 @@ idw_credential_request_dialog_new (GtkWindow *parent)
 
   /* Translators: names the key in the keyring (Seahorse shows it); %s is a date. */
   name = g_strdup_printf (_("a credential requested on %s"), date);
-  idw_keystore_create_device_key (name, self->cancellable, key_created_cb, g_object_ref (self));
+  self->key_name = g_steal_pointer (&name);
 
   return self;
 }
@@ -214,6 +336,7 @@ idw_credential_request_dialog_finalize (GObject *object)
   IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->key_name);
   g_clear_pointer (&self->request_bytes, g_bytes_unref);
   g_free (self->request_text);
 
@@ -233,11 +356,16 @@ idw_credential_request_dialog_class_init (IdwCredentialRequestDialogClass *klass
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/idw-credential-request-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, tpm_row);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, tpm_switch);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, working_page);
+  gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, ready_label);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, qr_view);
   gtk_widget_class_bind_template_child (widget_class, IdwCredentialRequestDialog, fingerprint_label);
 
+  gtk_widget_class_install_action (widget_class, "request.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "request.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "request.save", NULL, save_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -250,10 +378,19 @@ idw_credential_request_dialog_init (IdwCredentialRequestDialog *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Until the probe says whether the switch may be on. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.create", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.copy", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.save", FALSE);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("QR code with your credential request"),
                                   -1);
+
+  {
+    g_autoptr(GTask) probe = g_task_new (self, self->cancellable, probe_cb, NULL);
+
+    g_task_set_source_tag (probe, probe_thread);
+    g_task_run_in_thread (probe, probe_thread);
+  }
 }

@@ -39,6 +39,20 @@ _idw_wallet_view_has_key (IdwWalletView *self,
   return self->has_key != NULL && g_hash_table_contains (self->has_key, id);
 }
 
+gboolean
+_idw_wallet_view_key_in_tpm (IdwWalletView *self,
+                             const char    *id)
+{
+  return self->key_in_tpm != NULL && g_hash_table_contains (self->key_in_tpm, id);
+}
+
+const char *
+_idw_wallet_view_key_problem (IdwWalletView *self,
+                              const char    *id)
+{
+  return self->key_problem != NULL ? g_hash_table_lookup (self->key_problem, id) : NULL;
+}
+
 /* ---- Loading ------------------------------------------------------------ */
 
 typedef struct
@@ -46,6 +60,8 @@ typedef struct
   IdwStore   *store;
   GPtrArray  *entries;
   GHashTable *has_key;
+  GHashTable *key_in_tpm;
+  GHashTable *key_problem;
 } LoadData;
 
 static void
@@ -54,6 +70,8 @@ load_data_free (LoadData *data)
   g_clear_object (&data->store);
   g_clear_pointer (&data->entries, g_ptr_array_unref);
   g_clear_pointer (&data->has_key, g_hash_table_unref);
+  g_clear_pointer (&data->key_in_tpm, g_hash_table_unref);
+  g_clear_pointer (&data->key_problem, g_hash_table_unref);
   g_free (data);
 }
 
@@ -71,19 +89,36 @@ _idw_wallet_view_open_store (IdwStore      *store,
   return idw_store_open_sync (directory, cancellable, error);
 }
 
-static gboolean
-device_key_is_here (IdwCredential *credential,
-                    GCancellable  *cancellable)
+/* Whether this computer holds the device key of entry @id, in @data. The
+ * lookup already loads a TPM-bound key into the TPM, so whether it is one
+ * and why it cannot be used come with it, and opening a card later touches
+ * the TPM no more. */
+static void
+check_device_key (LoadData      *data,
+                  const char    *id,
+                  IdwCredential *credential,
+                  GCancellable  *cancellable)
 {
   g_autofree char *fingerprint = idw_key_get_fingerprint (idw_credential_get_device_key (credential));
   g_autoptr(IdwKey) key = NULL;
   g_autoptr(GError) error = NULL;
 
   key = idw_keystore_lookup_device_key_sync (fingerprint, cancellable, &error);
-  if (key == NULL && !g_error_matches (error, IDW_ERROR, IDW_ERROR_NOT_FOUND) && error != NULL)
-    g_debug ("Looking up a device key: %s", error->message);
+  if (key != NULL)
+    {
+      g_hash_table_add (data->has_key, g_strdup (id));
+      if (idw_key_is_hardware (key))
+        g_hash_table_add (data->key_in_tpm, g_strdup (id));
+      return;
+    }
 
-  return key != NULL;
+  /* A key from another computer's TPM, or a TPM gone: the engine says
+   * which, and what to do, better than "not in the keyring". */
+  if (g_error_matches (error, IDW_ERROR, IDW_ERROR_WRONG_TPM)
+      || g_error_matches (error, IDW_ERROR, IDW_ERROR_NO_TPM))
+    g_hash_table_insert (data->key_problem, g_strdup (id), g_strdup (error->message));
+  else if (error != NULL && !g_error_matches (error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+    g_debug ("Looking up a device key: %s", error->message);
 }
 
 static void
@@ -113,13 +148,15 @@ load_thread (GTask        *task,
     }
 
   data->has_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->key_in_tpm = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->key_problem = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < data->entries->len; i++)
     {
       IdwStoreEntry *entry = g_ptr_array_index (data->entries, i);
       IdwCredential *credential = idw_store_entry_get_credential (entry);
 
-      if (credential != NULL && device_key_is_here (credential, cancellable))
-        g_hash_table_add (data->has_key, g_strdup (idw_store_entry_get_id (entry)));
+      if (credential != NULL)
+        check_device_key (data, idw_store_entry_get_id (entry), credential, cancellable);
     }
 
   g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
@@ -155,6 +192,10 @@ load_cb (GObject      *source,
       self->entries = g_steal_pointer (&data->entries);
       g_clear_pointer (&self->has_key, g_hash_table_unref);
       self->has_key = g_steal_pointer (&data->has_key);
+      g_clear_pointer (&self->key_in_tpm, g_hash_table_unref);
+      self->key_in_tpm = g_steal_pointer (&data->key_in_tpm);
+      g_clear_pointer (&self->key_problem, g_hash_table_unref);
+      self->key_problem = g_steal_pointer (&data->key_problem);
       load_data_free (data);
       rebuild_rows (self);
     }

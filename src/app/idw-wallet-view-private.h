@@ -48,6 +48,8 @@ struct _IdwWalletView
   GCancellable         *cancellable;
   GPtrArray            *entries;      /* IdwStoreEntry */
   GHashTable           *has_key;      /* id → TRUE when the device key is here */
+  GHashTable           *key_in_tpm;   /* id → TRUE when that key is in this computer's TPM */
+  GHashTable           *key_problem;  /* id → why a TPM-bound key cannot be used here */
   GHashTable           *pending;      /* id → PendingDeletion */
   gboolean              loading;
   gboolean              load_again;
@@ -76,6 +78,12 @@ IdwStoreEntry *_idw_wallet_view_find_entry        (IdwWalletView  *self,
                                                    const char     *id);
 /* Whether this computer holds the device key of entry @id. */
 gboolean       _idw_wallet_view_has_key           (IdwWalletView  *self,
+                                                   const char     *id);
+/* Whether that key is TPM-bound, and why it cannot be used here (NULL:
+ * no reason beyond its absence), as found when the list was loaded. */
+gboolean       _idw_wallet_view_key_in_tpm        (IdwWalletView  *self,
+                                                   const char     *id);
+const char    *_idw_wallet_view_key_problem       (IdwWalletView  *self,
                                                    const char     *id);
 GtkWidget     *_idw_wallet_view_find_row          (IdwWalletView  *self,
                                                    const char     *id);

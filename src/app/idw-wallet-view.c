@@ -324,6 +324,8 @@ idw_wallet_view_open_card (IdwWalletView *self,
 
   page = idw_card_page_new (idw_store_entry_get_credential (entry), id);
   idw_card_page_set_can_present (IDW_CARD_PAGE (page), _idw_wallet_view_has_key (self, id));
+  idw_card_page_set_key_in_tpm (IDW_CARD_PAGE (page), _idw_wallet_view_key_in_tpm (self, id));
+  idw_card_page_set_cannot_present_reason (IDW_CARD_PAGE (page), _idw_wallet_view_key_problem (self, id));
   idw_card_page_set_nickname (IDW_CARD_PAGE (page), idw_store_entry_get_nickname (entry));
   g_signal_connect_object (page, "present", G_CALLBACK (card_present_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "respond", G_CALLBACK (card_respond_cb), self, G_CONNECT_SWAPPED);
@@ -402,6 +404,8 @@ idw_wallet_view_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->has_key, g_hash_table_unref);
+  g_clear_pointer (&self->key_in_tpm, g_hash_table_unref);
+  g_clear_pointer (&self->key_problem, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
 
   G_OBJECT_CLASS (idw_wallet_view_parent_class)->finalize (object);

@@ -68,6 +68,13 @@ set_no_support_error (GError **error)
                        _("No TPM is available: there is no TPM support in this build."));
 }
 
+gboolean
+idw_tpm_probe (GError **error)
+{
+  set_no_support_error (error);
+  return FALSE;
+}
+
 IdwKey *
 idw_tpm_create_key (GBytes  **blob,
                     GError  **error)
@@ -513,6 +520,28 @@ key_from_blob (const guint8  *blob,
   tpm_key->blob = g_bytes_new (blob, len);
   _idw_key_set_signer (key, tpm_sign, g_steal_pointer (&tpm_key), tpm_key_free);
   return key;
+}
+
+/**
+ * idw_tpm_probe:
+ * @error: return location for a #GError
+ *
+ * Opens the TPM and derives the storage primary, as making or using a key
+ * does, and makes no key: whether idw_tpm_create_key() can work here.
+ * Blocks like any TPM call.
+ *
+ * Returns: %TRUE when the TPM can be used; %FALSE with IDW_ERROR_NO_TPM
+ *   (no TPM, none reachable, or an owner hierarchy with a password) or
+ *   IDW_ERROR_FAILED (the TPM refused).
+ */
+gboolean
+idw_tpm_probe (GError **error)
+{
+  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return tpm_open (&tpm, error);
 }
 
 /**

@@ -34,6 +34,7 @@ G_BEGIN_DECLS
 #define IDW_TPM_BLOB_MAX     1024
 
 gboolean  idw_tpm_is_supported  (void);
+gboolean  idw_tpm_probe         (GError        **error);
 /* tpm2-tss writes its own warnings and errors to stderr ("WARNING:esys:…"),
  * which ID Wallet reports in words of its own: silenced unless TSS2_LOG
  * asks for them. Call at the start of main(), before any thread. */
