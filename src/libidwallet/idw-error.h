@@ -38,6 +38,12 @@ G_BEGIN_DECLS
  *   or a build without TPM support)
  * @IDW_ERROR_WRONG_TPM: a TPM-bound key was made by another TPM (another
  *   computer, or this one's TPM after a reset)
+ * @IDW_ERROR_HISTORY: the holder's history file cannot be read (damaged,
+ *   another wallet's) or an entry breaks a limit
+ * @IDW_ERROR_BACKUP_PASSPHRASE: a backup does not open with this passphrase
+ *   (or was altered so that no passphrase opens it)
+ * @IDW_ERROR_BACKUP_DAMAGED: a backup is truncated, altered after its
+ *   header, or not a backup at all
  *
  * Every code has a specific, translatable message at the place it is raised.
  */
@@ -66,6 +72,9 @@ typedef enum
   IDW_ERROR_SUPERSEDED,
   IDW_ERROR_NO_TPM,
   IDW_ERROR_WRONG_TPM,
+  IDW_ERROR_HISTORY,
+  IDW_ERROR_BACKUP_PASSPHRASE,
+  IDW_ERROR_BACKUP_DAMAGED,
   /* New codes go here, at the end. */
 } IdwError;
 
