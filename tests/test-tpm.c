@@ -279,6 +279,131 @@ test_no_tpm (void)
   use_the_tpm ();
 }
 
+/* A TPM that accepts the connection and never answers: every operation
+ * gives up with IDW_ERROR_NO_TPM naming the TCTI, instead of waiting for
+ * ever (the timeout is short here; its length is not what is tested). */
+static void
+test_no_answer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(IdwKey) key = create_key (&blob);
+  g_autoptr(IdwKey) created = NULL;
+  g_autoptr(IdwKey) loaded = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(IdwTpmCertification) certification = NULL;
+  g_autofree char *expected = NULL;
+  HungTpm hung = { 0 };
+  const guint8 binding[32] = { 1 };
+
+  hung_tpm_start (&hung);
+  expected = g_strdup_printf ("No TPM is available: the TPM at “%s” did not answer within 1 second.",
+                              hung.tcti);
+  g_setenv ("IDW_TPM_TCTI", hung.tcti, TRUE);
+  g_setenv ("IDW_TPM_TIMEOUT_MS", "300", TRUE);
+
+  g_assert_false (idw_tpm_probe (&error));
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  created = idw_tpm_create_key (NULL, &error);
+  g_assert_null (created);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  signature = idw_key_sign (key, (const guint8 *) "x", 1, &error);
+  g_assert_null (signature);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  loaded = idw_tpm_load_key (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob), &error);
+  g_assert_null (loaded);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_clear_error (&error);
+
+  certification = idw_tpm_certify_key (key, binding, sizeof binding, &error);
+  g_assert_null (certification);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_NO_TPM);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  /* The workers given up on end when the connections do. */
+  hung_tpm_stop (&hung);
+  g_unsetenv ("IDW_TPM_TIMEOUT_MS");
+  use_the_tpm ();
+
+  /* The real TPM still answers, within the default timeout. */
+  signature = idw_key_sign (key, (const guint8 *) "x", 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (signature);
+}
+
+/* TPM2_Certify on the software TPM: the structures the issuer reads. */
+static void
+test_certify (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(IdwKey) key = create_key (&blob);
+  g_autoptr(IdwKey) software = idw_key_generate_p256 ();
+  g_autoptr(IdwTpmCertification) certification = NULL;
+  g_autoptr(IdwTpmCertification) none = NULL;
+  g_auto(IdwTpmCertificationResult) result = { 0 };
+  IdwTpmPublic ak, device;
+  IdwTpmAttest attest;
+  guint8 binding[32], raw[64], name[34];
+
+  for (gsize i = 0; i < sizeof binding; i++)
+    binding[i] = (guint8) (0xa0 + i);
+
+  certification = idw_tpm_certify_key (key, binding, sizeof binding, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (certification);
+  /* A fresh swtpm has no EK certificate. */
+  g_assert_null (certification->ek_certificate);
+
+  g_assert_true (idw_tpm_parse_public (g_bytes_get_data (certification->ak_public, NULL),
+                                       g_bytes_get_size (certification->ak_public), "akPublic", &ak, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (ak.attributes & IDW_TPMA_RESTRICTED, ==, IDW_TPMA_RESTRICTED);
+  g_assert_cmphex (ak.attributes & IDW_TPMA_SIGN, ==, IDW_TPMA_SIGN);
+  g_assert_cmphex (ak.attributes & IDW_TPMA_FIXED_TPM, ==, IDW_TPMA_FIXED_TPM);
+  g_assert_cmphex (ak.attributes & IDW_TPMA_DECRYPT, ==, 0);
+  g_assert_true (idw_tpm_parse_public (g_bytes_get_data (certification->key_public, NULL),
+                                       g_bytes_get_size (certification->key_public), "keyPublic", &device,
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (device.attributes, ==, 0x00040072);
+
+  g_assert_true (idw_tpm_parse_attest (g_bytes_get_data (certification->attest, NULL),
+                                       g_bytes_get_size (certification->attest), &attest, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (attest.magic, ==, IDW_TPM_GENERATED_VALUE);
+  g_assert_cmphex (attest.type, ==, IDW_TPM_ST_ATTEST_CERTIFY);
+  g_assert_cmpmem (attest.extra_data, attest.extra_data_len, binding, sizeof binding);
+  idw_tpm_public_name (g_bytes_get_data (certification->key_public, NULL),
+                       g_bytes_get_size (certification->key_public), name);
+  g_assert_cmpmem (attest.name, attest.name_len, name, sizeof name);
+  g_assert_true (idw_tpm_parse_signature (g_bytes_get_data (certification->signature, NULL),
+                                          g_bytes_get_size (certification->signature), raw, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (idw_tpm_certification_verify (certification, key, binding, sizeof binding, NULL, NULL,
+                                               &result, &error));
+  g_assert_no_error (error);
+  g_assert_false (result.ek_present);
+  g_assert_false (result.ek_chained);
+  g_assert_cmpuint (strlen (result.ak_fingerprint), ==, 64);
+
+  /* Only a TPM key can be certified. */
+  none = idw_tpm_certify_key (software, binding, sizeof binding, &error);
+  g_assert_null (none);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED);
+}
+
 static void
 assert_blob_refused (const guint8 *data,
                      gsize         len,
@@ -412,6 +537,8 @@ main (int   argc,
   g_test_add_func ("/tpm/another-tpm", test_another_tpm);
   g_test_add_func ("/tpm/no-tpm", test_no_tpm);
   g_test_add_func ("/tpm/malformed-blobs", test_malformed_blobs);
+  g_test_add_func ("/tpm/no-answer", test_no_answer);
+  g_test_add_func ("/tpm/certify", test_certify);
 
   status = g_test_run ();
   stop_the_tpm ();

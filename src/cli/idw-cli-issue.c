@@ -116,6 +116,59 @@ load_device_key (const char  *path,
   return idw_key_dup_public (key);
 }
 
+/* Every --tpm-ca file, PEM or DER. */
+static IdwTpmCaList *
+load_tpm_cas (char   **files,
+              GError **error)
+{
+  g_autoptr(IdwTpmCaList) cas = idw_tpm_ca_list_new ();
+
+  for (char **file = files; file != NULL && *file != NULL; file++)
+    {
+      g_autoptr(GBytes) data = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      data = idw_cli_read_file (*file, 1024 * 1024, error);
+      if (data == NULL)
+        return NULL;
+      if (!idw_tpm_ca_list_add_data (cas, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                     &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "--tpm-ca “%s”: %s", *file, local_error->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&cas);
+}
+
+/* What the issuer learnt about the request's device key, in words
+ * (docs/formats.md §11.1 says what each means). */
+static char *
+describe_tpm_result (IdwTpmCertificationResult *result)
+{
+  g_autofree char *issuer = NULL;
+  g_autofree char *anchor = NULL;
+
+  if (result->ek_chained)
+    {
+      anchor = idw_cli_escape (result->ek_anchor);
+      /* Translators: %s is the subject of a TPM maker's CA certificate. */
+      return g_strdup_printf (_("Device key: in a TPM, certified by its attestation key; the endorsement key "
+                                "certificate chains to “%s”."), anchor);
+    }
+  if (result->ek_present)
+    {
+      issuer = idw_cli_escape (result->ek_issuer);
+      /* Translators: %s is the issuer named in a TPM's endorsement key certificate. */
+      return g_strdup_printf (_("Device key: in a TPM, certified by its attestation key; an endorsement key "
+                                "certificate issued by “%s” came with it, not checked (give --tpm-ca)."),
+                              issuer);
+    }
+  return g_strdup (_("Device key: in a TPM, certified by its attestation key; the TPM has no endorsement key "
+                     "certificate."));
+}
+
 static char *
 format_date (GDateTime *datetime)
 {
@@ -158,6 +211,10 @@ idw_cli_issue (int    argc,
   guint64 status_index = 0;
   IdwIssueOptions options = { 0 };
   gboolean new_device_key = FALSE;
+  gboolean require_hardware = FALSE;
+  g_auto(GStrv) tpm_ca_files = NULL;
+  g_autoptr(IdwTpmCaList) tpm_cas = NULL;
+  g_autofree char *hardware_note = NULL;
   g_autofree char *device_alg_text = NULL;
   gint64 device_alg;
   const GOptionEntry entries[] = {
@@ -174,6 +231,11 @@ idw_cli_issue (int    argc,
     { "request", 0, 0, G_OPTION_ARG_FILENAME, &request_file,
       N_("The holder’s credential request (CBOR or IDWC1 text, from “id-wallet-cli request”): its proof is "
          "checked and the credential is bound to its device key"), N_("FILE") },
+    { "require-hardware-key", 0, 0, G_OPTION_ARG_NONE, &require_hardware,
+      N_("With --request: refuse a request whose device key is not certified by a TPM"), NULL },
+    { "tpm-ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &tpm_ca_files,
+      N_("With --request: a TPM maker’s CA certificate (PEM or DER; repeatable) that the endorsement key "
+         "certificate of a TPM-certified request must chain to"), N_("CERT") },
     { "doctype", 0, 0, G_OPTION_ARG_STRING, &doctype,
       N_("The document type (default: from the namespaces of the data)"), N_("TYPE") },
     { "valid-from", 0, 0, G_OPTION_ARG_STRING, &valid_from_text,
@@ -211,6 +273,18 @@ idw_cli_issue (int    argc,
     return idw_cli_usage_error (g_get_prgname (), _("--device-alg goes with --new-device-key."));
   if (!idw_cli_parse_device_alg (device_alg_text, &device_alg, &error))
     return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
+  /* Only a request can carry a TPM's certification. */
+  if ((require_hardware || tpm_ca_files != NULL) && request_file == NULL)
+    return idw_cli_usage_error (g_get_prgname (), _("--require-hardware-key and --tpm-ca go with --request FILE."));
+  if (tpm_ca_files != NULL)
+    {
+      tpm_cas = load_tpm_cas (tpm_ca_files, &error);
+      if (tpm_cas == NULL)
+        {
+          idw_cli_report_error (error);
+          return IDW_CLI_EXIT_USAGE;
+        }
+    }
 
   if (valid_from_text != NULL)
     {
@@ -280,6 +354,34 @@ idw_cli_issue (int    argc,
           return status;
         }
       device_key = idw_key_ref (idw_credential_request_get_device_key (request));
+
+      /* A certification that does not hold is refused whatever the
+       * options: a request claiming a TPM it cannot show is no software
+       * request either. */
+      if (idw_credential_request_get_tpm_certification (request) != NULL)
+        {
+          g_auto(IdwTpmCertificationResult) result = { 0 };
+
+          if (!idw_credential_request_verify_tpm (request, tpm_cas, NULL, &result, &error))
+            {
+              g_autofree char *message = idw_cli_escape (error->message);
+
+              idw_cli_printerr (_("--request “%s”: the TPM certification of the device key does not verify: %s"),
+                                request_file, message);
+              return IDW_CLI_EXIT_FAILED;
+            }
+          hardware_note = describe_tpm_result (&result);
+        }
+      else if (require_hardware)
+        {
+          idw_cli_printerr (_("--request “%s”: the device key is not proven to be in hardware: the request "
+                              "carries no TPM certification (--require-hardware-key)."),
+                            request_file);
+          return IDW_CLI_EXIT_FAILED;
+        }
+      else
+        hardware_note = g_strdup (_("Device key: not proven to be in hardware (the request carries no TPM "
+                                    "certification)."));
     }
   else
     {
@@ -365,6 +467,7 @@ idw_cli_issue (int    argc,
 
       /* Translators: %s is a key fingerprint (hex) */
       g_print (_("Bound to the device key of the request, %s.\n"), fingerprint);
+      g_print ("%s\n", hardware_note);
     }
 
   return IDW_CLI_EXIT_OK;

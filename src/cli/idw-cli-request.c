@@ -86,7 +86,23 @@ idw_cli_request (int    argc,
     return idw_cli_report_error (error);
   fingerprint = idw_key_get_fingerprint (key);
 
-  request = idw_credential_request_new (key, NULL, &error);
+  if (hardware)
+    {
+      /* The TPM certifies the key, so that an issuer can check it is in a
+       * TPM (docs/formats.md §11.1). A TPM that refuses to (an endorsement
+       * hierarchy with a password) still gets a request, said aloud. */
+      request = idw_credential_request_new_certified (key, NULL, &error);
+      if (request == NULL && g_error_matches (error, IDW_ERROR, IDW_ERROR_FAILED))
+        {
+          idw_cli_printerr (_("The TPM did not certify the device key: %s"), error->message);
+          idw_cli_printerr (_("The request goes without a certification: an issuer cannot tell that the "
+                              "key is in a TPM, and one that requires it refuses the request."));
+          g_clear_error (&error);
+          request = idw_credential_request_new (key, NULL, &error);
+        }
+    }
+  else
+    request = idw_credential_request_new (key, NULL, &error);
   if (request != NULL)
     {
       cbor = idw_credential_request_to_bytes (request);
@@ -109,9 +125,19 @@ idw_cli_request (int    argc,
     return IDW_CLI_EXIT_USAGE;
 
   if (idw_key_is_hardware (key))
-    /* Translators: %s is a file name, then a key fingerprint (hex) */
-    g_printerr (_("Wrote the credential request to “%s”; device key %s is in this computer’s TPM.\n"),
-                out_file, fingerprint);
+    {
+      IdwTpmCertification *certification = idw_credential_request_get_tpm_certification (request);
+
+      /* Translators: %s is a file name, then a key fingerprint (hex) */
+      g_printerr (_("Wrote the credential request to “%s”; device key %s is in this computer’s TPM.\n"),
+                  out_file, fingerprint);
+      if (certification != NULL && certification->ek_certificate != NULL)
+        g_printerr (_("The TPM certified the key with its attestation key; its endorsement key certificate "
+                      "is in the request.\n"));
+      else if (certification != NULL)
+        g_printerr (_("The TPM certified the key with its attestation key; this TPM has no endorsement key "
+                      "certificate, so the request carries none.\n"));
+    }
   else
     /* Translators: %s is a file name, then a key fingerprint (hex) */
     g_printerr (_("Wrote the credential request to “%s”; device key %s is in the keyring.\n"),

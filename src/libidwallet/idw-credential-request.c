@@ -11,6 +11,7 @@
 #include "idw-credential-request.h"
 #include "idw-error.h"
 #include "idw-read-file-private.h"
+#include "idw-tpm.h"
 #include "idw-transport.h"
 
 /* COSE_Key label of an OKP private key. */
@@ -18,9 +19,11 @@
 
 struct _IdwCredentialRequest
 {
-  IdwKey    *device_key;  /* public part only */
-  GDateTime *created;
-  GBytes    *cbor;
+  IdwKey              *device_key;  /* public part only */
+  GDateTime           *created;
+  GBytes              *cbor;
+  GBytes              *tpm_binding;
+  IdwTpmCertification *tpm;         /* NULL when the request has none */
 };
 
 void
@@ -32,6 +35,8 @@ idw_credential_request_free (IdwCredentialRequest *request)
   g_clear_pointer (&request->device_key, idw_key_unref);
   g_clear_pointer (&request->created, g_date_time_unref);
   g_clear_pointer (&request->cbor, g_bytes_unref);
+  g_clear_pointer (&request->tpm_binding, g_bytes_unref);
+  g_clear_pointer (&request->tpm, idw_tpm_certification_free);
   g_free (request);
 }
 
@@ -49,6 +54,45 @@ proof_payload (cbor_item_t *device_key,
   idw_cbor_array_add (array, cbor_incref (created));
 
   return idw_cbor_encode (array);
+}
+
+/* What a TPM certification of the request carries as extraData:
+ * SHA-256(CBOR ["IdWalletTpmCertify", deviceKey, created]), from the items
+ * as they are in the request. */
+static GBytes *
+tpm_binding (cbor_item_t *device_key,
+             cbor_item_t *created)
+{
+  g_autoptr(cbor_item_t) array = idw_cbor_new_array ();
+  g_autoptr(GBytes) encoded = NULL;
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  idw_cbor_array_add (array, idw_cbor_new_string (IDW_CREDENTIAL_REQUEST_TPM_CONTEXT));
+  idw_cbor_array_add (array, cbor_incref (device_key));
+  idw_cbor_array_add (array, cbor_incref (created));
+  encoded = idw_cbor_encode (array);
+
+  g_checksum_update (checksum, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded));
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  return g_bytes_new (digest, digest_len);
+}
+
+/* The request's "tpm" map, keys in deterministic order. */
+static cbor_item_t *
+tpm_encode (IdwTpmCertification *tpm)
+{
+  cbor_item_t *map = idw_cbor_new_map ();
+
+  idw_cbor_map_add_str (map, "attest", idw_cbor_new_gbytes (tpm->attest));
+  idw_cbor_map_add_str (map, "akPublic", idw_cbor_new_gbytes (tpm->ak_public));
+  idw_cbor_map_add_str (map, "keyPublic", idw_cbor_new_gbytes (tpm->key_public));
+  idw_cbor_map_add_str (map, "signature", idw_cbor_new_gbytes (tpm->signature));
+  idw_cbor_map_add_str (map, "ekCertificate",
+                        tpm->ek_certificate != NULL ? idw_cbor_new_gbytes (tpm->ek_certificate)
+                                                    : idw_cbor_new_null ());
+  return map;
 }
 
 /**
@@ -79,10 +123,11 @@ idw_credential_request_alg_is_supported (gint64 alg)
  *   IDW_ERROR_UNSUPPORTED when @device_key is neither Ed25519 nor P-256
  *   or has no private part, or the errors of idw_key_sign().
  */
-IdwCredentialRequest *
-idw_credential_request_new (IdwKey     *device_key,
-                            GDateTime  *created,
-                            GError    **error)
+static IdwCredentialRequest *
+request_new (IdwKey     *device_key,
+             GDateTime  *created,
+             gboolean    certify,
+             GError    **error)
 {
   g_autoptr(IdwCredentialRequest) request = NULL;
   g_autoptr(cbor_item_t) map = NULL;
@@ -113,6 +158,14 @@ idw_credential_request_new (IdwKey     *device_key,
 
   cose_key = idw_cose_key_encode (request->device_key, FALSE);
   created_item = idw_cbor_new_tdate (request->created);
+  request->tpm_binding = tpm_binding (cose_key, created_item);
+  if (certify)
+    {
+      request->tpm = idw_tpm_certify_key (device_key, g_bytes_get_data (request->tpm_binding, NULL),
+                                          g_bytes_get_size (request->tpm_binding), error);
+      if (request->tpm == NULL)
+        return NULL;
+    }
   payload = proof_payload (cose_key, created_item);
   proof = idw_cose_sign1_create (device_key, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload),
                                  TRUE, NULL, error);
@@ -121,6 +174,8 @@ idw_credential_request_new (IdwKey     *device_key,
 
   /* Keys in core deterministic order (by their encoding: shorter first). */
   map = idw_cbor_new_map ();
+  if (request->tpm != NULL)
+    idw_cbor_map_add_str (map, "tpm", tpm_encode (request->tpm));
   idw_cbor_map_add_str (map, "proof", g_steal_pointer (&proof));
   idw_cbor_map_add_str (map, "created", g_steal_pointer (&created_item));
   idw_cbor_map_add_str (map, "version", idw_cbor_new_int (IDW_CREDENTIAL_REQUEST_VERSION));
@@ -128,6 +183,51 @@ idw_credential_request_new (IdwKey     *device_key,
   request->cbor = idw_cbor_encode (map);
 
   return g_steal_pointer (&request);
+}
+
+IdwCredentialRequest *
+idw_credential_request_new (IdwKey     *device_key,
+                            GDateTime  *created,
+                            GError    **error)
+{
+  g_return_val_if_fail (device_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return request_new (device_key, created, FALSE, error);
+}
+
+/**
+ * idw_credential_request_new_certified:
+ * @device_key: a TPM-bound device key (idw-tpm.h)
+ * @created: (nullable): the creation time, %NULL for now
+ * @error: return location for a #GError
+ *
+ * Makes and signs a request as idw_credential_request_new() does, with the
+ * TPM's certification of @device_key bound to it (docs/formats.md §11.1).
+ * Blocks on the TPM.
+ *
+ * Returns: (transfer full): the request, or %NULL with
+ *   IDW_ERROR_UNSUPPORTED (not a TPM-bound key) or the errors of
+ *   idw_tpm_certify_key() and idw_key_sign().
+ */
+IdwCredentialRequest *
+idw_credential_request_new_certified (IdwKey     *device_key,
+                                      GDateTime  *created,
+                                      GError    **error)
+{
+  g_autoptr(GBytes) blob = NULL;
+
+  g_return_val_if_fail (device_key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  blob = idw_tpm_key_get_blob (device_key);
+  if (blob == NULL)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("Only a device key in the TPM can be certified by the TPM."));
+      return NULL;
+    }
+  return request_new (device_key, created, TRUE, error);
 }
 
 GBytes *
@@ -160,6 +260,59 @@ idw_credential_request_get_created (IdwCredentialRequest *request)
   g_return_val_if_fail (request != NULL, NULL);
 
   return request->created;
+}
+
+IdwTpmCertification *
+idw_credential_request_get_tpm_certification (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return request->tpm;
+}
+
+GBytes *
+idw_credential_request_get_tpm_binding (IdwCredentialRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return g_bytes_ref (request->tpm_binding);
+}
+
+/**
+ * idw_credential_request_verify_tpm:
+ * @request: a request
+ * @cas: (nullable): TPM makers' CAs the EK certificate must chain to
+ * @now: (nullable): the time to judge certificates by, %NULL for the clock
+ * @result: (out caller-allocates): what was found (clear it in any case)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the request's TPM certification holds; %FALSE with
+ *   IDW_ERROR_NOT_FOUND (the request carries none) or the errors of
+ *   idw_tpm_certification_verify().
+ */
+gboolean
+idw_credential_request_verify_tpm (IdwCredentialRequest       *request,
+                                   IdwTpmCaList               *cas,
+                                   GDateTime                  *now,
+                                   IdwTpmCertificationResult  *result,
+                                   GError                    **error)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (request->tpm == NULL)
+    {
+      memset (result, 0, sizeof *result);
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                           _("The credential request carries no TPM certification: its device key is "
+                             "not proven to be in hardware."));
+      return FALSE;
+    }
+  return idw_tpm_certification_verify (request->tpm, request->device_key,
+                                       g_bytes_get_data (request->tpm_binding, NULL),
+                                       g_bytes_get_size (request->tpm_binding),
+                                       cas, now, result, error);
 }
 
 /* ---- Parsing ---------------------------------------------------------- */
@@ -298,6 +451,88 @@ verify_proof (cbor_item_t  *map,
   return TRUE;
 }
 
+static GBytes *
+tpm_field (cbor_item_t  *tpm,
+           const char   *key,
+           gsize         max,
+           gboolean      nullable,
+           GError      **error)
+{
+  cbor_item_t *item = idw_cbor_map_get (tpm, key);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+
+  if (item == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MISSING_FIELD,
+                   _("Credential request tpm: missing %s"), key);
+      return NULL;
+    }
+  if (nullable && idw_cbor_is_null (item))
+    return NULL;
+  if (!cbor_isa_bytestring (item))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                   nullable ? _("Credential request tpm.%s: expected a byte string or null")
+                            : _("Credential request tpm.%s: expected a byte string"),
+                   key);
+      return NULL;
+    }
+  /* The request as a whole is within the inflate limit: a copy is cheap. */
+  bytes = idw_cbor_dup_bytes (item);
+  size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+  if (size > max)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("Credential request tpm.%s: %zu bytes, more than the %zu allowed"), key, size, max);
+      return NULL;
+    }
+  if (size == 0)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("Credential request tpm.%s: empty"), key);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/* The optional "tpm" map: its form only; idw_credential_request_verify_tpm()
+ * checks what it says. */
+static gboolean
+parse_tpm (cbor_item_t           *map,
+           IdwCredentialRequest  *request,
+           GError               **error)
+{
+  g_autoptr(IdwTpmCertification) tpm = NULL;
+  GError *local_error = NULL;
+  cbor_item_t *item = idw_cbor_map_get (map, "tpm");
+
+  if (item == NULL)
+    return TRUE;
+  if (!cbor_isa_map (item))
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                           _("Credential request tpm: expected a map"));
+      return FALSE;
+    }
+
+  tpm = g_new0 (IdwTpmCertification, 1);
+  if ((tpm->attest = tpm_field (item, "attest", IDW_TPM_ATTEST_MAX, FALSE, error)) == NULL
+      || (tpm->signature = tpm_field (item, "signature", IDW_TPM_SIGNATURE_MAX, FALSE, error)) == NULL
+      || (tpm->ak_public = tpm_field (item, "akPublic", IDW_TPM_PUBLIC_MAX, FALSE, error)) == NULL
+      || (tpm->key_public = tpm_field (item, "keyPublic", IDW_TPM_PUBLIC_MAX, FALSE, error)) == NULL)
+    return FALSE;
+  tpm->ek_certificate = tpm_field (item, "ekCertificate", IDW_TPM_EK_CERT_MAX, TRUE, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  request->tpm = g_steal_pointer (&tpm);
+  return TRUE;
+}
+
 /**
  * idw_credential_request_parse:
  * @cbor: the request CBOR
@@ -315,8 +550,11 @@ verify_proof (cbor_item_t  *map,
  *   a device key that is neither Ed25519 nor P-256, a proof whose
  *   algorithm is not the device key's),
  *   IDW_ERROR_NOT_YET_VALID (created more than
- *   %IDW_CREDENTIAL_REQUEST_MAX_FUTURE seconds after @now) or
- *   IDW_ERROR_BAD_SIGNATURE (the proof does not verify).
+ *   %IDW_CREDENTIAL_REQUEST_MAX_FUTURE seconds after @now),
+ *   IDW_ERROR_BAD_SIGNATURE (the proof does not verify), or for a "tpm" map
+ *   that is not a map of the five fields: IDW_ERROR_WRONG_TYPE,
+ *   IDW_ERROR_MISSING_FIELD, IDW_ERROR_LIMIT or IDW_ERROR_MALFORMED
+ *   (an empty field).
  */
 IdwCredentialRequest *
 idw_credential_request_parse (GBytes     *cbor,
@@ -376,6 +614,10 @@ idw_credential_request_parse (GBytes     *cbor,
 
   /* The signature first: a forged request says nothing about its time. */
   if (!verify_proof (map, request->device_key, key_item, created_item, error))
+    return NULL;
+
+  request->tpm_binding = tpm_binding (key_item, created_item);
+  if (!parse_tpm (map, request, error))
     return NULL;
 
   if (now == NULL)

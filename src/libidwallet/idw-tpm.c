@@ -17,6 +17,17 @@
  * what the TPM adds is that the key cannot be copied off the computer
  * (docs/formats.md §11). No secret crosses the bus to the TPM (digests in,
  * public signatures out), so commands run without an encrypted session.
+ *
+ * Every operation runs in a worker thread of its own that the caller waits
+ * for at most IDW_TPM_TIMEOUT_MS: tpm2-tss's synchronous ESAPI calls block
+ * without limit (they override Esys_SetTimeout), and its swtpm and mssim
+ * TCTIs block already while opening when the other end accepts and never
+ * answers. A worker that is given up on keeps only copies of its inputs,
+ * finishes or fails on its own when the connection ends, and frees them.
+ *
+ * The attestation key (AK) that certifies device keys is a primary key of
+ * the endorsement hierarchy, re-created from a fixed template like the
+ * storage primary (docs/formats.md §11.1 says why).
  */
 #include "config.h"
 
@@ -98,7 +109,189 @@ idw_tpm_key_get_blob (IdwKey *key)
   return NULL;
 }
 
+IdwTpmCertification *
+idw_tpm_certify_key (IdwKey        *key,
+                     const guint8  *qualifying_data,
+                     gsize          len,
+                     GError       **error)
+{
+  set_no_support_error (error);
+  return NULL;
+}
+
 #else /* HAVE_TPM */
+
+/* ---- Bounded calls ---------------------------------------------------- */
+
+/* The TCTI configuration the caller's environment names, NULL for
+ * tpm2-tss's default. */
+static char *
+tcti_conf_dup (void)
+{
+  const char *conf = g_getenv ("IDW_TPM_TCTI");
+
+  return conf != NULL && *conf != '\0' ? g_strdup (conf) : NULL;
+}
+
+static guint
+timeout_ms (void)
+{
+  const char *text = g_getenv ("IDW_TPM_TIMEOUT_MS");
+  guint64 value;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, 10 * 60 * 1000, &value, NULL))
+    return (guint) value;
+  return IDW_TPM_DEFAULT_TIMEOUT_MS;
+}
+
+static void
+set_timeout_error (GError     **error,
+                   const char  *conf,
+                   guint        ms)
+{
+  guint seconds = (ms + 999) / 1000;
+
+  if (conf != NULL)
+    /* Translators: %s is a TPM connection such as
+     * "swtpm:host=127.0.0.1,port=2321", %u a number of seconds. */
+    g_set_error (error, IDW_ERROR, IDW_ERROR_NO_TPM,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "No TPM is available: the TPM at “%s” did not answer within %u second.",
+                              "No TPM is available: the TPM at “%s” did not answer within %u seconds.",
+                              seconds),
+                 conf, seconds);
+  else
+    g_set_error (error, IDW_ERROR, IDW_ERROR_NO_TPM,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "No TPM is available: this computer’s TPM did not answer within %u second.",
+                              "No TPM is available: this computer’s TPM did not answer within %u seconds.",
+                              seconds),
+                 seconds);
+}
+
+/* One TPM operation: @input (owned by the job), the TCTI to use, a result
+ * that is not NULL on success. */
+typedef gpointer (*TpmWorkFunc) (gpointer     input,
+                                 const char  *conf,
+                                 GError     **error);
+
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  GCond            cond;
+  gboolean         done;
+  char            *conf;
+  TpmWorkFunc      func;
+  gpointer         input;
+  GDestroyNotify   input_free;
+  gpointer         output;
+  GDestroyNotify   output_free;
+  GError          *error;
+} TpmJob;
+
+static void
+tpm_job_unref (TpmJob *job)
+{
+  if (!g_atomic_ref_count_dec (&job->ref_count))
+    return;
+
+  if (job->input_free != NULL && job->input != NULL)
+    job->input_free (job->input);
+  if (job->output_free != NULL && job->output != NULL)
+    job->output_free (job->output);
+  g_clear_error (&job->error);
+  g_free (job->conf);
+  g_mutex_clear (&job->mutex);
+  g_cond_clear (&job->cond);
+  g_free (job);
+}
+
+static gpointer
+tpm_job_thread (gpointer data)
+{
+  TpmJob *job = data;
+  GError *error = NULL;
+  gpointer output;
+
+  output = job->func (job->input, job->conf, &error);
+
+  g_mutex_lock (&job->mutex);
+  job->output = output;
+  job->error = error;
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->mutex);
+
+  tpm_job_unref (job);
+  return NULL;
+}
+
+/* Runs @func in a worker thread and waits for it at most the timeout.
+ * Returns its result, or NULL with its error or IDW_ERROR_NO_TPM. */
+static gpointer
+tpm_run (TpmWorkFunc      func,
+         gpointer         input,
+         GDestroyNotify   input_free,
+         GDestroyNotify   output_free,
+         GError         **error)
+{
+  TpmJob *job = g_new0 (TpmJob, 1);
+  g_autoptr(GError) thread_error = NULL;
+  GThread *thread;
+  gpointer output = NULL;
+  GError *job_error = NULL;
+  gboolean done;
+  guint ms = timeout_ms ();
+  gint64 deadline;
+
+  g_atomic_ref_count_init (&job->ref_count);
+  g_mutex_init (&job->mutex);
+  g_cond_init (&job->cond);
+  job->conf = tcti_conf_dup ();
+  job->func = func;
+  job->input = input;
+  job->input_free = input_free;
+  job->output_free = output_free;
+
+  /* One reference for the worker. */
+  g_atomic_ref_count_inc (&job->ref_count);
+  thread = g_thread_try_new ("idw-tpm", tpm_job_thread, job, &thread_error);
+  if (thread == NULL)
+    {
+      tpm_job_unref (job);
+      tpm_job_unref (job);
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("The TPM cannot be used: %s"), thread_error->message);
+      return NULL;
+    }
+  g_thread_unref (thread);
+
+  deadline = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&job->mutex);
+  while (!job->done)
+    if (!g_cond_wait_until (&job->cond, &job->mutex, deadline))
+      break;
+  done = job->done;
+  if (done)
+    {
+      output = g_steal_pointer (&job->output);
+      job_error = g_steal_pointer (&job->error);
+    }
+  g_mutex_unlock (&job->mutex);
+
+  if (!done)
+    /* The worker is left to finish on its own and free what it holds. */
+    set_timeout_error (error, job->conf, ms);
+  else if (output == NULL)
+    g_propagate_error (error, job_error);
+  else
+    g_clear_error (&job_error);
+
+  tpm_job_unref (job);
+  return output;
+}
+
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_PUBLIC, Esys_Free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_PRIVATE, Esys_Free)
@@ -205,16 +398,16 @@ set_tpm_error (GError     **error,
                _("The TPM refused %s: %s"), command, Tss2_RC_Decode (rc));
 }
 
+/* Opens the TPM through @conf (NULL: tpm2-tss's default) and derives the
+ * storage primary. */
 static gboolean
-tpm_open (Tpm     *tpm,
-          GError **error)
+tpm_open (Tpm         *tpm,
+          const char  *conf,
+          GError     **error)
 {
-  const char *conf = g_getenv ("IDW_TPM_TCTI");
   TSS2_RC rc;
 
   tpm->primary = ESYS_TR_NONE;
-  if (conf != NULL && *conf == '\0')
-    conf = NULL;
 
   rc = Tss2_TctiLdr_Initialize (conf, &tpm->tcti);
   if (rc != TSS2_RC_SUCCESS)
@@ -435,14 +628,51 @@ load_key (Tpm          *tpm,
   return FALSE;
 }
 
-static GBytes *
-tpm_sign (IdwKey        *key,
-          const guint8  *digest,
-          gsize          digest_len,
-          gpointer       user_data,
-          GError       **error)
+/* What a worker needs of a key: copies, since the caller may give up on
+ * it and free the key. */
+typedef struct
 {
-  TpmKey *tpm_key = user_data;
+  TPM2B_PUBLIC  public;
+  TPM2B_PRIVATE private;
+  guint8        data[TPM2_SHA256_DIGEST_SIZE];   /* a digest, or qualifying data */
+  gsize         data_len;
+} KeyInput;
+
+static KeyInput *
+key_input_new (TpmKey        *tpm_key,
+               const guint8  *data,
+               gsize          len)
+{
+  KeyInput *input = g_new0 (KeyInput, 1);
+
+  g_assert (len <= sizeof input->data);
+  input->public = tpm_key->public;
+  input->private = tpm_key->private;
+  if (len > 0)
+    memcpy (input->data, data, len);
+  input->data_len = len;
+  return input;
+}
+
+static gboolean
+load_input (Tpm       *tpm,
+            KeyInput  *input,
+            ESYS_TR   *handle,
+            GError   **error)
+{
+  TpmKey tpm_key = { 0 };
+
+  tpm_key.public = input->public;
+  tpm_key.private = input->private;
+  return load_key (tpm, &tpm_key, handle, error);
+}
+
+static gpointer
+sign_work (gpointer     data,
+           const char  *conf,
+           GError     **error)
+{
+  KeyInput *input = data;
   g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
   g_autoptr(TPMT_SIGNATURE) signature = NULL;
   TPMT_SIG_SCHEME scheme = {
@@ -459,18 +689,11 @@ tpm_sign (IdwKey        *key,
   guint8 raw[2 * P256_COORD_LEN];
   TSS2_RC rc;
 
-  if (digest_len != 32)
-    {
-      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
-                           _("TPM key: only SHA-256 digests can be signed."));
-      return NULL;
-    }
-
-  if (!tpm_open (&tpm, error) || !load_key (&tpm, tpm_key, &handle, error))
+  if (!tpm_open (&tpm, conf, error) || !load_input (&tpm, input, &handle, error))
     return NULL;
 
-  tpm_digest.size = (UINT16) digest_len;
-  memcpy (tpm_digest.buffer, digest, digest_len);
+  tpm_digest.size = (UINT16) input->data_len;
+  memcpy (tpm_digest.buffer, input->data, input->data_len);
   rc = Esys_Sign (tpm.esys, handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
                   &tpm_digest, &scheme, &validation, &signature);
   Esys_FlushContext (tpm.esys, handle);
@@ -493,6 +716,24 @@ tpm_sign (IdwKey        *key,
             signature->signature.ecdsa.signatureS.size, raw + P256_COORD_LEN);
 
   return g_bytes_new (raw, sizeof raw);
+}
+
+static GBytes *
+tpm_sign (IdwKey        *key,
+          const guint8  *digest,
+          gsize          digest_len,
+          gpointer       user_data,
+          GError       **error)
+{
+  if (digest_len != TPM2_SHA256_DIGEST_SIZE)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("TPM key: only SHA-256 digests can be signed."));
+      return NULL;
+    }
+
+  return tpm_run (sign_work, key_input_new (user_data, digest, digest_len), g_free,
+                  (GDestroyNotify) g_bytes_unref, error);
 }
 
 /* The IdwKey for a parsed blob: its public point, signing through the TPM. */
@@ -522,44 +763,41 @@ key_from_blob (const guint8  *blob,
   return key;
 }
 
+static gpointer
+probe_work (gpointer     data,
+            const char  *conf,
+            GError     **error)
+{
+  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
+
+  return tpm_open (&tpm, conf, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
 /**
  * idw_tpm_probe:
  * @error: return location for a #GError
  *
  * Opens the TPM and derives the storage primary, as making or using a key
  * does, and makes no key: whether idw_tpm_create_key() can work here.
- * Blocks like any TPM call.
+ * Blocks like any TPM call, at most the TPM timeout.
  *
  * Returns: %TRUE when the TPM can be used; %FALSE with IDW_ERROR_NO_TPM
- *   (no TPM, none reachable, or an owner hierarchy with a password) or
- *   IDW_ERROR_FAILED (the TPM refused).
+ *   (no TPM, none reachable, one that does not answer in time, or an
+ *   owner hierarchy with a password) or IDW_ERROR_FAILED (the TPM
+ *   refused).
  */
 gboolean
 idw_tpm_probe (GError **error)
 {
-  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
-
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return tpm_open (&tpm, error);
+  return tpm_run (probe_work, NULL, NULL, NULL, error) != NULL;
 }
 
-/**
- * idw_tpm_create_key:
- * @blob: (out) (optional) (transfer full): the wrapped key, to keep and give
- *   to idw_tpm_load_key() later (idw_tpm_key_get_blob() returns it too)
- * @error: return location for a #GError
- *
- * Has the TPM generate a P-256 ECDSA signing key under its storage
- * primary. Its private part never leaves the TPM in the clear.
- *
- * Returns: (transfer full): the key, signing through the TPM, or %NULL
- *   with IDW_ERROR_NO_TPM (no TPM, or one that cannot be used) or
- *   IDW_ERROR_FAILED (the TPM refused).
- */
-IdwKey *
-idw_tpm_create_key (GBytes  **blob,
-                    GError  **error)
+static gpointer
+create_work (gpointer     data,
+             const char  *conf,
+             GError     **error)
 {
   g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
   TPM2B_SENSITIVE_CREATE sensitive = { 0 };
@@ -572,12 +810,9 @@ idw_tpm_create_key (GBytes  **blob,
   g_autoptr(TPMT_TK_CREATION) creation_ticket = NULL;
   guint8 buffer[IDW_TPM_BLOB_MAX];
   size_t offset = 1;
-  IdwKey *key;
   TSS2_RC rc;
 
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!tpm_open (&tpm, error))
+  if (!tpm_open (&tpm, conf, error))
     return NULL;
 
   rc = Esys_Create (tpm.esys, tpm.primary, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -600,11 +835,53 @@ idw_tpm_create_key (GBytes  **blob,
                    _("The TPM key cannot be written: %s"), Tss2_RC_Decode (rc));
       return NULL;
     }
+  return g_bytes_new (buffer, offset);
+}
 
-  key = key_from_blob (buffer, offset, error);
+/**
+ * idw_tpm_create_key:
+ * @blob: (out) (optional) (transfer full): the wrapped key, to keep and give
+ *   to idw_tpm_load_key() later (idw_tpm_key_get_blob() returns it too)
+ * @error: return location for a #GError
+ *
+ * Has the TPM generate a P-256 ECDSA signing key under its storage
+ * primary. Its private part never leaves the TPM in the clear.
+ *
+ * Returns: (transfer full): the key, signing through the TPM, or %NULL
+ *   with IDW_ERROR_NO_TPM (no TPM, or one that cannot be used or does not
+ *   answer in time) or IDW_ERROR_FAILED (the TPM refused).
+ */
+IdwKey *
+idw_tpm_create_key (GBytes  **blob,
+                    GError  **error)
+{
+  g_autoptr(GBytes) made = NULL;
+  IdwKey *key;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  made = tpm_run (create_work, NULL, NULL, (GDestroyNotify) g_bytes_unref, error);
+  if (made == NULL)
+    return NULL;
+
+  key = key_from_blob (g_bytes_get_data (made, NULL), g_bytes_get_size (made), error);
   if (key != NULL && blob != NULL)
     *blob = idw_tpm_key_get_blob (key);
   return key;
+}
+
+static gpointer
+load_work (gpointer     data,
+           const char  *conf,
+           GError     **error)
+{
+  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
+  ESYS_TR handle = ESYS_TR_NONE;
+
+  if (!tpm_open (&tpm, conf, error) || !load_input (&tpm, data, &handle, error))
+    return NULL;
+  Esys_FlushContext (tpm.esys, handle);
+  return GINT_TO_POINTER (TRUE);
 }
 
 /**
@@ -626,9 +903,7 @@ idw_tpm_load_key (const guint8  *blob,
                   gsize          len,
                   GError       **error)
 {
-  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
   g_autoptr(IdwKey) key = NULL;
-  ESYS_TR handle = ESYS_TR_NONE;
 
   g_return_val_if_fail (blob != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -637,10 +912,298 @@ idw_tpm_load_key (const guint8  *blob,
   if (key == NULL)
     return NULL;
 
-  if (!tpm_open (&tpm, error) || !load_key (&tpm, key->sign_data, &handle, error))
+  if (tpm_run (load_work, key_input_new (key->sign_data, NULL, 0), g_free, NULL, error) == NULL)
     return NULL;
-  Esys_FlushContext (tpm.esys, handle);
   return g_steal_pointer (&key);
+}
+
+/* ---- Certification (docs/formats.md §11.1) --------------------------- */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_ATTEST, Esys_Free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_NV_PUBLIC, Esys_Free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_NAME, Esys_Free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPM2B_MAX_NV_BUFFER, Esys_Free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TPMS_CAPABILITY_DATA, Esys_Free)
+
+/* The attestation key: a restricted P-256 ECDSA signing key, a primary of
+ * the endorsement hierarchy (like the TCG's IAK, without its policy: the
+ * endorsement hierarchy's own authorization guards its creation). */
+static const TPM2B_PUBLIC ak_template = {
+  .publicArea = {
+    .type = TPM2_ALG_ECC,
+    .nameAlg = TPM2_ALG_SHA256,
+    .objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT
+                        | TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH
+                        | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT,
+    .parameters.eccDetail = {
+      .symmetric.algorithm = TPM2_ALG_NULL,
+      .scheme = {
+        .scheme = TPM2_ALG_ECDSA,
+        .details.ecdsa.hashAlg = TPM2_ALG_SHA256,
+      },
+      .curveID = TPM2_ECC_NIST_P256,
+      .kdf.scheme = TPM2_ALG_NULL,
+    },
+    .unique.ecc = {
+      .x.size = P256_COORD_LEN,
+      .y.size = P256_COORD_LEN,
+    },
+  },
+};
+
+static const TPM2_HANDLE ek_cert_indices[] = {
+  IDW_TPM_NV_EK_CERT_RSA2048,
+  IDW_TPM_NV_EK_CERT_P256,
+  IDW_TPM_NV_EK_CERT_RSA3072,
+  IDW_TPM_NV_EK_CERT_P384,
+};
+
+/* How many bytes one TPM2_NV_Read may ask for. */
+static guint16
+nv_buffer_max (Tpm *tpm)
+{
+  g_autoptr(TPMS_CAPABILITY_DATA) data = NULL;
+  TPMI_YES_NO more = TPM2_NO;
+  TSS2_RC rc;
+
+  rc = Esys_GetCapability (tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                           TPM2_CAP_TPM_PROPERTIES, TPM2_PT_NV_BUFFER_MAX, 1, &more, &data);
+  if (rc == TSS2_RC_SUCCESS && data->data.tpmProperties.count == 1
+      && data->data.tpmProperties.tpmProperty[0].property == TPM2_PT_NV_BUFFER_MAX
+      && data->data.tpmProperties.tpmProperty[0].value >= 64)
+    return (guint16) MIN (data->data.tpmProperties.tpmProperty[0].value, TPM2_MAX_NV_BUFFER_SIZE);
+  /* The PC Client profile's smallest. */
+  return 512;
+}
+
+/* The length of the DER SEQUENCE that @data starts with, 0 if it does not
+ * start with one that fits. Some TPMs pad the certificate in its index. */
+static gsize
+der_sequence_length (const guint8 *data,
+                     gsize         len)
+{
+  gsize header, content = 0;
+  guint n;
+
+  if (len < 2 || data[0] != 0x30)
+    return 0;
+  if (data[1] < 0x80)
+    {
+      header = 2;
+      content = data[1];
+    }
+  else
+    {
+      n = data[1] & 0x7f;
+      if (n == 0 || n > 3 || len < 2 + n)
+        return 0;
+      for (guint i = 0; i < n; i++)
+        content = (content << 8) | data[2 + i];
+      header = 2 + n;
+    }
+  return header + content <= len ? header + content : 0;
+}
+
+/* The EK certificate from the first of the TCG's NV indices that holds
+ * one; NULL when none does (not an error: many TPMs have none, and the
+ * request says so). */
+static GBytes *
+read_ek_certificate (Tpm *tpm)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (ek_cert_indices); i++)
+    {
+      g_autoptr(TPM2B_NV_PUBLIC) nv_public = NULL;
+      g_autoptr(TPM2B_NAME) nv_name = NULL;
+      g_autofree guint8 *certificate = NULL;
+      ESYS_TR index = ESYS_TR_NONE;
+      ESYS_TR auth;
+      gsize size, offset = 0, der_len;
+      guint16 chunk_max;
+      TSS2_RC rc;
+
+      rc = Esys_TR_FromTPMPublic (tpm->esys, ek_cert_indices[i], ESYS_TR_NONE, ESYS_TR_NONE,
+                                  ESYS_TR_NONE, &index);
+      if (rc != TSS2_RC_SUCCESS)
+        continue;
+      rc = Esys_NV_ReadPublic (tpm->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                               &nv_public, &nv_name);
+      size = rc == TSS2_RC_SUCCESS ? nv_public->nvPublic.dataSize : 0;
+      if (size == 0 || size > IDW_TPM_EK_CERT_MAX)
+        {
+          Esys_TR_Close (tpm->esys, &index);
+          continue;
+        }
+
+      /* The TCG's indices allow reading with their own (empty) auth or
+       * the owner's. */
+      auth = (nv_public->nvPublic.attributes & TPMA_NV_AUTHREAD) ? index : ESYS_TR_RH_OWNER;
+      chunk_max = nv_buffer_max (tpm);
+      certificate = g_malloc (size);
+      while (offset < size)
+        {
+          g_autoptr(TPM2B_MAX_NV_BUFFER) data = NULL;
+          guint16 chunk = (guint16) MIN (size - offset, chunk_max);
+
+          rc = Esys_NV_Read (tpm->esys, auth, index, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                             chunk, (guint16) offset, &data);
+          if (rc != TSS2_RC_SUCCESS || data->size != chunk)
+            break;
+          memcpy (certificate + offset, data->buffer, chunk);
+          offset += chunk;
+        }
+      Esys_TR_Close (tpm->esys, &index);
+      if (offset < size)
+        {
+          g_debug ("TPM NV index 0x%08x: cannot read the EK certificate: %s",
+                   ek_cert_indices[i], Tss2_RC_Decode (rc));
+          continue;
+        }
+      der_len = der_sequence_length (certificate, size);
+      return g_bytes_new (certificate, der_len > 0 ? der_len : size);
+    }
+  return NULL;
+}
+
+static GBytes *
+marshal_public (const TPMT_PUBLIC  *area,
+                GError            **error)
+{
+  guint8 buffer[sizeof (TPMT_PUBLIC)];
+  size_t offset = 0;
+  TSS2_RC rc;
+
+  rc = Tss2_MU_TPMT_PUBLIC_Marshal (area, buffer, sizeof buffer, &offset);
+  if (rc != TSS2_RC_SUCCESS)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("The TPM’s certification cannot be written: %s"), Tss2_RC_Decode (rc));
+      return NULL;
+    }
+  return g_bytes_new (buffer, offset);
+}
+
+static gpointer
+certify_work (gpointer     data,
+              const char  *conf,
+              GError     **error)
+{
+  KeyInput *input = data;
+  g_auto(Tpm) tpm = { NULL, NULL, ESYS_TR_NONE };
+  g_autoptr(IdwTpmCertification) certification = g_new0 (IdwTpmCertification, 1);
+  g_autoptr(TPM2B_PUBLIC) ak_public = NULL;
+  g_autoptr(TPM2B_CREATION_DATA) creation_data = NULL;
+  g_autoptr(TPM2B_DIGEST) creation_hash = NULL;
+  g_autoptr(TPMT_TK_CREATION) creation_ticket = NULL;
+  g_autoptr(TPM2B_ATTEST) certify_info = NULL;
+  g_autoptr(TPMT_SIGNATURE) signature = NULL;
+  TPM2B_SENSITIVE_CREATE sensitive = { 0 };
+  TPM2B_DATA outside_info = { 0 };
+  TPML_PCR_SELECTION creation_pcr = { 0 };
+  TPM2B_DATA qualifying = { 0 };
+  TPMT_SIG_SCHEME scheme = {
+    .scheme = TPM2_ALG_ECDSA,
+    .details.ecdsa.hashAlg = TPM2_ALG_SHA256,
+  };
+  ESYS_TR key = ESYS_TR_NONE;
+  ESYS_TR ak = ESYS_TR_NONE;
+  guint8 buffer[sizeof (TPMT_SIGNATURE)];
+  size_t offset = 0;
+  TSS2_RC rc;
+
+  if (!tpm_open (&tpm, conf, error) || !load_input (&tpm, input, &key, error))
+    return NULL;
+
+  rc = Esys_CreatePrimary (tpm.esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                           ESYS_TR_NONE, &sensitive, &ak_template, &outside_info, &creation_pcr,
+                           &ak, &ak_public, &creation_data, &creation_hash, &creation_ticket);
+  if (rc != TSS2_RC_SUCCESS)
+    {
+      Esys_FlushContext (tpm.esys, key);
+      if (rc_is (rc, TPM2_RC_BAD_AUTH) || rc_is (rc, TPM2_RC_AUTH_FAIL))
+        g_set_error_literal (error, IDW_ERROR, IDW_ERROR_FAILED,
+                             _("The TPM’s endorsement hierarchy has a password, so ID Wallet cannot "
+                               "make the attestation key that certifies the device key."));
+      else
+        set_tpm_error (error, "TPM2_CreatePrimary (attestation key)", rc);
+      return NULL;
+    }
+
+  qualifying.size = (UINT16) input->data_len;
+  memcpy (qualifying.buffer, input->data, input->data_len);
+  /* The device key's certifying role is ADMIN: it has no adminWithPolicy,
+   * so its empty password serves, as the AK's does for USER. */
+  rc = Esys_Certify (tpm.esys, key, ak, ESYS_TR_PASSWORD, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                     &qualifying, &scheme, &certify_info, &signature);
+  Esys_FlushContext (tpm.esys, key);
+  Esys_FlushContext (tpm.esys, ak);
+  if (rc != TSS2_RC_SUCCESS)
+    {
+      set_tpm_error (error, "TPM2_Certify", rc);
+      return NULL;
+    }
+
+  rc = Tss2_MU_TPMT_SIGNATURE_Marshal (signature, buffer, sizeof buffer, &offset);
+  if (rc != TSS2_RC_SUCCESS)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_FAILED,
+                   _("The TPM’s certification cannot be written: %s"), Tss2_RC_Decode (rc));
+      return NULL;
+    }
+  certification->signature = g_bytes_new (buffer, offset);
+  certification->attest = g_bytes_new (certify_info->attestationData, certify_info->size);
+  certification->ak_public = marshal_public (&ak_public->publicArea, error);
+  if (certification->ak_public == NULL)
+    return NULL;
+  certification->key_public = marshal_public (&input->public.publicArea, error);
+  if (certification->key_public == NULL)
+    return NULL;
+  certification->ek_certificate = read_ek_certificate (&tpm);
+
+  return g_steal_pointer (&certification);
+}
+
+/**
+ * idw_tpm_certify_key:
+ * @key: a TPM-bound key (idw_tpm_create_key(), idw_tpm_load_key())
+ * @qualifying_data: (array length=len): what the certification must carry
+ *   as extraData, binding it to one use (at most 32 bytes)
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Has the TPM certify @key with TPM2_Certify, signed by its attestation
+ * key (a primary of the endorsement hierarchy), and reads its EK
+ * certificate when it has one (docs/formats.md §11.1).
+ *
+ * Returns: (transfer full): the certification, or %NULL with
+ *   IDW_ERROR_UNSUPPORTED (@key is not TPM-bound, @qualifying_data too
+ *   long), IDW_ERROR_NO_TPM, IDW_ERROR_WRONG_TPM or IDW_ERROR_FAILED (the
+ *   TPM refused, its endorsement hierarchy has a password).
+ */
+IdwTpmCertification *
+idw_tpm_certify_key (IdwKey        *key,
+                     const guint8  *qualifying_data,
+                     gsize          len,
+                     GError       **error)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (qualifying_data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (key->sign_func != tpm_sign)
+    {
+      g_set_error_literal (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                           _("Only a key made by the TPM can be certified by it."));
+      return NULL;
+    }
+  if (len > TPM2_SHA256_DIGEST_SIZE)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_UNSUPPORTED,
+                   _("A TPM certification binds at most %d bytes."), TPM2_SHA256_DIGEST_SIZE);
+      return NULL;
+    }
+
+  return tpm_run (certify_work, key_input_new (key->sign_data, qualifying_data, len), g_free,
+                  (GDestroyNotify) idw_tpm_certification_free, error);
 }
 
 /**
