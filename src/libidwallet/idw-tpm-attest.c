@@ -161,7 +161,10 @@ read_end (Reader   *reader,
     return TRUE;
   /* Translators: %s names a TPM structure, %zu a count of bytes. */
   g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-               _("TPM certification %s: %zu bytes follow the structure"),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "TPM certification %s: %zu byte follows the structure",
+                            "TPM certification %s: %zu bytes follow the structure",
+                            reader->len - reader->offset),
                reader->what, reader->len - reader->offset);
   return FALSE;
 }
