@@ -604,6 +604,8 @@ test_request_hardware (void)
 
     g_assert_cmpint (request->status, ==, 0);
     g_assert_nonnull (strstr (request->err, "in this computer’s TPM"));
+    /* A fresh swtpm has no EK certificate; the request says so. */
+    g_assert_nonnull (strstr (request->err, "this TPM has no endorsement key certificate"));
   }
   parsed = idw_credential_request_new_from_file (request_file, NULL, &error);
   g_assert_no_error (error);
@@ -619,6 +621,8 @@ test_request_hardware (void)
     g_autoptr(Run) present = NULL;
 
     g_assert_cmpint (issue->status, ==, 0);
+    g_assert_nonnull (strstr (issue->out, "Device key: in a TPM, certified by its attestation key; the TPM has "
+                                          "no endorsement key certificate."));
     import = run_cli (NULL, "import", bound, NULL);
     g_assert_cmpint (import->status, ==, 0);
     id = g_strstrip (g_strdup (import->out));
@@ -663,6 +667,169 @@ test_request_hardware (void)
   g_unsetenv ("IDW_TPM_TCTI");
 }
 
+/* @path's request with one byte of its TPM certification's attest
+ * flipped, written to @out. */
+static void
+write_tampered_request (const char *path,
+                        const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autoptr(cbor_item_t) map = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  cbor_item_t *tpm;
+  cbor_item_t *attest;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new (contents, len);
+  map = idw_cbor_decode_bytes (bytes, &error);
+  g_assert_no_error (error);
+  tpm = idw_cbor_map_get (map, "tpm");
+  g_assert_nonnull (tpm);
+  attest = idw_cbor_map_get (tpm, "attest");
+  g_assert_true (cbor_isa_bytestring (attest) && cbor_bytestring_length (attest) > 60);
+  /* A byte of clockInfo: only the signature can tell. */
+  cbor_bytestring_handle (attest)[80] ^= 0x01;
+  encoded = idw_cbor_encode (map);
+  g_file_set_contents (out, g_bytes_get_data (encoded, NULL), (gssize) g_bytes_get_size (encoded), &error);
+  g_assert_no_error (error);
+}
+
+/* Issue 15 part 3: the request carries the TPM's certification and its EK
+ * certificate (a swtpm manufactured by swtpm_setup with a private CA);
+ * the issuer checks it, with --require-hardware-key and --tpm-ca. */
+static void
+test_request_hardware_attested (void)
+{
+  g_autofree char *request_file = tmp_path ("request-attested.cbor");
+  g_autofree char *tampered_file = tmp_path ("request-attested-tampered.cbor");
+  g_autofree char *software_file = tmp_path ("request-software.cbor");
+  g_autofree char *junk_ca = tmp_path ("junk-ca.pem");
+  g_autofree char *ek_ca = NULL;
+  g_autofree char *root_ca = NULL;
+  SwTpm tpm = { 0 };
+  int n = 0;
+
+  if (!idw_tpm_is_supported () || !swtpm_available () || !swtpm_setup_available ())
+    {
+      g_test_skip (idw_tpm_is_supported () ? "swtpm or swtpm-tools is not installed"
+                                           : "built without TPM support");
+      return;
+    }
+
+  ensure_issuer ();
+  swtpm_start_with_ek_cert (&tpm);
+  g_setenv ("IDW_TPM_TCTI", tpm.tcti, TRUE);
+  ek_ca = g_build_filename (tpm.ca_dir, "issuercert.pem", NULL);
+  root_ca = g_build_filename (tpm.ca_dir, "swtpm-localca-rootca-cert.pem", NULL);
+
+  {
+    g_autoptr(Run) request = run_cli (NULL, "request", "--hardware", "--out", request_file, NULL);
+
+    g_assert_cmpint (request->status, ==, 0);
+    g_assert_nonnull (strstr (request->err, "its endorsement key certificate is in the request"));
+  }
+
+#define ISSUE(...) \
+  run_cli (NULL, "issue", "--issuer", issuer_dir, "--data", person, \
+           "--out", (out_file = g_strdup_printf ("%s/attested-%d.idwcred", tmp_dir, n++)), __VA_ARGS__, NULL)
+
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", request_file, "--require-hardware-key");
+
+    g_assert_cmpint (issue->status, ==, 0);
+    g_assert_nonnull (strstr (issue->out, "Device key: in a TPM, certified by its attestation key; an endorsement "
+                                          "key certificate issued by “CN=swtpm-localca” came with it, not checked "
+                                          "(give --tpm-ca)."));
+    g_assert_true (g_file_test (out_file, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", request_file, "--require-hardware-key", "--tpm-ca", iaca_pem,
+                                  "--tpm-ca", ek_ca);
+
+    g_assert_cmpint (issue->status, ==, 0);
+    g_assert_nonnull (strstr (issue->out, "the endorsement key certificate chains to “CN=swtpm-localca”."));
+  }
+  /* Another CA, or the root without the intermediate: refused. */
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", request_file, "--tpm-ca", iaca_pem);
+
+    g_assert_cmpint (issue->status, ==, 1);
+    g_assert_nonnull (strstr (issue->err, "the TPM certification of the device key does not verify"));
+    g_assert_nonnull (strstr (issue->err, "does not chain"));
+    g_assert_false (g_file_test (out_file, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", request_file, "--tpm-ca", root_ca);
+
+    g_assert_cmpint (issue->status, ==, 1);
+    g_assert_false (g_file_test (out_file, G_FILE_TEST_EXISTS));
+  }
+
+  /* A certification that does not verify is refused with or without
+   * --require-hardware-key: never taken for a software key. */
+  write_tampered_request (request_file, tampered_file);
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", tampered_file);
+
+    g_assert_cmpint (issue->status, ==, 1);
+    g_assert_nonnull (strstr (issue->err, "TPM certification signature: does not verify"));
+    g_assert_false (g_file_test (out_file, G_FILE_TEST_EXISTS));
+  }
+
+  /* A software key: issued as before, said to be unproven; refused with
+   * --require-hardware-key. */
+  {
+    g_autoptr(Run) request = run_cli (NULL, "request", "--device-alg", "ES256", "--out", software_file, NULL);
+
+    g_assert_cmpint (request->status, ==, 0);
+  }
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", software_file);
+
+    g_assert_cmpint (issue->status, ==, 0);
+    g_assert_nonnull (strstr (issue->out, "Device key: not proven to be in hardware"));
+  }
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", software_file, "--require-hardware-key");
+
+    g_assert_cmpint (issue->status, ==, 1);
+    g_assert_nonnull (strstr (issue->err, "not proven to be in hardware"));
+    g_assert_false (g_file_test (out_file, G_FILE_TEST_EXISTS));
+  }
+
+  /* Usage: a CA file that is none, the options without a request. */
+  g_assert_true (g_file_set_contents (junk_ca, "not a certificate", -1, NULL));
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--request", request_file, "--tpm-ca", junk_ca);
+
+    g_assert_cmpint (issue->status, ==, 2);
+    g_assert_nonnull (strstr (issue->err, "--tpm-ca"));
+  }
+  {
+    g_autofree char *out_file = NULL;
+    g_autoptr(Run) issue = ISSUE ("--new-device-key", "--require-hardware-key");
+
+    g_assert_cmpint (issue->status, ==, 2);
+    g_assert_nonnull (strstr (issue->err, "go with --request"));
+  }
+#undef ISSUE
+
+  swtpm_stop (&tpm);
+  g_unsetenv ("IDW_TPM_TCTI");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -681,6 +848,7 @@ main (int    argc,
   g_test_add_func ("/cli-keyring/request-issue-import", test_request_issue_import);
   g_test_add_func ("/cli-keyring/request-es256", test_request_es256);
   g_test_add_func ("/cli-keyring/request-hardware", test_request_hardware);
+  g_test_add_func ("/cli-keyring/request-hardware-attested", test_request_hardware_attested);
   g_test_add_func ("/cli-keyring/import-without-key", test_import_without_key);
   g_test_add_func ("/cli-keyring/hostile-import-list", test_hostile_import_list);
 
