@@ -449,8 +449,10 @@ test_tampered (void)
     {
       g_autoptr(GBytes) ak = slice (c->ak_public, n);
       g_autoptr(GBytes) cbor = with_tpm (request, tpm_map (c->attest, c->signature, ak, c->key_public, ek));
+      g_autoptr(GError) error = check (cbor, NULL, NULL);
 
-      g_assert_nonnull (check (cbor, NULL, NULL));
+      g_assert_nonnull (error);
+      g_assert_true (error->code == IDW_ERROR_MALFORMED || error->code == IDW_ERROR_UNSUPPORTED);
     }
   for (gsize n = 1; n < g_bytes_get_size (c->signature); n++)
     {
