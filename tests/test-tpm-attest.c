@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cbor.h>
+#include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
 #include "idw-cbor.h"
@@ -312,6 +313,128 @@ test_ek_chain (void)
     g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
     g_clear_error (&error);
   }
+}
+
+/* A CA and an EK certificate made here with GnuTLS, for the dates the
+ * swtpm's certificate cannot show (it never expires). */
+typedef struct
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t     crt;
+} TestCa;
+
+static void
+test_ca_make (TestCa *ca)
+{
+  g_assert_cmpint (gnutls_x509_privkey_init (&ca->key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (ca->key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&ca->crt), ==, 0);
+  gnutls_x509_crt_set_version (ca->crt, 3);
+  gnutls_x509_crt_set_serial (ca->crt, "\x01", 1);
+  gnutls_x509_crt_set_dn (ca->crt, "CN=Test TPM Maker CA", NULL);
+  gnutls_x509_crt_set_issuer_dn (ca->crt, "CN=Test TPM Maker CA", NULL);
+  gnutls_x509_crt_set_activation_time (ca->crt, time (NULL) - 86400 * 10);
+  gnutls_x509_crt_set_expiration_time (ca->crt, time (NULL) + 86400 * 365);
+  gnutls_x509_crt_set_key (ca->crt, ca->key);
+  gnutls_x509_crt_set_basic_constraints (ca->crt, 1, -1);
+  gnutls_x509_crt_set_key_usage (ca->crt, GNUTLS_KEY_KEY_CERT_SIGN);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (ca->crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+}
+
+static void
+test_ca_clear (TestCa *ca)
+{
+  gnutls_x509_crt_deinit (ca->crt);
+  gnutls_x509_privkey_deinit (ca->key);
+}
+
+static GBytes *
+test_ca_pem (TestCa *ca)
+{
+  gnutls_datum_t out = { NULL, 0 };
+  GBytes *bytes;
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (ca->crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  bytes = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  return bytes;
+}
+
+/* An EK-like certificate (empty subject, as TCG's) by @ca. */
+static GBytes *
+test_ek_cert (TestCa *ca,
+              time_t  not_before,
+              time_t  not_after)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t out = { NULL, 0 };
+  GBytes *bytes;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, "\x02", 1);
+  gnutls_x509_crt_set_dn (crt, "CN=Test EK", NULL);
+  gnutls_x509_crt_set_activation_time (crt, not_before);
+  gnutls_x509_crt_set_expiration_time (crt, not_after);
+  gnutls_x509_crt_set_key (crt, key);
+  gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_KEY_ENCIPHERMENT);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
+  bytes = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return bytes;
+}
+
+/* The EK certificate's validity is judged at the given time: one that
+ * expired yesterday is refused; one within its dates chains. */
+static void
+test_ek_dates (void)
+{
+  g_autoptr(IdwCredentialRequest) request = certified_request (the_key, created);
+  IdwTpmCertification *c = idw_credential_request_get_tpm_certification (request);
+  g_autoptr(IdwTpmCaList) cas = idw_tpm_ca_list_new ();
+  g_autoptr(GBytes) pem = NULL;
+  g_autoptr(GBytes) expired = NULL;
+  g_autoptr(GBytes) current = NULL;
+  g_autoptr(GError) error = NULL;
+  time_t now = time (NULL);
+  TestCa ca;
+
+  test_ca_make (&ca);
+  pem = test_ca_pem (&ca);
+  g_assert_true (idw_tpm_ca_list_add_data (cas, g_bytes_get_data (pem, NULL), g_bytes_get_size (pem), &error));
+  expired = test_ek_cert (&ca, now - 86400 * 5, now - 86400);
+  current = test_ek_cert (&ca, now - 86400, now + 86400);
+
+  {
+    g_autoptr(GBytes) cbor = with_tpm (request, tpm_map (c->attest, c->signature, c->ak_public,
+                                                          c->key_public, expired));
+
+    error = check (cbor, cas, NULL);
+    g_assert_error (error, IDW_ERROR, IDW_ERROR_EXPIRED);
+    g_assert_nonnull (strstr (error->message, "ekCertificate: expired on"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(GBytes) cbor = with_tpm (request, tpm_map (c->attest, c->signature, c->ak_public,
+                                                          c->key_public, current));
+    g_autoptr(IdwCredentialRequest) parsed = idw_credential_request_parse (cbor, NULL, NULL);
+    g_auto(IdwTpmCertificationResult) result = { 0 };
+
+    g_assert_true (idw_credential_request_verify_tpm (parsed, cas, NULL, &result, &error));
+    g_assert_no_error (error);
+    g_assert_true (result.ek_chained);
+    g_assert_cmpstr (result.ek_anchor, ==, "CN=Test TPM Maker CA");
+    g_assert_cmpstr (result.ek_subject, ==, "CN=Test EK");
+  }
+  test_ca_clear (&ca);
 }
 
 /* Each part altered on its own is refused for its own reason. */
@@ -666,6 +789,7 @@ main (int   argc,
 
   g_test_add_func ("/tpm-attest/request-verifies", test_request_verifies);
   g_test_add_func ("/tpm-attest/ek-chain", test_ek_chain);
+  g_test_add_func ("/tpm-attest/ek-dates", test_ek_dates);
   g_test_add_func ("/tpm-attest/tampered", test_tampered);
   g_test_add_func ("/tpm-attest/tpm-map-form", test_tpm_map_form);
   g_test_add_func ("/tpm-attest/software-key", test_software_key_with_certification);
