@@ -153,6 +153,19 @@ request_credential (gboolean tpm_usable)
   g_assert_nonnull (request);
   g_assert_false (idw_key_has_private (idw_credential_request_get_device_key (request)));
 
+  /* A TPM key comes certified by the TPM, for the issuer to check; a
+   * keyring key without. */
+  if (tpm_usable)
+    {
+      g_auto(IdwTpmCertificationResult) result = { 0 };
+
+      g_assert_nonnull (idw_credential_request_get_tpm_certification (request));
+      g_assert_true (idw_credential_request_verify_tpm (request, NULL, NULL, &result, &error));
+      g_assert_no_error (error);
+    }
+  else
+    g_assert_null (idw_credential_request_get_tpm_certification (request));
+
   private_key = idw_keystore_find_private_key_sync (idw_credential_request_get_device_key (request),
                                                     NULL, &error);
   g_assert_no_error (error);

@@ -54,13 +54,16 @@ show_error (IdwCredentialRequestDialog *self,
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
+/* @request: (nullable) (transfer full): made with the key already (a TPM
+ * key's, certified in the worker), or NULL to make it here. */
 static void
 key_ready (IdwCredentialRequestDialog *self,
            IdwKey                     *key,
+           IdwCredentialRequest       *made,
            const GError               *key_error)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(IdwCredentialRequest) request = NULL;
+  g_autoptr(IdwCredentialRequest) request = made;
   g_autofree char *fingerprint = NULL;
   g_autofree char *grouped = NULL;
   g_autofree char *label = NULL;
@@ -72,7 +75,8 @@ key_ready (IdwCredentialRequestDialog *self,
       return;
     }
 
-  request = idw_credential_request_new (key, NULL, &error);
+  if (request == NULL)
+    request = idw_credential_request_new (key, NULL, &error);
   if (request == NULL)
     {
       show_error (self, error);
@@ -113,7 +117,22 @@ keyring_key_created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwKey) key = idw_keystore_create_device_key_finish (result, &error);
 
-  key_ready (self, key, error);
+  key_ready (self, key, NULL, error);
+}
+
+/* A TPM key and its request, made off the main loop. */
+typedef struct
+{
+  IdwKey               *key;
+  IdwCredentialRequest *request;
+} TpmRequest;
+
+static void
+tpm_request_free (TpmRequest *made)
+{
+  g_clear_pointer (&made->key, idw_key_unref);
+  g_clear_pointer (&made->request, idw_credential_request_free);
+  g_free (made);
 }
 
 static void
@@ -124,12 +143,35 @@ create_tpm_key_thread (GTask        *task,
 {
   const char *name = task_data;
   GError *error = NULL;
+  TpmRequest *made;
   IdwKey *key = idw_keystore_create_tpm_device_key_sync (name, cancellable, &error);
 
   if (key == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, key, (GDestroyNotify) idw_key_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  made = g_new0 (TpmRequest, 1);
+  made->key = key;
+  /* The TPM certifies the key for the issuer (docs/formats.md §11.1); a
+   * TPM that will not (its endorsement hierarchy has a password) still
+   * gives a request, which the issuer reports as not proven. Signing
+   * blocks on the TPM: here, not on the main loop. */
+  made->request = idw_credential_request_new_certified (key, NULL, &error);
+  if (made->request == NULL && g_error_matches (error, IDW_ERROR, IDW_ERROR_FAILED))
+    {
+      g_debug ("The TPM did not certify the device key: %s", error->message);
+      g_clear_error (&error);
+      made->request = idw_credential_request_new (key, NULL, &error);
+    }
+  if (made->request == NULL)
+    {
+      tpm_request_free (made);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, made, (GDestroyNotify) tpm_request_free);
 }
 
 static void
@@ -139,9 +181,15 @@ tpm_key_created_cb (GObject      *object,
 {
   IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(IdwKey) key = g_task_propagate_pointer (G_TASK (result), &error);
+  TpmRequest *made = g_task_propagate_pointer (G_TASK (result), &error);
 
-  key_ready (self, key, error);
+  if (made == NULL)
+    {
+      key_ready (self, NULL, NULL, error);
+      return;
+    }
+  key_ready (self, made->key, g_steal_pointer (&made->request), NULL);
+  tpm_request_free (made);
 }
 
 static void
