@@ -744,6 +744,16 @@ test_ca_files (void)
   g_assert_no_error (error);
   g_assert_cmpuint (idw_tpm_ca_list_get_size (list), ==, 2);
 
+  /* One DER certificate (the EK certificate will do as any). */
+  {
+    g_autoptr(IdwCredentialRequest) request = certified_request (the_key, created);
+    GBytes *der = idw_credential_request_get_tpm_certification (request)->ek_certificate;
+
+    g_assert_true (idw_tpm_ca_list_add_data (list, g_bytes_get_data (der, NULL), g_bytes_get_size (der), &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (idw_tpm_ca_list_get_size (list), ==, 3);
+  }
+
   g_assert_false (idw_tpm_ca_list_add_data (list, (const guint8 *) "hello", 5, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE);
   g_clear_error (&error);
@@ -752,7 +762,7 @@ test_ca_files (void)
     g_string_append (many, a);
   g_assert_false (idw_tpm_ca_list_add_data (list, (const guint8 *) many->str, many->len, &error));
   g_assert_error (error, IDW_ERROR, IDW_ERROR_LIMIT);
-  g_assert_cmpuint (idw_tpm_ca_list_get_size (list), ==, 2);
+  g_assert_cmpuint (idw_tpm_ca_list_get_size (list), ==, 3);
 }
 
 static void
