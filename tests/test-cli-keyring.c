@@ -745,6 +745,8 @@ test_request_hardware_attested (void)
     g_assert_nonnull (strstr (issue->out, "Device key: in a TPM, certified by its attestation key; an endorsement "
                                           "key certificate issued by “CN=swtpm-localca” came with it, not checked "
                                           "(give --tpm-ca)."));
+    /* And what that does not mean. */
+    g_assert_nonnull (strstr (issue->out, "does not prove that the key is in a genuine TPM."));
     g_assert_true (g_file_test (out_file, G_FILE_TEST_EXISTS));
   }
   {
@@ -798,6 +800,7 @@ test_request_hardware_attested (void)
 
     g_assert_cmpint (issue->status, ==, 0);
     g_assert_nonnull (strstr (issue->out, "Device key: not proven to be in hardware"));
+    g_assert_null (strstr (issue->out, "TPM’s own statement"));
   }
   {
     g_autofree char *out_file = NULL;

@@ -370,7 +370,15 @@ idw_cli_issue (int    argc,
                                 request_file, message);
               return IDW_CLI_EXIT_FAILED;
             }
-          hardware_note = describe_tpm_result (&result);
+          {
+            g_autofree char *found = describe_tpm_result (&result);
+
+            /* What the line above does not mean (docs/formats.md §11.1). */
+            hardware_note = g_strdup_printf ("%s\n%s", found,
+                                             _("This is the TPM’s own statement about the key, bound to this request; "
+                                               "offline nothing ties its attestation key to the endorsement key, so it "
+                                               "does not prove that the key is in a genuine TPM."));
+          }
         }
       else if (require_hardware)
         {
