@@ -116,6 +116,8 @@ request_credential (gboolean tpm_usable)
 
   g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (tpm_switch)), ==, tpm_usable);
   g_assert_cmpint (gtk_widget_is_sensitive (tpm_switch), ==, tpm_usable);
+  /* The row stays sensitive, so its subtitle (the reason) is not dimmed. */
+  g_assert_true (gtk_widget_is_sensitive (tpm_row));
   if (tpm_usable)
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tpm_row)), ==,
                      "The key can never be copied to another computer");

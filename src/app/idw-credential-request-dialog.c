@@ -258,7 +258,9 @@ probe_cb (GObject      *object,
       adw_action_row_set_subtitle (self->tpm_row, subtitle);
     }
   gtk_switch_set_active (self->tpm_switch, usable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->tpm_row), usable);
+  /* Only the switch goes insensitive: the reason in the row's subtitle must
+   * stay readable (an insensitive row dims it below 3:1). */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tpm_switch), usable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "request.create", TRUE);
 }
 
