@@ -556,7 +556,9 @@ idw_tpm_ca_list_add_data (IdwTpmCaList  *list,
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_BAD_CERTIFICATE,
                    _("Not a certificate (PEM or DER): %s"),
-                   ret < 0 ? gnutls_strerror (ret) : _("none found"));
+                   ret < 0 ? gnutls_strerror (ret)
+                             /* Translators: the reason after "Not a certificate (PEM or DER): ": the file holds no certificate. */
+                             : _("none found"));
       return FALSE;
     }
   if ((unsigned int) ret > IDW_TPM_CA_FILE_MAX_CERTS)
