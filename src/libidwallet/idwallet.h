@@ -37,5 +37,6 @@
 #include "idw-tpm.h"
 #include "idw-store.h"
 #include "idw-store-import.h"
+#include "idw-history.h"
 #include "idw-trust-store.h"
 #include "idw-request-store.h"
