@@ -159,6 +159,19 @@ idw_passphrase_equal (IdwPassphrase *a,
   return a->len == b->len && sodium_memcmp (a->data, b->data, a->len) == 0;
 }
 
+IdwPassphrase *
+_idw_passphrase_copy (IdwPassphrase *passphrase)
+{
+  IdwPassphrase *copy = g_new0 (IdwPassphrase, 1);
+
+  copy->len = passphrase->len;
+  copy->data = sodium_malloc (MAX (passphrase->len, 1));
+  if (copy->data == NULL)
+    g_error ("Out of secure memory for a passphrase");
+  memcpy (copy->data, passphrase->data, passphrase->len);
+  return copy;
+}
+
 void
 idw_passphrase_free (IdwPassphrase *passphrase)
 {

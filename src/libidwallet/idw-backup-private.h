@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "idw-backup.h"
+#include "idw-cbor.h"
 
 G_BEGIN_DECLS
 
@@ -85,6 +86,8 @@ void             _idw_backup_reader_free   (IdwBackupReader  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwBackupReader, _idw_backup_reader_free)
 
+/* A copy in guarded memory, for a worker thread. */
+IdwPassphrase   *_idw_passphrase_copy      (IdwPassphrase    *passphrase);
 /* A GBytes over guarded memory (sodium_malloc), wiped when freed. */
 GBytes          *_idw_backup_secure_bytes_new (gsize          len,
                                                guint8       **out_data);
@@ -92,6 +95,25 @@ GBytes          *_idw_backup_secure_bytes_new (gsize          len,
 void             _idw_backup_wipe_bytes    (GBytes           *bytes);
 
 /* ---- Records (idw-backup.c, docs/formats.md §12.2) -------------------- */
+
+/* The wallet's folder: @wallet's, or the default (transfer full). */
+char            *_idw_backup_wallet_directory (const IdwBackupWallet *wallet);
+/* The app's settings when their schema is installed, else NULL. */
+GSettings       *_idw_backup_lookup_settings  (void);
+/* Settings (a{sv}: b, integers, s) as a CBOR map and back; reading checks
+ * the limits (IDW_ERROR_LIMIT) and the types (IDW_ERROR_MALFORMED). */
+cbor_item_t     *_idw_backup_settings_to_cbor   (GVariant     *settings);
+GVariant        *_idw_backup_settings_from_cbor (cbor_item_t  *map,
+                                                 GError      **error);
+/* Sets those of @values that @settings has, of a fitting type and in
+ * range (never the window's size); counts the others as skipped. */
+void             _idw_backup_apply_settings   (GSettings      *settings,
+                                               GVariant       *values,
+                                               guint          *out_restored,
+                                               guint          *out_skipped);
+/* A credential's name: @nickname, or "document type, holder". */
+char            *_idw_backup_name_for         (IdwCredential  *credential,
+                                               const char     *nickname);
 
 /* Everything a restore needs, as opened. */
 GPtrArray       *_idw_backup_get_list_copies (IdwBackup      *self);
