@@ -375,8 +375,11 @@ snapshot_into (GString    *out,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
+  /* The restore's lock file is made once and stays, empty: every restore
+   * takes it. */
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    if (!g_str_equal (name, ".id-wallet-restore.lock"))
+      g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
   for (guint i = 0; i < names->len; i++)
     {

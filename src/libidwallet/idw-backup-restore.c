@@ -23,7 +23,7 @@
  * whole copy (one with its journal) is rolled forward, else the old one
  * put back.
  *
- * One restore at a time: an flock on `.id-wallet.restore-lock` beside the
+ * One restore at a time: an flock on `.id-wallet-restore.lock` beside the
  * folder, which recovery only tries (a restore in progress is not a
  * leftover).
  */
@@ -58,7 +58,7 @@
 #define JOURNAL_VERSION     1
 #define STAGE_INFIX         ".restore-"
 #define OLD_INFIX           ".old-"
-#define LOCK_SUFFIX         ".restore-lock"
+#define LOCK_SUFFIX         "-restore.lock"
 #define MAX_JOURNAL         (256 * 1024)
 
 /* ---- The test hook ------------------------------------------------------ */
@@ -506,7 +506,7 @@ apply_journal (Place      *place,
     return;
 
   values = read_journal (place->folder);
-  if (values != NULL)
+  if (values != NULL && g_variant_n_children (values) > 0)
     {
       if (settings == NULL)
         settings = looked_up = _idw_backup_lookup_settings ();
@@ -561,6 +561,30 @@ recover_locked (Place      *place,
     delete_tree (old->pdata[i]);
 }
 
+/* Whether there is anything to recover: a journal in the wallet's
+ * folder, or a name a restore makes beside it. Cheap, and takes no lock:
+ * every command of the CLI asks. */
+static gboolean
+needs_recovery (const IdwBackupWallet *wallet)
+{
+  g_autofree char *folder = _idw_backup_wallet_directory (wallet);
+  g_autofree char *journal = g_build_filename (folder, JOURNAL_NAME, NULL);
+  g_autofree char *parent = g_path_get_dirname (folder);
+  g_autofree char *base = g_path_get_basename (folder);
+  g_autofree char *staged = g_strconcat (".", base, STAGE_INFIX, NULL);
+  g_autofree char *old = g_strconcat (".", base, OLD_INFIX, NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (journal, G_FILE_TEST_EXISTS))
+    return TRUE;
+  dir = g_dir_open (parent, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, staged) || g_str_has_prefix (name, old))
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * idw_backup_recover_sync:
  * @wallet: (nullable): the wallet; %NULL for the user's
@@ -584,6 +608,8 @@ idw_backup_recover_sync (const IdwBackupWallet  *wallet,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!needs_recovery (wallet))
+    return TRUE;
   if (!place_open (&place, wallet, FALSE, &busy, error))
     return FALSE;
   if (!busy)

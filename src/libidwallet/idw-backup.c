@@ -1004,6 +1004,8 @@ collect (const IdwBackupWallet  *wallet,
       c->settings = collect_settings (settings);
       summary->settings = (guint) g_variant_n_children (c->settings);
     }
+  else
+    summary->settings_missing = TRUE;
 
   return TRUE;
 }

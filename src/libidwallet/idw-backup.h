@@ -164,6 +164,8 @@ char            *idw_backup_get_default_data_directory (void);
  * @history: history entries
  * @history_damaged: the history could not be read and was left out
  * @settings: settings
+ * @settings_missing: the settings' schema is not installed here (the CLI
+ *   run from a build folder): the backup holds no settings
  *
  * What idw_backup_create_sync() wrote.
  */
@@ -178,6 +180,7 @@ typedef struct
   guint    history;
   gboolean history_damaged;
   guint    settings;
+  gboolean settings_missing;
 } IdwBackupSummary;
 
 gboolean         idw_backup_create_sync      (const IdwBackupWallet  *wallet,
