@@ -1229,7 +1229,6 @@ static void
 test_limit_sizes (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) der = idw_certificate_get_der (issuer->iaca);
 
   /* One message over IDW_BACKUP_MAX_RECORD: refused from its length,
    * before it is read. */
@@ -1250,11 +1249,12 @@ test_limit_sizes (void)
     g_autoptr(cbor_item_t) record = idw_cbor_new_map ();
     g_autofree guint8 *big = g_malloc0 (IDW_MAX_INPUT_FILE + 1);
     g_autoptr(GBytes) data = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
     idw_cbor_map_add_str (record, "id", idw_cbor_new_string ("0123456789abcdef0123456789abcdef"));
     idw_cbor_map_add_str (record, "key", idw_cbor_new_string ("none"));
     idw_cbor_map_add_str (record, "type", idw_cbor_new_string ("credential"));
-    idw_cbor_map_add_str (record, "imported", idw_cbor_new_tdate (g_date_time_new_now_utc ()));
+    idw_cbor_map_add_str (record, "imported", idw_cbor_new_tdate (now));
     idw_cbor_map_add_str (record, "credential", idw_cbor_new_bytes (big, IDW_MAX_INPUT_FILE + 1));
     hostile_begin (&h);
     hostile_add (&h, record);
@@ -1317,7 +1317,6 @@ test_limit_sizes (void)
     g_assert_null (backup);
     g_assert_error (error, IDW_ERROR, IDW_ERROR_BACKUP_DAMAGED);
   }
-  (void) der;
 }
 
 /* Records out of place, or that do not say what they are. */
