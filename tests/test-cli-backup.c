@@ -626,6 +626,137 @@ test_tpm_bound (void)
   swtpm_stop (&tpm);
 }
 
+
+/* ---- Typing the passphrase on a terminal --------------------------------- */
+
+/* Reads what @process prints until @text shows (or it ends); returns
+ * whether it showed. */
+static gboolean
+read_until (GInputStream *out,
+            GString      *seen,
+            const char   *text)
+{
+  while (strstr (seen->str, text) == NULL)
+    {
+      char buffer[256];
+      g_autoptr(GError) error = NULL;
+      gssize n = g_input_stream_read (out, buffer, sizeof buffer, NULL, &error);
+
+      if (n <= 0)
+        return FALSE;
+      g_string_append_len (seen, buffer, n);
+    }
+  return TRUE;
+}
+
+/* Runs the CLI in @p on a pseudo-terminal of script(1), answering each
+ * prompt of @prompts with the line of @answers; returns what the terminal
+ * showed, and the exit status in @out_status. */
+static char *
+run_on_terminal (Profile             *p,
+                 const char          *command,
+                 const char * const  *prompts,
+                 const char * const  *answers,
+                 int                 *out_status)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_strdup_printf ("%s %s", cli_path (), command);
+  GString *seen = g_string_new (NULL);
+  GOutputStream *in;
+  GInputStream *out;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_child_setup (launcher, new_session, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", p->data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", p->config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "IDW_BACKUP_TEST_KDF", "fast", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "script", "-qec", line, "/dev/null", NULL);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (process);
+  out = g_subprocess_get_stdout_pipe (process);
+
+  for (guint i = 0; prompts[i] != NULL && answers[i] != NULL; i++)
+    {
+      g_autofree char *answer = g_strconcat (answers[i], "\n", NULL);
+
+      /* The CLI turns the echo off before it prompts. */
+      g_assert_true (read_until (out, seen, prompts[i]));
+      g_output_stream_write_all (in, answer, strlen (answer), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_flush (in, NULL, NULL);
+    }
+  read_until (out, seen, "\x01never\x01");
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = g_subprocess_get_exit_status (process);
+  g_test_message ("$ %s\nexit %d\n%s", line, *out_status, seen->str);
+  return g_string_free (seen, FALSE);
+}
+
+static void
+test_prompt (void)
+{
+  g_autoptr(Profile) p = profile_new ("prompt");
+  g_autofree char *backup = tmp_path ("prompt.idwbackup");
+  g_autofree char *command = g_strdup_printf ("backup --out %s", backup);
+  g_autofree char *restore = g_strdup_printf ("restore %s", backup);
+  g_autofree char *script = g_find_program_in_path ("script");
+  const char *twice[] = { "Passphrase for the backup: ", "The same passphrase again: ", NULL };
+  const char *once[] = { "Passphrase of the backup: ", NULL };
+  int status = -1;
+
+  if (script == NULL)
+    {
+      g_test_skip ("script(1) is not installed (Debian: bsdutils)");
+      return;
+    }
+
+  /* Typed twice differently: nothing written. */
+  {
+    const char *answers[] = { "seven hidden violins", "seven hidden violin", NULL };
+    g_autofree char *shown = run_on_terminal (p, command, twice, answers, &status);
+
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (shown, "differ"));
+    g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+  }
+  /* Empty: refused. */
+  {
+    const char *answers[] = { "", NULL };
+    g_autofree char *shown = run_on_terminal (p, command, twice, answers, &status);
+
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (shown, "empty"));
+  }
+  /* Twice alike: written, and the terminal never showed it. */
+  {
+    const char *answers[] = { "seven hidden violins", "seven hidden violins", NULL };
+    g_autofree char *shown = run_on_terminal (p, command, twice, answers, &status);
+
+    g_assert_cmpint (status, ==, 0);
+    g_assert_null (strstr (shown, "violins"));
+    g_assert_nonnull (strstr (shown, "Backed up 0 IDs"));
+    g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  }
+  /* Restore asks once. */
+  {
+    const char *wrong[] = { "seven hidden cellos", NULL };
+    const char *right[] = { "seven hidden violins", NULL };
+    g_autofree char *refused = run_on_terminal (p, restore, once, wrong, &status);
+    g_autofree char *shown = NULL;
+
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (refused, "passphrase is not the one"));
+    shown = run_on_terminal (p, restore, once, right, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_null (strstr (shown, "violins"));
+  }
+}
+
 /* ---- Usage --------------------------------------------------------------- */
 
 static void
@@ -686,6 +817,7 @@ main (int    argc,
   g_test_add_func ("/cli-backup/fresh-keyring", test_fresh_keyring);
   g_test_add_func ("/cli-backup/kill", test_kill);
   g_test_add_func ("/cli-backup/tpm-bound", test_tpm_bound);
+  g_test_add_func ("/cli-backup/prompt", test_prompt);
   g_test_add_func ("/cli-backup/usage", test_usage);
 
   status = cli_test_finish (g_test_run ());

@@ -149,10 +149,12 @@ prompt_passphrase (const char  *prompt,
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
   signal (SIGHUP, on_signal);
-  if (write (tty_fd, prompt, strlen (prompt)) < 0)
-    { /* a prompt that cannot be shown is still answered */ }
+  /* Silent first, then the prompt: nothing typed after the prompt shows
+   * is echoed, or flushed. */
   tty_echo_off = 1;
   tcsetattr (tty_fd, TCSAFLUSH, &silent);
+  if (write (tty_fd, prompt, strlen (prompt)) < 0)
+    { /* a prompt that cannot be shown is still answered */ }
 
   buffer = sodium_malloc (MAX_PASSPHRASE_FILE + 1);
   if (buffer == NULL)

@@ -33,7 +33,6 @@
 G_BEGIN_DECLS
 
 #define IDW_BACKUP_FILE_SUFFIX     ".idwbackup"
-#define IDW_BACKUP_MIME_TYPE       "application/x-id-wallet-backup"
 
 /* Limits (each refused with IDW_ERROR_LIMIT, and each has a test). */
 #define IDW_BACKUP_MAX_SIZE        (128 * 1024 * 1024)  /* a whole backup file */
