@@ -100,6 +100,9 @@ void             _idw_backup_wipe_bytes    (GBytes           *bytes);
 char            *_idw_backup_wallet_directory (const IdwBackupWallet *wallet);
 /* The app's settings when their schema is installed, else NULL. */
 GSettings       *_idw_backup_lookup_settings  (void);
+/* The settings a backup carries (idw-backup-settings.c): all of
+ * @settings' keys but the window's, of the types a backup writes (a{sv}). */
+GVariant        *_idw_backup_collect_settings (GSettings     *settings);
 /* Settings (a{sv}: b, integers, s) as a CBOR map and back; reading checks
  * the limits (IDW_ERROR_LIMIT) and the types (IDW_ERROR_MALFORMED). */
 cbor_item_t     *_idw_backup_settings_to_cbor   (GVariant     *settings);
