@@ -1277,6 +1277,55 @@ test_limit_sizes (void)
     open_fails (data, PASSPHRASE, IDW_ERROR_LIMIT);
   }
 
+  /* A nickname over 1024 bytes. */
+  {
+    Hostile h = { 0 };
+    g_autoptr(IdwKey) key = idw_key_generate_ed25519 ();
+    g_autoptr(IdwCredential) credential = issue_mdl ("Nick", key);
+    g_autoptr(cbor_item_t) record = credential_record (credential, "0123456789abcdef0123456789abcdef");
+    g_autofree char *nickname = g_strnfill (1025, 'n');
+    g_autoptr(GBytes) data = NULL;
+
+    idw_cbor_map_add_str (record, "nickname", idw_cbor_new_string (nickname));
+    hostile_begin (&h);
+    hostile_add (&h, record);
+    data = hostile_end (&h, 1, 0, 0, 0, 0);
+    open_fails (data, PASSPHRASE, IDW_ERROR_LIMIT);
+  }
+
+  /* A list description over 1 MiB. */
+  {
+    Hostile h = { 0 };
+    g_autoptr(cbor_item_t) record = idw_cbor_new_map ();
+    g_autofree char *description = g_strnfill (1024 * 1024 + 1, ' ');
+    g_autoptr(GBytes) data = NULL;
+
+    idw_cbor_map_add_str (record, "type", idw_cbor_new_string ("list"));
+    idw_cbor_map_add_str (record, "description", idw_cbor_new_string (description));
+    idw_cbor_map_add_str (record, "certificates", idw_cbor_new_array ());
+    hostile_begin (&h);
+    hostile_add (&h, record);
+    data = hostile_end (&h, 0, 0, 1, 0, 0);
+    open_fails (data, PASSPHRASE, IDW_ERROR_LIMIT);
+  }
+
+  /* A setting's name over 256 bytes. */
+  {
+    Hostile h = { 0 };
+    g_autoptr(cbor_item_t) record = idw_cbor_new_map ();
+    cbor_item_t *values = idw_cbor_new_map ();
+    g_autofree char *name = g_strnfill (257, 'k');
+    g_autoptr(GBytes) data = NULL;
+
+    idw_cbor_map_add_str (values, name, idw_cbor_new_bool (TRUE));
+    idw_cbor_map_add_str (record, "type", idw_cbor_new_string ("settings"));
+    idw_cbor_map_add_str (record, "values", values);
+    hostile_begin (&h);
+    hostile_add (&h, record);
+    data = hostile_end (&h, 0, 0, 0, 0, 1);
+    open_fails (data, PASSPHRASE, IDW_ERROR_BACKUP_DAMAGED);
+  }
+
   /* A string setting over IDW_BACKUP_MAX_SETTING_TEXT is not a setting. */
   {
     Hostile h = { 0 };
