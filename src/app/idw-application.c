@@ -87,6 +87,11 @@ idw_application_startup (GApplication *app)
   idw_ui_install_widget_fixes ();
 
   self->settings = g_settings_new (APP_ID);
+
+  /* A restore a crash or a kill interrupted is finished or undone before
+   * the wallet is read, and settings a restore left waiting for this
+   * schema are applied. */
+  idw_backup_recover_sync (NULL, NULL);
 }
 
 static void

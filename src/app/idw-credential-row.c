@@ -223,7 +223,11 @@ show_entry (IdwCredentialRow *self)
   if (idw_credential_is_test_issuer (credential))
     add_tag (self, self->test_issuer_tag);
   if (!self->can_present)
-    add_tag (self, self->no_key_tag);
+    {
+      if (idw_store_entry_get_reissue_needed (self->entry))
+        gtk_label_set_label (GTK_LABEL (self->no_key_tag), _("Re-issue needed on this device"));
+      add_tag (self, self->no_key_tag);
+    }
 }
 
 static void

@@ -155,7 +155,14 @@ load_thread (GTask        *task,
       IdwStoreEntry *entry = g_ptr_array_index (data->entries, i);
       IdwCredential *credential = idw_store_entry_get_credential (entry);
 
-      if (credential != NULL)
+      /* Restored from a backup without its key, which stayed in the TPM
+       * of the computer the backup was made on: no key to look up. */
+      if (credential != NULL && idw_store_entry_get_reissue_needed (entry))
+        g_hash_table_insert (data->key_problem, g_strdup (idw_store_entry_get_id (entry)),
+                             g_strdup (_("Re-issue needed on this device. The key of this ID stayed in the TPM "
+                                         "of the computer its backup was made on, and cannot leave it: ask the "
+                                         "issuer to issue the ID to this device.")));
+      else if (credential != NULL)
         check_device_key (data, idw_store_entry_get_id (entry), credential, cancellable);
     }
 

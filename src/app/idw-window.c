@@ -9,7 +9,9 @@
 #include "idw-verify-view.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
+#include "idw-backup-dialog.h"
 #include "idw-credential-request-dialog.h"
+#include "idw-restore-dialog.h"
 #include "idw-ui-util.h"
 
 struct _IdwWindow
@@ -193,6 +195,33 @@ idw_window_request_credential_action (GtkWidget  *widget,
 }
 
 static void
+idw_window_backup_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  IdwBackupDialog *dialog = idw_backup_dialog_new (GTK_WINDOW (widget));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+restored_cb (IdwWindow *self)
+{
+  idw_wallet_view_reload (self->wallet_view);
+}
+
+static void
+idw_window_restore_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  IdwRestoreDialog *dialog = idw_restore_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "restored", G_CALLBACK (restored_cb), widget, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 idw_window_import_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -320,6 +349,8 @@ idw_window_class_init (IdwWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", idw_window_show_view_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, idw_window_backup_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, idw_window_restore_action);
   gtk_widget_class_install_action (widget_class, "win.request-credential", NULL,
                                    idw_window_request_credential_action);
   gtk_widget_class_install_action (widget_class, "win.wallet-back", NULL, idw_window_wallet_back_action);

@@ -29,5 +29,9 @@ int idw_cli_ask     (int    argc,
                      char **argv);
 int idw_cli_status  (int    argc,
                      char **argv);
+int idw_cli_backup  (int    argc,
+                     char **argv);
+int idw_cli_restore (int    argc,
+                     char **argv);
 
 G_END_DECLS

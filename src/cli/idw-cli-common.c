@@ -94,6 +94,8 @@ idw_cli_escape (const char *text)
 IdwStore *
 idw_cli_open_store (GError **error)
 {
+  /* A restore a kill interrupted is finished (or undone) first. */
+  idw_backup_recover_sync (NULL, NULL);
   return idw_store_open_sync (NULL, NULL, error);
 }
 

@@ -208,6 +208,13 @@ idw_cli_present (int    argc,
           return IDW_CLI_EXIT_FAILED;
         }
       credential = g_object_ref (idw_store_entry_get_credential (entry));
+      if (idw_store_entry_get_reissue_needed (entry))
+        {
+          idw_cli_printerr (_("Re-issue needed on this device: the key of the credential %s stayed in the TPM of "
+                              "the computer its backup was made on. Ask its issuer to issue it to this device."),
+                            idw_store_entry_get_id (entry));
+          return IDW_CLI_EXIT_FAILED;
+        }
 
       device_key = idw_keystore_find_private_key_sync (idw_credential_get_device_key (credential), NULL, &error);
       if (device_key == NULL)

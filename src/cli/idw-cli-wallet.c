@@ -172,7 +172,8 @@ idw_cli_list (int    argc,
   g_option_context_set_summary (context,
                                 _("Lists the credentials in the wallet, one a line, fields separated by tabs:\n"
                                   "ID, document type, holder name, validity (from/until, UTC dates) and its state\n"
-                                  "(valid, expired, not yet valid; “test issuer” when so marked).\n"
+                                  "(valid, expired, not yet valid; “test issuer” when so marked; “re-issue needed on\n"
+                                  "this device” for one restored without its TPM-bound key).\n"
                                   "A file that cannot be read is listed as DAMAGED with the reason."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -217,7 +218,7 @@ idw_cli_list (int    argc,
       doctype = idw_cli_escape (idw_credential_get_doctype (credential));
       from = idw_cli_format_date (idw_credential_get_valid_from (credential));
       until = idw_cli_format_date (idw_credential_get_valid_until (credential));
-      g_string_append_printf (out, "%s\t%s\t%s\t%s/%s\t%s%s%s\n",
+      g_string_append_printf (out, "%s\t%s\t%s\t%s/%s\t%s%s%s%s%s\n",
                               idw_store_entry_get_id (entry),
                               doctype,
                               holder != NULL ? holder : "-",
@@ -225,7 +226,10 @@ idw_cli_list (int    argc,
                               validity_label (credential, now),
                               idw_credential_is_test_issuer (credential) ? ", " : "",
                               /* Translators: marks a credential from a test issuer in `id-wallet-cli list` */
-                              idw_credential_is_test_issuer (credential) ? _("test issuer") : "");
+                              idw_credential_is_test_issuer (credential) ? _("test issuer") : "",
+                              idw_store_entry_get_reissue_needed (entry) ? ", " : "",
+                              /* Translators: marks a credential restored without its TPM-bound key in `id-wallet-cli list` */
+                              idw_store_entry_get_reissue_needed (entry) ? _("re-issue needed on this device") : "");
     }
 
   /* Names and IDs are UTF-8 whatever the locale. */

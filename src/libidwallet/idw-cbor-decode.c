@@ -599,6 +599,40 @@ idw_cbor_decode (const guint8  *data,
 }
 
 /**
+ * idw_cbor_decode_next:
+ * @data: a CBOR sequence (RFC 8742)
+ * @len: its length
+ * @offset: (inout): where the next item starts; moved past it
+ * @error: return location for a #GError
+ *
+ * Decodes one item of a sequence of items, with the checks and limits of
+ * idw_cbor_decode(). Bytes after the item are left for the next call: a
+ * sequence may hold more items than one array could.
+ *
+ * Returns: (transfer full): the item, or %NULL with @error set (see
+ *   idw_cbor_decode(); *@offset is then unchanged).
+ */
+cbor_item_t *
+idw_cbor_decode_next (const guint8  *data,
+                      gsize          len,
+                      gsize         *offset,
+                      GError       **error)
+{
+  Reader r = { data, len, 0 };
+  cbor_item_t *item;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (offset != NULL && *offset <= len, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  r.pos = *offset;
+  item = read_item (&r, 0, error);
+  if (item != NULL)
+    *offset = r.pos;
+  return item;
+}
+
+/**
  * idw_cbor_decode_bytes:
  * @bytes: the encoded item
  * @error: return location for a #GError

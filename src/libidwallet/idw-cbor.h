@@ -37,6 +37,12 @@ cbor_item_t *idw_cbor_decode        (const guint8  *data,
                                      GError       **error);
 cbor_item_t *idw_cbor_decode_bytes  (GBytes        *bytes,
                                      GError       **error);
+/* One item of a CBOR sequence (RFC 8742) at *@offset, which moves past
+ * it; the same checks and errors, trailing bytes being the next items. */
+cbor_item_t *idw_cbor_decode_next   (const guint8  *data,
+                                     gsize          len,
+                                     gsize         *offset,
+                                     GError       **error);
 
 /* Encoding: definite lengths, shortest length encodings, map entries in
  * the order they were added (builders add them in a deterministic order). */

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
 #define IDW_HISTORY_MAX_ENTRIES      10000
 #define IDW_HISTORY_MAX_ELEMENTS     256   /* per entry */
 #define IDW_HISTORY_MAX_TEXT         1024  /* bytes of a name, verifier, doctype, element */
+/* The history file's size: appending drops the oldest entries beyond it. */
+#define IDW_HISTORY_MAX_FILE         (8 * 1024 * 1024)
 
 typedef enum {
   IDW_HISTORY_CHANNEL_QR,      /* "qr": a QR code shown on this screen */
@@ -148,6 +150,15 @@ void             idw_history_clear            (IdwHistory          *self,
                                                gpointer             user_data);
 gboolean         idw_history_clear_finish     (IdwHistory          *self,
                                                GAsyncResult        *result,
+                                               GError             **error);
+void             idw_history_merge            (IdwHistory          *self,
+                                               GPtrArray           *entries,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean         idw_history_merge_finish     (IdwHistory          *self,
+                                               GAsyncResult        *result,
+                                               guint               *n_added,
                                                GError             **error);
 
 /* ---- Serialisation --------------------------------------------------- */

@@ -23,6 +23,7 @@ struct _IdwStoreEntry
   GDateTime     *imported;
   IdwCredential *credential;
   GError        *error;
+  gboolean       reissue_needed;
 };
 
 G_DEFINE_FINAL_TYPE (IdwStoreEntry, idw_store_entry, G_TYPE_OBJECT)
@@ -184,6 +185,26 @@ idw_store_entry_get_credential (IdwStoreEntry *self)
 }
 
 /**
+ * idw_store_entry_get_reissue_needed:
+ * @self: an entry
+ *
+ * Whether the credential was restored from a backup without its device
+ * key, because that key could not leave the hardware (a TPM) of the
+ * computer the backup was made on: it cannot be presented from here, and
+ * must be issued again to this device ("Re-issue needed on this device").
+ *
+ * Returns: %TRUE for such a credential; %FALSE otherwise, and for a
+ *   damaged entry.
+ */
+gboolean
+idw_store_entry_get_reissue_needed (IdwStoreEntry *self)
+{
+  g_return_val_if_fail (IDW_IS_STORE_ENTRY (self), FALSE);
+
+  return self->reissue_needed;
+}
+
+/**
  * idw_store_entry_is_damaged:
  * @self: an entry
  *
@@ -262,6 +283,7 @@ _idw_store_entry_new_from_record (const char     *directory,
   entry->imported = g_date_time_ref (record->imported);
   entry->nickname = g_strdup (record->nickname);
   entry->credential = g_object_ref (record->credential);
+  entry->reissue_needed = record->reissue_needed;
   return entry;
 }
 

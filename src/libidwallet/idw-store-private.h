@@ -31,6 +31,7 @@ typedef struct
   char          *nickname;
   GBytes        *credential_bytes;
   IdwCredential *credential;
+  gboolean       reissue_needed;
 } IdwStoreRecord;
 
 void            _idw_store_record_free     (IdwStoreRecord *record);
@@ -43,11 +44,12 @@ char           *_idw_store_file_name_for_id (const char    *id);
 void            _idw_store_wipe_bytes      (GBytes         *bytes);
 
 /* The record CBOR of @id's entry, keys in core deterministic order; the
- * caller wipes it. */
+ * caller wipes it. @reissue_needed writes "reissueNeeded": true. */
 GBytes         *_idw_store_record_encode   (const char     *id,
                                             GDateTime      *imported,
                                             const char     *nickname,
-                                            GBytes         *credential_bytes);
+                                            GBytes         *credential_bytes,
+                                            gboolean        reissue_needed);
 /* The store file of @id: magic, a fresh nonce and the ciphertext of
  * @plaintext under @wallet_key. */
 GBytes         *_idw_store_record_encrypt  (IdwWalletKey   *wallet_key,
@@ -102,6 +104,19 @@ gboolean        _idw_store_write_nickname  (IdwStore       *self,
                                             const char     *id,
                                             const char     *nickname,
                                             GCancellable   *cancellable,
+                                            GError        **error);
+
+/* Writes a credential restored from a backup (idw-backup.c) under @id, or
+ * under a new random id when @id is NULL, not an id, or taken; its
+ * import time and nickname are kept. Never touches the keyring: the
+ * caller stores the device key. Returns the id used (transfer full), or
+ * NULL with IDW_ERROR_LIMIT or IDW_ERROR_IO. */
+char           *_idw_store_write_restored  (IdwStore       *self,
+                                            const char     *id,
+                                            IdwCredential  *credential,
+                                            GDateTime      *imported,
+                                            const char     *nickname,
+                                            gboolean        reissue_needed,
                                             GError        **error);
 
 G_END_DECLS

@@ -7,7 +7,8 @@
  * under the wallet key, with associated data "IDWS1\n" || id, so that a file
  * renamed to another id, or copied from another wallet, fails to decrypt.
  * The plaintext is CBOR { "id", "version": 1, "imported": tdate,
- * ? "nickname", "credential": bstr } (keys in deterministic order), where
+ * ? "nickname", "credential": bstr, ? "reissueNeeded": true } (keys in
+ * deterministic order), where
  * the credential is the .idwcred encoding without the private key.
  *
  * Nothing here touches a folder or the keyring: idw-store.c reads and
@@ -161,7 +162,8 @@ GBytes *
 _idw_store_record_encode (const char *id,
                           GDateTime  *imported,
                           const char *nickname,
-                          GBytes     *credential_bytes)
+                          GBytes     *credential_bytes,
+                          gboolean    reissue_needed)
 {
   g_autoptr(cbor_item_t) map = idw_cbor_new_map ();
 
@@ -172,6 +174,8 @@ _idw_store_record_encode (const char *id,
   if (nickname != NULL)
     idw_cbor_map_add_str (map, "nickname", idw_cbor_new_string (nickname));
   idw_cbor_map_add_str (map, "credential", idw_cbor_new_gbytes (credential_bytes));
+  if (reissue_needed)
+    idw_cbor_map_add_str (map, "reissueNeeded", idw_cbor_new_bool (TRUE));
   return idw_cbor_encode (map);
 }
 
@@ -235,6 +239,17 @@ _idw_store_record_parse (const char  *id,
   record->credential = idw_credential_new_from_bytes (record->credential_bytes, &local_error);
   if (record->credential == NULL)
     goto damaged;
+
+  item = idw_cbor_map_get (map, "reissueNeeded");
+  if (item != NULL)
+    {
+      if (!idw_cbor_get_bool (item, &record->reissue_needed))
+        {
+          g_set_error (&local_error, IDW_ERROR, IDW_ERROR_WRONG_TYPE,
+                       _("%s: reissueNeeded: expected a boolean"), STORE_CONTEXT);
+          goto damaged;
+        }
+    }
 
   return g_steal_pointer (&record);
 

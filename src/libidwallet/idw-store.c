@@ -314,6 +314,7 @@ write_record (IdwStore       *self,
               GDateTime      *imported,
               const char     *nickname,
               GBytes         *credential_bytes,
+              gboolean        reissue_needed,
               GError        **error)
 {
   g_autofree char *path = path_for_id (self, id);
@@ -324,7 +325,7 @@ write_record (IdwStore       *self,
   gconstpointer data;
   gsize len;
 
-  plaintext = _idw_store_record_encode (id, imported, nickname, credential_bytes);
+  plaintext = _idw_store_record_encode (id, imported, nickname, credential_bytes, reissue_needed);
   data = g_bytes_get_data (plaintext, &len);
   file = _idw_store_record_encrypt (self->wallet_key, id, data, len);
   _idw_store_wipe_bytes (plaintext);
@@ -661,7 +662,7 @@ idw_store_add_sync (IdwStore       *self,
   record->nickname = g_strdup (nickname);
   record->credential = idw_credential_new_from_bytes (credential_bytes, error);
   if (record->credential == NULL
-      || !write_record (self, id, record->imported, nickname, credential_bytes, error))
+      || !write_record (self, id, record->imported, nickname, credential_bytes, FALSE, error))
     {
       /* Take back a key that we put there for this credential alone. */
       if (stored_key && !fingerprint_in_use (entries, fingerprint, NULL))
@@ -670,6 +671,51 @@ idw_store_add_sync (IdwStore       *self,
     }
 
   return _idw_store_entry_new_from_record (self->directory, id, record);
+}
+
+char *
+_idw_store_write_restored (IdwStore       *self,
+                           const char     *id,
+                           IdwCredential  *credential,
+                           GDateTime      *imported,
+                           const char     *nickname,
+                           gboolean        reissue_needed,
+                           GError        **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GBytes) credential_bytes = NULL;
+  g_autoptr(GDateTime) whole = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (IDW_IS_STORE (self), NULL);
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (credential), NULL);
+  g_return_val_if_fail (imported != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (id_is_valid (id))
+    {
+      new_id = g_strdup (id);
+      path = path_for_id (self, new_id);
+    }
+  /* The id the backup had is kept, so that the history still names the
+   * credential; another credential's file under it is never replaced. */
+  while (path == NULL || g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_free (new_id);
+      g_free (path);
+      new_id = id_new_random ();
+      path = path_for_id (self, new_id);
+    }
+
+  if (nickname != NULL && *nickname == '\0')
+    nickname = NULL;
+  whole = g_date_time_new_from_unix_utc (g_date_time_to_unix (imported));
+  credential_bytes = idw_credential_to_bytes (credential, FALSE);
+  if (!write_record (self, new_id, whole, nickname, credential_bytes, reissue_needed, error))
+    return NULL;
+  return g_steal_pointer (&new_id);
 }
 
 /* ---- Deleting and editing ------------------------------------------- */
@@ -767,7 +813,8 @@ _idw_store_write_nickname (IdwStore      *self,
       return FALSE;
     }
 
-  return write_record (self, id, record->imported, nickname, record->credential_bytes, error);
+  return write_record (self, id, record->imported, nickname, record->credential_bytes,
+                       record->reissue_needed, error);
 }
 
 /**

@@ -42,6 +42,9 @@ GDateTime      *idw_store_entry_get_imported    (IdwStoreEntry *self);
 /* NULL for a damaged entry. Never holds a private key. */
 IdwCredential  *idw_store_entry_get_credential  (IdwStoreEntry *self);
 gboolean        idw_store_entry_is_damaged      (IdwStoreEntry *self);
+/* Restored from a backup without its device key, which stayed in another
+ * computer's TPM: "Re-issue needed on this device". */
+gboolean        idw_store_entry_get_reissue_needed (IdwStoreEntry *self);
 /* Why the entry is damaged (translated message), or NULL. */
 const GError   *idw_store_entry_get_error       (IdwStoreEntry *self);
 /* The file's full path. */

@@ -141,17 +141,16 @@ set_damaged (GError     **error,
                _("The trust list description “%s” is damaged: %s"), path, reason);
 }
 
-/* The list in @folder. Errors: IDW_ERROR_NOT_FOUND (no list.json: an
- * import that never got as far as writing it), IDW_ERROR_MALFORMED,
- * IDW_ERROR_LIMIT, IDW_ERROR_IO. */
+/* The list a description (list.json) describes; @path names it in
+ * messages, and @folder, when not NULL, is the folder it must belong to.
+ * Errors: IDW_ERROR_MALFORMED. */
 static ListMeta *
-read_list_meta (const char  *folder,
-                GError     **error)
+parse_list_meta (const char  *path,
+                 const char  *folder,
+                 GBytes      *contents,
+                 GError     **error)
 {
-  g_autofree char *path = g_build_filename (folder, METADATA_FILE, NULL);
-  g_autofree char *base = g_path_get_basename (folder);
   g_autofree char *expected = NULL;
-  g_autoptr(GBytes) contents = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(ListMeta) meta = NULL;
@@ -165,16 +164,13 @@ read_list_meta (const char  *folder,
   gboolean has_issue_id = FALSE;
   gint64 issue_id = 0;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (g_bytes_get_size (contents) > MAX_METADATA_SIZE)
     {
-      g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
-                   _("“%s” holds no trust list"), folder);
+      g_set_error (error, IDW_ERROR, IDW_ERROR_LIMIT,
+                   _("The trust list description “%s” is larger than %d MiB."),
+                   path, MAX_METADATA_SIZE / (1024 * 1024));
       return NULL;
     }
-
-  contents = _idw_read_file (path, MAX_METADATA_SIZE, error);
-  if (contents == NULL)
-    return NULL;
 
   if (!json_parser_load_from_data (parser, g_bytes_get_data (contents, NULL),
                                    (gssize) g_bytes_get_size (contents), &local_error))
@@ -213,7 +209,7 @@ read_list_meta (const char  *folder,
   /* A folder copied under another provider's name is not that
    * provider's list. */
   expected = folder_name_for_provider (provider);
-  if (!g_str_equal (base, expected))
+  if (folder != NULL && !g_str_equal (folder, expected))
     {
       set_damaged (error, path, _("the provider does not match the folder"));
       return NULL;
@@ -253,7 +249,6 @@ read_list_meta (const char  *folder,
     }
 
   meta = g_new0 (ListMeta, 1);
-  meta->folder = g_strdup (folder);
   meta->origin = idw_trust_origin_new (provider, date, has_issue_id, (guint64) issue_id,
                                        next_update);
   meta->fingerprints = g_ptr_array_new_with_free_func (g_free);
@@ -281,6 +276,35 @@ read_list_meta (const char  *folder,
     }
 
   return g_steal_pointer (&meta);
+}
+
+/* The list in @folder. Errors: IDW_ERROR_NOT_FOUND (no list.json: an
+ * import that never got as far as writing it), IDW_ERROR_MALFORMED,
+ * IDW_ERROR_LIMIT, IDW_ERROR_IO. */
+static ListMeta *
+read_list_meta (const char  *folder,
+                GError     **error)
+{
+  g_autofree char *path = g_build_filename (folder, METADATA_FILE, NULL);
+  g_autofree char *base = g_path_get_basename (folder);
+  g_autoptr(GBytes) contents = NULL;
+  ListMeta *meta;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_NOT_FOUND,
+                   _("“%s” holds no trust list"), folder);
+      return NULL;
+    }
+
+  contents = _idw_read_file (path, MAX_METADATA_SIZE, error);
+  if (contents == NULL)
+    return NULL;
+
+  meta = parse_list_meta (path, base, contents, error);
+  if (meta != NULL)
+    meta->folder = g_strdup (folder);
+  return meta;
 }
 
 static int
@@ -624,6 +648,121 @@ idw_trust_import_clear (IdwTrustImport *import)
   g_clear_pointer (&import->replaced, idw_trust_origin_unref);
 }
 
+/* What idw_trust_store_import_vical() and _idw_trust_store_restore_list()
+ * share: replaces the list of @origin's provider with @certificates
+ * (IdwCertificate*, in list order) described by @metadata, unless the
+ * store holds a newer one (IDW_ERROR_SUPERSEDED). */
+static gboolean
+commit_list (IdwTrustStore   *self,
+             IdwTrustOrigin  *origin,
+             GPtrArray       *certificates,
+             const char      *metadata,
+             IdwTrustImport  *out_import,
+             GError         **error)
+{
+  g_autofree char *lists = NULL;
+  g_autofree char *folder_name = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *metadata_path = NULL;
+  g_autoptr(ListMeta) held = NULL;
+  g_autoptr(GHashTable) held_set = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *provider = idw_trust_origin_get_provider (origin);
+  IdwTrustImport import = { 0 };
+
+  if (out_import != NULL)
+    memset (out_import, 0, sizeof *out_import);
+
+  lists = lists_folder (self);
+  folder_name = folder_name_for_provider (provider);
+  folder = g_build_filename (lists, folder_name, NULL);
+
+  /* A damaged description is replaced: the new list repairs it. */
+  held = read_list_meta (folder, NULL);
+  if (held != NULL)
+    {
+      int cmp = idw_trust_origin_compare (origin, held->origin);
+
+      if (cmp < 0)
+        {
+          g_autofree char *new_list = describe_origin (origin);
+          g_autofree char *held_list = describe_origin (held->origin);
+
+          /* Translators: "The VICAL of AAMVA of 2025-11-18 (issue 7) is
+           * older than the one already imported, of 2025-12-01 (issue 8);
+           * nothing was changed." */
+          g_set_error (error, IDW_ERROR, IDW_ERROR_SUPERSEDED,
+                       _("The VICAL of %s %s is older than the one already imported, %s; nothing was changed."),
+                       provider, new_list, held_list);
+          return FALSE;
+        }
+
+      import.unchanged = cmp == 0;
+      import.replaced = idw_trust_origin_ref (held->origin);
+      for (guint i = 0; i < held->fingerprints->len; i++)
+        g_hash_table_add (held_set, held->fingerprints->pdata[i]);
+    }
+
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                   /* Translators: %s is a folder, then the system's reason. */
+                   _("Cannot create the folder “%s”: %s"), folder, g_strerror (saved_errno));
+      idw_trust_import_clear (&import);
+      return FALSE;
+    }
+  delete_removed_leftovers (lists);
+
+  /* The certificates first: until list.json names them, they are not
+   * read. */
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      IdwCertificate *certificate = g_ptr_array_index (certificates, i);
+      g_autofree char *fingerprint = idw_certificate_get_fingerprint (certificate);
+      g_autofree char *file_name = g_strconcat (fingerprint, ".pem", NULL);
+      g_autofree char *path = g_build_filename (folder, file_name, NULL);
+
+      if (g_hash_table_contains (held_set, fingerprint))
+        import.kept++;
+      else
+        import.added++;
+
+      if (!holds_certificate (path, fingerprint))
+        {
+          g_autofree char *pem = idw_certificate_to_pem (certificate);
+
+          if (!write_file (path, pem, error))
+            {
+              idw_trust_import_clear (&import);
+              return FALSE;
+            }
+        }
+      g_hash_table_add (keep, g_steal_pointer (&file_name));
+    }
+  import.removed = held != NULL ? g_hash_table_size (held_set) - import.kept : 0;
+
+  /* The commit point. */
+  metadata_path = g_build_filename (folder, METADATA_FILE, NULL);
+  if (!write_file (metadata_path, metadata, error) || !fsync_folder (folder, error))
+    {
+      idw_trust_import_clear (&import);
+      return FALSE;
+    }
+
+  delete_unlisted (folder, keep);
+
+  if (out_import != NULL)
+    *out_import = import;
+  else
+    idw_trust_import_clear (&import);
+
+  _idw_trust_store_emit_changed (self);
+
+  return TRUE;
+}
+
 /**
  * idw_trust_store_import_vical:
  * @self: a trust store
@@ -649,117 +788,26 @@ idw_trust_store_import_vical (IdwTrustStore   *self,
                               IdwTrustImport  *out_import,
                               GError         **error)
 {
-  IdwTrustOrigin *origin;
   GPtrArray *entries;
-  g_autofree char *lists = NULL;
-  g_autofree char *folder_name = NULL;
-  g_autofree char *folder = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
   g_autofree char *metadata = NULL;
-  g_autofree char *metadata_path = NULL;
-  g_autoptr(ListMeta) held = NULL;
-  g_autoptr(GHashTable) held_set = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  IdwTrustImport import = { 0 };
 
   g_return_val_if_fail (IDW_IS_TRUST_STORE (self), FALSE);
   g_return_val_if_fail (IDW_IS_VICAL (vical), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (out_import != NULL)
-    memset (out_import, 0, sizeof *out_import);
-
-  origin = idw_vical_get_origin (vical);
   entries = idw_vical_get_entries (vical);
-  lists = lists_folder (self);
-  folder_name = folder_name_for_provider (idw_vical_get_provider (vical));
-  folder = g_build_filename (lists, folder_name, NULL);
-
-  /* A damaged description is replaced: the new list repairs it. */
-  held = read_list_meta (folder, NULL);
-  if (held != NULL)
-    {
-      int cmp = idw_trust_origin_compare (origin, held->origin);
-
-      if (cmp < 0)
-        {
-          g_autofree char *new_list = describe_origin (origin);
-          g_autofree char *held_list = describe_origin (held->origin);
-
-          /* Translators: "The VICAL of AAMVA of 2025-11-18 (issue 7) is
-           * older than the one already imported, of 2025-12-01 (issue 8);
-           * nothing was changed." */
-          g_set_error (error, IDW_ERROR, IDW_ERROR_SUPERSEDED,
-                       _("The VICAL of %s %s is older than the one already imported, %s; nothing was changed."),
-                       idw_vical_get_provider (vical), new_list, held_list);
-          return FALSE;
-        }
-
-      import.unchanged = cmp == 0;
-      import.replaced = idw_trust_origin_ref (held->origin);
-      for (guint i = 0; i < held->fingerprints->len; i++)
-        g_hash_table_add (held_set, held->fingerprints->pdata[i]);
-    }
-
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
-                   /* Translators: %s is a folder, then the system's reason. */
-                   _("Cannot create the folder “%s”: %s"), folder, g_strerror (saved_errno));
-      idw_trust_import_clear (&import);
-      return FALSE;
-    }
-  delete_removed_leftovers (lists);
-
-  /* The certificates first: until list.json names them, they are not
-   * read. */
+  certificates = g_ptr_array_new_full (entries->len, (GDestroyNotify) idw_certificate_unref);
   for (guint i = 0; i < entries->len; i++)
     {
       IdwVicalEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *fingerprint = idw_certificate_get_fingerprint (entry->certificate);
-      g_autofree char *file_name = g_strconcat (fingerprint, ".pem", NULL);
-      g_autofree char *path = g_build_filename (folder, file_name, NULL);
 
-      if (g_hash_table_contains (held_set, fingerprint))
-        import.kept++;
-      else
-        import.added++;
-
-      if (!holds_certificate (path, fingerprint))
-        {
-          g_autofree char *pem = idw_certificate_to_pem (entry->certificate);
-
-          if (!write_file (path, pem, error))
-            {
-              idw_trust_import_clear (&import);
-              return FALSE;
-            }
-        }
-      g_hash_table_add (keep, g_steal_pointer (&file_name));
+      g_ptr_array_add (certificates, idw_certificate_ref (entry->certificate));
     }
-  import.removed = held != NULL ? g_hash_table_size (held_set) - import.kept : 0;
 
-  /* The commit point. */
   metadata = metadata_for (vical, now);
-  metadata_path = g_build_filename (folder, METADATA_FILE, NULL);
-  if (!write_file (metadata_path, metadata, error) || !fsync_folder (folder, error))
-    {
-      idw_trust_import_clear (&import);
-      return FALSE;
-    }
-
-  delete_unlisted (folder, keep);
-
-  if (out_import != NULL)
-    *out_import = import;
-  else
-    idw_trust_import_clear (&import);
-
-  _idw_trust_store_emit_changed (self);
-
-  return TRUE;
+  return commit_list (self, idw_vical_get_origin (vical), certificates, metadata, out_import, error);
 }
 
 /**
@@ -914,4 +962,157 @@ idw_trust_store_remove_vical (IdwTrustStore   *self,
   _idw_trust_store_emit_changed (self);
 
   return TRUE;
+}
+
+/* ---- Copies of lists, for backups (idw-backup.c) ------------------------ */
+
+void
+_idw_trust_list_copy_free (IdwTrustListCopy *copy)
+{
+  g_clear_pointer (&copy->origin, idw_trust_origin_unref);
+  g_clear_pointer (&copy->description, g_bytes_unref);
+  g_clear_pointer (&copy->certificates, g_ptr_array_unref);
+  g_free (copy);
+}
+
+IdwTrustListCopy *
+_idw_trust_list_copy_new (GBytes     *description,
+                          GPtrArray  *certificates,
+                          GError    **error)
+{
+  g_autoptr(ListMeta) meta = NULL;
+  g_autoptr(GHashTable) by_fingerprint = NULL;
+  g_autoptr(IdwTrustListCopy) copy = NULL;
+
+  meta = parse_list_meta (METADATA_FILE, NULL, description, error);
+  if (meta == NULL)
+    return NULL;
+
+  by_fingerprint = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      IdwCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      g_hash_table_insert (by_fingerprint, idw_certificate_get_fingerprint (certificate), certificate);
+    }
+
+  copy = g_new0 (IdwTrustListCopy, 1);
+  copy->origin = idw_trust_origin_ref (meta->origin);
+  copy->description = g_bytes_ref (description);
+  copy->certificates = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+
+  /* Exactly the certificates the description names, each once, in its
+   * order. */
+  for (guint i = 0; i < meta->fingerprints->len; i++)
+    {
+      IdwCertificate *certificate = g_hash_table_lookup (by_fingerprint, meta->fingerprints->pdata[i]);
+
+      if (certificate == NULL)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                       _("The trust list of “%s” names a certificate it does not hold (%s)."),
+                       idw_trust_origin_get_provider (meta->origin),
+                       (const char *) meta->fingerprints->pdata[i]);
+          return NULL;
+        }
+      g_ptr_array_add (copy->certificates, idw_certificate_ref (certificate));
+      g_hash_table_remove (by_fingerprint, meta->fingerprints->pdata[i]);
+    }
+  if (g_hash_table_size (by_fingerprint) > 0 || certificates->len != meta->fingerprints->len)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The trust list of “%s” holds certificates its description does not name, or one twice."),
+                   idw_trust_origin_get_provider (meta->origin));
+      return NULL;
+    }
+
+  return g_steal_pointer (&copy);
+}
+
+GPtrArray *
+_idw_trust_store_copy_lists (IdwTrustStore  *self,
+                             GStrv          *out_damaged)
+{
+  g_autoptr(GPtrArray) folders = list_folders (self);
+  g_autoptr(GStrvBuilder) damaged = g_strv_builder_new ();
+  GPtrArray *copies = g_ptr_array_new_with_free_func ((GDestroyNotify) _idw_trust_list_copy_free);
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      const char *folder = folders->pdata[i];
+      g_autofree char *path = g_build_filename (folder, METADATA_FILE, NULL);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(ListMeta) meta = read_list_meta (folder, &local_error);
+      g_autoptr(GBytes) description = NULL;
+      g_autoptr(GPtrArray) certificates = NULL;
+      IdwTrustListCopy *copy;
+      gboolean whole = TRUE;
+
+      if (meta == NULL)
+        {
+          if (!g_error_matches (local_error, IDW_ERROR, IDW_ERROR_NOT_FOUND))
+            g_strv_builder_add (damaged, path);
+          continue;
+        }
+      description = _idw_read_file (path, MAX_METADATA_SIZE, NULL);
+      if (description == NULL)
+        {
+          g_strv_builder_add (damaged, path);
+          continue;
+        }
+
+      certificates = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
+      for (guint j = 0; j < meta->fingerprints->len && whole; j++)
+        {
+          const char *fingerprint = meta->fingerprints->pdata[j];
+          g_autofree char *file_name = g_strconcat (fingerprint, ".pem", NULL);
+          g_autofree char *cert_path = g_build_filename (folder, file_name, NULL);
+          g_autoptr(IdwCertificate) certificate = idw_certificate_new_from_file (cert_path, NULL);
+          g_autofree char *actual = NULL;
+
+          if (certificate != NULL)
+            actual = idw_certificate_get_fingerprint (certificate);
+          if (certificate == NULL || !g_str_equal (actual, fingerprint))
+            {
+              g_strv_builder_add (damaged, cert_path);
+              whole = FALSE;
+              break;
+            }
+          g_ptr_array_add (certificates, g_steal_pointer (&certificate));
+        }
+      if (!whole)
+        continue;
+
+      copy = _idw_trust_list_copy_new (description, certificates, NULL);
+      if (copy == NULL)
+        g_strv_builder_add (damaged, path);
+      else
+        g_ptr_array_add (copies, copy);
+    }
+
+  if (out_damaged != NULL)
+    *out_damaged = g_strv_builder_end (damaged);
+  return copies;
+}
+
+gboolean
+_idw_trust_store_restore_list (IdwTrustStore     *self,
+                               IdwTrustListCopy  *copy,
+                               IdwTrustImport    *out_import,
+                               GError           **error)
+{
+  g_autofree char *metadata = NULL;
+
+  g_return_val_if_fail (IDW_IS_TRUST_STORE (self), FALSE);
+  g_return_val_if_fail (copy != NULL, FALSE);
+
+  metadata = g_strndup (g_bytes_get_data (copy->description, NULL), g_bytes_get_size (copy->description));
+  if (strlen (metadata) != g_bytes_get_size (copy->description))
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
+                   _("The trust list description “%s” is damaged: %s"), METADATA_FILE,
+                   _("not a JSON object"));
+      return FALSE;
+    }
+  return commit_list (self, copy->origin, copy->certificates, metadata, out_import, error);
 }

@@ -30,4 +30,37 @@ void     _idw_trust_store_read_lists    (IdwTrustStore  *self,
                                          GStrvBuilder   *damaged);
 void     _idw_trust_store_emit_changed  (IdwTrustStore  *self);
 
+/* ---- Copies of imported lists, for backups (idw-backup.c) ----------- */
+
+/* One imported list as the store keeps it: its description (list.json,
+ * docs/formats.md §2.6) and the certificates it names, in its order. */
+typedef struct
+{
+  IdwTrustOrigin *origin;
+  GBytes         *description;
+  GPtrArray      *certificates;   /* IdwCertificate* */
+} IdwTrustListCopy;
+
+void              _idw_trust_list_copy_free     (IdwTrustListCopy  *copy);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdwTrustListCopy, _idw_trust_list_copy_free)
+
+/* A copy from a description and its certificates, checked as the store
+ * checks a list.json (provider, dates, fingerprints), and that
+ * @certificates are exactly those it names. Errors: IDW_ERROR_MALFORMED,
+ * IDW_ERROR_LIMIT. */
+IdwTrustListCopy *_idw_trust_list_copy_new      (GBytes            *description,
+                                                 GPtrArray         *certificates,
+                                                 GError           **error);
+/* Every readable imported list (element-type IdwTrustListCopy), by
+ * provider folder; the paths of damaged ones go to @out_damaged. */
+GPtrArray        *_idw_trust_store_copy_lists   (IdwTrustStore     *self,
+                                                 GStrv             *out_damaged);
+/* Puts @copy in the store under the rules of an import: a newer list of
+ * the provider held already wins (IDW_ERROR_SUPERSEDED, nothing changed);
+ * anchors added one by one stay. Errors also IDW_ERROR_IO. */
+gboolean          _idw_trust_store_restore_list (IdwTrustStore     *self,
+                                                 IdwTrustListCopy  *copy,
+                                                 IdwTrustImport    *out_import,
+                                                 GError           **error);
+
 G_END_DECLS

@@ -37,5 +37,7 @@
 #include "idw-tpm.h"
 #include "idw-store.h"
 #include "idw-store-import.h"
+#include "idw-history.h"
 #include "idw-trust-store.h"
 #include "idw-request-store.h"
+#include "idw-backup.h"
