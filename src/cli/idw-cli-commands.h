@@ -31,5 +31,7 @@ int idw_cli_status  (int    argc,
                      char **argv);
 int idw_cli_history (int    argc,
                      char **argv);
+int idw_cli_verifier_log (int    argc,
+                          char **argv);
 
 G_END_DECLS

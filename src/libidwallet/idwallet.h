@@ -40,3 +40,4 @@
 #include "idw-history.h"
 #include "idw-trust-store.h"
 #include "idw-request-store.h"
+#include "idw-verifier-log.h"
