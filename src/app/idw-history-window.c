@@ -313,6 +313,26 @@ draw_days (IdwHistoryWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* GTK 4.8 names a drop-down's button after its type: it gets the
+ * drop-down's name, and says what is chosen as its description. */
+static void
+name_filter_button (IdwHistoryWindow *self)
+{
+  GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (self->filter_dropdown));
+  guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+  const char *chosen = NULL;
+
+  if (!GTK_IS_TOGGLE_BUTTON (button))
+    return;
+  if (selected < g_list_model_get_n_items (G_LIST_MODEL (self->filter_names)))
+    chosen = gtk_string_list_get_string (self->filter_names, selected);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the History of"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, chosen != NULL ? chosen : "",
+                                  -1);
+}
+
 /* The dropdown: "All IDs", then each ID in the history (by its newest
  * name), and the one filtered on when it has no entry yet. */
 static void
@@ -356,6 +376,7 @@ fill_filter (IdwHistoryWindow *self)
                           (const char * const *) names->pdata);
   gtk_drop_down_set_selected (self->filter_dropdown, selected);
   self->updating_filter = FALSE;
+  name_filter_button (self);
 }
 
 static void
@@ -371,6 +392,7 @@ filter_selected_cb (IdwHistoryWindow *self)
   guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
   const char *id;
 
+  name_filter_button (self);
   if (self->updating_filter || selected >= self->filter_ids->len)
     return;
   id = g_ptr_array_index (self->filter_ids, selected);
@@ -844,6 +866,7 @@ idw_history_window_init (IdwHistoryWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.clear", FALSE);
 
+  name_filter_button (self);
   g_signal_connect_object (self->filter_dropdown, "notify::selected",
                            G_CALLBACK (filter_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->service, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
