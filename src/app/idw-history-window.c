@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "idw-history-service.h"
@@ -116,14 +118,22 @@ describe_elements (IdwHistoryEntry *entry)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The ID's name as recorded, with its kind of document when the name does
+ * not say it: two IDs of one holder may share a nickname. Escaped. */
 static char *
 credential_name (IdwHistoryEntry *entry)
 {
   const char *name = idw_history_entry_get_credential_name (entry);
+  const char *document = idw_doctype_get_display_name (idw_history_entry_get_doctype (entry));
+  g_autofree char *shown = NULL;
 
   if (name == NULL || *name == '\0')
-    name = idw_doctype_get_display_name (idw_history_entry_get_doctype (entry));
-  return idw_ui_escape_text (name);
+    return idw_ui_escape_text (document);
+  shown = idw_ui_escape_text (name);
+  if (document == NULL || strstr (name, document) != NULL)
+    return g_steal_pointer (&shown);
+  /* Translators: an ID's name and its kind of document: "Zhang Wei (demo) · Photo ID" */
+  return g_strdup_printf (_("%1$s · %2$s"), shown, document);
 }
 
 /* ---- Drawing ------------------------------------------------------------- */
