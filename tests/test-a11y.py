@@ -371,6 +371,17 @@ def main():
                 and all('Test issuer' in a.description or 'test issuer' in a.description for a in rows),
                 'trusted issuers\' rows are described without the 64-digit fingerprint, and say they are test issuers',
                 '\n'.join(describe(a) for a in rows) or 'no issuer row')
+            # The History window (Ctrl+H): the QR code shown and the text
+            # copied above are in it; each entry's delete button is named.
+            key_focused_window('Escape')
+            key('ctrl+h')
+            time.sleep(1)
+            check_view(app, 'the History window')
+            deletes = [a for a, _ in walk(app)
+                       if a.getRole() == pyatspi.ROLE_PUSH_BUTTON and a.name == 'Delete Entry' and on_screen(a)]
+            tap(len(deletes) >= 2 and all(a.description for a in deletes),
+                'each history entry\'s delete button is named and says which entry it deletes',
+                '\n'.join(describe(a) for a in deletes) or 'no delete button')
         finally:
             stop_app(p)
     finally:

@@ -15,6 +15,7 @@ struct _IdwCardPage
 
   IdwCredential        *credential;
   char                 *id;
+  char                 *nickname;
 
   GtkLabel             *nickname_label;
   GtkWidget            *card;
@@ -489,6 +490,8 @@ idw_card_page_set_nickname (IdwCardPage *self,
 
   g_return_if_fail (IDW_IS_CARD_PAGE (self));
 
+  g_free (self->nickname);
+  self->nickname = g_strdup (nickname);
   shown = idw_ui_escape_text (nickname);
   gtk_label_set_label (self->nickname_label, shown != NULL ? shown : "");
   gtk_widget_set_visible (GTK_WIDGET (self->nickname_label), shown != NULL && *shown != '\0');
@@ -643,6 +646,18 @@ export_response_cb (GtkNativeDialog *chooser,
                                        NULL, export_written_cb, g_object_ref (self));
 }
 
+/* The ID's history, in the History window (win.history). */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  IdwCardPage *self = IDW_CARD_PAGE (widget);
+  g_autofree char *name = idw_history_name_for_credential (self->credential, self->nickname);
+
+  gtk_widget_activate_action (widget, "win.history", "(ss)", self->id != NULL ? self->id : "", name);
+}
+
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -712,6 +727,7 @@ idw_card_page_finalize (GObject *object)
 
   g_clear_object (&self->credential);
   g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->nickname, g_free);
   g_clear_pointer (&self->cannot_present_text, g_free);
   g_clear_pointer (&self->status, idw_credential_status_free);
 
@@ -767,6 +783,7 @@ idw_card_page_class_init (IdwCardPageClass *klass)
   gtk_widget_class_install_action (widget_class, "card.respond", NULL, signal_action);
   gtk_widget_class_install_action (widget_class, "card.delete", NULL, signal_action);
   gtk_widget_class_install_action (widget_class, "card.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "card.history", NULL, history_action);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "idw-camera.h"
 #include "idw-preferences-window.h"
+#include "idw-privacy-group.h"
 #include "idw-trust-page.h"
 
 struct _IdwPreferencesWindow
@@ -299,6 +300,7 @@ idw_preferences_window_class_init (IdwPreferencesWindowClass *klass)
   object_class->finalize = idw_preferences_window_finalize;
 
   g_type_ensure (IDW_TYPE_TRUST_PAGE);
+  g_type_ensure (IDW_TYPE_PRIVACY_GROUP);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/idw-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IdwPreferencesWindow, refresh_spin);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "idw-history-service.h"
 #include "idw-present-page.h"
 #include "idw-qr-pane.h"
 #include "idw-ui-util.h"
@@ -16,6 +17,8 @@ struct _IdwPresentPage
 
   IdwCredential       *credential;
   IdwKey              *device_key;
+  char                *credential_id;    /* in the wallet: recorded in the history */
+  char                *credential_name;
   GSettings           *settings;
   GHashTable          *switches;      /* path → GtkSwitch */
   GPtrArray           *paths;         /* every path, in order */
@@ -346,6 +349,38 @@ idw_present_page_new (IdwCredential *credential,
   return GTK_WIDGET (self);
 }
 
+/**
+ * idw_present_page_set_history_source:
+ * @credential_id: (nullable): the wallet's id of the credential
+ * @credential_name: (nullable): its name, as the history keeps it
+ *
+ * What each presentation is recorded under in the history (unless
+ * recording is off). Without an id, nothing is recorded.
+ */
+void
+idw_present_page_set_history_source (IdwPresentPage *self,
+                                     const char     *credential_id,
+                                     const char     *credential_name)
+{
+  g_return_if_fail (IDW_IS_PRESENT_PAGE (self));
+
+  g_free (self->credential_id);
+  g_free (self->credential_name);
+  self->credential_id = g_strdup (credential_id);
+  self->credential_name = g_strdup (credential_name);
+}
+
+static void
+record (IdwPresentPage     *self,
+        const char * const *paths,
+        IdwHistoryChannel   channel)
+{
+  idw_history_service_record_presentation (idw_history_service_get_default (),
+                                           self->credential_id, self->credential_name,
+                                           self->credential, paths, channel, NULL,
+                                           IDW_HISTORY_OUTCOME_SHARED, GTK_WIDGET (self));
+}
+
 void
 idw_present_page_set_status (IdwPresentPage      *self,
                              IdwCredentialStatus *status)
@@ -588,6 +623,14 @@ idw_present_page_show_qr (IdwPresentPage *self)
   if (!sign (self))
     return FALSE;
 
+  /* Once per showing: the refreshes every few seconds re-sign the same
+   * presentation. */
+  {
+    g_auto(GStrv) paths = idw_present_page_dup_paths (self);
+
+    record (self, (const char * const *) paths, IDW_HISTORY_CHANNEL_QR);
+  }
+
   gtk_stack_set_visible_child_name (self->stack, "qr");
   g_clear_handle_id (&self->tick_id, g_source_remove);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
@@ -694,6 +737,7 @@ copy_action (GtkWidget  *widget,
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   show_toast (self, _("Copied"));
+  record (self, (const char * const *) paths, IDW_HISTORY_CHANNEL_TEXT);
 }
 
 static void
@@ -837,6 +881,8 @@ idw_present_page_finalize (GObject *object)
   g_clear_pointer (&self->switches, g_hash_table_unref);
   g_clear_pointer (&self->paths, g_ptr_array_unref);
   g_clear_pointer (&self->summary, g_free);
+  g_clear_pointer (&self->credential_id, g_free);
+  g_clear_pointer (&self->credential_name, g_free);
 
   G_OBJECT_CLASS (idw_present_page_parent_class)->finalize (object);
 }

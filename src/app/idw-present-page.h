@@ -16,6 +16,11 @@ G_DECLARE_FINAL_TYPE (IdwPresentPage, idw_present_page, IDW, PRESENT_PAGE, AdwBi
 
 GtkWidget  *idw_present_page_new         (IdwCredential  *credential,
                                           IdwKey         *device_key);
+/* The wallet's id and name of the credential, under which each
+ * presentation is recorded in the history (none without an id). */
+void        idw_present_page_set_history_source (IdwPresentPage *self,
+                                                 const char     *credential_id,
+                                                 const char     *credential_name);
 /* Warns, above the choice, that the issuer revoked or suspended the ID
  * (as last known; nothing for NULL or valid). Presenting stays possible. */
 void        idw_present_page_set_status  (IdwPresentPage      *self,

@@ -10,6 +10,7 @@
 
 #include "idw-clipboard.h"
 #include "idw-qr-view.h"
+#include "idw-history-service.h"
 #include "idw-respond-dialog.h"
 #include "idw-ui-util.h"
 
@@ -22,6 +23,8 @@ struct _IdwRespondDialog
   IdwRemoteRequest    *request;
   char                *verifier;
   char                *response;
+  char                *credential_id;    /* in the wallet: recorded in the history */
+  char                *credential_name;
 
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
@@ -57,6 +60,41 @@ idw_respond_dialog_new (GtkWindow     *parent,
   self->device_key = idw_key_ref (device_key);
 
   return self;
+}
+
+/**
+ * idw_respond_dialog_set_history_source:
+ * @credential_id: (nullable): the wallet's id of the credential
+ * @credential_name: (nullable): its name, as the history keeps it
+ *
+ * What a reply, or a declined request, is recorded under in the history
+ * (unless recording is off). Without an id, nothing is recorded.
+ */
+void
+idw_respond_dialog_set_history_source (IdwRespondDialog *self,
+                                       const char       *credential_id,
+                                       const char       *credential_name)
+{
+  g_return_if_fail (IDW_IS_RESPOND_DIALOG (self));
+
+  g_free (self->credential_id);
+  g_free (self->credential_name);
+  self->credential_id = g_strdup (credential_id);
+  self->credential_name = g_strdup (credential_name);
+}
+
+/* The request's verifier name as it gave it (not escaped: the history
+ * keeps it as it is, and escapes it where it shows it). */
+static void
+record (IdwRespondDialog   *self,
+        const char * const *paths,
+        IdwHistoryOutcome   outcome)
+{
+  idw_history_service_record_presentation (idw_history_service_get_default (),
+                                           self->credential_id, self->credential_name,
+                                           self->credential, paths, IDW_HISTORY_CHANNEL_REPLY,
+                                           self->request->verifier, outcome,
+                                           GTK_WIDGET (self->toast_overlay));
 }
 
 static GtkWidget *
@@ -624,6 +662,11 @@ decline_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
+  IdwRespondDialog *self = IDW_RESPOND_DIALOG (widget);
+
+  /* A request seen and refused; nothing shared. */
+  if (self->request != NULL && self->response == NULL)
+    record (self, NULL, IDW_HISTORY_OUTCOME_DECLINED);
   gtk_window_close (GTK_WINDOW (widget));
 }
 
@@ -651,6 +694,11 @@ share_action (GtkWidget  *widget,
 
   g_free (self->response);
   self->response = g_steal_pointer (&text);
+  {
+    g_auto(GStrv) paths = idw_remote_request_select (self->request, self->credential, NULL);
+
+    record (self, (const char * const *) paths, IDW_HISTORY_OUTCOME_SHARED);
+  }
 
   /* A response with a portrait is too large for one QR code: the view
    * plays it as an animated code. Only one over what even an animation
@@ -707,6 +755,8 @@ idw_respond_dialog_finalize (GObject *object)
   g_clear_pointer (&self->device_key, idw_key_unref);
   g_clear_pointer (&self->request, idw_remote_request_free);
   g_clear_pointer (&self->verifier, g_free);
+  g_clear_pointer (&self->credential_id, g_free);
+  g_clear_pointer (&self->credential_name, g_free);
   g_clear_pointer (&self->response, g_free);
   g_clear_object (&self->cancellable);
 

@@ -16,6 +16,11 @@ G_DECLARE_FINAL_TYPE (IdwRespondDialog, idw_respond_dialog, IDW, RESPOND_DIALOG,
 IdwRespondDialog *idw_respond_dialog_new          (GtkWindow        *parent,
                                                    IdwCredential    *credential,
                                                    IdwKey           *device_key);
+/* The wallet's id and name of the credential, under which a reply or a
+ * declined request is recorded in the history (none without an id). */
+void              idw_respond_dialog_set_history_source (IdwRespondDialog *self,
+                                                         const char       *credential_id,
+                                                         const char       *credential_name);
 /* Reads an IDWR1: request as if pasted; FALSE (and the error shown) when
  * it is not one. */
 gboolean          idw_respond_dialog_set_request  (IdwRespondDialog *self,

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "idw-ui-util.h"
 #include "idw-verify-view-private.h"
 
 /* Show "Checking the ID…" only when verifying takes long enough to notice. */
@@ -169,6 +170,41 @@ clear_verifying_timeout (IdwVerifyView *self)
 }
 
 static void
+logged_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(IdwVerifyView) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (!idw_verifier_log_append_finish (IDW_VERIFIER_LOG (source), result, &error) && self != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is why */
+      message = g_strdup_printf (_("The verdict was not added to the verification log: %s"), error->message);
+      idw_ui_add_toast (GTK_WIDGET (self), idw_ui_toast_new (message));
+    }
+}
+
+/* The "verifier-log" setting is on: the verdict, without what it
+ * disclosed, goes to the log in a worker thread. */
+static void
+log_verdict (IdwVerifyView *self,
+             IdwVerdict    *verdict)
+{
+  g_autoptr(IdwVerifierLog) log = idw_verifier_log_new (NULL);
+  g_autoptr(IdwVerifierLogEntry) entry = idw_verifier_log_entry_new_from_verdict (verdict);
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  idw_verifier_log_append (log, entry, NULL, logged_cb, weak);
+}
+
+static void
 verify_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -197,6 +233,9 @@ verify_done (GObject      *object,
 
   idw_verdict_page_set_verdict (self->verdict_page, job->verdict);
   self->core->set_page (self, "result");
+
+  if (g_settings_get_boolean (self->settings, "verifier-log"))
+    log_verdict (self, job->verdict);
 }
 
 static gboolean

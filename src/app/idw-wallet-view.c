@@ -243,6 +243,7 @@ key_lookup_cb (GObject      *source,
   g_autoptr(IdwWalletView) self = g_weak_ref_get (&request->view);
   g_autoptr(GError) error = NULL;
   g_autoptr(IdwKey) key = NULL;
+  g_autofree char *name = NULL;
   IdwCredential *credential;
 
   key = idw_keystore_lookup_device_key_finish (result, &error);
@@ -257,6 +258,13 @@ key_lookup_cb (GObject      *source,
     }
 
   credential = idw_card_page_get_credential (request->page);
+  /* What the history records a presentation under. */
+  {
+    const char *id = idw_card_page_get_id (request->page);
+    IdwStoreEntry *entry = id != NULL ? _idw_wallet_view_find_entry (self, id) : NULL;
+
+    name = idw_history_name_for_credential (credential, entry != NULL ? idw_store_entry_get_nickname (entry) : NULL);
+  }
   if (request->purpose == KEY_FOR_PRESENT)
     {
       if (gtk_widget_get_parent (GTK_WIDGET (request->page)) == GTK_WIDGET (self->leaflet))
@@ -266,6 +274,8 @@ key_lookup_cb (GObject      *source,
           /* Revoked or suspended: warned, not stopped (the holder may
            * know better, or show it to someone who does not check). */
           idw_present_page_set_status (IDW_PRESENT_PAGE (present), idw_card_page_get_status (request->page));
+          idw_present_page_set_history_source (IDW_PRESENT_PAGE (present),
+                                               idw_card_page_get_id (request->page), name);
           push_page (self, present);
         }
     }
@@ -273,6 +283,7 @@ key_lookup_cb (GObject      *source,
     {
       IdwRespondDialog *dialog = idw_respond_dialog_new (get_window (self), credential, key);
 
+      idw_respond_dialog_set_history_source (dialog, idw_card_page_get_id (request->page), name);
       gtk_window_present (GTK_WINDOW (dialog));
     }
 }

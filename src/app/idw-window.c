@@ -12,6 +12,7 @@
 #include "idw-backup-dialog.h"
 #include "idw-credential-request-dialog.h"
 #include "idw-restore-dialog.h"
+#include "idw-history-window.h"
 #include "idw-ui-util.h"
 
 struct _IdwWindow
@@ -222,6 +223,37 @@ idw_window_restore_action (GtkWidget  *widget,
 }
 
 static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* The History window, one per main window: from the main menu with
+ * ("", "") for every ID, from a card with its ID and name. */
+static void
+idw_window_history_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  GWeakRef *ref = g_object_get_data (G_OBJECT (widget), "idw-history-window");
+  g_autoptr(IdwHistoryWindow) history = ref != NULL ? g_weak_ref_get (ref) : NULL;
+  const char *id = NULL;
+  const char *name = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &id, &name);
+  if (history == NULL)
+    {
+      history = g_object_ref (idw_history_window_new (GTK_WINDOW (widget)));
+      ref = g_new0 (GWeakRef, 1);
+      g_weak_ref_init (ref, history);
+      g_object_set_data_full (G_OBJECT (widget), "idw-history-window", ref, (GDestroyNotify) weak_ref_free);
+    }
+  idw_history_window_set_filter (history, id, name);
+  gtk_window_present (GTK_WINDOW (history));
+}
+
+static void
 idw_window_import_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -351,11 +383,13 @@ idw_window_class_init (IdwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, idw_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, idw_window_backup_action);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, idw_window_restore_action);
+  gtk_widget_class_install_action (widget_class, "win.history", "(ss)", idw_window_history_action);
   gtk_widget_class_install_action (widget_class, "win.request-credential", NULL,
                                    idw_window_request_credential_action);
   gtk_widget_class_install_action (widget_class, "win.wallet-back", NULL, idw_window_wallet_back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", "(ss)", "", "");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_ALT_MASK, idw_window_go_back_shortcut, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Back, 0, idw_window_go_back_shortcut, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,

@@ -33,5 +33,9 @@ int idw_cli_backup  (int    argc,
                      char **argv);
 int idw_cli_restore (int    argc,
                      char **argv);
+int idw_cli_history (int    argc,
+                     char **argv);
+int idw_cli_verifier_log (int    argc,
+                          char **argv);
 
 G_END_DECLS

@@ -99,6 +99,39 @@ idw_cli_open_store (GError **error)
   return idw_store_open_sync (NULL, NULL, error);
 }
 
+IdwHistory *
+idw_cli_open_history (GError **error)
+{
+  g_autoptr(IdwWalletKey) wallet_key = idw_keystore_get_wallet_key_sync (NULL, error);
+
+  if (wallet_key == NULL)
+    return NULL;
+  return idw_history_new (NULL, wallet_key);
+}
+
+gboolean
+idw_cli_get_setting_boolean (const char *key,
+                             gboolean    fallback)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GSettingsSchemaKey) schema_key = NULL;
+
+  if (source == NULL)
+    return fallback;
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, key))
+    return fallback;
+  schema_key = g_settings_schema_get_key (schema, key);
+  if (!g_variant_type_equal (g_settings_schema_key_get_value_type (schema_key),
+                             G_VARIANT_TYPE_BOOLEAN))
+    return fallback;
+
+  settings = g_settings_new_full (schema, NULL, NULL);
+  return g_settings_get_boolean (settings, key);
+}
+
 gboolean
 idw_cli_looks_like_id (const char *text)
 {

@@ -66,6 +66,14 @@ IdwStore        *idw_cli_open_store            (GError        **error);
 IdwStoreEntry   *idw_cli_find_entry            (IdwStore       *store,
                                                 const char     *id,
                                                 GError        **error);
+/* The holder's history ($XDG_DATA_HOME/id-wallet/history) under the wallet
+ * key from the keyring. Errors: IDW_ERROR_KEYRING. */
+IdwHistory      *idw_cli_open_history          (GError        **error);
+/* The boolean @key of the app's settings (GSettings schema APP_ID) when
+ * that schema is installed and has the key; @fallback otherwise (the CLI
+ * runs where the app is not installed, and must not abort there). */
+gboolean         idw_cli_get_setting_boolean   (const char     *key,
+                                                gboolean        fallback);
 /* Whether @text could be a wallet ID or a prefix of one (hex digits). */
 gboolean         idw_cli_looks_like_id         (const char     *text);
 /* "VICAL of AAMVA of 2025-11-18 (issue 7)", the provider escaped. */

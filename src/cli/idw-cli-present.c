@@ -99,6 +99,58 @@ write_frames (const char *text,
   return IDW_CLI_EXIT_OK;
 }
 
+/* @paths without the portrait, which idw_present_text_for_qr() left out
+ * (takes @paths). */
+static GStrv
+without_portrait (GStrv paths)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (gsize i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *element = NULL;
+
+      if (!idw_element_path_split (paths[i], NULL, &element) || !g_str_equal (element, "portrait"))
+        g_strv_builder_add (builder, paths[i]);
+    }
+  g_strfreev (paths);
+  return g_strv_builder_end (builder);
+}
+
+/* Records the presentation of the wallet's @entry in the history, unless
+ * the "record-history" setting is off. A failure is reported, never fatal:
+ * the presentation the holder asked for has been made. */
+static void
+record_presentation (IdwStoreEntry      *entry,
+                     const char * const *paths,
+                     IdwHistoryChannel   channel,
+                     const char         *verifier,
+                     GDateTime          *presented_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwHistory) history = NULL;
+  g_autoptr(IdwHistoryEntry) record = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *name = NULL;
+  IdwCredential *credential = idw_store_entry_get_credential (entry);
+
+  if (!idw_cli_get_setting_boolean ("record-history", TRUE))
+    return;
+
+  now = presented_at != NULL ? g_date_time_ref (presented_at) : g_date_time_new_now_utc ();
+  name = idw_history_name_for_credential (credential, idw_store_entry_get_nickname (entry));
+  record = idw_history_entry_new (now, idw_store_entry_get_id (entry), name,
+                                  idw_credential_get_doctype (credential), paths, channel,
+                                  verifier, IDW_HISTORY_OUTCOME_SHARED);
+  history = idw_cli_open_history (&error);
+  if (history == NULL || !idw_history_append_sync (history, record, NULL, &error))
+    {
+      g_autofree char *message = idw_cli_escape (error->message);
+
+      idw_cli_printerr (_("The presentation was made but not recorded in your history: %s"), message);
+    }
+}
+
 int
 idw_cli_present (int    argc,
                  char **argv)
@@ -119,8 +171,11 @@ idw_cli_present (int    argc,
   g_autoptr(IdwRemoteRequest) request = NULL;
   g_autoptr(IdwKey) device_key = NULL;
   GBytes *nonce = NULL;
+  g_autoptr(IdwStoreEntry) entry = NULL;
   gboolean as_text = FALSE;
+  gboolean no_history = FALSE;
   gboolean portrait_dropped = FALSE;
+  IdwHistoryChannel channel;
   const GOptionEntry entries[] = {
     { "elements", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &elements,
       N_("Disclose these elements, comma-separated (NAMESPACE/ELEMENT, or ELEMENT when unambiguous)"), N_("NS/ELEM,…") },
@@ -139,6 +194,8 @@ idw_cli_present (int    argc,
       N_("With --animate: how many frames to write (default: twice as many as rebuild it)"), N_("N") },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at_text,
       N_("The presentation time, RFC 3339 (default: now)"), N_("TIME") },
+    { "no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
+      N_("Do not record this presentation in the wallet’s history"), NULL },
     { NULL }
   };
 
@@ -189,7 +246,6 @@ idw_cli_present (int    argc,
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS) && idw_cli_looks_like_id (argv[1]))
     {
       g_autoptr(IdwStore) store = NULL;
-      g_autoptr(IdwStoreEntry) entry = NULL;
 
       store = idw_cli_open_store (&error);
       if (store == NULL)
@@ -304,11 +360,16 @@ idw_cli_present (int    argc,
 
   if (animate_dir != NULL)
     {
+      int status;
+
       text = idw_present_text (credential, device_key, (const char * const *) paths,
                                presented_at, nonce, &error);
       if (text == NULL)
         return idw_cli_report_error (error);
-      return write_frames (text, animate_dir, n_frames);
+      status = write_frames (text, animate_dir, n_frames);
+      if (status != IDW_CLI_EXIT_OK)
+        return status;
+      channel = IDW_HISTORY_CHANNEL_QR;
     }
   else if (png_file != NULL)
     {
@@ -330,7 +391,11 @@ idw_cli_present (int    argc,
         }
 
       if (portrait_dropped)
-        g_printerr (_("The portrait was left out so that the presentation fits in one QR code.\n"));
+        {
+          g_printerr (_("The portrait was left out so that the presentation fits in one QR code.\n"));
+          paths = without_portrait (paths);
+        }
+      channel = IDW_HISTORY_CHANNEL_QR;
     }
   else
     {
@@ -344,7 +409,15 @@ idw_cli_present (int    argc,
       fputc ('\n', stdout);
       if (fflush (stdout) != 0)
         return IDW_CLI_EXIT_USAGE;
+      channel = IDW_HISTORY_CHANNEL_TEXT;
     }
+
+  /* Only the wallet's own credentials have a history; a file presented
+   * from outside the wallet is not recorded. */
+  if (entry != NULL && !no_history)
+    record_presentation (entry, (const char * const *) paths,
+                         request != NULL ? IDW_HISTORY_CHANNEL_REPLY : channel,
+                         request != NULL ? request->verifier : NULL, presented_at);
 
   return IDW_CLI_EXIT_OK;
 }

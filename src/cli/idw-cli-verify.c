@@ -204,7 +204,14 @@ idw_cli_verify (int    argc,
   g_autoptr(IdwTrustStore) trust_store = NULL;
   g_autoptr(IdwRequestStore) request_store = NULL;
   g_auto(IdwCliVerifyOptions) options = { 0 };
+  gboolean log = FALSE;
   int status;
+  const GOptionEntry log_entries[] = {
+    { "log", 0, 0, G_OPTION_ARG_NONE, &log,
+      N_("Add the verdict to the verification log (as when “Verification Log” is on): time, document type, "
+         "issuer, result; never the shared values"), NULL },
+    { NULL }
+  };
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
@@ -216,6 +223,7 @@ idw_cli_verify (int    argc,
                                   "that no response has answered yet; it is then used up.\n"
                                   "Exit status: 0 valid, 1 not valid, 2 usage or I/O error."));
   idw_cli_verify_options_add_entries (context, &options, TRUE);
+  g_option_context_add_main_entries (context, log_entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return idw_cli_usage_error (g_get_prgname (), "%s", error->message);
@@ -282,6 +290,22 @@ idw_cli_verify (int    argc,
   status = idw_verdict_is_valid (verdict) ? IDW_CLI_EXIT_OK : IDW_CLI_EXIT_FAILED;
   if (fflush (stdout) != 0)
     status = IDW_CLI_EXIT_USAGE;
+
+  /* The log is the verifier's own record; failing to write it never
+   * changes the verdict or the exit status. */
+  if (log || idw_cli_get_setting_boolean ("verifier-log", FALSE))
+    {
+      g_autoptr(IdwVerifierLog) verifier_log = idw_verifier_log_new (NULL);
+      g_autoptr(IdwVerifierLogEntry) entry = idw_verifier_log_entry_new_from_verdict (verdict);
+      g_autoptr(GError) log_error = NULL;
+
+      if (!idw_verifier_log_append_sync (verifier_log, entry, NULL, &log_error))
+        {
+          g_autofree char *message = idw_cli_escape (log_error->message);
+
+          idw_cli_printerr (_("The verdict was not added to the verification log: %s"), message);
+        }
+    }
 
   return status;
 }

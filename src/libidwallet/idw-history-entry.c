@@ -374,6 +374,36 @@ idw_history_entry_get_outcome (IdwHistoryEntry *self)
   return self->outcome;
 }
 
+/**
+ * idw_history_name_for_credential:
+ * @credential: a credential
+ * @nickname: (nullable): the name the holder gave it ("" is none)
+ *
+ * The name an entry keeps for @credential, so that the app and the CLI
+ * record the same one.
+ *
+ * Returns: (transfer full): @nickname when given; else "Document, Holder"
+ *   ("Mobile driving licence, Erika Mustermann"); else the document's name.
+ */
+char *
+idw_history_name_for_credential (IdwCredential *credential,
+                                 const char    *nickname)
+{
+  g_autofree char *holder = NULL;
+
+  g_return_val_if_fail (IDW_IS_CREDENTIAL (credential), NULL);
+
+  if (nickname != NULL && *nickname != '\0')
+    return g_strdup (nickname);
+  holder = idw_credential_dup_holder_name (credential);
+  if (holder == NULL || *holder == '\0')
+    return g_strdup (idw_credential_get_display_name (credential));
+  /* TRANSLATORS: an ID's name in the history: "Mobile driving licence,
+   * Erika Mustermann" */
+  return g_strdup_printf (C_("history", "%s, %s"),
+                          idw_credential_get_display_name (credential), holder);
+}
+
 gint
 _idw_history_entry_compare_time (IdwHistoryEntry *a,
                                  IdwHistoryEntry *b)

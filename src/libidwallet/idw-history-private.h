@@ -32,4 +32,10 @@ gboolean         _idw_history_entry_check      (IdwHistoryEntry  *self,
 gint             _idw_history_entry_compare_time (IdwHistoryEntry *a,
                                                   IdwHistoryEntry *b);
 
+/* The entries of a decrypted history file (a CBOR sequence: the header,
+ * then the entries), oldest first; NULL with IDW_ERROR_HISTORY. For
+ * idw-history.c and tests/fuzz, which reach it without a key or a file. */
+GPtrArray       *_idw_history_parse_plaintext  (GBytes           *plaintext,
+                                                GError          **error);
+
 G_END_DECLS

@@ -247,11 +247,9 @@ set_damaged_error (const char  *detail,
   return FALSE;
 }
 
-/* The entries of a decrypted file, oldest first; NULL with
- * IDW_ERROR_HISTORY. */
-static GPtrArray *
-parse_history (GBytes  *plaintext,
-               GError **error)
+GPtrArray *
+_idw_history_parse_plaintext (GBytes  *plaintext,
+                              GError **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -417,7 +415,7 @@ read_entries (IdwHistory  *self,
   plaintext = decrypt_history (self, file, error);
   if (plaintext == NULL)
     return NULL;
-  entries = parse_history (plaintext, error);
+  entries = _idw_history_parse_plaintext (plaintext, error);
   wipe_bytes (plaintext);
   return entries;
 }

@@ -20,6 +20,7 @@
 
 #include <gio/gio.h>
 
+#include "idw-credential.h"
 #include "idw-keystore.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,13 @@ const char * const *idw_history_entry_get_elements       (IdwHistoryEntry *self)
 IdwHistoryChannel  idw_history_entry_get_channel         (IdwHistoryEntry *self);
 const char        *idw_history_entry_get_verifier        (IdwHistoryEntry *self);
 IdwHistoryOutcome  idw_history_entry_get_outcome         (IdwHistoryEntry *self);
+
+/* The credential's name as an entry keeps it, the same in the app and the
+ * CLI: @nickname when the holder gave one, else "Document, Holder"
+ * ("Mobile driving licence, Erika Mustermann"), else the document's name
+ * (transfer full). */
+char              *idw_history_name_for_credential       (IdwCredential   *credential,
+                                                          const char      *nickname);
 
 /* ---- IdwHistory ------------------------------------------------------ */
 

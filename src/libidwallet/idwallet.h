@@ -41,3 +41,4 @@
 #include "idw-trust-store.h"
 #include "idw-request-store.h"
 #include "idw-backup.h"
+#include "idw-verifier-log.h"
