@@ -4,20 +4,15 @@
  *
  * "Delete" hides the ID's row and shows a toast with Undo; the file and
  * the device key go when the toast does (in a worker thread), or at once
- * when the window closes. The app stays alive until they are gone.
- *
- * libadwaita 1.2 frees a toast's record when its hide animation ends but
- * leaves its show animation's "done" handler connected: a toast dismissed
- * while it is still sliding in (for its first 200 ms, or 500 ms when it
- * replaces another) has that animation end on freed memory, from the
- * frame clock. Later libadwaita disconnects the handler. Until then the
- * undo toast holds back its dismissal (Undo, its close button, Escape)
- * until it cannot be sliding in any more; the row comes back at once.
+ * when the window closes. The app stays alive until they are gone. The
+ * toast is idw-undo-toast.c's, which works around libadwaita 1.2's
+ * dismissal of a toast still sliding in; the row comes back at once.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "idw-undo-toast.h"
 #include "idw-wallet-view-private.h"
 
 typedef struct
@@ -26,14 +21,9 @@ typedef struct
   IdwStore      *store;
   char          *id;
   GtkWidget     *row;
-  gint64         shown_at;      /* frame time the toast last came in, µs */
-  guint          dismiss_tick;
   gboolean       undone;
   gboolean       done;
 } PendingDeletion;
-
-/* libadwaita's longest slide (a toast replacing another), and a margin. */
-#define TOAST_SLIDE_IN_USEC (550 * G_TIME_SPAN_MILLISECOND)
 
 /* Deletions started and not finished yet, in any view. */
 static guint deletions_running;
@@ -137,12 +127,20 @@ carry_out_deletion (PendingDeletion *pending)
     g_hash_table_remove (self->pending, pending->id);
 }
 
+/* The toast went: Undo brings the row back, anything else (its time ran
+ * out, it was closed, its window went) deletes. */
 static void
-undo_clicked_cb (AdwToast        *toast,
-                 PendingDeletion *pending)
+undo_toast_done_cb (gboolean undone,
+                    gpointer user_data)
 {
+  PendingDeletion *pending = user_data;
   IdwWalletView *self = pending->view;
 
+  if (!undone)
+    {
+      carry_out_deletion (pending);
+      return;
+    }
   if (pending->done)
     return;
 
@@ -155,76 +153,6 @@ undo_clicked_cb (AdwToast        *toast,
     }
 }
 
-static void
-toast_title_mapped_cb (GtkWidget       *title,
-                       PendingDeletion *pending)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (title);
-
-  /* The toast overlay starts the slide in the same frame as it maps the
-   * toast; a postponed toast maps again when it comes back. */
-  pending->shown_at = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : 0;
-}
-
-static gboolean
-toast_sliding_in (PendingDeletion *pending)
-{
-  GdkFrameClock *clock;
-
-  if (pending->view == NULL || pending->shown_at == 0 || !gtk_widget_get_mapped (GTK_WIDGET (pending->view)))
-    return FALSE;
-
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (pending->view));
-  return clock != NULL && gdk_frame_clock_get_frame_time (clock) < pending->shown_at + TOAST_SLIDE_IN_USEC;
-}
-
-static gboolean
-dismiss_later_cb (GtkWidget     *widget,
-                  GdkFrameClock *clock,
-                  gpointer       data)
-{
-  AdwToast *toast = data;
-  PendingDeletion *pending = g_object_get_data (G_OBJECT (toast), "idw-pending-deletion");
-
-  if (toast_sliding_in (pending))
-    return G_SOURCE_CONTINUE;
-
-  pending->dismiss_tick = 0;
-  /* Not adw_toast_dismiss(): the first dismissal let go of the overlay. */
-  g_signal_emit_by_name (toast, "dismissed");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-toast_dismissed_cb (AdwToast        *toast,
-                    PendingDeletion *pending)
-{
-  /* Connected before the overlay's own handler, so stopping the emission
-   * keeps the toast up; the tick dismisses it again when it is safe. */
-  if (toast_sliding_in (pending))
-    {
-      g_signal_stop_emission_by_name (toast, "dismissed");
-      if (pending->dismiss_tick == 0)
-        pending->dismiss_tick = gtk_widget_add_tick_callback (GTK_WIDGET (pending->view), dismiss_later_cb,
-                                                              g_object_ref (toast), g_object_unref);
-      return;
-    }
-
-  carry_out_deletion (pending);
-}
-
-/* However the toast goes (dismissed, or dropped with its overlay when the
- * window closes), the deletion happens unless it was undone. */
-static void
-toast_finalized_cb (gpointer  data,
-                    GClosure *closure)
-{
-  PendingDeletion *pending = data;
-
-  carry_out_deletion (pending);
-  pending_deletion_free (pending);
-}
-
 void
 _idw_wallet_view_delete_card (IdwWalletView *self,
                               IdwCardPage   *page)
@@ -232,8 +160,6 @@ _idw_wallet_view_delete_card (IdwWalletView *self,
   const char *id = idw_card_page_get_id (page);
   PendingDeletion *pending;
   GtkWidget *row = _idw_wallet_view_find_row (self, id);
-  GtkWidget *title;
-  AdwToast *toast;
 
   if (row == NULL || self->store == NULL || g_hash_table_contains (self->pending, id))
     return;
@@ -243,33 +169,16 @@ _idw_wallet_view_delete_card (IdwWalletView *self,
   pending->store = g_object_ref (self->store);
   pending->id = g_strdup (id);
   pending->row = g_object_ref (row);
-  /* The title is ours so that the toast's slide in can be timed. */
-  title = gtk_label_new (_("ID deleted"));
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (title), 0.0);
-  gtk_widget_add_css_class (title, "heading");
-  g_signal_connect (title, "map", G_CALLBACK (toast_title_mapped_cb), pending);
-  /* Confirming what the person just did: shown at once, never queued
-   * behind an older toast. */
-  toast = g_object_new (ADW_TYPE_TOAST,
-                        "custom-title", title,
-                        "button-label", _("_Undo"),
-                        "priority", ADW_TOAST_PRIORITY_HIGH,
-                        NULL);
-  g_object_set_data (G_OBJECT (toast), "idw-pending-deletion", pending);
-
-  /* Nothing is deleted until the toast goes without an undo. The toast's
-   * handler owns the record; the hash table only finds it. */
-  g_signal_connect (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), pending);
-  g_signal_connect_data (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), pending,
-                         toast_finalized_cb, 0);
+  /* Nothing is deleted until the toast goes without an undo. The toast
+   * owns the record; the hash table only finds it. */
   g_hash_table_insert (self->pending, g_strdup (id), pending);
 
   gtk_widget_set_visible (row, FALSE);
   self->core->go_back_to_list (self);
   _idw_wallet_view_update_list_state (self);
 
-  self->core->add_toast (self, toast);
+  idw_undo_toast_show (GTK_WIDGET (self), _("ID deleted"), undo_toast_done_cb, pending,
+                       (GDestroyNotify) pending_deletion_free);
 }
 
 /**

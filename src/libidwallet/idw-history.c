@@ -34,6 +34,7 @@
 #include "idw-error.h"
 #include "idw-history.h"
 #include "idw-history-private.h"
+#include "idw-store-private.h"
 
 #define HISTORY_FILE_NAME     "history.idwhist"
 #define HISTORY_LOCK_NAME     "history.lock"
@@ -171,19 +172,6 @@ encrypt_history (IdwHistory   *self,
                                               idw_wallet_key_get_data (self->wallet_key));
   g_assert (ct_len == len + HISTORY_TAG_LEN);
   return g_bytes_new_take (out, total);
-}
-
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize len;
-  gpointer data;
-
-  if (bytes == NULL)
-    return;
-  data = g_bytes_unref_to_data (bytes, &len);
-  sodium_memzero (data, len);
-  g_free (data);
 }
 
 /* The plaintext of @file, or NULL with IDW_ERROR_HISTORY. */
@@ -416,7 +404,7 @@ read_entries (IdwHistory  *self,
   if (plaintext == NULL)
     return NULL;
   entries = _idw_history_parse_plaintext (plaintext, error);
-  wipe_bytes (plaintext);
+  _idw_store_wipe_bytes (plaintext);
   return entries;
 }
 
@@ -471,7 +459,7 @@ write_entries (IdwHistory  *self,
                GError     **error)
 {
   g_autoptr(cbor_item_t) header = idw_cbor_new_map ();
-  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func ((GDestroyNotify) wipe_bytes);
+  g_autoptr(GPtrArray) encoded = g_ptr_array_new_with_free_func ((GDestroyNotify) _idw_store_wipe_bytes);
   g_autoptr(GBytes) header_bytes = NULL;
   g_autoptr(GBytes) file = NULL;
   g_autoptr(GError) local_error = NULL;
