@@ -338,7 +338,7 @@ name_filter_button (IdwHistoryWindow *self)
     chosen = gtk_string_list_get_string (self->filter_names, selected);
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the History of"),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show History For"),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, chosen != NULL ? chosen : "",
                                   -1);
 }

@@ -1084,7 +1084,7 @@ parse_credential (Parse        *parse,
   item = idw_cbor_map_get (record, "deviceKey");
   if ((item != NULL) != (kind == IDW_BACKUP_KEY_SOFTWARE))
     {
-      set_damaged (error, _("a credential’s device key is missing, or there where there should be none"));
+      set_damaged (error, _("a credential’s device key is missing, or present where there should be none"));
       return FALSE;
     }
   if (item != NULL)
@@ -1222,7 +1222,7 @@ parse_list (Parse        *parse,
   provider = idw_trust_origin_get_provider (copy->origin);
   if (!g_hash_table_add (parse->providers, g_strdup (provider)))
     {
-      set_damaged (error, _("it holds two trust lists of one provider"));
+      set_damaged (error, _("it holds two trust lists of the same provider"));
       return FALSE;
     }
   g_ptr_array_add (parse->backup->lists, idw_trust_origin_ref (copy->origin));
@@ -1271,7 +1271,7 @@ parse_history (Parse        *parse,
       if (!g_hash_table_add (parse->history_ids, g_strdup (idw_history_entry_get_id (entry))))
         {
           g_object_unref (entry);
-          set_damaged (error, _("two history entries have one id"));
+          set_damaged (error, _("two history entries have the same id"));
           return FALSE;
         }
       g_ptr_array_add (parse->backup->history, entry);

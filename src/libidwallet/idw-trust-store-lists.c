@@ -1021,7 +1021,7 @@ _idw_trust_list_copy_new (GBytes     *description,
   if (g_hash_table_size (by_fingerprint) > 0 || certificates->len != meta->fingerprints->len)
     {
       g_set_error (error, IDW_ERROR, IDW_ERROR_MALFORMED,
-                   _("The trust list of “%s” holds certificates its description does not name, or one twice."),
+                   _("The trust list of “%s” holds certificates its description does not name, or names one twice."),
                    idw_trust_origin_get_provider (meta->origin));
       return NULL;
     }
