@@ -98,6 +98,12 @@ void             _idw_backup_wipe_bytes    (GBytes           *bytes);
 
 /* The wallet's folder: @wallet's, or the default (transfer full). */
 char            *_idw_backup_wallet_directory (const IdwBackupWallet *wallet);
+/* The backup of @records, a backup's decrypted messages in order, checked
+ * as idw_backup_open_sync() checks them (for the fuzzer). */
+IdwBackup       *_idw_backup_parse_records    (GBytes * const  *records,
+                                               guint            n_records,
+                                               GError         **error);
+
 /* The app's settings when their schema is installed, else NULL. */
 GSettings       *_idw_backup_lookup_settings  (void);
 /* The settings a backup carries (idw-backup-settings.c): all of

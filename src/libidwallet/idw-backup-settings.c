@@ -263,13 +263,13 @@ _idw_backup_apply_settings (GSettings *settings,
   g_variant_iter_init (&iter, values);
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
-      g_autoptr(GVariant) owned = value;
       g_autoptr(GVariant) fitted = fit_setting (schema, name, value);
 
       if (fitted != NULL && g_settings_set_value (settings, name, fitted))
         (*out_restored)++;
       else
         (*out_skipped)++;
+      g_variant_unref (value);
     }
   g_settings_sync ();
 }

@@ -1188,8 +1188,8 @@ parse_list (Parse        *parse,
   certificates = g_ptr_array_new_with_free_func ((GDestroyNotify) idw_certificate_unref);
   for (gsize i = 0; i < cbor_array_size (array); i++)
     {
-      cbor_item_t *item = cbor_array_get (array, i);
-      g_autoptr(cbor_item_t) owned = item;
+      /* cbor_array_get() gives a reference. */
+      g_autoptr(cbor_item_t) item = cbor_array_get (array, i);
       g_autoptr(GBytes) der = NULL;
       IdwCertificate *certificate;
 
@@ -1245,8 +1245,8 @@ parse_history (Parse        *parse,
     }
   for (gsize i = 0; i < cbor_array_size (array); i++)
     {
-      cbor_item_t *item = cbor_array_get (array, i);
-      g_autoptr(cbor_item_t) owned = item;
+      /* cbor_array_get() gives a reference. */
+      g_autoptr(cbor_item_t) item = cbor_array_get (array, i);
       g_autoptr(GBytes) bytes = NULL;
       IdwHistoryEntry *entry;
 
@@ -1394,6 +1394,34 @@ parse_record (Parse    *parse,
   /* The record of a credential carries its device key's secret. */
   wipe_bytestring (idw_cbor_map_get (record, "deviceKey"));
   return ok;
+}
+
+/* The backup of @records, the plaintexts of a backup's messages in order
+ * (the last one the stream's final message), checked as
+ * idw_backup_open_sync() checks them once decrypted. For the fuzzer: the
+ * records are what an attacker who knows the passphrase controls. */
+IdwBackup *
+_idw_backup_parse_records (GBytes * const  *records,
+                           guint            n_records,
+                           GError         **error)
+{
+  g_autoptr(IdwBackup) backup = g_object_new (IDW_TYPE_BACKUP, NULL);
+  g_autoptr(GHashTable) history_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Parse parse = { backup, history_ids, providers, 0, FALSE };
+
+  if (n_records == 0)
+    {
+      set_damaged (error, _("it does not start with its manifest"));
+      return NULL;
+    }
+  for (guint i = 0; i < n_records; i++)
+    if (!parse_record (&parse, records[i], i + 1 == n_records, error))
+      return NULL;
+
+  if (backup->settings == NULL)
+    backup->settings = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  return g_steal_pointer (&backup);
 }
 
 static IdwBackup *
