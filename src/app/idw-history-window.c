@@ -630,20 +630,6 @@ clear_action (GtkWidget  *widget,
 
 /* ---- Exporting ----------------------------------------------------------- */
 
-static void
-exported_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 idw_history_window_export (IdwHistoryWindow    *self,
                            GFile               *file,
@@ -651,9 +637,7 @@ idw_history_window_export (IdwHistoryWindow    *self,
                            gpointer             user_data)
 {
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   GTask *task;
-  char *json;
 
   g_return_if_fail (IDW_IS_HISTORY_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -663,12 +647,8 @@ idw_history_window_export (IdwHistoryWindow    *self,
   entries = idw_history_window_dup_shown (self);
   if (entries == NULL)
     entries = g_ptr_array_new ();
-  json = idw_history_to_json (entries);
-  bytes = g_bytes_new_take (json, strlen (json));
   /* What was shared with whom: readable by its owner only. */
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, exported_cb, task);
+  idw_ui_save_private_text (file, idw_history_to_json (entries), task);
 }
 
 gboolean

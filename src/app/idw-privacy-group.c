@@ -99,20 +99,6 @@ count (IdwPrivacyGroup *self)
 /* ---- Exporting ---------------------------------------------------------- */
 
 static void
-export_written_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 export_listed_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -120,8 +106,7 @@ export_listed_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *csv;
+  GFile *file;
 
   entries = idw_verifier_log_list_finish (IDW_VERIFIER_LOG (source), result, &error);
   if (entries == NULL)
@@ -129,12 +114,9 @@ export_listed_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  csv = idw_verifier_log_to_csv (entries);
-  bytes = g_bytes_new_take (csv, strlen (csv));
+  file = g_task_get_task_data (task);
   /* Whom you checked, and when: readable by its owner only. */
-  g_file_replace_contents_bytes_async (g_task_get_task_data (task), bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, export_written_cb, g_object_ref (task));
+  idw_ui_save_private_text (file, idw_verifier_log_to_csv (entries), g_steal_pointer (&task));
 }
 
 void

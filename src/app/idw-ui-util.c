@@ -590,6 +590,40 @@ idw_ui_announce (GtkWidget  *widget,
   g_signal_connect (root, "notify::focus-widget", G_CALLBACK (announce_focus_moved_cb), NULL);
 }
 
+static void
+private_text_saved_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * idw_ui_save_private_text:
+ * @file: where to write
+ * @text: (transfer full): the text
+ * @task: (transfer full): what to return the result through
+ *
+ * Writes @text to @file with mode 0600, replacing the file in one step.
+ */
+void
+idw_ui_save_private_text (GFile *file,
+                          char  *text,
+                          GTask *task)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                       g_task_get_cancellable (task), private_text_saved_cb, task);
+}
+
 void
 idw_ui_add_toast (GtkWidget *widget,
                   AdwToast  *toast)

@@ -42,6 +42,12 @@ void        idw_ui_set_description         (GtkWidget     *widget,
  * @message as its description until the focus leaves it. */
 void        idw_ui_announce                (GtkWidget     *widget,
                                             const char    *message);
+/* Writes @text (taken) to @file, readable by its owner only and replaced
+ * at once, then returns TRUE or the error through @task (taken). For
+ * exports of what a person shared or checked. */
+void        idw_ui_save_private_text       (GFile         *file,
+                                            char          *text,
+                                            GTask         *task);
 /* Shows @toast (transfer full) on the toast overlay nearest above
  * @widget (or @widget itself), and has a screen reader say it: pages talk
  * to no window, whichever holds them. */
