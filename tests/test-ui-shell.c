@@ -7,7 +7,9 @@
 #include <adwaita.h>
 
 #include "idw-application.h"
+#include "idw-wallet-view.h"
 #include "idw-window.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -42,6 +44,55 @@ iterate_until_mapped (GtkWidget *widget)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The wallet opens its store off the main thread, and a cold session bus
+ * (the portal, the keyring) can make that slow: wait until it has either
+ * listed the store or shown why it could not, for at most a minute. */
+static void
+wait_for_wallet (GtkWidget *window,
+                 GtkWidget *empty_page)
+{
+  IdwWalletView *view = IDW_WALLET_VIEW (find_type (window, IDW_TYPE_WALLET_VIEW));
+  GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (empty_page, GTK_TYPE_STACK));
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_autofree char *shown = NULL;
+
+  while (idw_wallet_view_get_store (view) == NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (stack), "error") != 0 &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
+
+  /* Named with the reason the wallet gives when it could not open. */
+  shown = g_strdup (gtk_stack_get_visible_child_name (stack));
+  if (g_strcmp0 (shown, "error") == 0)
+    {
+      GtkWidget *error_page = find_status_page (window, "Cannot Open the Wallet");
+
+      g_free (shown);
+      shown = g_strdup_printf ("error: %s", adw_status_page_get_description (ADW_STATUS_PAGE (error_page)));
+    }
+  g_assert_cmpstr (shown, ==, "empty");
+}
+
 static void
 check_window (ShellFixture *fixture)
 {
@@ -58,6 +109,8 @@ check_window (ShellFixture *fixture)
   g_assert_cmpstr (idw_window_get_view (IDW_WINDOW (window)), ==, "wallet");
   page = find_status_page (GTK_WIDGET (window), "No IDs Yet");
   g_assert_nonnull (page);
+  wait_for_wallet (GTK_WIDGET (window), page);
+  iterate_until_mapped (page);
   g_assert_true (gtk_widget_get_mapped (page));
   g_assert_nonnull (adw_status_page_get_child (ADW_STATUS_PAGE (page)));
 
@@ -255,6 +308,12 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *data_home = NULL;
+  int ret;
+
+  /* A wallet of its own, empty, whatever other tests left in the profile's. */
+  data_home = test_tmp_dir_new ("idw-ui-shell-XXXXXX");
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   /* Cameras as found on this computer, not through the portal. */
   g_unsetenv ("IDW_CAMERA_PIPELINE");
   g_setenv ("IDW_CAMERA_PORTAL", "0", TRUE);
@@ -264,5 +323,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/starts-and-quits", test_shell_starts_and_quits);
   g_test_add_func ("/ui/shell/about-and-preferences", test_about_and_preferences);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  test_tmp_dir_free (g_steal_pointer (&data_home));
+  return ret;
 }
