@@ -9,7 +9,7 @@
 #include "idw-application.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
-#include "test-util.h"
+#include "ui-test-util.h"
 
 typedef struct
 {
@@ -17,24 +17,19 @@ typedef struct
   gboolean        checked;
 } ShellFixture;
 
+static gboolean
+is_status_page_titled (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
 static GtkWidget *
 find_status_page (GtkWidget  *root,
                   const char *title)
 {
-  if (ADW_IS_STATUS_PAGE (root) &&
-      g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_status_page (child, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return find_widget (root, is_status_page_titled, title);
 }
 
 static void
@@ -44,42 +39,36 @@ iterate_until_mapped (GtkWidget *widget)
     g_main_context_iteration (NULL, TRUE);
 }
 
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The wallet opens its store off the main thread, and a cold session bus
  * (the portal, the keyring) can make that slow: wait until it has either
  * listed the store or shown why it could not, for at most a minute. */
+typedef struct
+{
+  IdwWalletView *view;
+  GtkStack      *stack;
+} WalletWait;
+
+static gboolean
+wallet_settled (gpointer data)
+{
+  WalletWait *wait = data;
+
+  return idw_wallet_view_get_store (wait->view) != NULL ||
+         g_strcmp0 (gtk_stack_get_visible_child_name (wait->stack), "error") == 0;
+}
+
 static void
 wait_for_wallet (GtkWidget *window,
                  GtkWidget *empty_page)
 {
-  IdwWalletView *view = IDW_WALLET_VIEW (find_type (window, IDW_TYPE_WALLET_VIEW));
-  GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (empty_page, GTK_TYPE_STACK));
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  WalletWait wait = {
+    .view = IDW_WALLET_VIEW (find_widget_of_type (window, IDW_TYPE_WALLET_VIEW)),
+    .stack = GTK_STACK (gtk_widget_get_ancestor (empty_page, GTK_TYPE_STACK)),
+  };
+  GtkStack *stack = wait.stack;
   g_autofree char *shown = NULL;
 
-  while (idw_wallet_view_get_store (view) == NULL &&
-         g_strcmp0 (gtk_stack_get_visible_child_name (stack), "error") != 0 &&
-         g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (10 * 1000);
+  ui_wait_until (wallet_settled, &wait, 60 * 1000, "the wallet has opened its store or said why not");
 
   /* Named with the reason the wallet gives when it could not open. */
   shown = g_strdup (gtk_stack_get_visible_child_name (stack));
