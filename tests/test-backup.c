@@ -380,7 +380,7 @@ snapshot_into (GString    *out,
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (!g_str_equal (name, ".id-wallet-restore.lock"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, test_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
@@ -1479,6 +1479,98 @@ test_nothing_changed (void)
   g_assert_cmpuint (g_settings_get_uint (b->settings, "refresh-interval"), ==, 45);
 }
 
+/* Something else writing to the wallet while a restore runs (another
+ * window, the CLI): at the last instant before the swap, @writes times,
+ * a credential is added to the wallet being restored into. */
+typedef struct
+{
+  Wallet *wallet;
+  guint   writes;
+  guint   checks;
+} Concurrent;
+
+static void
+write_before_swap (const char *step,
+                   guint       n,
+                   gpointer    user_data)
+{
+  Concurrent *c = user_data;
+  g_autofree char *given = NULL;
+
+  if (!g_str_equal (step, "check"))
+    return;
+  g_assert_cmpuint (n, ==, c->checks);
+  c->checks++;
+  if (n >= c->writes)
+    return;
+  given = g_strdup_printf ("Olga%u", n);
+  g_free (add_credential (c->wallet, given, given, FALSE, KEY_SOFTWARE));
+}
+
+static gboolean
+has_nickname (GPtrArray  *entries,
+              const char *nickname)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (idw_store_entry_get_nickname (entries->pdata[i]), nickname) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* What is written to the wallet during a restore is never lost: the copy
+ * is made again and the write restored with it; a wallet that keeps
+ * changing makes the restore give up, with nothing changed. */
+static void
+test_concurrent_write (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Wallet) a = full_wallet ("busy-a", NULL, NULL);
+  g_autoptr(Wallet) b = wallet_new ("busy-b");
+  g_autoptr(Wallet) c = wallet_new ("busy-c");
+  g_autoptr(GBytes) data = make_backup (a, "busy.idwbackup", NULL);
+  g_autoptr(IdwBackup) backup = open_ok (data);
+  g_autoptr(IdwBackupReport) report = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *snap = NULL;
+  Concurrent once = { b, 1, 0 };
+  Concurrent always = { c, G_MAXUINT, 0 };
+
+  /* Written once, during the first attempt: the second one keeps it. */
+  g_free (add_credential (b, "Berta", "Berta's", FALSE, KEY_SOFTWARE));
+  _idw_backup_set_test_step (write_before_swap, &once);
+  report = idw_backup_restore_sync (backup, &b->wallet, NULL, &error);
+  _idw_backup_set_test_step (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (once.checks, ==, 2);
+  g_assert_cmpuint (report->restored->len, ==, 3);
+  g_assert_cmpuint (report->skipped->len, ==, 0);
+  entries = list_entries (b);
+  g_assert_cmpuint (entries->len, ==, 2 + 4);
+  g_assert_true (has_nickname (entries, "Berta's"));
+  g_assert_true (has_nickname (entries, "Olga0"));
+  g_assert_true (has_nickname (entries, "My licence"));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&report, idw_backup_report_free);
+
+  /* Written before every swap: three attempts, then an error; the wallet
+   * holds what was written and nothing of the backup, and no copy is left
+   * beside it. */
+  _idw_backup_set_test_step (write_before_swap, &always);
+  report = idw_backup_restore_sync (backup, &c->wallet, NULL, &error);
+  _idw_backup_set_test_step (NULL, NULL);
+  g_assert_null (report);
+  g_assert_error (error, IDW_ERROR, IDW_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "kept changing"));
+  g_assert_cmpuint (always.checks, ==, 3);
+  entries = list_entries (c);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_true (has_nickname (entries, "Olga2"));
+  g_assert_false (has_nickname (entries, "My licence"));
+  snap = snapshot (c);
+  g_assert_null (strstr (snap, ".restore-"));
+  g_assert_cmpuint (g_settings_get_uint (c->settings, "refresh-interval"), !=, 45);
+}
+
 /* The destination's newer list of a provider stays; an older one gives
  * way to the backup's; anchors added by hand are never touched. */
 static void
@@ -1732,6 +1824,7 @@ main (int    argc,
   g_test_add_func ("/backup/limit-sizes", test_limit_sizes);
   g_test_add_func ("/backup/bad-records", test_bad_records);
   g_test_add_func ("/backup/nothing-changed", test_nothing_changed);
+  g_test_add_func ("/backup/concurrent-write", test_concurrent_write);
   g_test_add_func ("/backup/newer-list-wins", test_newer_list_wins);
   g_test_add_func ("/backup/recover", test_recover);
   g_test_add_func ("/backup/settings-pending", test_settings_pending);

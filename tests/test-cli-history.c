@@ -80,13 +80,6 @@ history_json (const char *first_arg,
   return json_array_ref (json_node_get_array (root));
 }
 
-static gint
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
 /* The entry's elements, sorted, comma-separated. */
 static char *
 elements_of (JsonObject *entry)
@@ -96,7 +89,7 @@ elements_of (JsonObject *entry)
 
   for (guint i = 0; i < json_array_get_length (elements); i++)
     g_ptr_array_add (sorted, (gpointer) json_array_get_string_element (elements, i));
-  g_ptr_array_sort (sorted, compare_strings);
+  g_ptr_array_sort (sorted, test_compare_strings);
   g_ptr_array_add (sorted, NULL);
   return g_strjoinv (",", (GStrv) sorted->pdata);
 }

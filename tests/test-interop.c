@@ -19,6 +19,7 @@
 
 #include "idw-verifier.h"
 #include "idw-x509.h"
+#include "test-util.h"
 
 /* Helpers */
 
@@ -76,13 +77,6 @@ case_verifier (JsonObject *test_case)
   return g_steal_pointer (&verifier);
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* "a,b,c" sorted, so that two sets compare as strings and a mismatch
  * prints both sides. */
 static char *
@@ -90,7 +84,7 @@ join_sorted (GPtrArray *names)
 {
   g_autoptr(GString) joined = g_string_new (NULL);
 
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, test_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       if (i > 0)

@@ -158,7 +158,7 @@ list_tree (GString    *out,
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, test_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);

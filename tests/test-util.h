@@ -26,6 +26,15 @@ remove_tree (const char *path)
   g_remove (path);
 }
 
+/* g_ptr_array_sort() of an array of strings: its compare function gets
+ * pointers to the elements, not the strings (so never g_strcmp0 itself). */
+static inline int
+test_compare_strings (gconstpointer a,
+                      gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* A fresh, empty folder for a test or a test program: g_dir_make_tmp()
  * with @tmpl ("name-XXXXXX"), which must succeed. test_tmp_dir_free()
  * removes it with everything in it. */

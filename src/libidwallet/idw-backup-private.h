@@ -137,4 +137,12 @@ GPtrArray       *_idw_backup_get_history     (IdwBackup      *self);
 void             _idw_backup_test_hook     (const char       *step,
                                             guint             n);
 
+/* Tests: @func (@step, @n, @user_data) is called at each step the hook
+ * above names, in the restoring thread (NULL to stop). */
+typedef void   (*IdwBackupTestStepFunc)    (const char       *step,
+                                            guint             n,
+                                            gpointer          user_data);
+void             _idw_backup_set_test_step (IdwBackupTestStepFunc func,
+                                            gpointer          user_data);
+
 G_END_DECLS

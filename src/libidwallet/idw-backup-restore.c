@@ -26,6 +26,14 @@
  * One restore at a time: an flock on `.id-wallet-restore.lock` beside the
  * folder, which recovery only tries (a restore in progress is not a
  * leftover).
+ *
+ * The wallet stays usable while a restore runs (another window, the CLI):
+ * what it writes meanwhile would be lost with the old folder. So the
+ * folder's state (every name, with its kind, mode, size, time and inode;
+ * the stores only ever replace files by rename) is taken before the copy
+ * and again just before the swap; when they differ, the copy is thrown
+ * away and made again, at most MAX_ATTEMPTS times, then the restore gives
+ * up with nothing changed.
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -60,8 +68,20 @@
 #define OLD_INFIX           ".old-"
 #define LOCK_SUFFIX         "-restore.lock"
 #define MAX_JOURNAL         (256 * 1024)
+#define MAX_ATTEMPTS        3
 
 /* ---- The test hook ------------------------------------------------------ */
+
+static IdwBackupTestStepFunc test_step_func;
+static gpointer              test_step_data;
+
+void
+_idw_backup_set_test_step (IdwBackupTestStepFunc func,
+                           gpointer              user_data)
+{
+  test_step_func = func;
+  test_step_data = user_data;
+}
 
 void
 _idw_backup_test_hook (const char *step,
@@ -70,6 +90,8 @@ _idw_backup_test_hook (const char *step,
   const char *at = g_getenv ("IDW_BACKUP_TEST_KILL_AT");
   g_autofree char *numbered = NULL;
 
+  if (test_step_func != NULL)
+    test_step_func (step, n, test_step_data);
   if (at == NULL)
     return;
   numbered = g_strdup_printf ("%s:%u", step, n);
@@ -295,6 +317,83 @@ copy_tree (const char    *from,
   return fsync_path (to, TRUE, error);
 }
 
+/* g_ptr_array_sort() of file names: it passes pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Adds a line per name under @path (sorted, depth first) to @state: its
+ * path relative to the wallet's folder, kind, mode, size, modification
+ * time to the nanosecond and inode. A file replaced by rename has a new
+ * inode; one added or removed changes the names. */
+static gboolean
+add_folder_state (GChecksum   *state,
+                  const char  *path,
+                  const char  *rel,
+                  GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  dir = g_dir_open (path, 0, &local_error);
+  if (dir == NULL)
+    {
+      g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                   _("Could not restore into “%s”: %s"), path, local_error->message);
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (rel[0] != '\0' || !g_str_equal (name, JOURNAL_NAME))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
+      g_autofree char *child_rel = g_build_filename (rel, names->pdata[i], NULL);
+      g_autofree char *line = NULL;
+      struct stat st;
+
+      if (lstat (child, &st) != 0)
+        {
+          /* Gone since the listing: a change, like any other. */
+          line = g_strdup_printf ("%s gone\n", child_rel);
+          g_checksum_update (state, (const guchar *) line, -1);
+          continue;
+        }
+      line = g_strdup_printf ("%s %o %" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld %" G_GUINT64_FORMAT "\n",
+                              child_rel, (unsigned) st.st_mode, (gint64) st.st_size,
+                              (gint64) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec, (guint64) st.st_ino);
+      g_checksum_update (state, (const guchar *) line, -1);
+      if (S_ISDIR (st.st_mode) && !add_folder_state (state, child, child_rel, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The state of the wallet's folder @folder ("none" when there is none),
+ * or NULL with @error set. */
+static char *
+folder_state (const char  *folder,
+              GError     **error)
+{
+  g_autoptr(GChecksum) state = NULL;
+  struct stat st;
+
+  if (lstat (folder, &st) != 0 && errno == ENOENT)
+    return g_strdup ("none");
+  state = g_checksum_new (G_CHECKSUM_SHA256);
+  if (!add_folder_state (state, folder, "", error))
+    return NULL;
+  return g_strdup (g_checksum_get_string (state));
+}
+
 /* Removes @path and all under it, never following a link. */
 static void
 delete_tree (const char *path)
@@ -433,7 +532,7 @@ place_leftovers (Place      *place,
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, prefix))
       g_ptr_array_add (paths, g_build_filename (place->parent, name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (paths, compare_names);
   return paths;
 }
 
@@ -805,44 +904,20 @@ restore_trust (IdwBackup        *self,
   return TRUE;
 }
 
-/**
- * idw_backup_restore_sync:
- * @self: an opened backup
- * @wallet: (nullable): the wallet to restore into; %NULL for the user's
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Restores @self into @wallet, all or nothing. Credentials the wallet
- * holds already (the same issuerAuth) are skipped and reported; the
- * others are added under the id they had, with their import time and
- * nickname, re-encrypted under this wallet's key (made on first use in a
- * fresh keyring), their software device keys stored in its keyring.
- * A credential whose key stayed in another computer's TPM is added
- * marked "Re-issue needed on this device" (idw_store_entry_get_reissue_needed()),
- * unless its key is in this computer's TPM. Anchors are added, lists
- * restored under the trust store's rules (a newer list held wins), history
- * entries merged by id, and the settings this version knows set within
- * their ranges.
- *
- * Everything is staged beside the wallet's folder and swapped in at once
- * (docs/formats.md §12.4): on an error, a cancellation or a kill before
- * the swap the wallet is as it was (the keyring may hold device keys
- * nothing uses); after it, the whole backup is restored.
- *
- * Returns: (transfer full): what was done, or %NULL with IDW_ERROR_KEYRING,
- *   IDW_ERROR_IO, IDW_ERROR_LIMIT, the stores' errors, or
- *   G_IO_ERROR_CANCELLED; the wallet is then unchanged.
- */
-IdwBackupReport *
-idw_backup_restore_sync (IdwBackup              *self,
-                         const IdwBackupWallet  *wallet,
-                         GCancellable           *cancellable,
-                         GError                **error)
+/* Makes a staging folder beside the wallet's folder, copies the wallet's
+ * folder into it and restores @self into the copy (credentials, trust,
+ * history, then the journal that says the copy is whole; steps 3 to 7 of
+ * docs/formats.md §12.4). Returns its path, or NULL with @error set and
+ * nothing left behind. */
+static char *
+stage (IdwBackup               *self,
+       const IdwBackupKeyring  *keyring,
+       Place                   *place,
+       IdwWalletKey            *wallet_key,
+       IdwBackupReport         *report,
+       GCancellable            *cancellable,
+       GError                 **error)
 {
-  const IdwBackupKeyring *keyring;
-  g_auto(Place) place = { NULL, NULL, NULL, -1 };
-  g_autoptr(IdwBackupReport) report = report_new ();
-  g_autoptr(IdwWalletKey) wallet_key = NULL;
   g_autoptr(IdwStore) store = NULL;
   g_autoptr(IdwHistory) history = NULL;
   g_autoptr(GVariant) pending = NULL;
@@ -852,36 +927,20 @@ idw_backup_restore_sync (IdwBackup              *self,
   g_autofree char *store_dir = NULL;
   g_autofree char *trust_dir = NULL;
   g_autofree char *history_dir = NULL;
-  GSettings *settings = wallet != NULL ? wallet->settings : NULL;
   GPtrArray *entries;
 
-  g_return_val_if_fail (IDW_IS_BACKUP (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  keyring = wallet != NULL && wallet->keyring != NULL ? wallet->keyring : idw_backup_keyring_get_default ();
-
-  if (!place_open (&place, wallet, TRUE, NULL, error))
-    return NULL;
-  recover_locked (&place, settings);
-
-  /* The wallet key first: a keyring that cannot give one stops us before
-   * anything is copied. */
-  wallet_key = keyring->get_wallet_key (keyring->user_data, cancellable, error);
-  if (wallet_key == NULL)
-    return NULL;
-
   _idw_backup_test_hook ("stage", 0);
-  template = g_strdup_printf ("%s%c.%s" STAGE_INFIX "XXXXXX", place.parent, G_DIR_SEPARATOR, place.base);
+  template = g_strdup_printf ("%s%c.%s" STAGE_INFIX "XXXXXX", place->parent, G_DIR_SEPARATOR, place->base);
   staged = g_mkdtemp_full (g_steal_pointer (&template), 0700);
   if (staged == NULL)
     {
-      set_io_error (error, place.parent, errno);
+      set_io_error (error, place->parent, errno);
       return NULL;
     }
 
   _idw_backup_test_hook ("copy", 0);
-  if (g_file_test (place.folder, G_FILE_TEST_IS_DIR)
-      && !copy_tree (place.folder, staged, TRUE, cancellable, error))
+  if (g_file_test (place->folder, G_FILE_TEST_IS_DIR)
+      && !copy_tree (place->folder, staged, TRUE, cancellable, error))
     goto fail;
 
   store_dir = g_build_filename (staged, "credentials", NULL);
@@ -911,7 +970,7 @@ idw_backup_restore_sync (IdwBackup              *self,
   /* The journal last: with it, the copy is whole. Settings an earlier
    * restore left waiting come first, the backup's win. */
   _idw_backup_test_hook ("journal", 0);
-  pending = read_journal (place.folder);
+  pending = read_journal (place->folder);
   {
     g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (pending);
     GVariantIter iter;
@@ -928,6 +987,106 @@ idw_backup_restore_sync (IdwBackup              *self,
   }
   if (!write_journal (staged, journal, error) || !sync_folders (staged, error))
     goto fail;
+
+  return g_steal_pointer (&staged);
+
+fail:
+  delete_tree (staged);
+  return NULL;
+}
+
+/**
+ * idw_backup_restore_sync:
+ * @self: an opened backup
+ * @wallet: (nullable): the wallet to restore into; %NULL for the user's
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Restores @self into @wallet, all or nothing. Credentials the wallet
+ * holds already (the same issuerAuth) are skipped and reported; the
+ * others are added under the id they had, with their import time and
+ * nickname, re-encrypted under this wallet's key (made on first use in a
+ * fresh keyring), their software device keys stored in its keyring.
+ * A credential whose key stayed in another computer's TPM is added
+ * marked "Re-issue needed on this device" (idw_store_entry_get_reissue_needed()),
+ * unless its key is in this computer's TPM. Anchors are added, lists
+ * restored under the trust store's rules (a newer list held wins), history
+ * entries merged by id, and the settings this version knows set within
+ * their ranges.
+ *
+ * Everything is staged beside the wallet's folder and swapped in at once
+ * (docs/formats.md §12.4): on an error, a cancellation or a kill before
+ * the swap the wallet is as it was (the keyring may hold device keys
+ * nothing uses); after it, the whole backup is restored. What another
+ * window or command writes to the wallet meanwhile is copied again before
+ * the swap; a wallet that keeps changing ends in IDW_ERROR_IO.
+ *
+ * Returns: (transfer full): what was done, or %NULL with IDW_ERROR_KEYRING,
+ *   IDW_ERROR_IO, IDW_ERROR_LIMIT, the stores' errors, or
+ *   G_IO_ERROR_CANCELLED; the wallet is then unchanged.
+ */
+IdwBackupReport *
+idw_backup_restore_sync (IdwBackup              *self,
+                         const IdwBackupWallet  *wallet,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  const IdwBackupKeyring *keyring;
+  g_auto(Place) place = { NULL, NULL, NULL, -1 };
+  g_autoptr(IdwBackupReport) report = NULL;
+  g_autoptr(IdwWalletKey) wallet_key = NULL;
+  g_autofree char *staged = NULL;
+  GSettings *settings = wallet != NULL ? wallet->settings : NULL;
+
+  g_return_val_if_fail (IDW_IS_BACKUP (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  keyring = wallet != NULL && wallet->keyring != NULL ? wallet->keyring : idw_backup_keyring_get_default ();
+
+  if (!place_open (&place, wallet, TRUE, NULL, error))
+    return NULL;
+  recover_locked (&place, settings);
+
+  /* The wallet key first: a keyring that cannot give one stops us before
+   * anything is copied. */
+  wallet_key = keyring->get_wallet_key (keyring->user_data, cancellable, error);
+  if (wallet_key == NULL)
+    return NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+
+      before = folder_state (place.folder, error);
+      if (before == NULL)
+        return NULL;
+      g_clear_pointer (&report, idw_backup_report_free);
+      report = report_new ();
+      staged = stage (self, keyring, &place, wallet_key, report, cancellable, error);
+      if (staged == NULL)
+        return NULL;
+
+      /* Whatever wrote to the wallet since the copy began would be lost
+       * with the old folder: then the copy is made again. */
+      _idw_backup_test_hook ("check", attempt);
+      after = folder_state (place.folder, error);
+      if (after == NULL)
+        goto fail;
+      if (g_str_equal (before, after))
+        break;
+
+      delete_tree (staged);
+      g_clear_pointer (&staged, g_free);
+      if (attempt + 1 == MAX_ATTEMPTS)
+        {
+          g_set_error (error, IDW_ERROR, IDW_ERROR_IO,
+                       _("The wallet kept changing while the backup was being restored: another ID Wallet "
+                         "window or command is using it. Nothing was restored; close the others and try "
+                         "again."));
+          return NULL;
+        }
+    }
 
   _idw_backup_test_hook ("switch", 0);
   if (!swap_in (&place, staged, error))
