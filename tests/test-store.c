@@ -286,6 +286,58 @@ test_nickname (Fixture       *f,
   g_assert_null (idw_store_entry_get_nickname (loaded));
 }
 
+/* The store's state token changes with each add, rename (a nickname
+ * rewrites the record) and delete, whoever does it, and only then. */
+static void
+test_state (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(IdwKey) device_key = idw_key_generate_ed25519 ();
+  g_autoptr(IdwKey) public_key = public_part (device_key);
+  g_autoptr(IdwCredential) credential = issue ("State", "Token", public_key);
+  g_autoptr(IdwStore) other = idw_store_new (f->dir, f->wallet_key, &error);
+  g_autoptr(IdwStoreEntry) entry = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *state = NULL;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (states, idw_store_get_state (f->store, &error));
+  g_assert_no_error (error);
+  state = idw_store_get_state (other, &error);
+  g_assert_cmpstr (state, ==, states->pdata[0]);
+  g_clear_pointer (&state, g_free);
+
+  /* Added through another store on the same folder, as the CLI would. */
+  entry = idw_store_add_sync (other, credential, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (states, idw_store_get_state (f->store, &error));
+  g_assert_true (idw_store_set_nickname_sync (other, entry, "Renamed", NULL, &error));
+  g_ptr_array_add (states, idw_store_get_state (f->store, &error));
+  g_assert_true (idw_store_delete_sync (other, idw_store_entry_get_id (entry), NULL, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (states, idw_store_get_state (f->store, &error));
+  g_assert_no_error (error);
+
+  /* Each differs from the one before; the empty folder again is the
+   * empty folder; asking again changes nothing. */
+  for (guint i = 1; i < states->len; i++)
+    g_assert_cmpstr (states->pdata[i - 1], !=, states->pdata[i]);
+  g_assert_cmpstr (states->pdata[0], !=, states->pdata[2]);
+  g_assert_cmpstr (states->pdata[0], ==, states->pdata[3]);
+  state = idw_store_get_state (f->store, &error);
+  g_assert_cmpstr (state, ==, states->pdata[states->len - 1]);
+
+  /* A folder removed under the store (a restore swapping the wallet's
+   * folder has it gone for an instant). */
+  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
+  g_clear_pointer (&state, g_free);
+  state = idw_store_get_state (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state, ==, "none");
+  g_assert_cmpint (g_mkdir (f->dir, 0700), ==, 0);
+}
+
 /* A store with the default location, under this process's XDG_DATA_HOME. */
 static void
 test_default_directory (void)
@@ -436,6 +488,7 @@ main (int   argc,
               fixture_setup, test_shared_device_key, fixture_teardown);
   g_test_add ("/store/duplicate", Fixture, NULL, fixture_setup, test_duplicate, fixture_teardown);
   g_test_add ("/store/nickname", Fixture, NULL, fixture_setup, test_nickname, fixture_teardown);
+  g_test_add ("/store/state", Fixture, NULL, fixture_setup, test_state, fixture_teardown);
   g_test_add ("/store/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add_func ("/store/default-directory", test_default_directory);
   g_test_add_func ("/store/no-keyring", test_no_keyring);

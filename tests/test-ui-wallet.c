@@ -457,6 +457,78 @@ check_delete (IdwCardPage *card)
   g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_label_with, "No IDs Yet"));
 }
 
+static gboolean
+visible_rows_are (gpointer data)
+{
+  return count_visible_rows () == GPOINTER_TO_UINT (data);
+}
+
+/* What the CLI, another window or a restore does to the wallet shows in
+ * the list by itself, and the list is not loaded again for nothing. */
+static void
+check_outside_changes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = idw_store_get_default_directory ();
+  g_autofree char *backup_path = g_build_filename (fx.tmpdir, "outside.idwbackup", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(IdwStore) other = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(IdwStoreEntry) entry = NULL;
+  g_autoptr(IdwPassphrase) passphrase = NULL;
+  g_autoptr(IdwBackup) backup = NULL;
+  g_autoptr(IdwBackupReport) report = NULL;
+  gsize len = 0;
+  guint loaded;
+
+  g_assert_cmpuint (count_visible_rows (), ==, 0);
+
+  /* Imported through a store of its own, as the CLI does. */
+  other = idw_store_open_sync (directory, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (fx.cred_path, &contents, &len, &error);
+  g_assert_no_error (error);
+  data = g_bytes_new_take (g_steal_pointer (&contents), len);
+  entry = idw_store_import_sync (other, data, "From the CLI", NULL, NULL, &error);
+  g_assert_no_error (error);
+  id = g_strdup (idw_store_entry_get_id (entry));
+  wait_until (visible_rows_are, GUINT_TO_POINTER (1), 10000);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_row_titled, "From the CLI"));
+
+  /* Backed up, then deleted there: the row goes. */
+  g_setenv ("IDW_BACKUP_TEST_KDF", "fast", TRUE);
+  passphrase = idw_passphrase_new ("outside changes", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (idw_backup_create_sync (NULL, backup_path, passphrase, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (idw_store_delete_sync (other, id, NULL, &error));
+  g_assert_no_error (error);
+  wait_until (visible_rows_are, GUINT_TO_POINTER (0), 10000);
+
+  /* Restored: a whole other wallet folder swapped in for the one the list
+   * came from. */
+  backup = idw_backup_open_sync (backup_path, passphrase, NULL, &error);
+  g_assert_no_error (error);
+  report = idw_backup_restore_sync (backup, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->restored->len, ==, 1);
+  wait_until (visible_rows_are, GUINT_TO_POINTER (1), 10000);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_row_titled, "From the CLI"));
+
+  /* Quiet from now on: no more loads. */
+  settle (1000);
+  loaded = fx.loaded;
+  settle (1000);
+  g_assert_cmpuint (fx.loaded, ==, loaded);
+
+  /* Gone again, for what follows. */
+  g_assert_true (idw_store_delete_sync (other, id, NULL, &error));
+  g_assert_no_error (error);
+  wait_until (visible_rows_are, GUINT_TO_POINTER (0), 10000);
+  g_unsetenv ("IDW_BACKUP_TEST_KDF");
+}
+
 /* Deleting and quitting at once (Ctrl+Q before the toast goes): the
  * deletion is carried out all the same; test_wallet() checks after the
  * app is gone. */
@@ -492,6 +564,7 @@ run_scenario (gpointer data)
   check_import_and_list ();
   card = check_card_page ();
   check_delete (card);
+  check_outside_changes ();
   delete_and_quit ();
 
   fx.done = TRUE;

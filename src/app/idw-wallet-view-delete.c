@@ -147,9 +147,19 @@ undo_toast_done_cb (gboolean undone,
   pending->undone = TRUE;
   if (self != NULL)
     {
-      gtk_widget_set_visible (pending->row, TRUE);
-      _idw_wallet_view_update_list_state (self);
+      /* The list was loaded again meanwhile (a change made elsewhere):
+       * the row hidden is gone with the old list, and the new one has
+       * none for this ID yet. */
+      gboolean in_list = gtk_widget_get_parent (pending->row) != NULL;
+
       g_hash_table_remove (self->pending, pending->id);
+      if (in_list)
+        {
+          gtk_widget_set_visible (pending->row, TRUE);
+          _idw_wallet_view_update_list_state (self);
+        }
+      else
+        idw_wallet_view_reload (self);
     }
 }
 

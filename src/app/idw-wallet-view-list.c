@@ -62,6 +62,7 @@ typedef struct
   GHashTable *has_key;
   GHashTable *key_in_tpm;
   GHashTable *key_problem;
+  char       *state;
 } LoadData;
 
 static void
@@ -72,6 +73,7 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->has_key, g_hash_table_unref);
   g_clear_pointer (&data->key_in_tpm, g_hash_table_unref);
   g_clear_pointer (&data->key_problem, g_hash_table_unref);
+  g_free (data->state);
   g_free (data);
 }
 
@@ -139,6 +141,9 @@ load_thread (GTask        *task,
       return;
     }
 
+  /* Before the listing: a change made while it runs shows as a new state
+   * (idw-wallet-view-watch.c). */
+  data->state = idw_store_get_state (data->store, NULL);
   data->entries = idw_store_list_sync (data->store, cancellable, &error);
   if (data->entries == NULL)
     {
@@ -203,6 +208,7 @@ load_cb (GObject      *source,
       self->key_in_tpm = g_steal_pointer (&data->key_in_tpm);
       g_clear_pointer (&self->key_problem, g_hash_table_unref);
       self->key_problem = g_steal_pointer (&data->key_problem);
+      _idw_wallet_view_watch (self, g_steal_pointer (&data->state));
       load_data_free (data);
       rebuild_rows (self);
     }

@@ -11,6 +11,8 @@
  *   idw-wallet-view-delete.c  deleting, with undo
  *   idw-wallet-view-status.c  revocation: an opened card's status, and
  *                             the rows' last known one
+ *   idw-wallet-view-watch.c   following changes made elsewhere (the CLI,
+ *                             another window, a restore)
  */
 #pragma once
 
@@ -55,6 +57,13 @@ struct _IdwWalletView
   gboolean              load_again;
   gboolean              pushing;
   guint                 cleanup_id;
+
+  GFileMonitor         *store_monitor;   /* the store's folder */
+  GFileMonitor         *parent_monitor;  /* the folder holding the wallet's */
+  char                 *wallet_folder_name;
+  char                 *store_state;     /* idw_store_get_state() at the last load */
+  guint                 watch_id;
+  gboolean              folder_swapped;
 
   GtkFileChooserNative *import_chooser;
   IdwStatusFetcher     *status_fetcher;
@@ -110,5 +119,12 @@ void           _idw_wallet_view_load_row_status   (IdwWalletView  *self,
  * updates the page and the card's row. */
 void           _idw_wallet_view_check_card_status (IdwWalletView  *self,
                                                    IdwCardPage    *page);
+
+/* idw-wallet-view-watch.c */
+/* The list was loaded at @state (taken): watch the store's folder from
+ * now on and reload when it changes. */
+void           _idw_wallet_view_watch             (IdwWalletView  *self,
+                                                   char           *state);
+void           _idw_wallet_view_unwatch           (IdwWalletView  *self);
 
 G_END_DECLS

@@ -397,6 +397,7 @@ idw_wallet_view_dispose (GObject *object)
   idw_wallet_view_flush_deletions (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->cleanup_id, g_source_remove);
+  _idw_wallet_view_unwatch (self);
   _idw_wallet_view_dispose_import (self);
   /* The template's root is the bin's child: AdwBin must unparent it, or it
    * keeps a dangling pointer (gtk_widget_dispose_template() would do it). */

@@ -24,6 +24,7 @@
 
 #include "idw-cbor.h"
 #include "idw-error.h"
+#include "idw-folder-state-private.h"
 #include "idw-store.h"
 #include "idw-store-private.h"
 
@@ -250,6 +251,27 @@ idw_store_get_directory (IdwStore *self)
   g_return_val_if_fail (IDW_IS_STORE (self), NULL);
 
   return self->directory;
+}
+
+/**
+ * idw_store_get_state:
+ * @self: a store
+ * @error: return location for an error
+ *
+ * Reads the names and metadata of the store's files, not their contents:
+ * cheap enough to ask whenever the folder may have changed.
+ *
+ * Returns: (transfer full): a token ("none" while the folder does not
+ *   exist) that differs from the one before whenever a record was added,
+ *   replaced or removed since; %NULL with IDW_ERROR_IO.
+ */
+char *
+idw_store_get_state (IdwStore  *self,
+                     GError   **error)
+{
+  g_return_val_if_fail (IDW_IS_STORE (self), NULL);
+
+  return _idw_folder_state (self->directory, NULL, error);
 }
 
 /**

@@ -62,6 +62,11 @@ IdwStore       *idw_store_new                   (const char           *directory
                                                  IdwWalletKey         *wallet_key,
                                                  GError              **error);
 const char     *idw_store_get_directory         (IdwStore             *self);
+/* A token that changes whenever a credential is added, replaced or
+ * removed, by this process or another (the CLI, another window):
+ * compare it with the last one to tell whether to list the store again. */
+char           *idw_store_get_state             (IdwStore             *self,
+                                                 GError              **error);
 
 IdwStore       *idw_store_open_sync             (const char           *directory,
                                                  GCancellable         *cancellable,
