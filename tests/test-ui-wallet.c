@@ -522,6 +522,35 @@ check_outside_changes (void)
   settle (1000);
   g_assert_cmpuint (fx.loaded, ==, loaded);
 
+  /* Deleted here, renamed elsewhere while Undo is offered (the list is
+   * made again without the hidden row), then undone: the ID is back, with
+   * the name given elsewhere. */
+  {
+    g_autoptr(IdwStoreEntry) outside = NULL;
+    IdwCardPage *card;
+    GtkWidget *undo = NULL;
+
+    idw_wallet_view_open_card (fx.view, id);
+    wait_until (visible_page_is_card, NULL, 5000);
+    card = IDW_CARD_PAGE (idw_wallet_view_get_visible_page (fx.view));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.delete", NULL));
+    g_assert_cmpuint (count_visible_rows (), ==, 0);
+    wait_until (undo_button_shown, &undo, 20000);
+    outside = idw_store_load_sync (other, id, NULL, &error);
+    g_assert_no_error (error);
+    loaded = fx.loaded;
+    g_assert_true (idw_store_set_nickname_sync (other, outside, "Renamed Elsewhere", NULL, &error));
+    g_assert_no_error (error);
+    wait_until (loaded_at_least, GUINT_TO_POINTER (loaded + 1), 10000);
+    g_assert_cmpuint (count_visible_rows (), ==, 0);
+    undo = NULL;
+    wait_until (undo_button_shown, &undo, 5000);
+    g_signal_emit_by_name (undo, "clicked");
+    wait_until (visible_rows_are, GUINT_TO_POINTER (1), 10000);
+    g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_row_titled, "Renamed Elsewhere"));
+    settle (1200);
+  }
+
   /* Gone again, for what follows. */
   g_assert_true (idw_store_delete_sync (other, id, NULL, &error));
   g_assert_no_error (error);
