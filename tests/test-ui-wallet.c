@@ -551,10 +551,17 @@ check_outside_changes (void)
     settle (1200);
   }
 
-  /* Gone again, for what follows. */
+  /* Deleted elsewhere while its card is open: back to the list, saying
+   * why (and gone for what follows). */
+  idw_wallet_view_open_card (fx.view, id);
+  wait_until (visible_page_is_card, NULL, 5000);
   g_assert_true (idw_store_delete_sync (other, id, NULL, &error));
   g_assert_no_error (error);
   wait_until (visible_rows_are, GUINT_TO_POINTER (0), 10000);
+  g_assert_null (idw_wallet_view_get_visible_page (fx.view));
+  g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_label_with,
+                                 "The ID was removed from the wallet by another window or command"));
+  settle (1200);
   g_unsetenv ("IDW_BACKUP_TEST_KDF");
 }
 

@@ -211,6 +211,7 @@ load_cb (GObject      *source,
       _idw_wallet_view_watch (self, g_steal_pointer (&data->state));
       load_data_free (data);
       rebuild_rows (self);
+      _idw_wallet_view_leave_removed_card (self);
     }
 
   if (self->load_again)

@@ -126,5 +126,7 @@ void           _idw_wallet_view_check_card_status (IdwWalletView  *self,
 void           _idw_wallet_view_watch             (IdwWalletView  *self,
                                                    char           *state);
 void           _idw_wallet_view_unwatch           (IdwWalletView  *self);
+/* After a load: leaves a card page whose ID is no longer in the store. */
+void           _idw_wallet_view_leave_removed_card (IdwWalletView *self);
 
 G_END_DECLS

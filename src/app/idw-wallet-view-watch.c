@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "idw-wallet-view-private.h"
 
 /* Events come in bursts (a write is a temporary file, then a rename). */
@@ -143,6 +145,31 @@ _idw_wallet_view_watch (IdwWalletView *self,
       g_free (self->wallet_folder_name);
       self->wallet_folder_name = g_path_get_basename (wallet_folder);
       self->parent_monitor = monitor_folder (parent, G_CALLBACK (parent_changed_cb), self);
+    }
+}
+
+/* Called when the list was loaded again: an ID whose card (and present
+ * page) is open may have been deleted elsewhere meanwhile. Its page would
+ * show what no longer exists and fail to present: back to the list, with
+ * a word of why. */
+void
+_idw_wallet_view_leave_removed_card (IdwWalletView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->leaflet));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *id;
+
+      if (!IDW_IS_CARD_PAGE (child))
+        continue;
+      id = idw_card_page_get_id (IDW_CARD_PAGE (child));
+      if (_idw_wallet_view_find_entry (self, id) != NULL || g_hash_table_contains (self->pending, id))
+        continue;
+
+      self->core->go_back_to_list (self);
+      self->core->add_toast (self, adw_toast_new (_("The ID was removed from the wallet by another window or command")));
+      return;
     }
 }
 
