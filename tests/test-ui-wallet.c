@@ -559,8 +559,7 @@ check_outside_changes (void)
   g_assert_no_error (error);
   wait_until (visible_rows_are, GUINT_TO_POINTER (0), 10000);
   g_assert_null (idw_wallet_view_get_visible_page (fx.view));
-  g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_label_with,
-                                 "The ID was removed from the wallet by another window or command"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (fx.window), is_label_with, "ID deleted in another window"));
   settle (1200);
   g_unsetenv ("IDW_BACKUP_TEST_KDF");
 }

@@ -168,7 +168,7 @@ _idw_wallet_view_leave_removed_card (IdwWalletView *self)
         continue;
 
       self->core->go_back_to_list (self);
-      self->core->add_toast (self, adw_toast_new (_("The ID was removed from the wallet by another window or command")));
+      self->core->add_toast (self, adw_toast_new (_("ID deleted in another window")));
       return;
     }
 }
