@@ -293,6 +293,45 @@ test_empty (Fixture       *f,
   g_assert_cmpstr (idw_history_get_directory (f->history), ==, f->dir);
 }
 
+/* The folder's state token: new after each write (append, delete,
+ * clear) by any object on the folder, the same while nothing is written,
+ * and "none" before the folder exists. */
+static void
+test_state (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(IdwHistoryEntry) a = qr_entry (60);
+  g_autoptr(IdwHistory) other = idw_history_new (f->dir, f->key);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (f->dir, "not-there", NULL);
+  g_autofree char *s0 = idw_history_get_state (f->dir, &error);
+  g_autofree char *s1 = NULL;
+  g_autofree char *s2 = NULL;
+  g_autofree char *s3 = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *none = NULL;
+
+  g_assert_no_error (error);
+  append_ok (other, a);
+  s1 = idw_history_get_state (f->dir, &error);
+  again = idw_history_get_state (f->dir, &error);
+  g_assert_cmpstr (s1, !=, s0);
+  g_assert_cmpstr (again, ==, s1);
+  g_assert_true (idw_history_delete_sync (other, idw_history_entry_get_id (a), NULL, &error));
+  g_assert_no_error (error);
+  s2 = idw_history_get_state (f->dir, &error);
+  g_assert_cmpstr (s2, !=, s1);
+  append_ok (other, a);
+  g_assert_true (idw_history_clear_sync (other, NULL, &error));
+  g_assert_no_error (error);
+  s3 = idw_history_get_state (f->dir, &error);
+  g_assert_cmpstr (s3, !=, s2);
+
+  none = idw_history_get_state (missing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (none, ==, "none");
+}
+
 static void
 test_order (Fixture       *f,
             gconstpointer  data)
@@ -1418,6 +1457,7 @@ main (int   argc,
 
   ADD ("/history/empty", test_empty);
   ADD ("/history/order", test_order);
+  ADD ("/history/state", test_state);
   ADD ("/history/fields-kept", test_fields_kept);
   ADD ("/history/files", test_files);
   ADD ("/history/fresh-nonce", test_fresh_nonce);

@@ -583,6 +583,32 @@ check_history_window (const char *id,
     wait_rows (window, 3);
   }
 
+  /* Recorded by the CLI while the window is open: shown, and then the
+   * window is quiet (it does not read the history again and again). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IdwWalletKey) key = idw_keystore_get_wallet_key_sync (NULL, &error);
+    g_autoptr(IdwHistory) cli = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    const char *elements[] = { "org.iso.18013.5.1/age_over_18", NULL };
+    g_autoptr(IdwHistoryEntry) entry = NULL;
+    guint loads;
+
+    g_assert_no_error (error);
+    /* The read the deletion started is over. */
+    ui_iterate_for (1000);
+    cli = idw_history_new (NULL, key);
+    entry = idw_history_entry_new (now, id, "Mobile driving licence, Zhang Wei", "org.iso.18013.5.1.mDL",
+                                   elements, IDW_HISTORY_CHANNEL_TEXT, NULL, IDW_HISTORY_OUTCOME_SHARED);
+    g_assert_true (idw_history_append_sync (cli, entry, NULL, &error));
+    g_assert_no_error (error);
+    wait_rows (window, 4);
+    ui_iterate_for (500);
+    loads = history_loads;
+    ui_iterate_for (1000);
+    g_assert_cmpuint (history_loads, ==, loads);
+  }
+
   /* Clear History…, confirmed: empty, in the file too. */
   {
     GtkWidget *dialog = NULL;

@@ -6,7 +6,11 @@
  * IdwHistoryService and draws it again whenever the service says it
  * changed, the filter changes or recording is switched. Deleting hides the
  * entry at once and deletes it when its Undo toast goes; entries waiting
- * so stay hidden across redraws.
+ * so stay hidden across redraws. The history's folder is watched too, for
+ * what the CLI records while the window is open: a short while after the
+ * last change the folder's state is compared with the one the history was
+ * read at, and it is read again when they differ (so the app's own writes,
+ * which the service announces, are not read twice).
  */
 #include "config.h"
 
@@ -34,6 +38,9 @@ struct _IdwHistoryWindow
   GPtrArray            *day_groups;   /* the AdwPreferencesGroup of each day shown */
   gboolean              updating_filter;
   GtkFileChooserNative *export_chooser;
+  GFileMonitor         *monitor;      /* the history's folder */
+  char                 *state;        /* idw_history_get_state() at the last read */
+  guint                 watch_id;
 
   AdwWindowTitle       *window_title;
   GtkDropDown          *filter_dropdown;
@@ -462,12 +469,59 @@ listed_cb (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
 }
 
+static void reload (IdwHistoryWindow *self);
+
+/* Events come in bursts (a temporary file, then a rename). */
+#define SETTLE_MS 200
+
+static gboolean
+check_state (gpointer user_data)
+{
+  IdwHistoryWindow *self = user_data;
+  g_autofree char *state = idw_history_get_state (NULL, NULL);
+
+  self->watch_id = 0;
+  if (state == NULL || g_strcmp0 (state, self->state) != 0)
+    reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+folder_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other_file,
+                   GFileMonitorEvent  event,
+                   IdwHistoryWindow  *self)
+{
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  g_clear_handle_id (&self->watch_id, g_source_remove);
+  self->watch_id = g_timeout_add (SETTLE_MS, check_state, self);
+}
+
+/* Takes the folder's state before it is read, and watches the folder as it
+ * is now (a restore may have swapped the one watched before). */
+static void
+watch_folder (IdwHistoryWindow *self)
+{
+  g_autofree char *directory = idw_history_get_default_directory ();
+
+  g_free (self->state);
+  self->state = idw_history_get_state (directory, NULL);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  self->monitor = idw_ui_monitor_folder (directory, G_CALLBACK (folder_changed_cb), self);
+}
+
 static void
 reload (IdwHistoryWindow *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->watch_id, g_source_remove);
+  watch_folder (self);
 
   /* A spinner the first time only: afterwards the old list stays until
    * the new one is there. */
@@ -780,6 +834,10 @@ idw_history_window_dispose (GObject *object)
   if (self->export_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
   g_clear_object (&self->export_chooser);
+  g_clear_handle_id (&self->watch_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_HISTORY_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->service);
@@ -798,6 +856,7 @@ idw_history_window_finalize (GObject *object)
   g_clear_pointer (&self->day_groups, g_ptr_array_unref);
   g_free (self->filter);
   g_free (self->filter_name);
+  g_free (self->state);
 
   G_OBJECT_CLASS (idw_history_window_parent_class)->finalize (object);
 }

@@ -604,6 +604,25 @@ private_text_saved_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+GFileMonitor *
+idw_ui_monitor_folder (const char *path,
+                       GCallback   changed,
+                       gpointer    instance)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GFileMonitor *monitor;
+
+  monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (monitor == NULL)
+    {
+      g_debug ("Cannot watch “%s”: %s", path, error->message);
+      return NULL;
+    }
+  g_signal_connect_object (monitor, "changed", changed, instance, 0);
+  return monitor;
+}
+
 /**
  * idw_ui_save_private_text:
  * @file: where to write

@@ -48,6 +48,13 @@ void        idw_ui_announce                (GtkWidget     *widget,
 void        idw_ui_save_private_text       (GFile         *file,
                                             char          *text,
                                             GTask         *task);
+/* A monitor of the folder @path (it need not exist yet), renames reported
+ * as such, calling @changed (GFileMonitor::changed) on @instance for as
+ * long as it lives; NULL when the folder cannot be watched, which is said
+ * at debug level (the caller then stays as fresh as its last read). */
+GFileMonitor *idw_ui_monitor_folder        (const char    *path,
+                                            GCallback      changed,
+                                            gpointer       instance);
 /* Shows @toast (transfer full) on the toast overlay nearest above
  * @widget (or @widget itself), and has a screen reader say it: pages talk
  * to no window, whichever holds them. */

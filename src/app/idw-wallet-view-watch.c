@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "idw-ui-util.h"
 #include "idw-wallet-view-private.h"
 
 /* Events come in bursts (a write is a temporary file, then a rename). */
@@ -97,26 +98,6 @@ parent_changed_cb (GFileMonitor      *monitor,
   schedule_check (self);
 }
 
-static GFileMonitor *
-monitor_folder (const char *path,
-                GCallback   callback,
-                gpointer    user_data)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  GFileMonitor *monitor;
-
-  monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  if (monitor == NULL)
-    {
-      /* Without it the list is as fresh as the last reload, as before. */
-      g_debug ("Cannot watch “%s”: %s", path, error->message);
-      return NULL;
-    }
-  g_signal_connect_object (monitor, "changed", callback, user_data, 0);
-  return monitor;
-}
-
 /* Called when the list was loaded, at @state: the store's folder may be
  * another one than before (a restore swapped it in), so its monitor is
  * made again. */
@@ -135,7 +116,7 @@ _idw_wallet_view_watch (IdwWalletView *self,
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
   g_clear_object (&self->store_monitor);
-  self->store_monitor = monitor_folder (directory, G_CALLBACK (store_folder_changed_cb), self);
+  self->store_monitor = idw_ui_monitor_folder (directory, G_CALLBACK (store_folder_changed_cb), self);
 
   if (self->parent_monitor == NULL)
     {
@@ -144,7 +125,7 @@ _idw_wallet_view_watch (IdwWalletView *self,
 
       g_free (self->wallet_folder_name);
       self->wallet_folder_name = g_path_get_basename (wallet_folder);
-      self->parent_monitor = monitor_folder (parent, G_CALLBACK (parent_changed_cb), self);
+      self->parent_monitor = idw_ui_monitor_folder (parent, G_CALLBACK (parent_changed_cb), self);
     }
 }
 

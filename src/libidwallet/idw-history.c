@@ -32,6 +32,7 @@
 
 #include "idw-cbor.h"
 #include "idw-error.h"
+#include "idw-folder-state-private.h"
 #include "idw-history.h"
 #include "idw-history-private.h"
 #include "idw-store-private.h"
@@ -94,6 +95,25 @@ char *
 idw_history_get_default_directory (void)
 {
   return g_build_filename (g_get_user_data_dir (), "id-wallet", "history", NULL);
+}
+
+/**
+ * idw_history_get_state:
+ * @directory: (nullable): the history's folder, the default when %NULL
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): a token that differs from the one before
+ *   whenever the history file was written since; %NULL with IDW_ERROR_IO.
+ */
+char *
+idw_history_get_state (const char  *directory,
+                       GError     **error)
+{
+  g_autofree char *fallback = NULL;
+
+  if (directory == NULL)
+    directory = fallback = idw_history_get_default_directory ();
+  return _idw_folder_state (directory, NULL, error);
 }
 
 /**

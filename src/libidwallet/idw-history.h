@@ -95,6 +95,12 @@ G_DECLARE_FINAL_TYPE (IdwHistory, idw_history, IDW, HISTORY, GObject)
 
 /* `$XDG_DATA_HOME/id-wallet/history` (transfer full). */
 char            *idw_history_get_default_directory (void);
+/* A token over the history's folder @directory (NULL: the default) that
+ * changes whenever the history is written, by this process or another
+ * (the CLI): its names and their metadata, never the contents
+ * (transfer full; "none" while there is no folder). Errors: IDW_ERROR_IO. */
+char            *idw_history_get_state        (const char       *directory,
+                                               GError          **error);
 
 /* A history in @directory (NULL: the default) under @wallet_key. */
 IdwHistory      *idw_history_new              (const char       *directory,
