@@ -208,10 +208,11 @@ load_cb (GObject      *source,
       self->key_in_tpm = g_steal_pointer (&data->key_in_tpm);
       g_clear_pointer (&self->key_problem, g_hash_table_unref);
       self->key_problem = g_steal_pointer (&data->key_problem);
-      _idw_wallet_view_watch (self, g_steal_pointer (&data->state));
+      /* What idw-wallet-view-watch.c compares the folder with. */
+      g_free (self->store_state);
+      self->store_state = g_steal_pointer (&data->state);
       load_data_free (data);
       rebuild_rows (self);
-      _idw_wallet_view_leave_removed_card (self);
     }
 
   if (self->load_again)

@@ -61,7 +61,7 @@ struct _IdwWalletView
   GFileMonitor         *store_monitor;   /* the store's folder */
   GFileMonitor         *parent_monitor;  /* the folder holding the wallet's */
   char                 *wallet_folder_name;
-  char                 *store_state;     /* idw_store_get_state() at the last load */
+  char                 *store_state;     /* idw_store_get_state() the last load listed */
   guint                 watch_id;
   gboolean              folder_swapped;
 
@@ -121,12 +121,9 @@ void           _idw_wallet_view_check_card_status (IdwWalletView  *self,
                                                    IdwCardPage    *page);
 
 /* idw-wallet-view-watch.c */
-/* The list was loaded at @state (taken): watch the store's folder from
- * now on and reload when it changes. */
-void           _idw_wallet_view_watch             (IdwWalletView  *self,
-                                                   char           *state);
+/* From now on, each time the list was loaded: watch the store's folder,
+ * reload when it changes, and leave a card whose ID is gone. */
+void           _idw_wallet_view_init_watch        (IdwWalletView  *self);
 void           _idw_wallet_view_unwatch           (IdwWalletView  *self);
-/* After a load: leaves a card page whose ID is no longer in the store. */
-void           _idw_wallet_view_leave_removed_card (IdwWalletView *self);
 
 G_END_DECLS

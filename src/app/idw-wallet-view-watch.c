@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The store's folder can change under a running app: the CLI imports or
- * deletes an ID, another window does, a restore swaps the whole wallet
- * folder for another (idw-backup-restore.c). Two file monitors see it, one
+ * The store's folder can change under a running app: the CLI imports an
+ * ID, another window deletes one, a restore swaps the whole wallet folder
+ * for another (idw-backup-restore.c). Each time the list was loaded
+ * ("loaded"), the folders are watched anew. Two file monitors see it, one
  * on the store's folder and one on the folder that holds the wallet's
  * (a swap replaces the folder the first one watches); a short while after
  * the last event the store's state token (idw_store_get_state()) is
@@ -98,21 +99,13 @@ parent_changed_cb (GFileMonitor      *monitor,
   schedule_check (self);
 }
 
-/* Called when the list was loaded, at @state: the store's folder may be
- * another one than before (a restore swapped it in), so its monitor is
- * made again. */
-void
-_idw_wallet_view_watch (IdwWalletView *self,
-                        char          *state)
+/* The store's folder may be another one than at the last load (a restore
+ * swapped it in), so its monitor is made again. */
+static void
+watch_folders (IdwWalletView *self)
 {
-  const char *directory;
+  const char *directory = idw_store_get_directory (self->store);
 
-  g_free (self->store_state);
-  self->store_state = state;
-  if (self->store == NULL)
-    return;
-
-  directory = idw_store_get_directory (self->store);
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
   g_clear_object (&self->store_monitor);
@@ -129,12 +122,11 @@ _idw_wallet_view_watch (IdwWalletView *self,
     }
 }
 
-/* Called when the list was loaded again: an ID whose card (and present
- * page) is open may have been deleted elsewhere meanwhile. Its page would
- * show what no longer exists and fail to present: back to the list, with
- * a word of why. */
-void
-_idw_wallet_view_leave_removed_card (IdwWalletView *self)
+/* An ID whose card (and present page) is open may have been deleted
+ * elsewhere meanwhile. Its page would show what no longer exists and fail
+ * to present: back to the list, with a word of why. */
+static void
+leave_removed_card (IdwWalletView *self)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->leaflet));
        child != NULL;
@@ -152,6 +144,21 @@ _idw_wallet_view_leave_removed_card (IdwWalletView *self)
       self->core->add_toast (self, adw_toast_new (_("ID deleted in another window")));
       return;
     }
+}
+
+static void
+loaded_cb (IdwWalletView *self)
+{
+  if (self->store == NULL)
+    return;
+  watch_folders (self);
+  leave_removed_card (self);
+}
+
+void
+_idw_wallet_view_init_watch (IdwWalletView *self)
+{
+  g_signal_connect (self, "loaded", G_CALLBACK (loaded_cb), NULL);
 }
 
 void

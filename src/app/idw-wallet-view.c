@@ -497,6 +497,7 @@ idw_wallet_view_init (IdwWalletView *self)
 
   /* Credential files dropped on the view. */
   _idw_wallet_view_init_import (self);
+  _idw_wallet_view_init_watch (self);
 
   idw_wallet_view_reload (self);
 }
