@@ -411,19 +411,6 @@ idw_wallet_view_get_rows (IdwWalletView *self)
   return gtk_widget_observe_children (GTK_WIDGET (self->cards_list));
 }
 
-GtkWidget *
-_idw_wallet_view_find_row (IdwWalletView *self,
-                           const char    *id)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_strcmp0 (idw_credential_row_get_id (IDW_CREDENTIAL_ROW (child)), id) == 0)
-      return child;
-
-  return NULL;
-}
-
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "idw-card-page.h"
+#include "idw-credential-row.h"
 #include "idw-wallet-view.h"
 
 G_BEGIN_DECLS
@@ -77,6 +78,21 @@ struct _IdwWalletView
   GtkListBox           *damaged_list;
 };
 
+/* The list's row for the ID @id, or NULL: a look at the list box, which
+ * the status and deletion files need as much as the list's own. */
+static inline GtkWidget *
+_idw_wallet_view_find_row (IdwWalletView *self,
+                           const char    *id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (idw_credential_row_get_id (IDW_CREDENTIAL_ROW (child)), id) == 0)
+      return child;
+
+  return NULL;
+}
+
 /* idw-wallet-view-list.c */
 void           _idw_wallet_view_class_init_list   (GtkWidgetClass *widget_class);
 /* @store, or the default store opened (in a worker thread). */
@@ -93,8 +109,6 @@ gboolean       _idw_wallet_view_has_key           (IdwWalletView  *self,
 gboolean       _idw_wallet_view_key_in_tpm        (IdwWalletView  *self,
                                                    const char     *id);
 const char    *_idw_wallet_view_key_problem       (IdwWalletView  *self,
-                                                   const char     *id);
-GtkWidget     *_idw_wallet_view_find_row          (IdwWalletView  *self,
                                                    const char     *id);
 /* The list, the empty page or the error page, after rows came or went. */
 void           _idw_wallet_view_update_list_state (IdwWalletView  *self);
