@@ -318,14 +318,6 @@ copy_tree (const char    *from,
   return fsync_path (to, TRUE, error);
 }
 
-/* g_ptr_array_sort() of file names: it passes pointers to the elements. */
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* Removes @path and all under it, never following a link. */
 static void
 delete_tree (const char *path)
@@ -464,7 +456,7 @@ place_leftovers (Place      *place,
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, prefix))
       g_ptr_array_add (paths, g_build_filename (place->parent, name, NULL));
-  g_ptr_array_sort (paths, compare_names);
+  g_ptr_array_sort (paths, _idw_compare_names);
   return paths;
 }
 

@@ -1,4 +1,4 @@
-/* idw-folder-state-private.h: telling that a folder changed
+/* idw-folder-state-private.h: telling that a folder changed; sorting names
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,5 +18,10 @@ G_BEGIN_DECLS
 char *_idw_folder_state (const char  *folder,
                          const char  *skip,
                          GError     **error);
+
+/* For g_ptr_array_sort() of an array of file names or paths: byte order.
+ * (It passes pointers to the elements, so never g_strcmp0 itself.) */
+int   _idw_compare_names (gconstpointer a,
+                          gconstpointer b);
 
 G_END_DECLS

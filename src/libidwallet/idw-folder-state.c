@@ -1,4 +1,4 @@
-/* idw-folder-state.c: telling that a folder changed
+/* idw-folder-state.c: telling that a folder changed; sorting names
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,9 +13,9 @@
 #include "idw-error.h"
 #include "idw-folder-state-private.h"
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+int
+_idw_compare_names (gconstpointer a,
+                    gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
@@ -46,7 +46,7 @@ add_folder_state (GChecksum   *state,
   while ((name = g_dir_read_name (dir)) != NULL)
     if (rel[0] != '\0' || g_strcmp0 (name, skip) != 0)
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, _idw_compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {

@@ -28,6 +28,7 @@
 #include <json-glib/json-glib.h>
 
 #include "idw-error.h"
+#include "idw-folder-state-private.h"
 #include "idw-read-file-private.h"
 #include "idw-trust-store-private.h"
 
@@ -307,13 +308,6 @@ read_list_meta (const char  *folder,
   return meta;
 }
 
-static int
-compare_paths (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 /* The folders under lists/ that may hold a list, sorted; hidden ones are
  * being removed. */
 static GPtrArray *
@@ -338,7 +332,7 @@ list_folders (IdwTrustStore *self)
         g_ptr_array_add (folders, g_steal_pointer (&path));
     }
 
-  g_ptr_array_sort (folders, compare_paths);
+  g_ptr_array_sort (folders, _idw_compare_names);
   return g_steal_pointer (&folders);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "idw-error.h"
+#include "idw-folder-state-private.h"
 #include "idw-trust-store-private.h"
 
 #define FINGERPRINT_HEX_LENGTH 64
@@ -140,13 +141,6 @@ compare_entries (gconstpointer a,
   return cmp != 0 ? cmp : strcmp (ea->fingerprint, eb->fingerprint);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 /* Every readable certificate file (element-type TrustEntry), sorted, with
  * one entry per fingerprint: an anchor added one by one comes before the
  * same certificate in a list, and lists in folder-name order. Another copy
@@ -198,7 +192,7 @@ read_entries (IdwTrustStore  *self,
     }
   /* Which copy of a certificate is the anchor does not depend on the
    * order the file system lists files in. */
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, _idw_compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
