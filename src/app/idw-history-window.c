@@ -40,7 +40,6 @@ struct _IdwHistoryWindow
   GtkFileChooserNative *export_chooser;
   GFileMonitor         *monitor;      /* the history's folder */
   char                 *state;        /* idw_history_get_state() at the last read */
-  guint                 watch_id;
 
   AdwWindowTitle       *window_title;
   GtkDropDown          *filter_dropdown;
@@ -471,32 +470,15 @@ listed_cb (GObject      *source,
 
 static void reload (IdwHistoryWindow *self);
 
-/* Events come in bursts (a temporary file, then a rename). */
-#define SETTLE_MS 200
-
-static gboolean
-check_state (gpointer user_data)
+/* Called once the history's folder is quiet again after a change. */
+static void
+folder_settled (gpointer instance)
 {
-  IdwHistoryWindow *self = user_data;
+  IdwHistoryWindow *self = instance;
   g_autofree char *state = idw_history_get_state (NULL, NULL);
 
-  self->watch_id = 0;
   if (state == NULL || g_strcmp0 (state, self->state) != 0)
     reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-folder_changed_cb (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   IdwHistoryWindow  *self)
-{
-  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-  g_clear_handle_id (&self->watch_id, g_source_remove);
-  self->watch_id = g_timeout_add (SETTLE_MS, check_state, self);
 }
 
 /* Takes the folder's state before it is read, and watches the folder as it
@@ -511,7 +493,7 @@ watch_folder (IdwHistoryWindow *self)
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
-  self->monitor = idw_ui_monitor_folder (directory, G_CALLBACK (folder_changed_cb), self);
+  self->monitor = idw_ui_monitor_folder (directory, NULL, folder_settled, self);
 }
 
 static void
@@ -520,7 +502,6 @@ reload (IdwHistoryWindow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_handle_id (&self->watch_id, g_source_remove);
   watch_folder (self);
 
   /* A spinner the first time only: afterwards the old list stays until
@@ -834,7 +815,6 @@ idw_history_window_dispose (GObject *object)
   if (self->export_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
   g_clear_object (&self->export_chooser);
-  g_clear_handle_id (&self->watch_id, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);

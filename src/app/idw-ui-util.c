@@ -604,14 +604,72 @@ private_text_saved_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+typedef struct
+{
+  GWeakRef   instance;
+  void     (*settled) (gpointer instance);
+  char      *name;
+  guint      timeout_id;
+} FolderWatch;
+
+static void
+folder_watch_free (gpointer data,
+                   GClosure *closure)
+{
+  FolderWatch *watch = data;
+
+  g_clear_handle_id (&watch->timeout_id, g_source_remove);
+  g_weak_ref_clear (&watch->instance);
+  g_free (watch->name);
+  g_free (watch);
+}
+
+static gboolean
+folder_settled_cb (gpointer data)
+{
+  FolderWatch *watch = data;
+  g_autoptr(GObject) instance = g_weak_ref_get (&watch->instance);
+
+  watch->timeout_id = 0;
+  if (instance != NULL)
+    watch->settled (instance);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+file_is_named (GFile      *file,
+               const char *name)
+{
+  g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
+
+  return g_strcmp0 (basename, name) == 0;
+}
+
+static void
+folder_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other_file,
+                   GFileMonitorEvent  event,
+                   FolderWatch       *watch)
+{
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  if (watch->name != NULL && !file_is_named (file, watch->name) && !file_is_named (other_file, watch->name))
+    return;
+  g_clear_handle_id (&watch->timeout_id, g_source_remove);
+  watch->timeout_id = g_timeout_add (IDW_UI_FOLDER_SETTLE_MS, folder_settled_cb, watch);
+}
+
 GFileMonitor *
-idw_ui_monitor_folder (const char *path,
-                       GCallback   changed,
-                       gpointer    instance)
+idw_ui_monitor_folder (const char  *path,
+                       const char  *name,
+                       void       (*settled) (gpointer instance),
+                       gpointer     instance)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   GFileMonitor *monitor;
+  FolderWatch *watch;
 
   monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
   if (monitor == NULL)
@@ -619,7 +677,12 @@ idw_ui_monitor_folder (const char *path,
       g_debug ("Cannot watch “%s”: %s", path, error->message);
       return NULL;
     }
-  g_signal_connect_object (monitor, "changed", changed, instance, 0);
+  watch = g_new0 (FolderWatch, 1);
+  g_weak_ref_init (&watch->instance, instance);
+  watch->settled = settled;
+  watch->name = g_strdup (name);
+  /* The watch, and its timeout, go with the monitor. */
+  g_signal_connect_data (monitor, "changed", G_CALLBACK (folder_changed_cb), watch, folder_watch_free, 0);
   return monitor;
 }
 

@@ -48,12 +48,17 @@ void        idw_ui_announce                (GtkWidget     *widget,
 void        idw_ui_save_private_text       (GFile         *file,
                                             char          *text,
                                             GTask         *task);
-/* A monitor of the folder @path (it need not exist yet), renames reported
- * as such, calling @changed (GFileMonitor::changed) on @instance for as
- * long as it lives; NULL when the folder cannot be watched, which is said
- * at debug level (the caller then stays as fresh as its last read). */
+/* Watches the folder @path (it need not exist yet) for changes made by
+ * anyone: @settled (@instance) is called once things are quiet again,
+ * IDW_UI_FOLDER_SETTLE_MS after the last change (a write is a temporary
+ * file, then a rename), never after @instance is gone; with @name, only
+ * changes to the entry of that name count. Returns the monitor, or NULL
+ * when the folder cannot be watched, which is said at debug level (the
+ * caller then stays as fresh as its last read). */
+#define IDW_UI_FOLDER_SETTLE_MS 200
 GFileMonitor *idw_ui_monitor_folder        (const char    *path,
-                                            GCallback      changed,
+                                            const char    *name,
+                                            void         (*settled) (gpointer instance),
                                             gpointer       instance);
 /* Shows @toast (transfer full) on the toast overlay nearest above
  * @widget (or @widget itself), and has a screen reader say it: pages talk

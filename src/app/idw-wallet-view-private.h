@@ -60,11 +60,9 @@ struct _IdwWalletView
   guint                 cleanup_id;
 
   GFileMonitor         *store_monitor;   /* the store's folder */
-  GFileMonitor         *parent_monitor;  /* the folder holding the wallet's */
-  char                 *wallet_folder_name;
+  GFileMonitor         *wallet_monitor;  /* the wallet's folder, in the one holding it */
   char                 *store_state;     /* idw_store_get_state() the last load listed */
-  guint                 watch_id;
-  gboolean              folder_swapped;
+  gboolean              check_after_load;
 
   GtkFileChooserNative *import_chooser;
   IdwStatusFetcher     *status_fetcher;

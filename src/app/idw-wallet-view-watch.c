@@ -4,14 +4,14 @@
  *
  * The store's folder can change under a running app: the CLI imports an
  * ID, another window deletes one, a restore swaps the whole wallet folder
- * for another (idw-backup-restore.c). Each time the list was loaded
- * ("loaded"), the folders are watched anew. Two file monitors see it, one
- * on the store's folder and one on the folder that holds the wallet's
- * (a swap replaces the folder the first one watches); a short while after
- * the last event the store's state token (idw_store_get_state()) is
- * compared with the one the list was loaded at, and the list is loaded
- * again only when they differ. So the app's own writes, which reload the
- * list themselves, cost one look at the folder's names and nothing more.
+ * for another (idw-backup-restore.c). From the first load on ("loaded"),
+ * two file monitors see it: one on the store's folder, and one on the
+ * folder that holds the wallet's, for a swap, after which the store's
+ * folder is watched anew. Once the folder is quiet again, the store's
+ * state token (idw_store_get_state()) is compared with the one the list
+ * was loaded at, and the list is loaded again only when they differ. So
+ * the app's own writes, which reload the list themselves, cost one look at
+ * the folder's names and nothing more.
  */
 #include "config.h"
 
@@ -20,106 +20,70 @@
 #include "idw-ui-util.h"
 #include "idw-wallet-view-private.h"
 
-/* Events come in bursts (a write is a temporary file, then a rename). */
-#define SETTLE_MS 200
-
-static gboolean
-check_state (gpointer user_data)
+/* Called once the store's folder is quiet again after a change. */
+static void
+store_folder_settled (gpointer instance)
 {
-  IdwWalletView *self = user_data;
+  IdwWalletView *self = instance;
   g_autoptr(GError) error = NULL;
   g_autofree char *state = NULL;
 
-  self->watch_id = 0;
   if (self->store == NULL)
-    return G_SOURCE_REMOVE;
+    return;
 
   /* A load running now may have read the folder before the change: look
-   * again once it is done. */
+   * again once it is done (loaded_cb). */
   if (self->loading)
     {
-      self->watch_id = g_timeout_add (SETTLE_MS, check_state, self);
-      return G_SOURCE_REMOVE;
+      self->check_after_load = TRUE;
+      return;
     }
 
   state = idw_store_get_state (self->store, &error);
   if (state == NULL)
     g_debug ("Looking at the store's folder: %s", error->message);
-  if (self->folder_swapped || state == NULL || g_strcmp0 (state, self->store_state) != 0)
-    {
-      self->folder_swapped = FALSE;
-      idw_wallet_view_reload (self);
-    }
-
-  return G_SOURCE_REMOVE;
+  if (state == NULL || g_strcmp0 (state, self->store_state) != 0)
+    idw_wallet_view_reload (self);
 }
 
 static void
-schedule_check (IdwWalletView *self)
+watch_store_folder (IdwWalletView *self)
 {
-  g_clear_handle_id (&self->watch_id, g_source_remove);
-  self->watch_id = g_timeout_add (SETTLE_MS, check_state, self);
-}
-
-static void
-store_folder_changed_cb (GFileMonitor      *monitor,
-                         GFile             *file,
-                         GFile             *other_file,
-                         GFileMonitorEvent  event,
-                         IdwWalletView     *self)
-{
-  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-  schedule_check (self);
-}
-
-static gboolean
-names_wallet_folder (IdwWalletView *self,
-                     GFile         *file)
-{
-  g_autofree char *name = NULL;
-
-  if (file == NULL)
-    return FALSE;
-  name = g_file_get_basename (file);
-  return g_strcmp0 (name, self->wallet_folder_name) == 0;
-}
-
-static void
-parent_changed_cb (GFileMonitor      *monitor,
-                   GFile             *file,
-                   GFile             *other_file,
-                   GFileMonitorEvent  event,
-                   IdwWalletView     *self)
-{
-  /* The folder beside the wallet's holds other apps' data too. */
-  if (!names_wallet_folder (self, file) && !names_wallet_folder (self, other_file))
-    return;
-  self->folder_swapped = TRUE;
-  schedule_check (self);
-}
-
-/* The store's folder may be another one than at the last load (a restore
- * swapped it in), so its monitor is made again. */
-static void
-watch_folders (IdwWalletView *self)
-{
-  const char *directory = idw_store_get_directory (self->store);
-
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
   g_clear_object (&self->store_monitor);
-  self->store_monitor = idw_ui_monitor_folder (directory, G_CALLBACK (store_folder_changed_cb), self);
+  self->store_monitor = idw_ui_monitor_folder (idw_store_get_directory (self->store), NULL,
+                                               store_folder_settled, self);
+}
 
-  if (self->parent_monitor == NULL)
-    {
-      g_autofree char *wallet_folder = g_path_get_dirname (directory);
-      g_autofree char *parent = g_path_get_dirname (wallet_folder);
+/* The wallet's folder was replaced (a restore swaps it): the store's folder
+ * watched so far is the old one. */
+static void
+wallet_folder_settled (gpointer instance)
+{
+  IdwWalletView *self = instance;
 
-      g_free (self->wallet_folder_name);
-      self->wallet_folder_name = g_path_get_basename (wallet_folder);
-      self->parent_monitor = idw_ui_monitor_folder (parent, G_CALLBACK (parent_changed_cb), self);
-    }
+  if (self->store == NULL)
+    return;
+  watch_store_folder (self);
+  store_folder_settled (self);
+}
+
+/* From the first load on: the store's folder, and the folder that holds
+ * the wallet's, for changes to the wallet's entry only (it holds other
+ * apps' data too). */
+static void
+watch_folders (IdwWalletView *self)
+{
+  g_autofree char *wallet_folder = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *name = NULL;
+
+  watch_store_folder (self);
+  wallet_folder = g_path_get_dirname (idw_store_get_directory (self->store));
+  parent = g_path_get_dirname (wallet_folder);
+  name = g_path_get_basename (wallet_folder);
+  self->wallet_monitor = idw_ui_monitor_folder (parent, name, wallet_folder_settled, self);
 }
 
 /* An ID whose card (and present page) is open may have been deleted
@@ -151,8 +115,14 @@ loaded_cb (IdwWalletView *self)
 {
   if (self->store == NULL)
     return;
-  watch_folders (self);
+  if (self->store_monitor == NULL && self->wallet_monitor == NULL)
+    watch_folders (self);
   leave_removed_card (self);
+  if (self->check_after_load)
+    {
+      self->check_after_load = FALSE;
+      store_folder_settled (self);
+    }
 }
 
 void
@@ -164,13 +134,11 @@ _idw_wallet_view_init_watch (IdwWalletView *self)
 void
 _idw_wallet_view_unwatch (IdwWalletView *self)
 {
-  g_clear_handle_id (&self->watch_id, g_source_remove);
   if (self->store_monitor != NULL)
     g_file_monitor_cancel (self->store_monitor);
   g_clear_object (&self->store_monitor);
-  if (self->parent_monitor != NULL)
-    g_file_monitor_cancel (self->parent_monitor);
-  g_clear_object (&self->parent_monitor);
+  if (self->wallet_monitor != NULL)
+    g_file_monitor_cancel (self->wallet_monitor);
+  g_clear_object (&self->wallet_monitor);
   g_clear_pointer (&self->store_state, g_free);
-  g_clear_pointer (&self->wallet_folder_name, g_free);
 }
