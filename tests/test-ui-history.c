@@ -425,6 +425,61 @@ stack_shows (gpointer data)
   return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), args[1]) == 0;
 }
 
+/* The file chooser dialog a GtkFileChooserNative shows without a portal. */
+static gboolean
+find_file_chooser (gpointer data)
+{
+  GtkWidget **out = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  *out = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (w))
+        *out = w;
+    }
+  return *out != NULL;
+}
+
+static guint
+count_file_choosers (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      n += GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (w);
+    }
+  return n;
+}
+
+/* A label showing @text in any window: a toast's title. */
+static gboolean
+toast_shown (gpointer text)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (find_widget (w, is_label_with, text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static IdwHistoryWindow *
 open_history (const char *id,
               const char *name)
@@ -545,6 +600,39 @@ check_history_window (const char *id,
     g_assert_nonnull (sent);
     g_assert_cmpstr (json_object_get_string_member (sent, "verifier"), ==, "Lotus Hotel");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sent, "elements")), ==, 2);
+  }
+
+  /* Export… in the window: one chooser however often it is asked for,
+   * over the window, suggesting the file name; the file picked gets the
+   * same JSON, owner only. */
+  {
+    g_autofree char *path = g_build_filename (fx.tmpdir, "picked.json", NULL);
+    g_autofree char *expected = idw_history_to_json (shown);
+    g_autofree char *contents = NULL;
+    g_autofree char *suggested = NULL;
+    GtkWidget *chooser = NULL;
+    GStatBuf st;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "history.export", NULL));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "history.export", NULL));
+    wait_until (find_file_chooser, &chooser, 10000);
+    g_assert_cmpuint (count_file_choosers (), ==, 1);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (chooser)) == GTK_WINDOW (window));
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (chooser)), ==, "Export History");
+    suggested = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+    g_assert_cmpstr (suggested, ==, "id-wallet-history.json");
+    /* A whole path, as a person may type it: where the chooser's folder
+     * is does not matter then. */
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), path);
+    gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+    wait_until (file_exists, path, 10000);
+    wait_until (toast_shown, (gpointer) "History exported", 10000);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, expected);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    chooser = NULL;
+    g_assert_false (find_file_chooser (&chooser));
   }
 
   /* Delete, then Undo: the row comes back, the file keeps it. */

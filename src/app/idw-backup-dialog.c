@@ -292,19 +292,10 @@ idw_backup_dialog_save_to (IdwBackupDialog *self,
 }
 
 static void
-save_response_cb (GtkNativeDialog *native,
-                  int              response,
-                  IdwBackupDialog *self)
+save_chosen (gpointer  instance,
+             GFile    *file)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-  if (file != NULL)
-    idw_backup_dialog_save_to (self, file);
-
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
+  idw_backup_dialog_save_to (instance, file);
 }
 
 static void
@@ -312,27 +303,17 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  IdwBackupDialog *self = IDW_BACKUP_DIALOG (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *name = NULL;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (_("Save Backup"),
-                                        GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   /* Translators: the suggested file name of a backup; %s is a date
    * (2026-12-06); keep the .idwbackup ending */
   name = g_strdup_printf (_("ID Wallet backup %s.idwbackup"), stamp);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
   gtk_file_filter_set_name (filter, _("ID Wallet backups"));
   gtk_file_filter_add_pattern (filter, "*" IDW_BACKUP_FILE_SUFFIX);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
-  g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  idw_ui_choose_save_file (widget, _("Save Backup"), _("_Save"), name, filter, save_chosen, widget);
 }
 
 static void

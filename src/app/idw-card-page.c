@@ -42,7 +42,6 @@ struct _IdwCardPage
   GtkWidget            *status_warning;  /* below the card, when revoked or suspended */
   IdwCredentialStatus  *status;
 
-  GtkFileChooserNative *export_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (IdwCardPage, idw_card_page, ADW_TYPE_BIN)
@@ -625,20 +624,11 @@ export_written_cb (GObject      *source,
 }
 
 static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    IdwCardPage     *self)
+export_chosen (gpointer  instance,
+               GFile    *file)
 {
-  g_autoptr(GFile) file = NULL;
+  IdwCardPage *self = instance;
   g_autoptr(GBytes) bytes = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  g_clear_object (&self->export_chooser);
-
-  if (file == NULL)
-    return;
 
   /* Never the private key: it stays in the keyring. */
   bytes = idw_credential_to_bytes (self->credential, FALSE);
@@ -664,32 +654,17 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   IdwCardPage *self = IDW_CARD_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = idw_credential_dup_holder_name (self->credential);
   g_autofree char *file_name = NULL;
 
-  if (self->export_chooser != NULL)
-    return;
-
-  self->export_chooser = gtk_file_chooser_native_new (_("Export ID"),
-                                                      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                      _("_Export"),
-                                                      _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
-
   gtk_file_filter_set_name (filter, _("ID Wallet credentials"));
   gtk_file_filter_add_pattern (filter, "*.idwcred");
   gtk_file_filter_add_mime_type (filter, "application/x-idwallet-credential");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
 
   file_name = g_strdup_printf ("%s.idwcred", name != NULL ? name : "id");
   g_strdelimit (file_name, "/\\", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), file_name);
-
-  g_signal_connect (self->export_chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+  idw_ui_choose_save_file (widget, _("Export ID"), _("_Export"), file_name, filter, export_chosen, self);
 }
 
 static void
@@ -710,9 +685,6 @@ idw_card_page_dispose (GObject *object)
 {
   IdwCardPage *self = IDW_CARD_PAGE (object);
 
-  if (self->export_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
-  g_clear_object (&self->export_chooser);
   /* The template's root is the bin's child: AdwBin must unparent it, or it
    * keeps a dangling pointer (gtk_widget_dispose_template() would do it). */
   adw_bin_set_child (ADW_BIN (self), NULL);

@@ -314,22 +314,15 @@ saved_cb (GObject      *object,
 }
 
 static void
-save_response_cb (GtkNativeDialog            *native,
-                  int                         response,
-                  IdwCredentialRequestDialog *self)
+save_chosen (gpointer  instance,
+             GFile    *file)
 {
-  g_autoptr(GFile) file = NULL;
+  IdwCredentialRequestDialog *self = instance;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-
-  if (file != NULL && self->request_bytes != NULL)
+  if (self->request_bytes != NULL)
     g_file_replace_contents_bytes_async (file, self->request_bytes, NULL, FALSE,
                                          G_FILE_CREATE_REPLACE_DESTINATION,
                                          self->cancellable, saved_cb, g_object_ref (self));
-
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
 }
 
 static void
@@ -337,17 +330,8 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  IdwCredentialRequestDialog *self = IDW_CREDENTIAL_REQUEST_DIALOG (widget);
-  GtkFileChooserNative *native;
-
-  native = gtk_file_chooser_native_new (_("Save Credential Request"),
-                                        GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "credential-request.cbor");
-  g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  idw_ui_choose_save_file (widget, _("Save Credential Request"), _("_Save"), "credential-request.cbor", NULL,
+                           save_chosen, widget);
 }
 
 IdwCredentialRequestDialog *

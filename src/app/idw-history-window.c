@@ -37,7 +37,6 @@ struct _IdwHistoryWindow
   char                 *filter_name;
   GPtrArray            *day_groups;   /* the AdwPreferencesGroup of each day shown */
   gboolean              updating_filter;
-  GtkFileChooserNative *export_chooser;
   GFileMonitor         *monitor;      /* the history's folder */
   char                 *state;        /* idw_history_get_state() at the last read */
 
@@ -717,17 +716,10 @@ export_done_cb (GObject      *source,
 }
 
 static void
-export_response_cb (GtkNativeDialog  *chooser,
-                    int               response,
-                    IdwHistoryWindow *self)
+export_chosen (gpointer  instance,
+               GFile    *file)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->export_chooser);
-  if (file != NULL)
-    idw_history_window_export (self, file, export_done_cb, NULL);
+  idw_history_window_export (instance, file, export_done_cb, NULL);
 }
 
 static void
@@ -735,18 +727,10 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  IdwHistoryWindow *self = IDW_HISTORY_WINDOW (widget);
-
-  if (self->export_chooser != NULL)
-    return;
-  self->export_chooser = gtk_file_chooser_native_new (_("Export History"), GTK_WINDOW (self),
-                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                      _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
   /* Translators: the file name an exported history is saved under */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), _("id-wallet-history.json"));
-  g_signal_connect (self->export_chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+  const char *name = _("id-wallet-history.json");
+
+  idw_ui_choose_save_file (widget, _("Export History"), _("_Export"), name, NULL, export_chosen, widget);
 }
 
 static void
@@ -812,9 +796,6 @@ idw_history_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->export_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
-  g_clear_object (&self->export_chooser);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);

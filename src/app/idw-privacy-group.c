@@ -20,7 +20,6 @@ struct _IdwPrivacyGroup
   GSettings            *settings;
   IdwVerifierLog       *log;
   GCancellable         *cancellable;
-  GtkFileChooserNative *export_chooser;
   int                   n_logged;
 
   GtkSwitch            *record_switch;
@@ -166,17 +165,10 @@ export_done_cb (GObject      *source,
 }
 
 static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    IdwPrivacyGroup *self)
+export_chosen (gpointer  instance,
+               GFile    *file)
 {
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->export_chooser);
-  if (file != NULL)
-    idw_privacy_group_export_log (self, file, export_done_cb, NULL);
+  idw_privacy_group_export_log (instance, file, export_done_cb, NULL);
 }
 
 static void
@@ -184,25 +176,15 @@ export_log_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  IdwPrivacyGroup *self = IDW_PRIVACY_GROUP (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  /* Translators: the file name an exported verification log is saved under */
+  const char *name = _("verification-log.csv");
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (self->export_chooser != NULL)
-    return;
-  self->export_chooser = gtk_file_chooser_native_new (_("Export the Verification Log"),
-                                                      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                      GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                      _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_chooser), TRUE);
   gtk_file_filter_set_name (filter, _("CSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->export_chooser), filter);
-  /* Translators: the file name an exported verification log is saved under */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), _("verification-log.csv"));
-  g_signal_connect (self->export_chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+  idw_ui_choose_save_file (widget, _("Export the Verification Log"), _("_Export"), name, filter,
+                           export_chosen, widget);
 }
 
 /* ---- Clearing ---------------------------------------------------------- */
@@ -281,9 +263,6 @@ idw_privacy_group_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->export_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
-  g_clear_object (&self->export_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), IDW_TYPE_PRIVACY_GROUP);
   g_clear_object (&self->settings);
   g_clear_object (&self->log);

@@ -604,6 +604,80 @@ private_text_saved_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The instance's open save chooser: its only reference, so that the
+ * chooser goes with the instance. */
+#define SAVE_CHOOSER_KEY "idw-ui-save-chooser"
+
+typedef struct
+{
+  gpointer   instance;
+  void     (*chosen) (gpointer instance,
+                      GFile   *file);
+} SaveChoice;
+
+static void
+save_choice_free (gpointer  data,
+                  GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+destroy_chooser (gpointer data)
+{
+  gtk_native_dialog_destroy (data);
+  g_object_unref (data);
+}
+
+static void
+save_chosen_cb (GtkNativeDialog *native,
+                int              response,
+                SaveChoice      *choice)
+{
+  gpointer instance = choice->instance;
+  void (*chosen) (gpointer, GFile *) = choice->chosen;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+  /* Destroys the chooser (the emission keeps it alive until it returns). */
+  g_object_set_data (instance, SAVE_CHOOSER_KEY, NULL);
+  if (file != NULL)
+    chosen (instance, file);
+}
+
+void
+idw_ui_choose_save_file (GtkWidget     *widget,
+                         const char    *title,
+                         const char    *accept_label,
+                         const char    *suggested_name,
+                         GtkFileFilter *filter,
+                         void         (*chosen) (gpointer instance,
+                                                 GFile   *file),
+                         gpointer       instance)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *native;
+  SaveChoice *choice;
+
+  if (g_object_get_data (instance, SAVE_CHOOSER_KEY) != NULL)
+    return;
+
+  native = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (filter != NULL)
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested_name);
+
+  choice = g_new0 (SaveChoice, 1);
+  choice->instance = instance;
+  choice->chosen = chosen;
+  g_signal_connect_data (native, "response", G_CALLBACK (save_chosen_cb), choice, save_choice_free, 0);
+  g_object_set_data_full (instance, SAVE_CHOOSER_KEY, native, destroy_chooser);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
 typedef struct
 {
   GWeakRef   instance;

@@ -48,6 +48,20 @@ void        idw_ui_announce                (GtkWidget     *widget,
 void        idw_ui_save_private_text       (GFile         *file,
                                             char          *text,
                                             GTask         *task);
+/* Asks where to save, in a modal file chooser over @widget's window:
+ * @title, @accept_label ("_Save", "_Export"), the @suggested_name and,
+ * when given, @filter. @chosen (@instance, file) is called with the file
+ * picked; not when the chooser is cancelled, nor once @instance is gone
+ * (the chooser goes with it). While one is open for @instance, asking
+ * again does nothing. */
+void        idw_ui_choose_save_file        (GtkWidget     *widget,
+                                            const char    *title,
+                                            const char    *accept_label,
+                                            const char    *suggested_name,
+                                            GtkFileFilter *filter,
+                                            void         (*chosen) (gpointer instance,
+                                                                    GFile   *file),
+                                            gpointer       instance);
 /* Watches the folder @path (it need not exist yet) for changes made by
  * anyone: @settled (@instance) is called once things are quiet again,
  * IDW_UI_FOLDER_SETTLE_MS after the last change (a write is a temporary
