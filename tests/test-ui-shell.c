@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "idw-application.h"
+#include "idw-verify-view.h"
 #include "idw-wallet-view.h"
 #include "idw-window.h"
 #include "ui-test-util.h"
@@ -82,6 +83,23 @@ wait_for_wallet (GtkWidget *window,
   g_assert_cmpstr (shown, ==, "empty");
 }
 
+static gboolean
+verify_view_settled (gpointer view)
+{
+  return !g_str_equal (idw_verify_view_get_state (view), "starting");
+}
+
+/* The verifier starts on "starting" and looks for cameras off the main
+ * thread (GStreamer's device monitor), which takes seconds on a machine
+ * that has never run it: wait until it has decided, for at most a minute,
+ * then it must say there is none. */
+static void
+wait_for_no_camera (IdwVerifyView *view)
+{
+  ui_wait_until (verify_view_settled, view, 60 * 1000, "the verifier has looked for cameras");
+  g_assert_cmpstr (idw_verify_view_get_state (view), ==, "no-camera");
+}
+
 static void
 check_window (ShellFixture *fixture)
 {
@@ -109,6 +127,7 @@ check_window (ShellFixture *fixture)
   g_assert_cmpstr (idw_window_get_view (IDW_WINDOW (window)), ==, "verify");
   page = find_status_page (GTK_WIDGET (window), "No Camera Found");
   g_assert_nonnull (page);
+  wait_for_no_camera (IDW_VERIFY_VIEW (find_widget_of_type (GTK_WIDGET (window), IDW_TYPE_VERIFY_VIEW)));
   iterate_until_mapped (page);
   g_assert_true (gtk_widget_get_mapped (page));
   g_assert_null (find_status_page (GTK_WIDGET (window), "Nonexistent"));
