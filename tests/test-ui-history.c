@@ -207,20 +207,7 @@ qr_text_changed (gpointer data)
 static gboolean
 find_respond_dialog (gpointer data)
 {
-  GtkWidget **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (IDW_IS_RESPOND_DIALOG (window) && gtk_widget_get_visible (window))
-        {
-          *out = window;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return ui_visible_toplevels (IDW_TYPE_RESPOND_DIALOG, data) > 0;
 }
 
 /* Opens the respond dialog as the card's button does (the wallet gives it
@@ -429,33 +416,7 @@ stack_shows (gpointer data)
 static gboolean
 find_file_chooser (gpointer data)
 {
-  GtkWidget **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  *out = NULL;
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (w))
-        *out = w;
-    }
-  return *out != NULL;
-}
-
-static guint
-count_file_choosers (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      n += GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (w);
-    }
-  return n;
+  return ui_visible_toplevels (GTK_TYPE_FILE_CHOOSER_DIALOG, data) > 0;
 }
 
 /* A label showing @text in any window: a toast's title. */
@@ -616,7 +577,7 @@ check_history_window (const char *id,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "history.export", NULL));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "history.export", NULL));
     wait_until (find_file_chooser, &chooser, 10000);
-    g_assert_cmpuint (count_file_choosers (), ==, 1);
+    g_assert_cmpuint (ui_visible_toplevels (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL), ==, 1);
     g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (chooser)) == GTK_WINDOW (window));
     g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (chooser)), ==, "Export History");
     suggested = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));

@@ -47,6 +47,31 @@ find_widget_of_type (GtkWidget *root,
   return find_widget (root, is_type, GSIZE_TO_POINTER (type));
 }
 
+/* How many visible windows of @type there are; the last of them goes to
+ * @out (NULL when none) unless @out is NULL. */
+static inline guint
+ui_visible_toplevels (GType       type,
+                      GtkWidget **out)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  if (out != NULL)
+    *out = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        {
+          n++;
+          if (out != NULL)
+            *out = window;
+        }
+    }
+  return n;
+}
+
 /* Runs the main loop until @condition (@data) holds: %FALSE when it did
  * not within @timeout_ms milliseconds. */
 static inline gboolean
